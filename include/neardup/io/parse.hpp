@@ -1,0 +1,62 @@
+// From raw record bytes to a document: JSON field extraction, HTML stripping, ids and dates.
+//
+// One RecordParser per thread (it owns a simdjson parser and scratch buffers). parse() never
+// throws for bad data: a malformed JSON line, a missing or non-string text field, or a record
+// the reader already rejected comes back with `skip` set and a message saying why.
+//
+// Document ids: the JSON id field (string or number) when present, else "<file>:<line>" for
+// JSONL; for whole files, the path relative to the folder given on the command line.
+// The text that features are computed from is the title (if any), a blank line, then the body.
+//
+// Example:
+//   neardup::RecordParser parser({});
+//   neardup::ParsedDoc doc;
+//   parser.parse(batch, batch.records[0], doc);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "neardup/io/record.hpp"
+
+namespace neardup {
+
+struct FieldNames {
+    std::string id = "id";
+    std::string text = "text";
+    std::string title;  ///< empty: no title field
+    std::string date;   ///< empty: no date field
+};
+
+struct ParsedDoc {
+    std::string id;
+    std::string text;                 ///< title + "\n\n" + body, UTF-8 (possibly invalid)
+    std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
+    SkipReason skip = SkipReason::kNone;
+    std::string message;              ///< why it was skipped
+};
+
+/// "path" for whole files, "path:line" for JSONL records.
+[[nodiscard]] std::string record_location(const RawBatch& batch, const RawRecord& rec);
+
+/// Replaces each invalid UTF-8 sequence with U+FFFD. Returns false when `in` was valid (and
+/// leaves `out` untouched).
+bool repair_utf8(std::string_view in, std::string& out);
+
+class RecordParser {
+public:
+    explicit RecordParser(FieldNames fields);
+    ~RecordParser();
+    RecordParser(const RecordParser&) = delete;
+    RecordParser& operator=(const RecordParser&) = delete;
+
+    void parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc& out);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace neardup

@@ -1,0 +1,62 @@
+// In-memory LSH index: band keys -> the documents that produced them.
+//
+// band_keys() hashes each band's rows of a signature (XXH3, seeded by the band number, so equal
+// rows in different bands give different keys). LshIndex keeps one open-addressing table from
+// key to the newest document with that key, and per document and band a link to the previous
+// one: memory is about 12 bytes per document and band plus the table, nothing per bucket.
+// candidates() walks each of a query's buckets newest first, at most `max_bucket_walk` entries
+// per bucket: a bucket holding thousands of copies of one text would otherwise make every new
+// copy cost thousands of checks, and the newest copies are enough to join the group.
+// Not thread-safe; the pipeline's serial sink owns it.
+//
+// Example:
+//   neardup::LshIndex index({16, 8});
+//   std::vector<std::uint64_t> keys(16);
+//   neardup::band_keys(sig, {16, 8}, keys);
+//   index.candidates(keys, found);   // documents sharing a band with sig
+//   index.add(id, keys);
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "neardup/core/types.hpp"
+#include "neardup/lsh/params.hpp"
+
+namespace neardup {
+
+/// @pre sig.size() >= p.bands * p.rows, out.size() == p.bands
+void band_keys(std::span<const SigValue> sig, LshParams p, std::span<std::uint64_t> out) noexcept;
+
+class LshIndex {
+public:
+    explicit LshIndex(LshParams params, std::uint32_t max_bucket_walk = 512);
+
+    /// Adds document `id`; ids must be added in increasing order starting at 0.
+    void add(DocId id, std::span<const std::uint64_t> keys);
+
+    /// Documents sharing at least one band key, sorted ascending, no duplicates (out is cleared).
+    void candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const;
+
+    [[nodiscard]] std::size_t size() const noexcept { return docs_; }
+    [[nodiscard]] const LshParams& params() const noexcept { return params_; }
+
+private:
+    static constexpr DocId kNone = 0xFFFFFFFFu;
+    struct Slot {
+        std::uint64_t key = 0;  ///< 0 marks an empty slot; real keys are never 0
+        DocId head = kNone;     ///< newest document with this key
+    };
+    [[nodiscard]] std::size_t find_slot(std::uint64_t key) const noexcept;
+    void grow();
+
+    LshParams params_;
+    std::uint32_t max_bucket_walk_;
+    std::vector<Slot> slots_;
+    std::size_t used_ = 0;
+    std::vector<DocId> next_;  ///< next_[id * bands + band]: previous document in that bucket
+    std::size_t docs_ = 0;
+};
+
+}  // namespace neardup

@@ -1,0 +1,96 @@
+// The scan pipeline: the one tbb::parallel_pipeline that wires the stages.
+//
+//   read (serial, in order)    RecordReader fills a batch of raw records
+//   sign (parallel)            parse -> normalize -> tokenize -> shingle -> MinHash -> band keys
+//   link (serial, in order)    assign DocIds, LSH candidates, verify, union-find, add to index
+//
+// Then the groups are numbered canonically (clustering.hpp) and each document's similarity to
+// its group's representative is computed. DocIds follow input order and the link stage runs in
+// order, so the result is identical for any --threads.
+//
+// Memory grows with the number of documents: per document its id, source, 4 * num_perm bytes of
+// signature and the LSH links; the text itself is gone once its batch is signed. With
+// exact_verify the shingle set (8 bytes per distinct shingle) is kept as well.
+//
+// Errors: I/O failures on whole inputs are skips, not exceptions; with `strict`, the first skip
+// throws FormatError. Exceptions thrown inside a stage cancel the pipeline and reach the caller.
+//
+// Example:
+//   neardup::ScanConfig cfg;
+//   cfg.threads = 2;
+//   auto result = neardup::run_scan(cfg, neardup::collect_inputs({"corpus/"}));
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "neardup/cluster/clustering.hpp"
+#include "neardup/io/input.hpp"
+#include "neardup/io/parse.hpp"
+#include "neardup/lsh/params.hpp"
+#include "neardup/shingle/shingle.hpp"
+#include "neardup/text/normalize.hpp"
+
+namespace neardup {
+
+struct ScanProgress {
+    std::uint64_t docs = 0;        ///< documents accepted so far
+    std::uint64_t skipped = 0;     ///< records skipped so far
+    std::uint64_t input_bytes = 0; ///< bytes read from the inputs so far
+};
+
+struct ScanConfig {
+    ReaderOptions reader;
+    FieldNames fields;
+    NormalizeOptions normalize;
+    ShingleOptions shingle;
+    std::uint32_t num_perm = 128;
+    std::uint64_t seed = 1;
+    double threshold = 0.8;
+    bool exact_verify = false;  ///< verify with exact Jaccard (keeps shingle sets in memory)
+    std::uint32_t threads = 0;  ///< 0: all cores
+    bool strict = false;        ///< the first skipped record is an error
+    std::function<void(const ScanProgress&)> on_progress;  ///< called from the link stage
+};
+
+struct DocMeta {
+    std::string id;
+    std::string source;  ///< "file" or "file:line"
+    std::optional<std::int64_t> date;
+    std::uint64_t length = 0;  ///< bytes of text (title + body)
+};
+
+struct SkipRecord {
+    std::string location;
+    SkipReason reason = SkipReason::kNone;
+    std::string message;
+};
+
+struct ScanStats {
+    std::uint64_t docs = 0;
+    std::uint64_t input_bytes = 0;  ///< bytes read (decompressed)
+    std::array<std::uint64_t, kSkipReasonCount> skipped{};
+    std::uint64_t candidates = 0;  ///< candidate pairs verified
+    std::uint64_t edges = 0;       ///< verified pairs that merged two groups
+    double seconds = 0;
+
+    [[nodiscard]] std::uint64_t total_skipped() const noexcept;
+};
+
+struct ScanResult {
+    LshParams lsh;
+    std::vector<DocMeta> docs;       ///< by DocId
+    Clustering near;                 ///< near-duplicate groups
+    std::vector<float> similarity;   ///< by DocId: similarity to its group's representative
+    ScanStats stats;
+    std::vector<SkipRecord> skips;   ///< in input order
+};
+
+/// Runs the whole scan. Throws ConfigError for bad settings, FormatError under `strict`.
+[[nodiscard]] ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs);
+
+}  // namespace neardup

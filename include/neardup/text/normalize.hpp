@@ -1,0 +1,43 @@
+// Text normalization and tokenization: the one definition of "the same words" in neardup.
+//
+// normalize() maps any bytes to a canonical form: Unicode NFKC with case folding (utf8proc's
+// NFKC_Casefold), every character that is not a letter, mark or digit becomes a separator, runs
+// of separators become one space, no leading or trailing space. Invalid UTF-8 bytes are
+// separators (repaired, never fatal). Pure ASCII words take a fast path that does not call
+// utf8proc. normalize is idempotent: normalize(normalize(x)) == normalize(x).
+//
+// tokenize() splits normalized text on its single spaces; tokens are views into that text.
+// Both are pure, single-threaded, noexcept apart from allocation in the caller's buffers.
+//
+// Example:
+//   std::string norm;
+//   neardup::normalize("Héllo, WORLD!", {}, norm);   // norm == "héllo world"
+//   std::vector<neardup::TokenSpan> toks;
+//   neardup::tokenize(norm, toks);                   // 2 tokens
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace neardup {
+
+struct NormalizeOptions {
+    bool fold_case = true;  ///< case folding (Unicode casefold; ASCII tolower on the fast path)
+    bool unicode = true;    ///< NFKC for words with non-ASCII letters
+};
+
+/// Writes the normalized form of `in` into `out` (cleared first).
+void normalize(std::string_view in, const NormalizeOptions& options, std::string& out);
+
+/// A token as a byte range [begin, end) of the normalized text.
+struct TokenSpan {
+    std::uint32_t begin;
+    std::uint32_t end;
+};
+
+/// Splits normalized text into tokens (cleared first).
+void tokenize(std::string_view normalized, std::vector<TokenSpan>& tokens);
+
+}  // namespace neardup

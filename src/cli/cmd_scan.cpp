@@ -1,0 +1,156 @@
+// neardup scan: read inputs, cluster near-duplicates, write assignments and keep/drop lists.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "neardup/pipeline/pipeline.hpp"
+#include "neardup/report/output_file.hpp"
+#include "neardup/report/writers.hpp"
+
+namespace neardup::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: neardup scan [options] PATH...\n"
+    "\n"
+    "Clusters near-duplicate articles. PATH is a file, a folder (read recursively: .txt .md\n"
+    ".html .htm .json .jsonl, each also .gz or .zst) or '-' for JSONL on stdin.\n"
+    "Writes one row per document (id, near, representative, similarity, source) to stdout\n"
+    "or -o FILE; with --format jsonl, one line per near-duplicate group. Progress and the\n"
+    "summary go to stderr. Exit status: 0 ok, 1 error, 2 usage.";
+
+constexpr std::size_t kMaxSkipLines = 50;
+
+struct ScanCli {
+    ScanConfig cfg;
+    std::vector<std::string> paths;
+    std::string output = "-";
+    std::string format = "tsv";
+    std::string keep;
+    std::string drop;
+    std::string shingle = "words:5";
+    std::string max_doc_bytes = "16M";
+    bool quiet = false;
+};
+
+boost::program_options::options_description scan_options(ScanCli& c) {
+    namespace po = boost::program_options;
+    po::options_description opts("Options");
+    opts.add_options()
+        ("help,h", "show this help")
+        ("output,o", po::value(&c.output)->default_value("-"), "write results to FILE ('-': stdout)")
+        ("format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv or jsonl")
+        ("keep", po::value(&c.keep), "write the ids to keep (one per group) to FILE")
+        ("drop", po::value(&c.drop), "write the ids to drop (all other documents) to FILE")
+        ("threshold,t", po::value(&c.cfg.threshold)->default_value(0.8),
+         "Jaccard similarity at which two documents are near-duplicates")
+        ("num-perm,k", po::value(&c.cfg.num_perm)->default_value(128), "MinHash slots per signature")
+        ("shingle", po::value(&c.shingle)->default_value("words:5"), "features: words:K or chars:N")
+        ("seed", po::value(&c.cfg.seed)->default_value(1), "MinHash seed")
+        ("exact-verify", po::bool_switch(&c.cfg.exact_verify),
+         "verify candidates with exact Jaccard (keeps shingle sets in memory)")
+        ("threads,j", po::value(&c.cfg.threads)->default_value(0), "worker threads (0: all cores)")
+        ("id-field", po::value(&c.cfg.fields.id)->default_value("id"), "JSON field with the document id")
+        ("text-field", po::value(&c.cfg.fields.text)->default_value("text"), "JSON field with the text")
+        ("title-field", po::value(&c.cfg.fields.title), "JSON field with the title (optional)")
+        ("date-field", po::value(&c.cfg.fields.date), "JSON field with the publication date (optional)")
+        ("max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
+         "skip documents larger than this (k, M, G suffixes)")
+        ("strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error")
+        ("quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr")
+        ("path", po::value(&c.paths), "input paths");
+    return opts;
+}
+
+/// One-line progress on a terminal, refreshed at most five times a second.
+class ProgressLine {
+public:
+    explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+    void update(const ScanProgress& p) {
+        if (!enabled_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(200)) return;
+        last_ = now;
+        const double secs = std::chrono::duration<double>(now - start_).count();
+        const double mb = static_cast<double>(p.input_bytes) / 1e6;
+        std::fprintf(stderr, "\rneardup: %llu docs, %llu skipped, %.1f MB, %.1f MB/s\033[K",
+                     static_cast<unsigned long long>(p.docs),
+                     static_cast<unsigned long long>(p.skipped), mb, secs > 0 ? mb / secs : 0.0);
+        shown_ = true;
+    }
+    void clear() {
+        if (shown_) std::fputs("\r\033[K", stderr);
+    }
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_{};
+};
+
+void report_skips(const ScanResult& result) {
+    std::size_t shown = 0;
+    for (const SkipRecord& s : result.skips) {
+        if (shown++ == kMaxSkipLines) break;
+        std::cerr << "neardup: skipped " << s.location << ": " << skip_reason_name(s.reason)
+                  << ": " << s.message << "\n";
+    }
+    if (result.skips.size() > kMaxSkipLines) {
+        std::cerr << "neardup: ... " << result.skips.size() - kMaxSkipLines
+                  << " more skipped (counts below)\n";
+    }
+}
+
+void write_list(const std::string& path, const ScanResult& result, bool keep) {
+    if (path.empty()) return;
+    OutputFile out(path);
+    write_id_list(result, keep, out.stream());
+    out.commit();
+}
+
+}  // namespace
+
+int cmd_scan(const std::vector<std::string>& args) {
+    ScanCli c;
+    auto opts = scan_options(c);
+    boost::program_options::positional_options_description pos;
+    pos.add("path", -1);
+    boost::program_options::variables_map vm;
+    if (!parse_args(args, kUsage, opts, pos, vm)) return kExitOk;
+    if (c.paths.empty()) throw UsageError("no input PATH given");
+    c.cfg.shingle = parse_shingle_spec(c.shingle);
+    c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes");
+    const OutputFormat format = parse_output_format(c.format);
+    if (!(c.cfg.threshold > 0.0 && c.cfg.threshold <= 1.0)) {
+        throw UsageError("--threshold must be in (0, 1]");
+    }
+
+    ProgressLine progress(!c.quiet && ::isatty(STDERR_FILENO) == 1);
+    c.cfg.on_progress = [&progress](const ScanProgress& p) { progress.update(p); };
+    auto inputs = collect_inputs(c.paths);
+    ScanResult result;
+    try {
+        result = run_scan(c.cfg, std::move(inputs));
+    } catch (...) {
+        progress.clear();
+        throw;
+    }
+    progress.clear();
+
+    OutputFile out(c.output);
+    write_assignments(result, format, out.stream());
+    out.commit();
+    write_list(c.keep, result, true);
+    write_list(c.drop, result, false);
+    if (!c.quiet) {
+        report_skips(result);
+        std::cerr << "" << format_summary(result);
+    }
+    return kExitOk;
+}
+
+}  // namespace neardup::cli

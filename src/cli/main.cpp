@@ -1,0 +1,101 @@
+// neardup command-line entry: dispatches subcommands, maps errors to exit codes.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "neardup/core/error.hpp"
+
+namespace neardup::cli {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+constexpr const char* kMainHelp =
+    "neardup: find near-duplicate news articles\n"
+    "\n"
+    "Usage: neardup <command> [options] ...\n"
+    "\n"
+    "Commands:\n"
+    "  scan     cluster the articles in files, folders or JSONL into near-duplicate groups\n"
+    "  params   show the LSH bands x rows chosen for a threshold\n"
+    "\n"
+    "Run 'neardup <command> --help' for a command's options.\n"
+    "Exit status: 0 ok, 1 error (unreadable input, I/O), 2 usage.\n";
+
+int dispatch(const std::string& command, const std::vector<std::string>& args) {
+    if (command == "scan") return cmd_scan(args);
+    if (command == "params") return cmd_params(args);
+    throw UsageError("unknown command '" + command + "'");
+}
+
+}  // namespace
+
+bool parse_args(const std::vector<std::string>& args, const std::string& usage,
+                const boost::program_options::options_description& options,
+                const boost::program_options::positional_options_description& positional,
+                boost::program_options::variables_map& vm) {
+    namespace po = boost::program_options;
+    try {
+        po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+        if (vm.count("help") > 0) {
+            std::cout << usage << "\n" << options << "\n";
+            return false;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    return true;
+}
+
+std::uint64_t parse_size(const std::string& text, const std::string& option) {
+    std::size_t used = 0;
+    unsigned long long value = 0;
+    try {
+        value = std::stoull(text, &used);
+    } catch (const std::exception&) {
+        throw UsageError("bad " + option + " '" + text + "': expected a size like 16M");
+    }
+    std::string suffix = text.substr(used);
+    int shift = 0;
+    if (suffix == "k" || suffix == "K") shift = 10;
+    else if (suffix == "m" || suffix == "M") shift = 20;
+    else if (suffix == "g" || suffix == "G") shift = 30;
+    else if (!suffix.empty()) throw UsageError("bad " + option + " '" + text + "': unknown unit");
+    if (value == 0) throw UsageError(option + " must be positive");
+    return static_cast<std::uint64_t>(value) << shift;
+}
+
+}  // namespace neardup::cli
+
+int main(int argc, char** argv) {
+    using namespace neardup::cli;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::cerr << kMainHelp;
+        return kExitUsage;
+    }
+    const std::string command = args.front();
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kMainHelp;
+        return kExitOk;
+    }
+    if (command == "--version") {
+        std::cout << "neardup " << kVersion << "\n";
+        return kExitOk;
+    }
+    args.erase(args.begin());
+    try {
+        return dispatch(command, args);
+    } catch (const UsageError& e) {
+        std::cerr << "neardup: " << e.what() << "\nTry 'neardup " << command << " --help'.\n";
+        return kExitUsage;
+    } catch (const neardup::ConfigError& e) {
+        std::cerr << "neardup: " << e.what() << "\nTry 'neardup " << command << " --help'.\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "neardup: error: " << e.what() << "\n";
+        return kExitError;
+    }
+}

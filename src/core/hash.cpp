@@ -1,0 +1,19 @@
+#include "neardup/core/hash.hpp"
+
+#include <xxhash.h>
+
+#include <bit>
+
+namespace neardup {
+
+std::uint64_t hash64(const void* data, std::size_t len, std::uint64_t seed) noexcept {
+    return XXH3_64bits_withSeed(data, len, seed);
+}
+
+std::uint64_t hash_words(std::span<const std::uint32_t> words, std::uint64_t seed) noexcept {
+    static_assert(std::endian::native == std::endian::little,
+                  "band keys hash little-endian bytes; add a byte swap for big-endian hosts");
+    return XXH3_64bits_withSeed(words.data(), words.size_bytes(), seed);
+}
+
+}  // namespace neardup

@@ -1,0 +1,317 @@
+#include "neardup/io/input.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "byte_source.hpp"
+#include "neardup/core/error.hpp"
+
+namespace neardup {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kSniffBytes = 4096;     // binary detection window
+constexpr std::size_t kLineChunk = 1u << 20;  // JSONL read size
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+bool looks_binary(std::string_view head) {
+    return head.substr(0, kSniffBytes).find('\0') != std::string_view::npos;
+}
+
+void collect_folder(const fs::path& root, std::vector<InputFile>& out) {
+    std::vector<InputFile> found;
+    std::error_code ec;
+    auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+    if (ec) throw IoError(root.string() + ": " + ec.message());
+    for (const auto& entry : it) {
+        std::error_code type_ec;
+        // Broken symlinks and files we cannot stat are kept: reading them reports the reason.
+        if (entry.is_directory(type_ec)) continue;
+        InputFile file;
+        if (!classify_path(entry.path().filename().string(), file.format, file.compression)) {
+            continue;
+        }
+        file.path = entry.path().string();
+        file.file_id = entry.path().lexically_relative(root).generic_string();
+        found.push_back(std::move(file));
+    }
+    std::sort(found.begin(), found.end(),
+              [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+    out.insert(out.end(), std::make_move_iterator(found.begin()),
+               std::make_move_iterator(found.end()));
+}
+
+}  // namespace
+
+std::string_view skip_reason_name(SkipReason r) noexcept {
+    switch (r) {
+        case SkipReason::kNone:
+            return "none";
+        case SkipReason::kEmpty:
+            return "empty";
+        case SkipReason::kBinary:
+            return "binary";
+        case SkipReason::kUnreadable:
+            return "unreadable";
+        case SkipReason::kMalformed:
+            return "malformed";
+        case SkipReason::kTooLarge:
+            return "too_large";
+    }
+    return "unknown";
+}
+
+bool classify_path(std::string_view name, RecordFormat& format, Compression& compression) {
+    std::string lower = lower_ascii(name);
+    std::string_view base = lower;
+    compression = Compression::kNone;
+    if (ends_with(base, ".gz")) {
+        compression = Compression::kGzip;
+        base.remove_suffix(3);
+    } else if (ends_with(base, ".zst")) {
+        compression = Compression::kZstd;
+        base.remove_suffix(4);
+    }
+    struct Ext {
+        std::string_view ext;
+        RecordFormat format;
+    };
+    static constexpr Ext kExts[] = {
+        {".txt", RecordFormat::kText},   {".md", RecordFormat::kText},
+        {".html", RecordFormat::kHtml},  {".htm", RecordFormat::kHtml},
+        {".jsonl", RecordFormat::kJsonLine}, {".json", RecordFormat::kJson},
+    };
+    for (const Ext& e : kExts) {
+        if (ends_with(base, e.ext)) {
+            format = e.format;
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths) {
+    std::vector<InputFile> out;
+    for (const std::string& p : paths) {
+        if (p == "-") {
+            out.push_back({"-", "-", RecordFormat::kJsonLine, Compression::kNone});
+            continue;
+        }
+        std::error_code ec;
+        fs::file_status st = fs::status(p, ec);
+        if (!fs::exists(st)) {
+            throw IoError(p + ": no such file or directory");
+        }
+        if (fs::is_directory(st)) {
+            collect_folder(fs::path(p), out);
+            continue;
+        }
+        InputFile file{p, p, RecordFormat::kText, Compression::kNone};
+        // A file named explicitly is read even with an unknown extension, as plain text.
+        (void)classify_path(fs::path(p).filename().string(), file.format, file.compression);
+        out.push_back(std::move(file));
+    }
+    return out;
+}
+
+RecordReader::RecordReader(std::vector<InputFile> inputs, ReaderOptions options)
+    : inputs_(std::move(inputs)), options_(options) {}
+
+RecordReader::~RecordReader() = default;
+
+std::uint32_t RecordReader::current_source(RawBatch& out) {
+    if (source_index_ < 0) {
+        out.sources.push_back({file_->path, file_->file_id});
+        source_index_ = static_cast<std::int64_t>(out.sources.size() - 1);
+    }
+    return static_cast<std::uint32_t>(source_index_);
+}
+
+void RecordReader::add_skip(RawBatch& out, SkipReason reason, std::string message,
+                            std::uint64_t line) {
+    RawRecord rec;
+    rec.offset = out.arena.size();
+    rec.source = current_source(out);
+    rec.line = line;
+    rec.format = file_->format;
+    rec.skip = reason;
+    rec.message = std::move(message);
+    out.records.push_back(std::move(rec));
+}
+
+bool RecordReader::next_batch(RawBatch& out) {
+    out.clear();
+    source_index_ = -1;
+    std::uint64_t start = bytes_read_;
+    while (out.records.size() < options_.batch_docs && out.arena.size() < options_.batch_bytes) {
+        if (source_) {
+            if (!read_line(out)) {
+                source_.reset();
+                file_ = nullptr;
+                source_index_ = -1;
+            }
+            continue;
+        }
+        if (!open_next_file(out)) break;
+    }
+    out.input_bytes = bytes_read_ - start;
+    return !out.records.empty();
+}
+
+bool RecordReader::open_next_file(RawBatch& out) {
+    if (next_input_ >= inputs_.size()) return false;
+    file_ = &inputs_[next_input_++];
+    source_index_ = -1;
+    if (file_->format != RecordFormat::kJsonLine) {
+        read_whole_file(out);
+        file_ = nullptr;
+        source_index_ = -1;
+        return true;
+    }
+    try {
+        source_ = open_byte_source(*file_);
+        buf_.clear();
+        pos_ = 0;
+        eof_ = false;
+        line_no_ = 0;
+        if (!fill_line_buffer() && buf_.empty()) {
+            add_skip(out, SkipReason::kEmpty, "empty file", 0);
+            source_.reset();
+        } else if (looks_binary(buf_)) {
+            add_skip(out, SkipReason::kBinary, "binary data (NUL bytes)", 0);
+            source_.reset();
+        }
+    } catch (const IoError& e) {
+        add_skip(out, SkipReason::kUnreadable, e.what(), 0);
+        source_.reset();
+    }
+    if (!source_) file_ = nullptr;
+    return true;
+}
+
+void RecordReader::read_whole_file(RawBatch& out) {
+    const std::uint64_t limit = options_.max_doc_bytes;
+    const std::size_t offset = out.arena.size();
+    try {
+        auto src = open_byte_source(*file_);
+        std::size_t total = 0;
+        for (;;) {
+            const std::size_t want = 1u << 16;
+            out.arena.resize(offset + total + want);
+            std::size_t got = src->read(out.arena.data() + offset + total, want);
+            total += got;
+            bytes_read_ += got;
+            out.arena.resize(offset + total);
+            if (got == 0) break;
+            if (total > limit) {
+                out.arena.resize(offset);
+                add_skip(out, SkipReason::kTooLarge,
+                         "larger than --max-doc-bytes " + std::to_string(limit), 0);
+                return;
+            }
+        }
+        std::string_view bytes = std::string_view(out.arena).substr(offset);
+        if (bytes.empty()) {
+            add_skip(out, SkipReason::kEmpty, "empty file", 0);
+            return;
+        }
+        if (looks_binary(bytes)) {
+            out.arena.resize(offset);
+            add_skip(out, SkipReason::kBinary, "binary data (NUL bytes)", 0);
+            return;
+        }
+        RawRecord rec;
+        rec.offset = offset;
+        rec.length = total;
+        rec.source = current_source(out);
+        rec.format = file_->format;
+        out.records.push_back(std::move(rec));
+    } catch (const IoError& e) {
+        out.arena.resize(offset);
+        add_skip(out, SkipReason::kUnreadable, e.what(), 0);
+    }
+}
+
+bool RecordReader::fill_line_buffer() {
+    if (eof_) return false;
+    if (pos_ > 0) {
+        buf_.erase(0, pos_);
+        pos_ = 0;
+    }
+    std::size_t old = buf_.size();
+    buf_.resize(old + kLineChunk);
+    std::size_t got = source_->read(buf_.data() + old, kLineChunk);
+    buf_.resize(old + got);
+    bytes_read_ += got;
+    if (got == 0) eof_ = true;
+    return got > 0;
+}
+
+// Emits the next line of the open JSONL stream as a record (or a skip). Returns false at the
+// end of the stream. A line longer than max_doc_bytes is dropped as it streams past.
+bool RecordReader::read_line(RawBatch& out) {
+    try {
+        std::size_t scanned = pos_;
+        bool too_large = false;
+        for (;;) {
+            std::size_t nl = buf_.find('\n', scanned);
+            if (nl != std::string::npos) {
+                ++line_no_;
+                std::string_view line(buf_.data() + pos_, nl - pos_);
+                if (too_large || line.size() > options_.max_doc_bytes) {
+                    add_skip(out, SkipReason::kTooLarge,
+                             "line longer than --max-doc-bytes " +
+                                 std::to_string(options_.max_doc_bytes),
+                             line_no_);
+                } else {
+                    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+                    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+                        add_skip(out, SkipReason::kEmpty, "blank line", line_no_);
+                    } else {
+                        RawRecord rec;
+                        rec.offset = out.arena.size();
+                        rec.length = line.size();
+                        rec.line = line_no_;
+                        rec.source = current_source(out);
+                        rec.format = RecordFormat::kJsonLine;
+                        out.arena.append(line);
+                        out.records.push_back(std::move(rec));
+                    }
+                }
+                pos_ = nl + 1;
+                return true;
+            }
+            if (buf_.size() - pos_ > options_.max_doc_bytes) {
+                too_large = true;  // keep only the tail; the line is already lost
+                buf_.clear();
+                pos_ = 0;
+            }
+            const std::size_t pending = buf_.size() - pos_;  // fill moves bytes to the front
+            const bool more = fill_line_buffer();
+            scanned = pos_ + pending;
+            if (!more) {
+                if (pos_ >= buf_.size() && !too_large) return false;
+                buf_.push_back('\n');  // last line without a newline
+            }
+        }
+    } catch (const IoError& e) {
+        add_skip(out, SkipReason::kUnreadable, e.what(), line_no_ + 1);
+        return false;
+    }
+}
+
+}  // namespace neardup

@@ -1,0 +1,164 @@
+#include "neardup/io/parse.hpp"
+
+#include <simdjson.h>
+#include <utf8proc.h>
+
+#include <cstring>
+
+#include "neardup/text/date.hpp"
+#include "neardup/text/html.hpp"
+
+namespace neardup {
+
+std::string record_location(const RawBatch& batch, const RawRecord& rec) {
+    std::string loc = batch.sources[rec.source].display;
+    if (rec.line > 0) loc += ":" + std::to_string(rec.line);
+    return loc;
+}
+
+bool repair_utf8(std::string_view in, std::string& out) {
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
+    const auto n = static_cast<utf8proc_ssize_t>(in.size());
+    bool repaired = false;
+    for (utf8proc_ssize_t i = 0; i < n;) {
+        utf8proc_int32_t cp = 0;
+        utf8proc_ssize_t len = p[i] < 0x80 ? 1 : utf8proc_iterate(p + i, n - i, &cp);
+        if (len <= 0) {
+            if (!repaired) out.assign(in.substr(0, static_cast<std::size_t>(i)));
+            repaired = true;
+            out.append("\xEF\xBF\xBD");
+            ++i;
+            continue;
+        }
+        if (repaired) out.append(in.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(len)));
+        i += len;
+    }
+    return repaired;
+}
+
+struct RecordParser::Impl {
+    FieldNames fields;
+    simdjson::dom::parser json;
+    std::string padded;   // JSON bytes + SIMDJSON_PADDING
+    std::string repaired; // JSON bytes with invalid UTF-8 replaced
+    std::string title;
+    std::string body;
+
+    void fail(ParsedDoc& out, SkipReason reason, std::string message) {
+        out.skip = reason;
+        out.message = std::move(message);
+    }
+
+    void join_title_body(ParsedDoc& out) {
+        out.text.clear();
+        if (!title.empty()) {
+            out.text.append(title);
+            out.text.append("\n\n");
+        }
+        out.text.append(body);
+    }
+
+    // Reads the configured fields of one JSON object into id/title/body/date. The DOM API is
+    // used rather than On-Demand because Debian's simdjson dispatches DOM parsing at run time
+    // to the CPU's best kernel, while On-Demand would be compiled for the generic target.
+    simdjson::error_code read_object(std::string_view json_bytes, ParsedDoc& out, bool& has_text) {
+        padded.resize(json_bytes.size() + simdjson::SIMDJSON_PADDING);
+        std::memcpy(padded.data(), json_bytes.data(), json_bytes.size());
+        simdjson::dom::element doc;
+        if (auto err = json.parse(padded.data(), json_bytes.size(), false).get(doc)) return err;
+        simdjson::dom::object obj;
+        if (auto err = doc.get_object().get(obj)) return err;
+        for (auto field : obj) {
+            const std::string_view key = field.key;
+            const simdjson::dom::element value = field.value;
+            if (key == fields.text && !has_text) {
+                std::string_view s;
+                if (auto err = value.get_string().get(s)) return err;
+                body.assign(s);
+                has_text = true;
+            } else if (key == fields.id && out.id.empty()) {
+                if (auto err = scalar_text(value, out.id)) return err;
+            } else if (!fields.title.empty() && key == fields.title && title.empty()) {
+                std::string_view s;
+                if (value.get_string().get(s) == simdjson::SUCCESS) title.assign(s);
+            } else if (!fields.date.empty() && key == fields.date && !out.date) {
+                std::string d;
+                if (scalar_text(value, d) == simdjson::SUCCESS) out.date = parse_date(d);
+            }
+        }
+        return simdjson::SUCCESS;
+    }
+
+    static simdjson::error_code scalar_text(const simdjson::dom::element& value, std::string& out) {
+        std::string_view s;
+        if (value.get_string().get(s) == simdjson::SUCCESS) {
+            out.assign(s);
+            return simdjson::SUCCESS;
+        }
+        if (value.is_number()) {
+            out = simdjson::minify(value);
+            return simdjson::SUCCESS;
+        }
+        return simdjson::INCORRECT_TYPE;
+    }
+
+    void parse_json(std::string_view bytes, const RawBatch& batch, const RawRecord& rec,
+                    ParsedDoc& out) {
+        bool has_text = false;
+        simdjson::error_code err = read_object(bytes, out, has_text);
+        if (err == simdjson::UTF8_ERROR && repair_utf8(bytes, repaired)) {
+            out.id.clear();
+            out.date.reset();
+            title.clear();
+            has_text = false;
+            err = read_object(repaired, out, has_text);
+        }
+        if (err != simdjson::SUCCESS) {
+            fail(out, SkipReason::kMalformed, std::string("invalid JSON: ") + simdjson::error_message(err));
+            return;
+        }
+        if (!has_text) {
+            fail(out, SkipReason::kMalformed, "no string field \"" + fields.text + "\"");
+            return;
+        }
+        if (out.id.empty()) {
+            out.id = rec.line > 0 ? record_location(batch, rec) : batch.sources[rec.source].file_id;
+        }
+        join_title_body(out);
+    }
+};
+
+RecordParser::RecordParser(FieldNames fields) : impl_(std::make_unique<Impl>()) {
+    impl_->fields = std::move(fields);
+}
+
+RecordParser::~RecordParser() = default;
+
+void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc& out) {
+    out.id.clear();
+    out.text.clear();
+    out.date.reset();
+    out.skip = rec.skip;
+    out.message = rec.message;
+    if (rec.skip != SkipReason::kNone) return;
+    Impl& im = *impl_;
+    im.title.clear();
+    im.body.clear();
+    std::string_view bytes = batch.bytes(rec);
+    switch (rec.format) {
+        case RecordFormat::kJson:
+        case RecordFormat::kJsonLine:
+            im.parse_json(bytes, batch, rec, out);
+            return;
+        case RecordFormat::kHtml:
+            html_to_text(bytes, im.title, im.body);
+            im.join_title_body(out);
+            break;
+        case RecordFormat::kText:
+            out.text.assign(bytes);
+            break;
+    }
+    out.id = batch.sources[rec.source].file_id;
+}
+
+}  // namespace neardup

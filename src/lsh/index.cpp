@@ -1,0 +1,68 @@
+#include "neardup/lsh/index.hpp"
+
+#include <algorithm>
+
+#include "neardup/core/error.hpp"
+#include "neardup/core/hash.hpp"
+
+namespace neardup {
+
+void band_keys(std::span<const SigValue> sig, LshParams p, std::span<std::uint64_t> out) noexcept {
+    NEARDUP_ASSERT(sig.size() >= std::size_t{p.bands} * p.rows && out.size() == p.bands);
+    for (std::uint32_t b = 0; b < p.bands; ++b) {
+        std::uint64_t key = hash_words(sig.subspan(std::size_t{b} * p.rows, p.rows), b + 1);
+        out[b] = key == 0 ? 1 : key;  // 0 marks empty slots in the index
+    }
+}
+
+LshIndex::LshIndex(LshParams params, std::uint32_t max_bucket_walk)
+    : params_(params), max_bucket_walk_(max_bucket_walk), slots_(1024) {
+    NEARDUP_CHECK(params.bands >= 1 && params.rows >= 1, "LSH needs at least one band and row");
+}
+
+std::size_t LshIndex::find_slot(std::uint64_t key) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;
+    while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask;
+    return i;
+}
+
+void LshIndex::grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Slot& s : old) {
+        if (s.key != 0) slots_[find_slot(s.key)] = s;
+    }
+}
+
+void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
+    NEARDUP_ASSERT(id == docs_ && keys.size() == params_.bands);
+    next_.resize(next_.size() + params_.bands, kNone);
+    for (std::uint32_t b = 0; b < params_.bands; ++b) {
+        if ((used_ + 1) * 2 > slots_.size()) grow();
+        Slot& slot = slots_[find_slot(keys[b])];
+        if (slot.key == 0) {
+            slot.key = keys[b];
+            ++used_;
+        }
+        next_[std::size_t{id} * params_.bands + b] = slot.head;
+        slot.head = id;
+    }
+    ++docs_;
+}
+
+void LshIndex::candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const {
+    out.clear();
+    for (std::uint32_t b = 0; b < params_.bands && b < keys.size(); ++b) {
+        const Slot& slot = slots_[find_slot(keys[b])];
+        DocId id = slot.key == 0 ? kNone : slot.head;
+        for (std::uint32_t walked = 0; id != kNone && walked < max_bucket_walk_; ++walked) {
+            out.push_back(id);
+            id = next_[std::size_t{id} * params_.bands + b];
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+}  // namespace neardup

@@ -1,0 +1,284 @@
+#include "neardup/pipeline/pipeline.hpp"
+
+#include <tbb/concurrent_queue.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+#include "neardup/core/error.hpp"
+#include "neardup/lsh/index.hpp"
+#include "neardup/minhash/minhash.hpp"
+#include "neardup/verify/similarity.hpp"
+
+namespace neardup {
+
+std::uint64_t ScanStats::total_skipped() const noexcept {
+    std::uint64_t total = 0;
+    for (std::uint64_t n : skipped) total += n;
+    return total;
+}
+
+namespace {
+
+/// What the sign stage learned about one raw record.
+struct SignedDoc {
+    SkipReason skip = SkipReason::kNone;
+    std::string message;
+    std::string id;
+    std::optional<std::int64_t> date;
+    std::uint64_t length = 0;
+};
+
+/// One pipeline token: a batch of records and everything computed from them.
+struct Batch {
+    RawBatch raw;
+    std::vector<SignedDoc> docs;        ///< parallel to raw.records
+    std::vector<SigValue> signatures;   ///< docs[i]'s at [i * num_perm, (i + 1) * num_perm)
+    std::vector<std::uint64_t> keys;    ///< docs[i]'s at [i * bands, (i + 1) * bands)
+    std::vector<std::vector<ShingleHash>> sets;  ///< exact_verify only
+};
+using BatchPtr = Batch*;
+
+/// Per-thread buffers of the sign stage, reused across documents.
+struct Scratch {
+    explicit Scratch(const FieldNames& fields) : parser(fields) {}
+    RecordParser parser;
+    ParsedDoc parsed;
+    std::string normalized;
+    std::vector<TokenSpan> tokens;
+    std::vector<ShingleHash> shingles;
+};
+
+/// Owns every batch ever made; tokens are raw pointers into it, so batches still in flight
+/// when an exception cancels the pipeline are freed with the pool.
+class BatchPool {
+public:
+    Batch* acquire() {
+        Batch* b = nullptr;
+        if (free_.try_pop(b)) return b;
+        std::lock_guard lock(mutex_);
+        all_.push_back(std::make_unique<Batch>());
+        return all_.back().get();
+    }
+    void release(Batch* b) { free_.push(b); }
+
+private:
+    tbb::concurrent_queue<Batch*> free_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Batch>> all_;
+};
+
+class ReadStage {
+public:
+    ReadStage(RecordReader& reader, BatchPool& pool) : reader_(reader), pool_(pool) {}
+    BatchPtr operator()(tbb::flow_control& fc) const {
+        Batch* b = pool_.acquire();
+        if (!reader_.next_batch(b->raw)) {
+            pool_.release(b);
+            fc.stop();
+            return nullptr;
+        }
+        return b;
+    }
+
+private:
+    RecordReader& reader_;
+    BatchPool& pool_;
+};
+
+class SignStage {
+public:
+    SignStage(const ScanConfig& cfg, const MinHasher& hasher, LshParams lsh,
+              tbb::enumerable_thread_specific<std::unique_ptr<Scratch>>& scratch)
+        : cfg_(cfg), hasher_(hasher), lsh_(lsh), scratch_(scratch) {}
+
+    BatchPtr operator()(BatchPtr b) const {
+        std::unique_ptr<Scratch>& s = scratch_.local();
+        if (!s) s = std::make_unique<Scratch>(cfg_.fields);
+        const std::size_t n = b->raw.records.size();
+        b->docs.resize(n);
+        b->signatures.resize(n * hasher_.num_perm());
+        b->keys.resize(n * lsh_.bands);
+        if (cfg_.exact_verify) b->sets.resize(n);
+        for (std::size_t i = 0; i < n; ++i) sign_one(*b, i, *s);
+        return b;
+    }
+
+private:
+    void sign_one(Batch& b, std::size_t i, Scratch& s) const {
+        const RawRecord& rec = b.raw.records[i];
+        SignedDoc& doc = b.docs[i];
+        s.parser.parse(b.raw, rec, s.parsed);
+        doc.skip = s.parsed.skip;
+        doc.message = std::move(s.parsed.message);
+        if (doc.skip != SkipReason::kNone) return;
+        normalize(s.parsed.text, cfg_.normalize, s.normalized);
+        tokenize(s.normalized, s.tokens);
+        if (s.tokens.empty()) {
+            doc.skip = SkipReason::kEmpty;
+            doc.message = "no words";
+            return;
+        }
+        compute_shingles(s.normalized, s.tokens, cfg_.shingle, s.shingles);
+        std::span<SigValue> sig(b.signatures.data() + i * hasher_.num_perm(), hasher_.num_perm());
+        hasher_.sign(s.shingles, sig);
+        band_keys(sig, lsh_, std::span(b.keys.data() + i * lsh_.bands, lsh_.bands));
+        if (cfg_.exact_verify) {
+            make_set(s.shingles);
+            b.sets[i].assign(s.shingles.begin(), s.shingles.end());
+        }
+        doc.id = std::move(s.parsed.id);
+        doc.date = s.parsed.date;
+        doc.length = s.parsed.text.size();
+    }
+
+    const ScanConfig& cfg_;
+    const MinHasher& hasher_;
+    LshParams lsh_;
+    tbb::enumerable_thread_specific<std::unique_ptr<Scratch>>& scratch_;
+};
+
+/// The serial, in-order state: documents, signatures, the LSH index and the union-find.
+class Linker {
+public:
+    Linker(const ScanConfig& cfg, LshParams lsh, ScanResult& result)
+        : cfg_(cfg), index_(lsh), result_(result) {}
+
+    void consume(Batch& b) {
+        result_.stats.input_bytes += b.raw.input_bytes;
+        for (std::size_t i = 0; i < b.docs.size(); ++i) {
+            SignedDoc& doc = b.docs[i];
+            if (doc.skip != SkipReason::kNone) {
+                record_skip(b, i);
+            } else {
+                link(b, i);
+            }
+        }
+        if (cfg_.on_progress) {
+            cfg_.on_progress({result_.docs.size(), result_.stats.total_skipped(),
+                              result_.stats.input_bytes});
+        }
+    }
+
+    [[nodiscard]] double similarity(DocId a, DocId b) const noexcept {
+        if (cfg_.exact_verify) return exact_jaccard(sets_[a], sets_[b]);
+        return estimate_jaccard(signature(a), signature(b));
+    }
+
+    UnionFind& union_find() noexcept { return uf_; }
+
+private:
+    [[nodiscard]] std::span<const SigValue> signature(DocId d) const noexcept {
+        return {signatures_.data() + std::size_t{d} * cfg_.num_perm, cfg_.num_perm};
+    }
+
+    void record_skip(Batch& b, std::size_t i) {
+        const RawRecord& rec = b.raw.records[i];
+        SkipRecord skip{record_location(b.raw, rec), b.docs[i].skip, std::move(b.docs[i].message)};
+        if (cfg_.strict) {
+            throw FormatError(skip.location + ": " + std::string(skip_reason_name(skip.reason)) +
+                              ": " + skip.message + " (--strict)");
+        }
+        ++result_.stats.skipped[static_cast<std::size_t>(skip.reason)];
+        result_.skips.push_back(std::move(skip));
+    }
+
+    void link(Batch& b, std::size_t i) {
+        const auto id = static_cast<DocId>(result_.docs.size());
+        SignedDoc& doc = b.docs[i];
+        result_.docs.push_back({std::move(doc.id), record_location(b.raw, b.raw.records[i]),
+                                doc.date, doc.length});
+        const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
+        signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
+        if (cfg_.exact_verify) sets_.push_back(std::move(b.sets[i]));
+        uf_.resize(std::size_t{id} + 1);
+        const LshParams lsh = index_.params();
+        std::span<const std::uint64_t> keys(b.keys.data() + i * lsh.bands, lsh.bands);
+        index_.candidates(keys, candidates_);
+        for (DocId c : candidates_) {
+            if (uf_.find(c) == uf_.find(id)) continue;  // already joined through another edge
+            ++result_.stats.candidates;
+            if (similarity(c, id) >= cfg_.threshold) {
+                uf_.unite(c, id);
+                ++result_.stats.edges;
+            }
+        }
+        index_.add(id, keys);
+    }
+
+    const ScanConfig& cfg_;
+    LshIndex index_;
+    ScanResult& result_;
+    UnionFind uf_;
+    std::vector<SigValue> signatures_;
+    std::vector<std::vector<ShingleHash>> sets_;
+    std::vector<DocId> candidates_;
+};
+
+class LinkStage {
+public:
+    LinkStage(Linker& linker, BatchPool& pool) : linker_(linker), pool_(pool) {}
+    void operator()(BatchPtr b) const {
+        linker_.consume(*b);
+        pool_.release(b);
+    }
+
+private:
+    Linker& linker_;
+    BatchPool& pool_;
+};
+
+void finish_clustering(Linker& linker, ScanResult& result) {
+    std::vector<RepresentativeKey> keys;
+    keys.reserve(result.docs.size());
+    for (const DocMeta& d : result.docs) keys.push_back({d.date, d.length, d.id});
+    result.near = make_clustering(linker.union_find(), keys);
+    result.similarity.resize(result.docs.size());
+    for (std::size_t i = 0; i < result.docs.size(); ++i) {
+        const DocId rep = result.near.representative[result.near.group_of[i]];
+        result.similarity[i] =
+            rep == i ? 1.0F : static_cast<float>(linker.similarity(rep, static_cast<DocId>(i)));
+    }
+}
+
+}  // namespace
+
+ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
+    const auto start = std::chrono::steady_clock::now();
+    NEARDUP_CHECK(config.threshold > 0.0 && config.threshold <= 1.0,
+                  "--threshold must be in (0, 1]");
+    const MinHasher hasher(config.num_perm, config.seed);
+    ScanResult result;
+    result.lsh = choose_params(config.threshold < 1.0 ? config.threshold : 0.99, config.num_perm);
+
+    const std::uint32_t threads = config.threads > 0
+                                      ? config.threads
+                                      : static_cast<std::uint32_t>(tbb::info::default_concurrency());
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
+
+    RecordReader reader(std::move(inputs), config.reader);
+    BatchPool pool;
+    tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch;
+    Linker linker(config, result.lsh, result);
+
+    auto read = tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
+                                                 ReadStage(reader, pool));
+    auto sign = tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel,
+                                                     SignStage(config, hasher, result.lsh, scratch));
+    auto link = tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
+                                                 LinkStage(linker, pool));
+    tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
+
+    result.stats.docs = result.docs.size();
+    finish_clustering(linker, result);
+    result.stats.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+}  // namespace neardup

@@ -1,0 +1,90 @@
+#include "neardup/shingle/shingle.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "neardup/core/error.hpp"
+#include "neardup/core/hash.hpp"
+
+namespace neardup {
+
+ShingleOptions parse_shingle_spec(std::string_view spec) {
+    ShingleOptions opts;
+    std::size_t colon = spec.find(':');
+    std::string_view kind = spec.substr(0, colon);
+    if (kind == "words") {
+        opts.kind = ShingleKind::kWords;
+    } else if (kind == "chars") {
+        opts.kind = ShingleKind::kChars;
+    } else {
+        throw ConfigError("bad --shingle '" + std::string(spec) + "': expected words:K or chars:N");
+    }
+    if (colon != std::string_view::npos) {
+        std::string_view num = spec.substr(colon + 1);
+        unsigned value = 0;
+        auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), value);
+        if (ec != std::errc() || ptr != num.data() + num.size() || value < 1 || value > 64) {
+            throw ConfigError("bad --shingle '" + std::string(spec) + "': size must be 1..64");
+        }
+        opts.size = value;
+    } else if (opts.kind == ShingleKind::kChars) {
+        opts.size = 9;
+    }
+    return opts;
+}
+
+std::string to_string(const ShingleOptions& options) {
+    return std::string(options.kind == ShingleKind::kWords ? "words:" : "chars:") +
+           std::to_string(options.size);
+}
+
+void word_shingles(std::string_view normalized, std::span<const TokenSpan> tokens, std::uint32_t k,
+                   std::vector<ShingleHash>& out) {
+    out.clear();
+    if (k == 0 || tokens.size() < k) return;
+    out.reserve(tokens.size() - k + 1);
+    for (std::size_t i = 0; i + k <= tokens.size(); ++i) {
+        const std::uint32_t begin = tokens[i].begin;
+        const std::uint32_t end = tokens[i + k - 1].end;
+        out.push_back(hash64(normalized.data() + begin, end - begin));
+    }
+}
+
+void char_shingles(std::string_view normalized, std::uint32_t k, std::vector<ShingleHash>& out) {
+    out.clear();
+    if (k == 0) return;
+    // Offsets of code point starts (bytes that are not UTF-8 continuation bytes).
+    std::vector<std::uint32_t> starts;
+    starts.reserve(normalized.size() + 1);
+    for (std::size_t i = 0; i < normalized.size(); ++i) {
+        if ((static_cast<unsigned char>(normalized[i]) & 0xC0) != 0x80) {
+            starts.push_back(static_cast<std::uint32_t>(i));
+        }
+    }
+    const std::size_t cps = starts.size();
+    starts.push_back(static_cast<std::uint32_t>(normalized.size()));
+    if (cps < k) return;
+    out.reserve(cps - k + 1);
+    for (std::size_t i = 0; i + k <= cps; ++i) {
+        out.push_back(hash64(normalized.data() + starts[i], starts[i + k] - starts[i]));
+    }
+}
+
+void compute_shingles(std::string_view normalized, std::span<const TokenSpan> tokens,
+                      const ShingleOptions& options, std::vector<ShingleHash>& out) {
+    if (options.kind == ShingleKind::kWords) {
+        word_shingles(normalized, tokens, options.size, out);
+    } else {
+        char_shingles(normalized, options.size, out);
+    }
+    if (out.empty() && !tokens.empty()) {
+        out.push_back(hash64(normalized));  // shorter than one window: the whole text
+    }
+}
+
+void make_set(std::vector<ShingleHash>& hashes) {
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+}
+
+}  // namespace neardup

@@ -1,0 +1,153 @@
+#include "neardup/text/normalize.hpp"
+
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace neardup {
+namespace {
+
+bool is_ascii_alnum(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+char ascii_lower(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+}
+
+/// Letters, marks and numbers are word characters; everything else separates words.
+bool is_word_codepoint(utf8proc_int32_t cp) {
+    switch (utf8proc_category(cp)) {
+        case UTF8PROC_CATEGORY_LU:
+        case UTF8PROC_CATEGORY_LL:
+        case UTF8PROC_CATEGORY_LT:
+        case UTF8PROC_CATEGORY_LM:
+        case UTF8PROC_CATEGORY_LO:
+        case UTF8PROC_CATEGORY_MN:
+        case UTF8PROC_CATEGORY_MC:
+        case UTF8PROC_CATEGORY_ME:
+        case UTF8PROC_CATEGORY_ND:
+        case UTF8PROC_CATEGORY_NL:
+        case UTF8PROC_CATEGORY_NO:
+            return true;
+        default:
+            return false;
+    }
+}
+
+/// Appends text that may hold separators, writing single spaces between words.
+class WordWriter {
+public:
+    explicit WordWriter(std::string& out) : out_(out) {}
+    void separator() { pending_space_ = true; }
+    void begin_word() {
+        if (pending_space_ && !out_.empty()) out_.push_back(' ');
+        pending_space_ = false;
+    }
+    void byte(char c) { out_.push_back(c); }
+    void bytes(std::string_view s) { out_.append(s); }
+
+private:
+    std::string& out_;
+    bool pending_space_ = false;
+};
+
+/// Maps one word that holds non-ASCII letters through NFKC(+casefold) and writes the result,
+/// splitting it again where the mapping produced separators (e.g. "½" -> "1⁄2").
+void write_mapped_word(std::string_view word, const NormalizeOptions& options, WordWriter& w) {
+    int flags = UTF8PROC_STABLE | UTF8PROC_IGNORE;
+    if (options.unicode) flags |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+    if (options.fold_case) flags |= UTF8PROC_CASEFOLD;
+    utf8proc_uint8_t* mapped = nullptr;
+    const auto* src = reinterpret_cast<const utf8proc_uint8_t*>(word.data());
+    utf8proc_ssize_t len = utf8proc_map(src, static_cast<utf8proc_ssize_t>(word.size()), &mapped,
+                                        static_cast<utf8proc_option_t>(flags));
+    std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
+    if (len < 0) {  // the word was valid UTF-8 when cut, so this is out of memory or similar
+        w.begin_word();
+        w.bytes(word);
+        return;
+    }
+    bool in_word = false;
+    for (utf8proc_ssize_t i = 0; i < len;) {
+        utf8proc_int32_t cp = 0;
+        utf8proc_ssize_t n = utf8proc_iterate(mapped + i, len - i, &cp);
+        if (n <= 0) break;
+        if (is_word_codepoint(cp)) {
+            if (!in_word) w.begin_word();
+            in_word = true;
+            w.bytes(std::string_view(reinterpret_cast<const char*>(mapped + i),
+                                     static_cast<std::size_t>(n)));
+        } else {
+            in_word = false;
+            w.separator();
+        }
+        i += n;
+    }
+}
+
+}  // namespace
+
+void normalize(std::string_view in, const NormalizeOptions& options, std::string& out) {
+    out.clear();
+    out.reserve(in.size());
+    WordWriter w(out);
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+    const std::size_t n = in.size();
+    std::size_t i = 0;
+    while (i < n) {
+        // One word: a maximal run of ASCII alphanumerics and non-ASCII word characters.
+        std::size_t start = i;
+        bool needs_map = false;
+        while (i < n) {
+            if (p[i] < 0x80) {
+                if (!is_ascii_alnum(p[i])) break;
+                ++i;
+                continue;
+            }
+            utf8proc_int32_t cp = 0;
+            utf8proc_ssize_t len = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
+            if (len <= 0 || !is_word_codepoint(cp)) break;  // invalid UTF-8 or punctuation
+            needs_map = true;
+            i += static_cast<std::size_t>(len);
+        }
+        if (i > start) {
+            std::string_view word = in.substr(start, i - start);
+            if (needs_map) {
+                write_mapped_word(word, options, w);
+            } else {
+                w.begin_word();
+                for (char c : word) {
+                    w.byte(options.fold_case ? ascii_lower(static_cast<unsigned char>(c)) : c);
+                }
+            }
+            continue;
+        }
+        // A separator: one ASCII byte, one non-word code point, or one invalid byte.
+        w.separator();
+        if (p[i] < 0x80) {
+            ++i;
+        } else {
+            utf8proc_int32_t cp = 0;
+            utf8proc_ssize_t len = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
+            i += len > 0 ? static_cast<std::size_t>(len) : 1;
+        }
+    }
+}
+
+void tokenize(std::string_view normalized, std::vector<TokenSpan>& tokens) {
+    tokens.clear();
+    std::size_t begin = 0;
+    const std::size_t n = normalized.size();
+    while (begin < n) {
+        std::size_t end = normalized.find(' ', begin);
+        if (end == std::string_view::npos) end = n;
+        if (end > begin) {
+            tokens.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
+        }
+        begin = end + 1;
+    }
+}
+
+}  // namespace neardup
