@@ -6,7 +6,7 @@
 
 namespace neardup {
 
-std::uint64_t hash64(const void* data, std::size_t len, std::uint64_t seed) noexcept {
+std::uint64_t hash_bytes(const void* data, std::size_t len, std::uint64_t seed) noexcept {
     return XXH3_64bits_withSeed(data, len, seed);
 }
 

@@ -117,6 +117,9 @@ void append_json_string(std::string& out, std::string_view s) {
         if (c == '"' || c == '\\') {
             out.push_back('\\');
             out.push_back(static_cast<char>(c));
+        } else if (c == '\n' || c == '\t' || c == '\r') {
+            out.push_back('\\');
+            out.push_back(c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
         } else if (c < 0x20) {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\u%04x", c);

@@ -46,7 +46,7 @@ void word_shingles(std::string_view normalized, std::span<const TokenSpan> token
     for (std::size_t i = 0; i + k <= tokens.size(); ++i) {
         const std::uint32_t begin = tokens[i].begin;
         const std::uint32_t end = tokens[i + k - 1].end;
-        out.push_back(hash64(normalized.data() + begin, end - begin));
+        out.push_back(hash_bytes(normalized.data() + begin, end - begin));
     }
 }
 
@@ -66,7 +66,7 @@ void char_shingles(std::string_view normalized, std::uint32_t k, std::vector<Shi
     if (cps < k) return;
     out.reserve(cps - k + 1);
     for (std::size_t i = 0; i + k <= cps; ++i) {
-        out.push_back(hash64(normalized.data() + starts[i], starts[i + k] - starts[i]));
+        out.push_back(hash_bytes(normalized.data() + starts[i], starts[i + k] - starts[i]));
     }
 }
 

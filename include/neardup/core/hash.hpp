@@ -15,11 +15,11 @@
 namespace neardup {
 
 /// XXH3-64 of bytes with a seed (seed 0 is plain XXH3_64bits).
-[[nodiscard]] std::uint64_t hash64(const void* data, std::size_t len,
-                                   std::uint64_t seed = 0) noexcept;
+[[nodiscard]] std::uint64_t hash_bytes(const void* data, std::size_t len,
+                                       std::uint64_t seed = 0) noexcept;
 
 [[nodiscard]] inline std::uint64_t hash64(std::string_view s, std::uint64_t seed = 0) noexcept {
-    return hash64(s.data(), s.size(), seed);
+    return hash_bytes(s.data(), s.size(), seed);
 }
 
 /// Hash of a run of 32-bit words (a band of a signature), as little-endian bytes.

@@ -1,0 +1,137 @@
+// Micro-benchmarks, one per pipeline stage, on the shipped corpus text (NEARDUP_CORPUS_DIR).
+// BM_Floor_TokenizeHash is the floor: split on whitespace and XXH3 every word, nothing else.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "neardup/core/hash.hpp"
+#include "neardup/lsh/index.hpp"
+#include "neardup/minhash/minhash.hpp"
+#include "neardup/shingle/shingle.hpp"
+#include "neardup/text/normalize.hpp"
+#include "neardup/verify/similarity.hpp"
+
+namespace {
+
+using namespace neardup;
+
+/// All corpus articles concatenated: about 7 KB of realistic English news.
+const std::string& corpus_text() {
+    static const std::string text = [] {
+        std::string all;
+        for (const auto& e : std::filesystem::directory_iterator(NEARDUP_CORPUS_DIR "/articles")) {
+            std::ifstream in(e.path());
+            std::ostringstream s;
+            s << in.rdbuf();
+            all += s.str() + "\n";
+        }
+        return all;
+    }();
+    return text;
+}
+
+struct Prepared {
+    std::string normalized;
+    std::vector<TokenSpan> tokens;
+    std::vector<ShingleHash> shingles;
+    Signature signature;
+};
+
+const Prepared& prepared() {
+    static const Prepared p = [] {
+        Prepared r;
+        normalize(corpus_text(), {}, r.normalized);
+        tokenize(r.normalized, r.tokens);
+        compute_shingles(r.normalized, r.tokens, {}, r.shingles);
+        r.signature.resize(128);
+        MinHasher(128, 1).sign(r.shingles, r.signature);
+        return r;
+    }();
+    return p;
+}
+
+void BM_Floor_TokenizeHash(benchmark::State& state) {
+    const std::string& text = corpus_text();
+    for (auto _ : state) {
+        std::uint64_t acc = 0;
+        std::size_t i = 0;
+        while (i < text.size()) {
+            while (i < text.size() && (text[i] == ' ' || text[i] == '\n')) ++i;
+            std::size_t start = i;
+            while (i < text.size() && text[i] != ' ' && text[i] != '\n') ++i;
+            if (i > start) acc ^= hash_bytes(text.data() + start, i - start);
+        }
+        benchmark::DoNotOptimize(acc);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_Floor_TokenizeHash);
+
+void BM_Normalize_News(benchmark::State& state) {
+    const std::string& text = corpus_text();
+    std::string out;
+    for (auto _ : state) {
+        normalize(text, {}, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_Normalize_News);
+
+void BM_Shingle_Words5(benchmark::State& state) {
+    const Prepared& p = prepared();
+    std::vector<TokenSpan> toks;
+    std::vector<ShingleHash> out;
+    for (auto _ : state) {
+        tokenize(p.normalized, toks);
+        compute_shingles(p.normalized, toks, {}, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * p.normalized.size()));
+}
+BENCHMARK(BM_Shingle_Words5);
+
+void BM_Sign_OnePermutation(benchmark::State& state) {
+    const Prepared& p = prepared();
+    const auto k = static_cast<std::uint32_t>(state.range(0));
+    MinHasher hasher(k, 1);
+    Signature sig(k);
+    for (auto _ : state) {
+        hasher.sign(p.shingles, sig);
+        benchmark::DoNotOptimize(sig.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.shingles.size()));
+}
+BENCHMARK(BM_Sign_OnePermutation)->Arg(64)->Arg(128)->Arg(256);
+
+void BM_Band_Keys(benchmark::State& state) {
+    const Prepared& p = prepared();
+    const LshParams params{16, 8};
+    std::vector<std::uint64_t> keys(params.bands);
+    for (auto _ : state) {
+        band_keys(p.signature, params, keys);
+        benchmark::DoNotOptimize(keys.data());
+    }
+}
+BENCHMARK(BM_Band_Keys);
+
+void BM_Verify_Estimate(benchmark::State& state) {
+    const Prepared& p = prepared();
+    Signature other = p.signature;
+    other[3] ^= 1;
+    for (auto _ : state) benchmark::DoNotOptimize(estimate_jaccard(p.signature, other));
+}
+BENCHMARK(BM_Verify_Estimate);
+
+void BM_Verify_Exact(benchmark::State& state) {
+    std::vector<ShingleHash> a = prepared().shingles;
+    make_set(a);
+    std::vector<ShingleHash> b(a.begin() + 10, a.end());
+    for (auto _ : state) benchmark::DoNotOptimize(exact_jaccard(a, b));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * (a.size() + b.size())));
+}
+BENCHMARK(BM_Verify_Exact);
+
+}  // namespace

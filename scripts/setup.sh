@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages neardup needs to build, test and benchmark (as root, via apt).
+# Does nothing when they are all present already.
+set -euo pipefail
+packages=(build-essential cmake pkg-config libxxhash-dev libtbb-dev libboost-program-options-dev
+          doctest-dev libbenchmark-dev libsimdjson-dev libutf8proc-dev libzstd-dev zlib1g-dev
+          python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

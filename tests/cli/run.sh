@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# CLI tests: exit codes, messages and outputs of the neardup binary, run from the project root.
+# Usage: tests/cli/run.sh path/to/neardup
+set -u
+bin=$(realpath "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_exit CODE -- CMD...: runs CMD, stdout to $tmp/out, stderr to $tmp/err
+expect_exit() {
+  local want=$1; shift; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || fail "exit $got, want $want: $* ($(head -c 300 "$tmp/err"))"
+}
+expect_grep() {  # expect_grep FILE PATTERN
+  grep -q -- "$2" "$1" || fail "$1 lacks '$2': $(head -c 300 "$1")"
+}
+
+# --- help and usage errors
+expect_exit 0 -- "$bin" --help;            expect_grep "$tmp/out" "Commands:"
+expect_exit 0 -- "$bin" scan --help;       expect_grep "$tmp/out" "Usage: neardup scan"
+expect_exit 0 -- "$bin" params --help;     expect_grep "$tmp/out" "Usage: neardup params"
+expect_exit 0 -- "$bin" --version;         expect_grep "$tmp/out" "neardup "
+expect_exit 2 -- "$bin"
+expect_exit 2 -- "$bin" frobnicate;        expect_grep "$tmp/err" "unknown command"
+expect_exit 2 -- "$bin" scan;              expect_grep "$tmp/err" "no input PATH"
+expect_exit 2 -- "$bin" scan --bogus corpus/news
+expect_exit 2 -- "$bin" scan --format xml corpus/news; expect_grep "$tmp/err" "unknown --format"
+expect_exit 2 -- "$bin" scan --shingle bytes:3 corpus/news
+expect_exit 2 -- "$bin" scan --threshold 1.5 corpus/news
+expect_exit 2 -- "$bin" scan --max-doc-bytes 12Q corpus/news
+expect_exit 2 -- "$bin" params --threshold 0
+
+# --- a missing path is an error, not a skip
+expect_exit 1 -- "$bin" scan /nonexistent/folder; expect_grep "$tmp/err" "no such file or directory"
+
+# --- params
+expect_exit 0 -- "$bin" params --threshold 0.8 --num-perm 128
+expect_grep "$tmp/out" "^bands	16$"; expect_grep "$tmp/out" "^rows	8$"
+expect_grep "$tmp/out" "false_negative_area"
+
+# --- the demo corpus: copies found, header and columns right
+expect_exit 0 -- "$bin" scan corpus/news corpus/seeds
+expect_grep "$tmp/out" "^id	near	representative	similarity	source$"
+[ "$(tail -n +2 "$tmp/out" | cut -f1 | sort | uniq -d | wc -l)" -eq 0 ] || fail "duplicate ids in output"
+groups=$(tail -n +2 "$tmp/out" | cut -f2 | sort -u | wc -l)
+[ "$groups" -eq 8 ] || fail "corpus/news + seeds: $groups groups, want 8 (6 stories + 2 seeds)"
+expect_grep "$tmp/err" "near-duplicate groups"
+
+# --- formats
+expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,representative,similarity,source$"
+expect_exit 0 -- "$bin" scan --format jsonl corpus/news
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" || fail "jsonl output is not JSON"
+[ "$(wc -l <"$tmp/out")" -eq 6 ] || fail "jsonl: want one line per group (6)"
+
+# --- -o writes atomically, keep/drop partition the ids
+expect_exit 0 -- "$bin" scan -o "$tmp/res.tsv" --keep "$tmp/keep" --drop "$tmp/drop" corpus/news
+[ -s "$tmp/res.tsv" ] || fail "-o FILE not written"
+[ ! -s "$tmp/out" ] || fail "-o FILE also wrote stdout"
+ls -a "$tmp" | grep -q '\.tmp\.' && fail "temporary file left behind"
+[ "$(wc -l <"$tmp/keep")" -eq 6 ] || fail "keep list: want 6 ids"
+[ "$(cat "$tmp/keep" "$tmp/drop" | sort | uniq -d | wc -l)" -eq 0 ] || fail "keep and drop overlap"
+[ "$(cat "$tmp/keep" "$tmp/drop" | wc -l)" -eq "$(($(wc -l <"$tmp/res.tsv") - 1))" ] || fail "keep + drop != all"
+expect_exit 0 -- "$bin" scan -o /dev/null corpus/news
+[ -c /dev/null ] || fail "/dev/null was replaced"
+
+# --- stdin JSONL
+"$bin" scan --quiet - <corpus/golden/edge/input.jsonl >"$tmp/stdin.tsv" 2>/dev/null || fail "stdin scan failed"
+grep -q "^short-2	1	0" "$tmp/stdin.tsv" || fail "stdin: short-2 not grouped with short-1"
+
+# --- bad input is skipped, counted and reported; --strict makes it fatal
+bad=$tmp/bad; mkdir -p "$bad"
+: >"$bad/empty.txt"
+printf 'abc\0def' >"$bad/binary.txt"
+head -c 3000 /dev/zero | tr '\0' 'x' >"$bad/huge.txt"
+ln -s "$bad/nowhere" "$bad/dangling.txt"
+printf '{"id":"ok","text":"fine words here"}\n{broken\n{"id":"x","body":"no text"}\n' >"$bad/lines.jsonl"
+printf 'plain words in a good file\n' >"$bad/good.txt"
+expect_exit 0 -- "$bin" scan --max-doc-bytes 2k "$bad"
+expect_grep "$tmp/err" "skipped $bad/empty.txt: empty"
+expect_grep "$tmp/err" "skipped $bad/binary.txt: binary"
+expect_grep "$tmp/err" "skipped $bad/huge.txt: too_large"
+expect_grep "$tmp/err" "skipped $bad/dangling.txt: unreadable"
+expect_grep "$tmp/err" "skipped $bad/lines.jsonl:2: malformed"
+expect_grep "$tmp/err" "skipped $bad/lines.jsonl:3: malformed"
+expect_grep "$tmp/err" "skipped 6 (empty 1, binary 1, unreadable 1, malformed 2, too_large 1)"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 2 ] || fail "bad folder: want the 2 good documents"
+expect_exit 1 -- "$bin" scan --strict --max-doc-bytes 2k "$bad"; expect_grep "$tmp/err" "(--strict)"
+cp "$tmp/res.tsv" "$tmp/keep-me.tsv"
+expect_exit 1 -- "$bin" scan --strict -o "$tmp/keep-me.tsv" "$bad"
+cmp -s "$tmp/res.tsv" "$tmp/keep-me.tsv" || fail "a failed run changed the existing -o file"
+
+# --- the same bytes for any thread count
+for t in 1 2 4 8; do "$bin" scan --quiet --threads $t corpus/news corpus/seeds >"$tmp/t$t.tsv"; done
+for t in 2 4 8; do cmp -s "$tmp/t1.tsv" "$tmp/t$t.tsv" || fail "--threads $t output differs from --threads 1"; done
+
+if [ "$failures" -gt 0 ]; then echo "$failures CLI check(s) failed"; exit 1; fi
+echo "all CLI checks passed"

@@ -1,0 +1,211 @@
+// Property tests: invariants checked over many fixed seeds (CAPTURE(seed) names a failure).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "../support/support.hpp"
+#include "neardup/lsh/index.hpp"
+#include "neardup/minhash/minhash.hpp"
+#include "neardup/shingle/shingle.hpp"
+#include "neardup/text/normalize.hpp"
+#include "neardup/verify/similarity.hpp"
+
+using namespace neardup;
+
+namespace {
+
+/// Random bytes from fragments that exercise every normalization path.
+std::string random_messy_text(std::mt19937_64& rng) {
+    static const char* kParts[] = {"Word", "ÉCOLE", "straße", " ", "  ", ",", "—", "’", "\xFF",
+                                   "\xC3", "e\xCC\x81", "ﬁ", "１２", "Σ", "\n", "ǅ", "½", "x",
+                                   "İstanbul", "\xE2\x80\x8B", "中文", "ß"};
+    std::uniform_int_distribution<std::size_t> pick(0, std::size(kParts) - 1);
+    std::uniform_int_distribution<int> len(0, 40);
+    std::string s;
+    for (int i = len(rng); i > 0; --i) s += kParts[pick(rng)];
+    return s;
+}
+
+std::vector<ShingleHash> random_set(std::mt19937_64& rng, std::size_t n) {
+    std::vector<ShingleHash> s(n);
+    for (auto& h : s) h = rng();
+    make_set(s);
+    return s;
+}
+
+/// Two sets with |A ∩ B| = common and |A \ B| = |B \ A| = only.
+std::pair<std::vector<ShingleHash>, std::vector<ShingleHash>> pair_with(std::mt19937_64& rng,
+                                                                      std::size_t common,
+                                                                      std::size_t only) {
+    auto shared = random_set(rng, common);
+    auto a = shared;
+    auto b = shared;
+    for (std::size_t i = 0; i < only; ++i) {
+        a.push_back(rng());
+        b.push_back(rng());
+    }
+    make_set(a);
+    make_set(b);
+    return {a, b};
+}
+
+Signature sign(const std::vector<ShingleHash>& s, std::uint32_t k, std::uint64_t seed) {
+    Signature sig(k);
+    MinHasher(k, seed).sign(s, sig);
+    return sig;
+}
+
+}  // namespace
+
+TEST_SUITE("property") {
+    TEST_CASE("normalize is idempotent") {
+        for (std::uint64_t seed = 0; seed < 500; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            const std::string text = random_messy_text(rng);
+            std::string once;
+            std::string twice;
+            normalize(text, {}, once);
+            normalize(once, {}, twice);
+            CHECK(once == twice);
+        }
+    }
+
+    TEST_CASE("a document of n tokens gives max(0, n - k + 1) word shingles") {
+        for (std::uint64_t seed = 0; seed < 100; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            const std::size_t n = rng() % 30;
+            const auto k = static_cast<std::uint32_t>(1 + rng() % 8);
+            std::string norm;
+            normalize(test::random_text(rng, n), {}, norm);
+            std::vector<TokenSpan> toks;
+            tokenize(norm, toks);
+            REQUIRE(toks.size() == n);
+            std::vector<ShingleHash> out;
+            word_shingles(norm, toks, k, out);
+            CHECK(out.size() == (n >= k ? n - k + 1 : 0));
+        }
+    }
+
+    TEST_CASE("a signature does not depend on shingle order or duplicates") {
+        for (std::uint64_t seed = 0; seed < 50; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            auto s = random_set(rng, 1 + rng() % 300);
+            auto shuffled = s;
+            shuffled.insert(shuffled.end(), s.begin(), s.begin() + static_cast<long>(s.size() / 2));
+            std::shuffle(shuffled.begin(), shuffled.end(), rng);
+            CHECK(sign(s, 128, seed) == sign(shuffled, 128, seed));
+        }
+    }
+
+    TEST_CASE("the signature estimate is within 4 sigma of exact Jaccard") {
+        constexpr std::uint32_t k = 128;
+        for (std::uint64_t seed = 0; seed < 400; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            const std::size_t common = 5 + rng() % 1500;
+            const std::size_t only = rng() % (common + 50);
+            auto [a, b] = pair_with(rng, common, only);
+            const double j = exact_jaccard(a, b);
+            const double est = estimate_jaccard(sign(a, k, seed), sign(b, k, seed));
+            CAPTURE(j);
+            CAPTURE(a.size());
+            CHECK(std::abs(est - j) <= 4.0 * std::sqrt(j * (1 - j) / k) + 1e-9);
+        }
+    }
+
+    TEST_CASE("the LSH candidate rate follows 1 - (1 - J^r)^b") {
+        const LshParams p{16, 8};
+        for (double target : {0.5, 0.6, 0.7, 0.8}) {
+            CAPTURE(target);
+            std::mt19937_64 rng(static_cast<std::uint64_t>(target * 1000));
+            const int trials = 1500;
+            int hits = 0;
+            double j_sum = 0;
+            for (int t = 0; t < trials; ++t) {
+                // J = common / (common + 2 * only)
+                const std::size_t common = 400;
+                const auto only = static_cast<std::size_t>(common * (1 - target) / (2 * target));
+                auto [a, b] = pair_with(rng, common, only);
+                j_sum += exact_jaccard(a, b);
+                std::vector<std::uint64_t> ka(p.bands);
+                std::vector<std::uint64_t> kb(p.bands);
+                band_keys(sign(a, 128, static_cast<std::uint64_t>(t)), p, ka);
+                band_keys(sign(b, 128, static_cast<std::uint64_t>(t)), p, kb);
+                bool any = false;
+                for (std::uint32_t i = 0; i < p.bands; ++i) any = any || ka[i] == kb[i];
+                hits += any ? 1 : 0;
+            }
+            const double expected = candidate_probability(j_sum / trials, p);
+            const double rate = static_cast<double>(hits) / trials;
+            const double sigma = std::sqrt(expected * (1 - expected) / trials);
+            CAPTURE(expected);
+            CHECK(std::abs(rate - expected) <= 4 * sigma + 0.01);
+        }
+    }
+
+    TEST_CASE("clusters partition the input and representatives are members") {
+        for (std::uint64_t seed = 0; seed < 5; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            test::TempDir dir;
+            std::string jsonl;
+            std::vector<std::string> bases;
+            for (int i = 0; i < 200; ++i) {
+                std::string text;
+                if (!bases.empty() && rng() % 3 == 0) {
+                    text = test::mutate_words(rng, bases[rng() % bases.size()], 0.02);
+                } else {
+                    text = test::random_text(rng, 60 + rng() % 200);
+                    bases.push_back(text);
+                }
+                jsonl += "{\"id\":\"d" + std::to_string(i) + "\",\"text\":\"" + text + "\"}\n";
+            }
+            auto path = dir.write("in.jsonl", jsonl);
+            ScanConfig cfg;
+            const ScanResult r = run_scan(cfg, collect_inputs({path.string()}));
+            REQUIRE(r.docs.size() == 200);
+            std::vector<std::uint32_t> count(r.near.groups(), 0);
+            for (std::uint32_t g : r.near.group_of) {
+                REQUIRE(g < r.near.groups());
+                ++count[g];
+            }
+            CHECK(count == r.near.size);
+            for (std::size_t g = 0; g < r.near.groups(); ++g) {
+                CHECK(r.near.group_of[r.near.representative[g]] == g);
+            }
+            CHECK(r.near.groups() < 200);  // the mutated copies were found
+        }
+    }
+
+    TEST_CASE("output is identical for 1, 2, 4 and 8 threads") {
+        std::mt19937_64 rng(99);
+        test::TempDir dir;
+        std::string jsonl;
+        std::vector<std::string> bases;
+        for (int i = 0; i < 3000; ++i) {
+            std::string text = (!bases.empty() && rng() % 4 == 0)
+                                   ? test::mutate_words(rng, bases[rng() % bases.size()], 0.03)
+                                   : test::random_text(rng, 30 + rng() % 120);
+            if (bases.size() < 300) bases.push_back(text);
+            jsonl += "{\"id\":\"d" + std::to_string(i) + "\",\"text\":\"" + text + "\"}\n";
+            if (i % 500 == 0) jsonl += "broken line\n";
+        }
+        auto path = dir.write("in.jsonl", jsonl);
+        ScanConfig cfg;
+        cfg.reader.batch_docs = 37;  // many small tokens, so threads really interleave
+        std::string first;
+        for (std::uint32_t threads : {1u, 2u, 4u, 8u}) {
+            CAPTURE(threads);
+            cfg.threads = threads;
+            const std::string out = test::scan_tsv(cfg, {path.string()});
+            if (first.empty()) first = out;
+            CHECK(out == first);
+        }
+    }
+}

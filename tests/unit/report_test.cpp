@@ -1,0 +1,103 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "../support/support.hpp"
+#include "neardup/core/error.hpp"
+#include "neardup/report/output_file.hpp"
+#include "neardup/report/writers.hpp"
+
+using namespace neardup;
+
+namespace {
+ScanResult two_doc_result() {
+    ScanResult r;
+    r.docs = {{"a\tb", "f.jsonl:1", std::nullopt, 10}, {"c,\"d\"", "f.jsonl:2", std::nullopt, 5}};
+    UnionFind uf(2);
+    uf.unite(0, 1);
+    std::vector<RepresentativeKey> keys{{std::nullopt, 10, "a\tb"}, {std::nullopt, 5, "c,\"d\""}};
+    r.near = make_clustering(uf, keys);
+    r.similarity = {1.0F, 0.8125F};
+    return r;
+}
+}  // namespace
+
+TEST_SUITE("report") {
+    TEST_CASE("TSV escapes tabs; CSV quotes") {
+        const ScanResult r = two_doc_result();
+        std::ostringstream tsv;
+        write_assignments(r, OutputFormat::kTsv, tsv);
+        CHECK(tsv.str() ==
+              "id\tnear\trepresentative\tsimilarity\tsource\n"
+              "a\\tb\t1\t1\t1.0000\tf.jsonl:1\n"
+              "c,\"d\"\t1\t0\t0.8125\tf.jsonl:2\n");
+        std::ostringstream csv;
+        write_assignments(r, OutputFormat::kCsv, csv);
+        CHECK(csv.str() ==
+              "id,near,representative,similarity,source\n"
+              "a\tb,1,1,1.0000,f.jsonl:1\n"
+              "\"c,\"\"d\"\"\",1,0,0.8125,f.jsonl:2\n");
+    }
+
+    TEST_CASE("JSONL writes one record per group") {
+        std::ostringstream out;
+        write_assignments(two_doc_result(), OutputFormat::kJsonl, out);
+        CHECK(out.str() ==
+              "{\"near\":1,\"size\":2,\"representative\":\"a\\tb\",\"members\":["
+              "{\"id\":\"a\\tb\",\"similarity\":1.0000,\"source\":\"f.jsonl:1\"},"
+              "{\"id\":\"c,\\\"d\\\"\",\"similarity\":0.8125,\"source\":\"f.jsonl:2\"}]}\n");
+    }
+
+    TEST_CASE("keep and drop lists partition the ids") {
+        std::ostringstream keep;
+        std::ostringstream drop;
+        write_id_list(two_doc_result(), true, keep);
+        write_id_list(two_doc_result(), false, drop);
+        CHECK(keep.str() == "a\\tb\n");
+        CHECK(drop.str() == "c,\"d\"\n");
+    }
+
+    TEST_CASE("JSON strings escape controls and repair invalid UTF-8") {
+        std::string s;
+        append_json_string(s, std::string("q\"\\\n\x01\xFF\xC3\xA9", 8));
+        CHECK(s == "\"q\\\"\\\\\\n\\u0001\xEF\xBF\xBD\xC3\xA9\"");
+    }
+
+    TEST_CASE("output format names") {
+        CHECK(parse_output_format("csv") == OutputFormat::kCsv);
+        CHECK_THROWS_AS((void)parse_output_format("xml"), ConfigError);
+    }
+
+    TEST_CASE("OutputFile replaces a regular file only on commit") {
+        test::TempDir dir;
+        const auto target = dir.write("out.tsv", "old\n");
+        {
+            OutputFile out(target.string());
+            out.stream() << "half";
+            // no commit: an error happened
+        }
+        std::ifstream in(target);
+        std::string content((std::istreambuf_iterator<char>(in)), {});
+        CHECK(content == "old\n");
+        {
+            OutputFile out(target.string());
+            out.stream() << "new\n";
+            out.commit();
+        }
+        std::ifstream in2(target);
+        std::string content2((std::istreambuf_iterator<char>(in2)), {});
+        CHECK(content2 == "new\n");
+        std::size_t files = 0;
+        for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+        CHECK(files == 1);  // no temporary file left behind
+    }
+
+    TEST_CASE("OutputFile writes devices in place") {
+        OutputFile out("/dev/null");
+        out.stream() << "discarded";
+        out.commit();
+        CHECK(std::filesystem::exists("/dev/null"));
+    }
+}

@@ -1,0 +1,102 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "neardup/io/parse.hpp"
+#include "neardup/text/date.hpp"
+#include "neardup/text/html.hpp"
+#include "neardup/text/normalize.hpp"
+
+using neardup::normalize;
+
+namespace {
+std::string norm(std::string_view s, neardup::NormalizeOptions o = {}) {
+    std::string out;
+    normalize(s, o, out);
+    return out;
+}
+}  // namespace
+
+TEST_SUITE("text") {
+    TEST_CASE("ASCII: case folded, punctuation and whitespace collapsed") {
+        CHECK(norm("  Hello,   WORLD!! It's 2025.\n") == "hello world it s 2025");
+        CHECK(norm("") == "");
+        CHECK(norm("...!!!") == "");
+        CHECK(norm("a_b-c") == "a b c");
+    }
+
+    TEST_CASE("Unicode: NFKC, case folding, punctuation as separators") {
+        CHECK(norm("Straße") == "strasse");
+        CHECK(norm("ÉCOLE école") == "école école");
+        CHECK(norm("e\xCC\x81") == "\xC3\xA9");           // e + combining acute -> é
+        CHECK(norm("ﬁnance") == "finance");                // ligature fi (NFKC)
+        CHECK(norm("ＡＢＣ１２３") == "abc123");          // fullwidth forms
+        CHECK(norm("Meta’s “big” bet—now") == "meta s big bet now");
+        CHECK(norm("ΣΊΣΥΦΟΣ") == norm("σίσυφοσ"));
+    }
+
+    TEST_CASE("invalid UTF-8 is a separator, never a crash") {
+        CHECK(norm("abc\xFF\xFE" "def") == "abc def");
+        CHECK(norm("\xC3") == "");
+        CHECK(norm("ok\xE2\x82") == "ok");
+    }
+
+    TEST_CASE("case folding can be turned off") {
+        neardup::NormalizeOptions o;
+        o.fold_case = false;
+        CHECK(norm("Hello World", o) == "Hello World");
+    }
+
+    TEST_CASE("tokenize splits on single spaces") {
+        std::vector<neardup::TokenSpan> toks;
+        neardup::tokenize("ab cd e", toks);
+        REQUIRE(toks.size() == 3);
+        CHECK(toks[1].begin == 3);
+        CHECK(toks[1].end == 5);
+        neardup::tokenize("", toks);
+        CHECK(toks.empty());
+    }
+
+    TEST_CASE("html_to_text drops markup and keeps the title") {
+        std::string title;
+        std::string text;
+        neardup::html_to_text(
+            "<!doctype html><html><head><title>Big &amp; Bold</title>"
+            "<style>p{color:red}</style><script>var x = '<p>';</script></head>"
+            "<body><!-- nav --><p>Caf&eacute; &#8220;open&#x201D;</p><p>a<b>b</b>c 1 < 2</p>",
+            title, text);
+        CHECK(title == "Big & Bold");
+        CHECK(norm(text) == "café open abc 1 2");
+        CHECK(text.find("color") == std::string::npos);
+        CHECK(text.find("var") == std::string::npos);
+    }
+
+    TEST_CASE("html_to_text survives broken markup") {
+        std::string title;
+        std::string text;
+        neardup::html_to_text("<p>unclosed <script>never ends", title, text);
+        CHECK(norm(text) == "unclosed");
+        neardup::html_to_text("<title>no end", title, text);
+        CHECK(title == "no end");
+        neardup::html_to_text("&bogus; &#xZZ; &", title, text);
+        CHECK(text == "&bogus; &#xZZ; &");
+    }
+
+    TEST_CASE("parse_date reads ISO 8601 and epoch seconds") {
+        CHECK(neardup::parse_date("1970-01-02") == 86400);
+        CHECK(neardup::parse_date("2025-11-20T10:00:00Z") == 1763632800);
+        CHECK(neardup::parse_date("2025-11-20T11:00:00+01:00") == 1763632800);
+        CHECK(neardup::parse_date("2025-11-20 10:00:00.250") == 1763632800);
+        CHECK(neardup::parse_date("1763632800") == 1763632800);
+        CHECK_FALSE(neardup::parse_date("yesterday").has_value());
+        CHECK_FALSE(neardup::parse_date("2025-13-01").has_value());
+        CHECK_FALSE(neardup::parse_date("").has_value());
+    }
+
+    TEST_CASE("repair_utf8 replaces only invalid bytes") {
+        std::string out;
+        CHECK_FALSE(neardup::repair_utf8("fine é", out));
+        CHECK(neardup::repair_utf8("a\xFF" "b", out));
+        CHECK(out == "a\xEF\xBF\xBD" "b");
+    }
+}
