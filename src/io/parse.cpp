@@ -12,7 +12,10 @@ namespace neardup {
 
 std::string record_location(const RawBatch& batch, const RawRecord& rec) {
     std::string loc = batch.sources[rec.source].display;
-    if (rec.line > 0) loc += ":" + std::to_string(rec.line);
+    if (rec.line > 0) {
+        loc.push_back(':');
+        loc.append(std::to_string(rec.line));
+    }
     return loc;
 }
 
