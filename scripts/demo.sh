@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh >/dev/null
-echo "== neardup scan corpus/news corpus/seeds (one row per article; 'near' = group)"
+echo "== neardup scan corpus/news corpus/seeds"
+echo "   (one row per article; 'near' = copies of one text, 'story' = the same story in any words)"
 build/neardup scan --title-field title --date-field date corpus/news corpus/seeds |
-  awk -F'\t' '{printf "%-34s %5s %14s %10s  %s\n", $1, $2, $3, $4, $5}'
+  awk -F'\t' '{printf "%-38s %5s %6s %15s %11s\n", $1, $2, $3, $4, $5}'
+echo
+echo "== the two seed articles (one story told in different words) share a story id:"
+build/neardup scan --quiet corpus/news corpus/seeds | awk -F'\t' 'NR == 1 || $1 ~ /^00[01]_/'

@@ -6,6 +6,8 @@ scraper collects, and corpus/news/labels.tsv (id, story, kind):
   <slug>.txt            the original
   wire/<slug>.txt       a syndicated exact copy
   web/<slug>.html       the same text in a web page with navigation and footer boilerplate
+  rewrites/             hand-written, kept: a rewrite of the storm story in other words, and a
+                        different weather event (a flood) that must stay a separate story
   feed.jsonl            one line each: the original (dated), a lightly edited copy (a few words
                         changed), a copy with an agency credit paragraph added, a copy without
                         its last sentence
@@ -72,6 +74,9 @@ def main():
             labels.append((rec["id"], slug, kind))
         labels += [(slug + ".txt", slug, "original-file"), ("wire/%s.txt" % slug, slug, "exact-copy"),
                    ("web/%s.html" % slug, slug, "web-page")]
+    # Hand-written rewrites (same story, other words) and a different event of the same kind.
+    labels += [("rewrites/coast-storm-blackout.txt", "storm-power-outage", "rewrite"),
+               ("rewrites/river-flood-evacuation.txt", "river-flood-evacuation", "original-file")]
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in feed)
     (NEWS / "feed.jsonl").write_text(lines)
     (GOLDEN / "input.jsonl").write_text(lines)

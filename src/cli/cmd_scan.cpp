@@ -31,6 +31,7 @@ struct ScanCli {
     std::string format = "tsv";
     std::string keep;
     std::string drop;
+    std::string level = "near";
     std::string shingle = "words:5";
     std::string max_doc_bytes = "16M";
     bool quiet = false;
@@ -45,6 +46,15 @@ boost::program_options::options_description scan_options(ScanCli& c) {
         ("format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv or jsonl")
         ("keep", po::value(&c.keep), "write the ids to keep (one per group) to FILE")
         ("drop", po::value(&c.drop), "write the ids to drop (all other documents) to FILE")
+        ("level", po::value(&c.level)->default_value("near"),
+         "clusters --keep/--drop follow: near (copies) or story (same story)")
+        ("story-threshold", po::value(&c.cfg.story.edge_threshold)->default_value(0.1),
+         "weighted Jaccard of IDF-weighted content terms linking two stories")
+        ("story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05),
+         "complete-link threshold inside linked stories (keeps different events apart)")
+        ("story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(64), "story LSH bands")
+        ("story-rows", po::value(&c.cfg.story.lsh.rows)->default_value(2), "story LSH rows per band")
+        ("no-story", "skip the story level (story = near group)")
         ("threshold,t", po::value(&c.cfg.threshold)->default_value(0.8),
          "Jaccard similarity at which two documents are near-duplicates")
         ("num-perm,k", po::value(&c.cfg.num_perm)->default_value(128), "MinHash slots per signature")
@@ -105,10 +115,10 @@ void report_skips(const ScanResult& result) {
     }
 }
 
-void write_list(const std::string& path, const ScanResult& result, bool keep) {
+void write_list(const std::string& path, const ScanResult& result, Level level, bool keep) {
     if (path.empty()) return;
     OutputFile out(path);
-    write_id_list(result, keep, out.stream());
+    write_id_list(result, level, keep, out.stream());
     out.commit();
 }
 
@@ -125,6 +135,12 @@ int cmd_scan(const std::vector<std::string>& args) {
     c.cfg.shingle = parse_shingle_spec(c.shingle);
     c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes");
     const OutputFormat format = parse_output_format(c.format);
+    const Level level = parse_level(c.level);
+    c.cfg.story.enabled = vm.count("no-story") == 0;
+    c.cfg.story.num_perm = c.cfg.story.lsh.bands * c.cfg.story.lsh.rows;
+    if (c.cfg.story.num_perm < 1 || c.cfg.story.num_perm > 4096) {
+        throw UsageError("--story-bands x --story-rows must be in 1..4096");
+    }
     if (!(c.cfg.threshold > 0.0 && c.cfg.threshold <= 1.0)) {
         throw UsageError("--threshold must be in (0, 1]");
     }
@@ -144,8 +160,8 @@ int cmd_scan(const std::vector<std::string>& args) {
     OutputFile out(c.output);
     write_assignments(result, format, out.stream());
     out.commit();
-    write_list(c.keep, result, true);
-    write_list(c.drop, result, false);
+    write_list(c.keep, result, level, true);
+    write_list(c.drop, result, level, false);
     if (!c.quiet) {
         report_skips(result);
         std::cerr << "" << format_summary(result);

@@ -35,6 +35,20 @@ void LshIndex::grow() {
     }
 }
 
+void LshIndex::reserve(std::size_t docs) {
+    const std::size_t keys = docs * params_.bands;
+    std::size_t want = slots_.size();
+    while (want < keys * 2) want *= 2;
+    if (want > slots_.size()) {
+        std::vector<Slot> old(want);
+        old.swap(slots_);
+        for (const Slot& s : old) {
+            if (s.key != 0) slots_[find_slot(s.key)] = s;
+        }
+    }
+    next_.reserve(keys);
+}
+
 void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
     NEARDUP_ASSERT(id == docs_ && keys.size() == params_.bands);
     next_.resize(next_.size() + params_.bands, kNone);

@@ -41,6 +41,7 @@ struct Batch {
     std::vector<SigValue> signatures;   ///< docs[i]'s at [i * num_perm, (i + 1) * num_perm)
     std::vector<std::uint64_t> keys;    ///< docs[i]'s at [i * bands, (i + 1) * bands)
     std::vector<std::vector<ShingleHash>> sets;  ///< exact_verify only
+    std::vector<std::vector<TermCode>> terms;    ///< story terms (story level only)
 };
 using BatchPtr = Batch*;
 
@@ -105,6 +106,7 @@ public:
         b->signatures.resize(n * hasher_.num_perm());
         b->keys.resize(n * lsh_.bands);
         if (cfg_.exact_verify) b->sets.resize(n);
+        if (cfg_.story.enabled) b->terms.resize(n);
         for (std::size_t i = 0; i < n; ++i) sign_one(*b, i, *s);
         return b;
     }
@@ -132,6 +134,7 @@ private:
             make_set(s.shingles);
             b.sets[i].assign(s.shingles.begin(), s.shingles.end());
         }
+        if (cfg_.story.enabled) extract_story_terms(s.parsed.text, b.terms[i]);
         doc.id = std::move(s.parsed.id);
         doc.date = s.parsed.date;
         doc.length = s.parsed.text.size();
@@ -171,6 +174,7 @@ public:
     }
 
     UnionFind& union_find() noexcept { return uf_; }
+    [[nodiscard]] const std::vector<std::vector<TermCode>>& terms() const noexcept { return terms_; }
 
 private:
     [[nodiscard]] std::span<const SigValue> signature(DocId d) const noexcept {
@@ -196,6 +200,7 @@ private:
         const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
         signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
         if (cfg_.exact_verify) sets_.push_back(std::move(b.sets[i]));
+        if (cfg_.story.enabled) terms_.push_back(std::move(b.terms[i]));
         uf_.resize(std::size_t{id} + 1);
         const LshParams lsh = index_.params();
         std::span<const std::uint64_t> keys(b.keys.data() + i * lsh.bands, lsh.bands);
@@ -217,6 +222,7 @@ private:
     UnionFind uf_;
     std::vector<SigValue> signatures_;
     std::vector<std::vector<ShingleHash>> sets_;
+    std::vector<std::vector<TermCode>> terms_;
     std::vector<DocId> candidates_;
 };
 
@@ -233,11 +239,26 @@ private:
     BatchPool& pool_;
 };
 
-void finish_clustering(Linker& linker, ScanResult& result) {
+/// Story clusters over the near-duplicate groups; without the story level, stories = groups.
+void cluster_story_level(const ScanConfig& cfg, const Linker& linker,
+                         std::span<const RepresentativeKey> keys, ScanResult& result) {
+    if (!cfg.story.enabled) {
+        result.story = result.near;
+        return;
+    }
+    TermWeights weights = TermWeights::with_background();
+    for (DocId rep : result.near.representative) weights.add_document(linker.terms()[rep]);
+    weights.finalize();
+    result.story =
+        cluster_stories(linker.terms(), result.near, weights, cfg.story, keys, result.story_stats);
+}
+
+void finish_clustering(const ScanConfig& cfg, Linker& linker, ScanResult& result) {
     std::vector<RepresentativeKey> keys;
     keys.reserve(result.docs.size());
     for (const DocMeta& d : result.docs) keys.push_back({d.date, d.length, d.id});
     result.near = make_clustering(linker.union_find(), keys);
+    cluster_story_level(cfg, linker, keys, result);
     result.similarity.resize(result.docs.size());
     for (std::size_t i = 0; i < result.docs.size(); ++i) {
         const DocId rep = result.near.representative[result.near.group_of[i]];
@@ -275,7 +296,7 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
 
     result.stats.docs = result.docs.size();
-    finish_clustering(linker, result);
+    finish_clustering(config, linker, result);
     result.stats.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;

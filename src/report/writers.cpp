@@ -1,6 +1,7 @@
 #include "neardup/report/writers.hpp"
 
 #include <cstdio>
+#include <span>
 
 #include "neardup/core/error.hpp"
 #include "neardup/text/html.hpp"
@@ -55,14 +56,14 @@ void write_rows(const ScanResult& r, bool csv, std::ostream& out) {
     };
     std::string line;
     line.reserve(256);
-    line = csv ? "id,near,representative,similarity,source\n"
-               : "id\tnear\trepresentative\tsimilarity\tsource\n";
+    line = csv ? "id,near,story,representative,similarity,source\n"
+               : "id\tnear\tstory\trepresentative\tsimilarity\tsource\n";
     out << line;
     for (std::size_t i = 0; i < r.docs.size(); ++i) {
         const std::uint32_t g = r.near.group_of[i];
         line.clear();
         field(line, r.docs[i].id);
-        line += sep + std::to_string(g + 1) + sep;
+        line += sep + std::to_string(g + 1) + sep + std::to_string(r.story.group_of[i] + 1) + sep;
         line += r.near.representative[g] == i ? '1' : '0';
         line += sep + fixed4(r.similarity[i]) + sep;
         field(line, r.docs[i].source);
@@ -71,30 +72,60 @@ void write_rows(const ScanResult& r, bool csv, std::ostream& out) {
     }
 }
 
-void write_groups(const ScanResult& r, std::ostream& out) {
-    // Members of each group in DocId order: bucket DocIds by group with a counting sort.
-    const std::size_t groups = r.near.groups();
-    std::vector<std::uint32_t> start(groups + 1, 0);
-    for (std::uint32_t g : r.near.group_of) ++start[g + 1];
-    for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
-    std::vector<DocId> members(r.docs.size());
-    std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < r.docs.size(); ++i) {
-        members[fill[r.near.group_of[i]]++] = static_cast<DocId>(i);
+/// Item indexes bucketed by label (counting sort): members of label L are
+/// order[start[L] .. start[L + 1]), ascending.
+struct Buckets {
+    std::vector<std::uint32_t> start;
+    std::vector<std::uint32_t> order;
+};
+
+Buckets bucket_by(std::span<const std::uint32_t> label, std::size_t labels) {
+    Buckets b;
+    b.start.assign(labels + 1, 0);
+    for (std::uint32_t l : label) ++b.start[l + 1];
+    for (std::size_t l = 0; l < labels; ++l) b.start[l + 1] += b.start[l];
+    b.order.resize(label.size());
+    std::vector<std::uint32_t> fill(b.start.begin(), b.start.end() - 1);
+    for (std::size_t i = 0; i < label.size(); ++i) {
+        b.order[fill[label[i]]++] = static_cast<std::uint32_t>(i);
     }
+    return b;
+}
+
+void append_group(const ScanResult& r, const Buckets& docs_by_group, std::uint32_t g,
+                  std::string& line) {
+    line += "{\"near\":" + std::to_string(g + 1) + ",\"size\":" + std::to_string(r.near.size[g]) +
+            ",\"representative\":";
+    append_json_string(line, r.docs[r.near.representative[g]].id);
+    line += ",\"members\":[";
+    for (std::uint32_t m = docs_by_group.start[g]; m < docs_by_group.start[g + 1]; ++m) {
+        const std::uint32_t d = docs_by_group.order[m];
+        line += m == docs_by_group.start[g] ? "{\"id\":" : ",{\"id\":";
+        append_json_string(line, r.docs[d].id);
+        line += ",\"similarity\":" + fixed4(r.similarity[d]) + ",\"source\":";
+        append_json_string(line, r.docs[d].source);
+        line += '}';
+    }
+    line += "]}";
+}
+
+/// One line per story: its near-duplicate groups nested, each with its members.
+void write_stories(const ScanResult& r, std::ostream& out) {
+    const Buckets docs_by_group = bucket_by(r.near.group_of, r.near.groups());
+    std::vector<std::uint32_t> story_of_group(r.near.groups());
+    for (std::size_t g = 0; g < r.near.groups(); ++g) {
+        story_of_group[g] = r.story.group_of[r.near.representative[g]];
+    }
+    const Buckets groups_by_story = bucket_by(story_of_group, r.story.groups());
     std::string line;
-    for (std::size_t g = 0; g < groups; ++g) {
-        line = "{\"near\":" + std::to_string(g + 1) + ",\"size\":" + std::to_string(r.near.size[g]) +
-               ",\"representative\":";
-        append_json_string(line, r.docs[r.near.representative[g]].id);
-        line += ",\"members\":[";
-        for (std::uint32_t m = start[g]; m < start[g + 1]; ++m) {
-            const DocId d = members[m];
-            line += m == start[g] ? "{\"id\":" : ",{\"id\":";
-            append_json_string(line, r.docs[d].id);
-            line += ",\"similarity\":" + fixed4(r.similarity[d]) + ",\"source\":";
-            append_json_string(line, r.docs[d].source);
-            line += '}';
+    for (std::size_t s = 0; s < r.story.groups(); ++s) {
+        line = "{\"story\":" + std::to_string(s + 1) + ",\"size\":" +
+               std::to_string(r.story.size[s]) + ",\"representative\":";
+        append_json_string(line, r.docs[r.story.representative[s]].id);
+        line += ",\"groups\":[";
+        for (std::uint32_t k = groups_by_story.start[s]; k < groups_by_story.start[s + 1]; ++k) {
+            if (k != groups_by_story.start[s]) line += ',';
+            append_group(r, docs_by_group, groups_by_story.order[k], line);
         }
         line += "]}\n";
         out << line;
@@ -102,6 +133,12 @@ void write_groups(const ScanResult& r, std::ostream& out) {
 }
 
 }  // namespace
+
+Level parse_level(std::string_view name) {
+    if (name == "near") return Level::kNear;
+    if (name == "story") return Level::kStory;
+    throw ConfigError("unknown --level '" + std::string(name) + "': expected near or story");
+}
 
 OutputFormat parse_output_format(std::string_view name) {
     if (name == "tsv") return OutputFormat::kTsv;
@@ -153,15 +190,16 @@ void write_assignments(const ScanResult& result, OutputFormat format, std::ostre
             write_rows(result, true, out);
             break;
         case OutputFormat::kJsonl:
-            write_groups(result, out);
+            write_stories(result, out);
             break;
     }
 }
 
-void write_id_list(const ScanResult& result, bool keep, std::ostream& out) {
+void write_id_list(const ScanResult& result, Level level, bool keep, std::ostream& out) {
+    const Clustering& c = level == Level::kStory ? result.story : result.near;
     std::string line;
     for (std::size_t i = 0; i < result.docs.size(); ++i) {
-        const bool is_rep = result.near.representative[result.near.group_of[i]] == i;
+        const bool is_rep = c.representative[c.group_of[i]] == i;
         if (is_rep != keep) continue;
         line.clear();
         append_tsv_field(line, result.docs[i].id);
@@ -195,6 +233,18 @@ std::string format_summary(const ScanResult& r) {
            std::to_string(s.docs - groups) + " duplicates; LSH " + std::to_string(r.lsh.bands) +
            " bands x " + std::to_string(r.lsh.rows) + " rows, " + std::to_string(s.candidates) +
            " candidate pairs verified\n";
+    out += std::to_string(r.story.groups()) + " story clusters; " +
+           std::to_string(r.story_stats.candidates) + " story candidate pairs, " +
+           std::to_string(r.story_stats.edges) + " edges, largest component " +
+           std::to_string(r.story_stats.largest_component) + "\n";
+    std::snprintf(buf, sizeof buf,
+                  "time: scan %.2f s, story sketch %.2f s, candidates %.2f s, link %.2f s, "
+                  "refine %.2f s\n",
+                  s.seconds - r.story_stats.sketch_seconds - r.story_stats.candidate_seconds -
+                      r.story_stats.link_seconds - r.story_stats.refine_seconds,
+                  r.story_stats.sketch_seconds, r.story_stats.candidate_seconds,
+                  r.story_stats.link_seconds, r.story_stats.refine_seconds);
+    out += buf;
     return out;
 }
 

@@ -44,32 +44,49 @@ expect_grep "$tmp/out" "false_negative_area"
 
 # --- the demo corpus: copies found, header and columns right
 expect_exit 0 -- "$bin" scan corpus/news corpus/seeds
-expect_grep "$tmp/out" "^id	near	representative	similarity	source$"
+expect_grep "$tmp/out" "^id	near	story	representative	similarity	source$"
 [ "$(tail -n +2 "$tmp/out" | cut -f1 | sort | uniq -d | wc -l)" -eq 0 ] || fail "duplicate ids in output"
 groups=$(tail -n +2 "$tmp/out" | cut -f2 | sort -u | wc -l)
-[ "$groups" -eq 8 ] || fail "corpus/news + seeds: $groups groups, want 8 (6 stories + 2 seeds)"
+[ "$groups" -eq 10 ] || fail "corpus/news + seeds: $groups near groups, want 10 (6 articles, rewrite, flood, 2 seeds)"
+stories=$(tail -n +2 "$tmp/out" | cut -f3 | sort -u | wc -l)
+[ "$stories" -eq 8 ] || fail "corpus/news + seeds: $stories stories, want 8"
+seed_stories=$(grep '^00[01]_' "$tmp/out" | cut -f3 | sort -u | wc -l)
+[ "$seed_stories" -eq 1 ] || fail "the seed pair is not in one story"
+seed_story=$(grep '^000_' "$tmp/out" | cut -f3)
+[ "$(awk -F'\t' -v s="$seed_story" '$3 == s' "$tmp/out" | wc -l)" -eq 2 ] || fail "other articles joined the seed story"
+rewrite_story=$(grep '^rewrites/coast-storm' "$tmp/out" | cut -f3)
+[ "$(grep '^storm-power-outage.txt' "$tmp/out" | cut -f3)" = "$rewrite_story" ] || fail "storm rewrite not in the storm story"
+[ "$(grep '^rewrites/river-flood' "$tmp/out" | cut -f3)" != "$rewrite_story" ] || fail "flood joined the storm story"
 expect_grep "$tmp/err" "near-duplicate groups"
+expect_grep "$tmp/err" "story clusters"
+expect_exit 0 -- "$bin" scan --no-story corpus/news
+[ "$(tail -n +2 "$tmp/out" | awk -F'\t' '$2 != $3' | wc -l)" -eq 0 ] || fail "--no-story: story must equal near"
+expect_exit 0 -- "$bin" scan --exact-verify --shingle chars:9 corpus/news
+[ "$(tail -n +2 "$tmp/out" | cut -f2 | sort -u | wc -l)" -ge 8 ] || fail "--exact-verify chars:9 found too few groups"
+expect_exit 2 -- "$bin" scan --level chapter corpus/news; expect_grep "$tmp/err" "unknown --level"
 
 # --- formats
-expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,representative,similarity,source$"
+expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,story,representative,similarity,source$"
 expect_exit 0 -- "$bin" scan --format jsonl corpus/news
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" || fail "jsonl output is not JSON"
-[ "$(wc -l <"$tmp/out")" -eq 6 ] || fail "jsonl: want one line per group (6)"
+[ "$(wc -l <"$tmp/out")" -eq 7 ] || fail "jsonl: want one line per story (7)"
 
 # --- -o writes atomically, keep/drop partition the ids
 expect_exit 0 -- "$bin" scan -o "$tmp/res.tsv" --keep "$tmp/keep" --drop "$tmp/drop" corpus/news
 [ -s "$tmp/res.tsv" ] || fail "-o FILE not written"
 [ ! -s "$tmp/out" ] || fail "-o FILE also wrote stdout"
 ls -a "$tmp" | grep -q '\.tmp\.' && fail "temporary file left behind"
-[ "$(wc -l <"$tmp/keep")" -eq 6 ] || fail "keep list: want 6 ids"
+[ "$(wc -l <"$tmp/keep")" -eq 8 ] || fail "keep list: want 8 ids (one per near group)"
 [ "$(cat "$tmp/keep" "$tmp/drop" | sort | uniq -d | wc -l)" -eq 0 ] || fail "keep and drop overlap"
 [ "$(cat "$tmp/keep" "$tmp/drop" | wc -l)" -eq "$(($(wc -l <"$tmp/res.tsv") - 1))" ] || fail "keep + drop != all"
+expect_exit 0 -- "$bin" scan -o /dev/null --level story --keep "$tmp/keep-story" corpus/news
+[ "$(wc -l <"$tmp/keep-story")" -eq 7 ] || fail "--level story keep list: want 7 ids"
 expect_exit 0 -- "$bin" scan -o /dev/null corpus/news
 [ -c /dev/null ] || fail "/dev/null was replaced"
 
 # --- stdin JSONL
 "$bin" scan --quiet - <corpus/golden/edge/input.jsonl >"$tmp/stdin.tsv" 2>/dev/null || fail "stdin scan failed"
-grep -q "^short-2	1	0" "$tmp/stdin.tsv" || fail "stdin: short-2 not grouped with short-1"
+grep -q "^short-2	1	1	0" "$tmp/stdin.tsv" || fail "stdin: short-2 not grouped with short-1"
 
 # --- bad input is skipped, counted and reported; --strict makes it fatal
 bad=$tmp/bad; mkdir -p "$bad"

@@ -20,6 +20,7 @@ ScanResult two_doc_result() {
     std::vector<RepresentativeKey> keys{{std::nullopt, 10, "a\tb"}, {std::nullopt, 5, "c,\"d\""}};
     r.near = make_clustering(uf, keys);
     r.similarity = {1.0F, 0.8125F};
+    r.story = r.near;
     return r;
 }
 }  // namespace
@@ -30,31 +31,32 @@ TEST_SUITE("report") {
         std::ostringstream tsv;
         write_assignments(r, OutputFormat::kTsv, tsv);
         CHECK(tsv.str() ==
-              "id\tnear\trepresentative\tsimilarity\tsource\n"
-              "a\\tb\t1\t1\t1.0000\tf.jsonl:1\n"
-              "c,\"d\"\t1\t0\t0.8125\tf.jsonl:2\n");
+              "id\tnear\tstory\trepresentative\tsimilarity\tsource\n"
+              "a\\tb\t1\t1\t1\t1.0000\tf.jsonl:1\n"
+              "c,\"d\"\t1\t1\t0\t0.8125\tf.jsonl:2\n");
         std::ostringstream csv;
         write_assignments(r, OutputFormat::kCsv, csv);
         CHECK(csv.str() ==
-              "id,near,representative,similarity,source\n"
-              "a\tb,1,1,1.0000,f.jsonl:1\n"
-              "\"c,\"\"d\"\"\",1,0,0.8125,f.jsonl:2\n");
+              "id,near,story,representative,similarity,source\n"
+              "a\tb,1,1,1,1.0000,f.jsonl:1\n"
+              "\"c,\"\"d\"\"\",1,1,0,0.8125,f.jsonl:2\n");
     }
 
-    TEST_CASE("JSONL writes one record per group") {
+    TEST_CASE("JSONL writes one record per story with its near groups nested") {
         std::ostringstream out;
         write_assignments(two_doc_result(), OutputFormat::kJsonl, out);
         CHECK(out.str() ==
+              "{\"story\":1,\"size\":2,\"representative\":\"a\\tb\",\"groups\":["
               "{\"near\":1,\"size\":2,\"representative\":\"a\\tb\",\"members\":["
               "{\"id\":\"a\\tb\",\"similarity\":1.0000,\"source\":\"f.jsonl:1\"},"
-              "{\"id\":\"c,\\\"d\\\"\",\"similarity\":0.8125,\"source\":\"f.jsonl:2\"}]}\n");
+              "{\"id\":\"c,\\\"d\\\"\",\"similarity\":0.8125,\"source\":\"f.jsonl:2\"}]}]}\n");
     }
 
     TEST_CASE("keep and drop lists partition the ids") {
         std::ostringstream keep;
         std::ostringstream drop;
-        write_id_list(two_doc_result(), true, keep);
-        write_id_list(two_doc_result(), false, drop);
+        write_id_list(two_doc_result(), Level::kNear, true, keep);
+        write_id_list(two_doc_result(), Level::kNear, false, drop);
         CHECK(keep.str() == "a\\tb\n");
         CHECK(drop.str() == "c,\"d\"\n");
     }

@@ -33,6 +33,9 @@ class LshIndex {
 public:
     explicit LshIndex(LshParams params, std::uint32_t max_bucket_walk = 512);
 
+    /// Sizes the table for `docs` documents in total (optional; avoids rehashing).
+    void reserve(std::size_t docs);
+
     /// Adds document `id`; ids must be added in increasing order starting at 0.
     void add(DocId id, std::span<const std::uint64_t> keys);
 

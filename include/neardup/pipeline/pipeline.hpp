@@ -5,7 +5,9 @@
 //   link (serial, in order)    assign DocIds, LSH candidates, verify, union-find, add to index
 //
 // Then the groups are numbered canonically (clustering.hpp) and each document's similarity to
-// its group's representative is computed. DocIds follow input order and the link stage runs in
+// its group's representative is computed. The sign stage also extracts each document's story
+// terms; after the pipeline, document frequencies are counted over the near-duplicate groups'
+// representatives and the story level (story.hpp) groups them into story clusters. DocIds follow input order and the link stage runs in
 // order, so the result is identical for any --threads.
 //
 // Memory grows with the number of documents: per document its id, source, 4 * num_perm bytes of
@@ -33,6 +35,7 @@
 #include "neardup/io/parse.hpp"
 #include "neardup/lsh/params.hpp"
 #include "neardup/shingle/shingle.hpp"
+#include "neardup/story/story.hpp"
 #include "neardup/text/normalize.hpp"
 
 namespace neardup {
@@ -54,6 +57,7 @@ struct ScanConfig {
     bool exact_verify = false;  ///< verify with exact Jaccard (keeps shingle sets in memory)
     std::uint32_t threads = 0;  ///< 0: all cores
     bool strict = false;        ///< the first skipped record is an error
+    StoryOptions story;         ///< the story level (rewrites of the same story)
     std::function<void(const ScanProgress&)> on_progress;  ///< called from the link stage
 };
 
@@ -85,6 +89,8 @@ struct ScanResult {
     LshParams lsh;
     std::vector<DocMeta> docs;       ///< by DocId
     Clustering near;                 ///< near-duplicate groups
+    Clustering story;                ///< story clusters (unions of near-duplicate groups)
+    StoryStats story_stats;
     std::vector<float> similarity;   ///< by DocId: similarity to its group's representative
     ScanStats stats;
     std::vector<SkipRecord> skips;   ///< in input order

@@ -2,13 +2,14 @@
 // the run summary.
 //
 // TSV/CSV: a header, then one row per document in input order with the columns
-//   id  near  representative  similarity  source
-// `near` numbers groups 1, 2, ... by their first document; `representative` is 1 for the one
-// document of each group to keep; `similarity` (to the representative) has 4 decimals.
+//   id  near  story  representative  similarity  source
+// `near` numbers near-duplicate groups 1, 2, ... by their first document, `story` numbers
+// story clusters the same way; `representative` is 1 for the one document of each near group
+// to keep; `similarity` (to the group's representative) has 4 decimals.
 // TSV escapes backslash, tab, CR and LF in fields as \\ \t \r \n; CSV quotes as RFC 4180.
-// JSONL: one object per group, in group order:
-//   {"near":1,"size":2,"representative":"a","members":[{"id":"a","similarity":1.0000,
-//    "source":"a.txt"}, ...]}
+// JSONL: one object per story cluster, its near-duplicate groups nested:
+//   {"story":1,"size":3,"representative":"a","groups":[{"near":1,"size":2,
+//    "representative":"a","members":[{"id":"a","similarity":1.0000,"source":"a.txt"},...]},...]}
 // All output is canonical: the same input gives the same bytes for any thread count.
 //
 // Example:
@@ -24,14 +25,19 @@
 namespace neardup {
 
 enum class OutputFormat : std::uint8_t { kTsv, kCsv, kJsonl };
+/// Which clustering keep/drop lists follow.
+enum class Level : std::uint8_t { kNear, kStory };
+
+/// "near" or "story"; throws ConfigError otherwise.
+[[nodiscard]] Level parse_level(std::string_view name);
 
 /// "tsv", "csv" or "jsonl"; throws ConfigError otherwise.
 [[nodiscard]] OutputFormat parse_output_format(std::string_view name);
 
 void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out);
 
-/// Ids of representatives (keep) or of all other documents (drop), one per line.
-void write_id_list(const ScanResult& result, bool keep, std::ostream& out);
+/// Ids of the representatives of `level`'s clusters (keep) or of all other documents (drop).
+void write_id_list(const ScanResult& result, Level level, bool keep, std::ostream& out);
 
 /// Human-readable end-of-run summary for stderr (several lines, each ending in '\n').
 [[nodiscard]] std::string format_summary(const ScanResult& result);

@@ -1,0 +1,88 @@
+#include "neardup/story/weights.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "embedded_tables.hpp"
+#include "neardup/core/error.hpp"
+
+namespace neardup {
+namespace {
+
+/// Names (terms capitalised mid-sentence) weigh double: DESIGN.md measured +0.01 ARI on ECB+.
+constexpr double kCapsFactor = 2.0;
+
+}  // namespace
+
+TermWeights TermWeights::with_background() {
+    TermWeights w;
+    w.add_table(detail::embedded_background_df());
+    return w;
+}
+
+void TermWeights::add_table(std::string_view table) {
+    std::size_t pos = 0;
+    while (pos < table.size()) {
+        std::size_t end = table.find('\n', pos);
+        if (end == std::string_view::npos) end = table.size();
+        const std::string_view line = table.substr(pos, end - pos);
+        pos = end + 1;
+        const std::size_t tab = line.find('\t');
+        if (tab == std::string_view::npos) continue;
+        std::uint64_t count = 0;
+        const std::string_view num = line.substr(tab + 1);
+        auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), count);
+        if (ec != std::errc()) throw FormatError("term table: bad count in line '" + std::string(line) + "'");
+        if (line.substr(0, tab) == "#documents") {
+            documents_ += count;
+        } else {
+            df_[term_hash(make_term_code(line.substr(0, tab), false))] += static_cast<std::uint32_t>(count);
+        }
+    }
+}
+
+void TermWeights::add_document(std::span<const TermCode> terms) {
+    ++documents_;
+    for (TermCode t : terms) ++df_[term_hash(t)];
+}
+
+void TermWeights::finalize() { log_n_plus_1_ = std::log(static_cast<double>(documents_) + 1.0); }
+
+float TermWeights::weight(TermCode code) const noexcept {
+    const auto it = df_.find(term_hash(code));
+    const double df = it == df_.end() ? 0.0 : it->second;
+    const double idf = log_n_plus_1_ - std::log(df + 1.0);
+    return static_cast<float>(idf * (term_caps(code) ? kCapsFactor : 1.0));
+}
+
+void TermWeights::weigh(std::span<const TermCode> terms, std::vector<float>& weights) const {
+    weights.resize(terms.size());
+    for (std::size_t i = 0; i < terms.size(); ++i) weights[i] = weight(terms[i]);
+}
+
+double weighted_jaccard(std::span<const TermCode> a, std::span<const float> wa,
+                        std::span<const TermCode> b, std::span<const float> wb) noexcept {
+    double lo = 0;
+    double hi = 0;
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < a.size() && j < b.size()) {
+        const std::uint32_t ha = term_hash(a[i]);
+        const std::uint32_t hb = term_hash(b[j]);
+        if (ha < hb) {
+            hi += static_cast<double>(wa[i++]);
+        } else if (hb < ha) {
+            hi += static_cast<double>(wb[j++]);
+        } else {
+            lo += static_cast<double>(std::min(wa[i], wb[j]));
+            hi += static_cast<double>(std::max(wa[i], wb[j]));
+            ++i;
+            ++j;
+        }
+    }
+    for (; i < a.size(); ++i) hi += static_cast<double>(wa[i]);
+    for (; j < b.size(); ++j) hi += static_cast<double>(wb[j]);
+    return hi > 0 ? lo / hi : 0.0;
+}
+
+}  // namespace neardup

@@ -1,0 +1,112 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "neardup/pipeline/pipeline.hpp"
+#include "neardup/story/story.hpp"
+#include "neardup/story/terms.hpp"
+#include "neardup/story/weights.hpp"
+
+using namespace neardup;
+
+namespace {
+
+bool has_term(const std::vector<TermCode>& terms, std::string_view word, bool caps) {
+    const TermCode want = make_term_code(word, caps);
+    return std::find(terms.begin(), terms.end(), want) != terms.end();
+}
+
+}  // namespace
+
+TEST_SUITE("story") {
+    TEST_CASE("story terms drop stop words and numbers and flag names mid-sentence") {
+        std::vector<TermCode> terms;
+        extract_story_terms("Yann LeCun said on Monday that 42 researchers left Meta.\n"
+                            "Researchers were told to wait.",
+                            terms);
+        CHECK(has_term(terms, "yann", false));  // sentence start: not a name signal
+        CHECK(has_term(terms, "lecun", true));
+        CHECK(has_term(terms, "meta", true));
+        CHECK(has_term(terms, "researchers", false));
+        CHECK(has_term(terms, "left", false));
+        CHECK_FALSE(has_term(terms, "said", false));
+        CHECK_FALSE(has_term(terms, "monday", true));
+        CHECK_FALSE(has_term(terms, "42", false));
+        CHECK_FALSE(has_term(terms, "that", false));
+        CHECK(std::is_sorted(terms.begin(), terms.end()));
+        CHECK(terms.size() == 6);  // yann lecun researchers left meta wait
+    }
+
+    TEST_CASE("a term capitalised anywhere mid-sentence keeps its caps flag once") {
+        std::vector<TermCode> terms;
+        extract_story_terms("apple fell. Shares of Apple rose.", terms);
+        CHECK(has_term(terms, "apple", true));
+        CHECK_FALSE(has_term(terms, "apple", false));
+    }
+
+    TEST_CASE("background weights: rare terms weigh more than common ones, names double") {
+        TermWeights w = TermWeights::with_background();
+        w.finalize();
+        CHECK(w.documents() > 20000);
+        const float common = w.weight(make_term_code("government", false));
+        const float rare = w.weight(make_term_code("zuckerberg", false));
+        CHECK(rare > common);
+        CHECK(common > 0.0F);
+        CHECK(w.weight(make_term_code("zuckerberg", true)) == doctest::Approx(2.0F * rare));
+    }
+
+    TEST_CASE("corpus counts blend with the background") {
+        TermWeights w;
+        w.add_table("#documents\t100\nalpha\t50\n");
+        const std::vector<TermCode> doc{make_term_code("alpha", false)};
+        for (int i = 0; i < 100; ++i) w.add_document(doc);
+        w.finalize();
+        CHECK(w.documents() == 200);
+        // df = 50 (background) + 100 (corpus) of 200 documents.
+        CHECK(w.weight(doc[0]) == doctest::Approx(std::log(201.0 / 151.0)));
+    }
+
+    TEST_CASE("weighted Jaccard") {
+        std::vector<TermCode> a{make_term_code("x", false), make_term_code("y", false)};
+        std::vector<TermCode> b{make_term_code("x", false), make_term_code("z", false)};
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        const std::vector<float> wa{1.0F, 1.0F};
+        const std::vector<float> wb{1.0F, 1.0F};
+        CHECK(weighted_jaccard(a, wa, b, wb) == doctest::Approx(1.0 / 3.0));
+        CHECK(weighted_jaccard(a, wa, a, wa) == doctest::Approx(1.0));
+        CHECK(weighted_jaccard({}, {}, a, wa) == doctest::Approx(0.0));
+    }
+
+    TEST_CASE("complete-link does not chain through a bridge") {
+        // 0-1 similar, 1-2 similar, 0-2 not: single link would give one cluster.
+        const std::vector<float> sim{1.0F, 0.5F, 0.0F,  //
+                                     0.5F, 1.0F, 0.4F,  //
+                                     0.0F, 0.4F, 1.0F};
+        const auto label = complete_link(sim, 3, 0.3);
+        CHECK(label[0] == label[1]);
+        CHECK(label[2] != label[0]);
+        const auto loose = complete_link(sim, 3, -1.0);
+        CHECK(loose[0] == loose[2]);
+    }
+
+    TEST_CASE("the seed pair shares a story, and unrelated articles do not join it") {
+        ScanConfig cfg;
+        const std::string corpus = NEARDUP_CORPUS_DIR;
+        const ScanResult r = run_scan(cfg, collect_inputs({corpus + "/seeds", corpus + "/articles"}));
+        REQUIRE(r.docs.size() == 8);
+        std::uint32_t seed_story = 0xFFFFFFFF;
+        std::size_t in_seed_story = 0;
+        for (std::size_t i = 0; i < r.docs.size(); ++i) {
+            if (r.docs[i].id.rfind("00", 0) == 0) {
+                if (seed_story == 0xFFFFFFFF) seed_story = r.story.group_of[i];
+                CHECK(r.story.group_of[i] == seed_story);
+            }
+        }
+        for (std::uint32_t s : r.story.group_of) in_seed_story += s == seed_story ? 1 : 0;
+        CHECK(in_seed_story == 2);
+        CHECK(r.near.groups() == 8);
+        CHECK(r.story.groups() == 7);
+    }
+}
