@@ -51,6 +51,7 @@ struct Scratch {
     RecordParser parser;
     ParsedDoc parsed;
     std::string normalized;
+    std::vector<std::uint8_t> name_flags;
     std::vector<TokenSpan> tokens;
     std::vector<ShingleHash> shingles;
 };
@@ -119,7 +120,8 @@ private:
         doc.skip = s.parsed.skip;
         doc.message = std::move(s.parsed.message);
         if (doc.skip != SkipReason::kNone) return;
-        normalize(s.parsed.text, cfg_.normalize, s.normalized);
+        normalize(s.parsed.text, cfg_.normalize, s.normalized,
+                  cfg_.story.enabled ? &s.name_flags : nullptr);
         tokenize(s.normalized, s.tokens);
         if (s.tokens.empty()) {
             doc.skip = SkipReason::kEmpty;
@@ -134,7 +136,9 @@ private:
             make_set(s.shingles);
             b.sets[i].assign(s.shingles.begin(), s.shingles.end());
         }
-        if (cfg_.story.enabled) extract_story_terms(s.parsed.text, b.terms[i]);
+        if (cfg_.story.enabled) {
+            story_terms_from_tokens(s.normalized, s.tokens, s.name_flags, b.terms[i]);
+        }
         doc.id = std::move(s.parsed.id);
         doc.date = s.parsed.date;
         doc.length = s.parsed.text.size();

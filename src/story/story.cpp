@@ -1,5 +1,6 @@
 #include "neardup/story/story.hpp"
 
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -180,10 +181,19 @@ std::vector<std::vector<DocId>> earlier_candidates(const std::vector<StoryDoc>& 
         index.add(static_cast<DocId>(g), docs[g].keys.empty() ? no_keys : docs[g].keys);
     }
     std::vector<std::vector<DocId>> found(docs.size());
+    // Per thread: seen[c] == g + 1 marks c as already listed for g (no sort needed to dedupe).
+    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> seen_local(
+        [&docs] { return std::vector<std::uint32_t>(docs.size(), 0); });
     tbb::parallel_for(std::size_t{0}, docs.size(), [&](std::size_t g) {
         if (docs[g].keys.empty()) return;
-        index.candidates(docs[g].keys, found[g]);
-        std::erase_if(found[g], [g](DocId c) { return c >= g; });
+        std::vector<std::uint32_t>& seen = seen_local.local();
+        const auto mark = static_cast<std::uint32_t>(g + 1);
+        index.for_each_candidate(docs[g].keys, [&](DocId c) {
+            if (c >= g || seen[c] == mark) return;
+            seen[c] = mark;
+            found[g].push_back(c);
+        });
+        std::sort(found[g].begin(), found[g].end());
     });
     return found;
 }

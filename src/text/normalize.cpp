@@ -39,19 +39,37 @@ bool is_word_codepoint(utf8proc_int32_t cp) {
 /// Appends text that may hold separators, writing single spaces between words.
 class WordWriter {
 public:
-    explicit WordWriter(std::string& out) : out_(out) {}
+    WordWriter(std::string& out, std::vector<std::uint8_t>* name_flags)
+        : out_(out), name_flags_(name_flags) {}
     void separator() { pending_space_ = true; }
+    /// Starts an output token; `name` is its name flag (see normalize.hpp).
     void begin_word() {
         if (pending_space_ && !out_.empty()) out_.push_back(' ');
         pending_space_ = false;
+        if (name_flags_ != nullptr) name_flags_->push_back(name_ ? 1 : 0);
     }
+    void set_name(bool name) { name_ = name; }
     void byte(char c) { out_.push_back(c); }
     void bytes(std::string_view s) { out_.append(s); }
 
 private:
     std::string& out_;
+    std::vector<std::uint8_t>* name_flags_;
     bool pending_space_ = false;
+    bool name_ = false;
 };
+
+bool ends_sentence(unsigned char c) {
+    return c == '.' || c == '!' || c == '?' || c == ':' || c == '\n';
+}
+
+bool starts_upper(const unsigned char* p, std::size_t n) {
+    if (p[0] < 0x80) return p[0] >= 'A' && p[0] <= 'Z';
+    utf8proc_int32_t cp = 0;
+    utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(n), &cp);
+    const utf8proc_category_t cat = utf8proc_category(cp);
+    return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+}
 
 /// Maps one word that holds non-ASCII letters through NFKC(+casefold) and writes the result,
 /// splitting it again where the mapping produced separators (e.g. "½" -> "1⁄2").
@@ -89,10 +107,13 @@ void write_mapped_word(std::string_view word, const NormalizeOptions& options, W
 
 }  // namespace
 
-void normalize(std::string_view in, const NormalizeOptions& options, std::string& out) {
+void normalize(std::string_view in, const NormalizeOptions& options, std::string& out,
+               std::vector<std::uint8_t>* name_flags) {
     out.clear();
     out.reserve(in.size());
-    WordWriter w(out);
+    if (name_flags != nullptr) name_flags->clear();
+    WordWriter w(out, name_flags);
+    bool sentence_start = true;
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     const std::size_t n = in.size();
     std::size_t i = 0;
@@ -114,6 +135,8 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
         }
         if (i > start) {
             std::string_view word = in.substr(start, i - start);
+            if (name_flags != nullptr) w.set_name(!sentence_start && starts_upper(p + start, i - start));
+            sentence_start = false;
             if (needs_map) {
                 write_mapped_word(word, options, w);
             } else {
@@ -126,6 +149,7 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
         }
         // A separator: one ASCII byte, one non-word code point, or one invalid byte.
         w.separator();
+        sentence_start = sentence_start || ends_sentence(p[i]);
         if (p[i] < 0x80) {
             ++i;
         } else {

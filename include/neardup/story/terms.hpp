@@ -18,9 +18,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
+
+#include "neardup/text/normalize.hpp"
 
 namespace neardup {
 
@@ -46,8 +49,14 @@ private:
     std::unordered_set<std::uint64_t> hashes_;
 };
 
-/// Appends nothing but writes `out` (cleared first): the sorted, distinct story terms of text.
+/// Writes `out` (cleared first): the sorted, distinct story terms of raw text.
 void extract_story_terms(std::string_view text, std::vector<TermCode>& out,
                          const StopWords& stop_words = StopWords::english());
+
+/// The same from text already normalized with name flags (normalize(..., &name_flags)) and
+/// tokenized: the pipeline's path, which shares normalization with shingling.
+void story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
+                             std::span<const std::uint8_t> name_flags, std::vector<TermCode>& out,
+                             const StopWords& stop_words = StopWords::english());
 
 }  // namespace neardup

@@ -28,8 +28,11 @@ struct NormalizeOptions {
     bool unicode = true;    ///< NFKC for words with non-ASCII letters
 };
 
-/// Writes the normalized form of `in` into `out` (cleared first).
-void normalize(std::string_view in, const NormalizeOptions& options, std::string& out);
+/// Writes the normalized form of `in` into `out` (cleared first). With `name_flags`, also
+/// writes one flag per output token: 1 when the word it came from starts with a capital letter
+/// away from the start of a sentence (after . ! ? : or a line break), which marks names.
+void normalize(std::string_view in, const NormalizeOptions& options, std::string& out,
+               std::vector<std::uint8_t>* name_flags = nullptr);
 
 /// A token as a byte range [begin, end) of the normalized text.
 struct TokenSpan {

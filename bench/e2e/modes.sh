@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Whole-program throughput of near mode (--no-story) versus near + story mode on JSONL files.
+# Prints, per file and mode, the median wall time of RUNS runs, MB/s, peak RSS, and the ratio
+# story/near throughput. Uses build/neardup (Release). Machine-readable TSV on stdout.
+# Usage: bench/e2e/modes.sh [FILE.jsonl...]   (default: ../shared/eval bbc-2005 and reuters21578)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=${NEARDUP:-build/neardup}
+runs=${RUNS:-5}
+threads=${THREADS:-2}
+files=("$@")
+if [ ${#files[@]} -eq 0 ]; then
+  files=(../shared/eval/bbc-2005.jsonl ../shared/eval/reuters21578.jsonl)
+fi
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+echo -e "file\tmode\tthreads\tMB\tmedian_s\tMB_per_s\tpeak_rss_MB"
+for f in "${files[@]}"; do
+  mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN {printf "%.1f", b / 1e6}')
+  declare -A rate=()
+  for mode in near story; do
+    flag=""; [ "$mode" = near ] && flag="--no-story"
+    times=(); rss=0
+    for _ in $(seq "$runs"); do
+      out=$( { /usr/bin/time -f "%e %M" "$bin" scan -q --threads "$threads" $flag "$f" -o /dev/null; } 2>&1 )
+      times+=("${out% *}"); r=${out#* }; [ "$r" -gt "$rss" ] && rss=$r
+    done
+    t=$(printf '%s\n' "${times[@]}" | median)
+    rate[$mode]=$(awk -v m="$mb" -v t="$t" 'BEGIN {printf "%.1f", m / t}')
+    echo -e "$(basename "$f")\t$mode\t$threads\t$mb\t$t\t${rate[$mode]}\t$((rss / 1024))"
+  done
+  awk -v s="${rate[story]}" -v n="${rate[near]}" -v f="$(basename "$f")" \
+    'BEGIN {printf "# %s: story/near throughput ratio %.2f\n", f, s / n}'
+done
