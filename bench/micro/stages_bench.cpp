@@ -1,10 +1,10 @@
 // Micro-benchmarks, one per pipeline stage, on the shipped corpus text (NEARDUP_CORPUS_DIR).
 // BM_Floor_TokenizeHash is the floor: split on whitespace and XXH3 every word, nothing else.
-#include <benchmark/benchmark.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <benchmark/benchmark.h>
 
 #include "neardup/core/hash.hpp"
 #include "neardup/lsh/index.hpp"
@@ -58,10 +58,13 @@ void BM_Floor_TokenizeHash(benchmark::State& state) {
         std::uint64_t acc = 0;
         std::size_t i = 0;
         while (i < text.size()) {
-            while (i < text.size() && (text[i] == ' ' || text[i] == '\n')) ++i;
+            while (i < text.size() && (text[i] == ' ' || text[i] == '\n'))
+                ++i;
             std::size_t start = i;
-            while (i < text.size() && text[i] != ' ' && text[i] != '\n') ++i;
-            if (i > start) acc ^= hash_bytes(text.data() + start, i - start);
+            while (i < text.size() && text[i] != ' ' && text[i] != '\n')
+                ++i;
+            if (i > start)
+                acc ^= hash_bytes(text.data() + start, i - start);
         }
         benchmark::DoNotOptimize(acc);
     }
@@ -121,7 +124,8 @@ void BM_Verify_Estimate(benchmark::State& state) {
     const Prepared& p = prepared();
     Signature other = p.signature;
     other[3] ^= 1;
-    for (auto _ : state) benchmark::DoNotOptimize(estimate_jaccard(p.signature, other));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(estimate_jaccard(p.signature, other));
 }
 BENCHMARK(BM_Verify_Estimate);
 
@@ -129,7 +133,8 @@ void BM_Verify_Exact(benchmark::State& state) {
     std::vector<ShingleHash> a = prepared().shingles;
     make_set(a);
     std::vector<ShingleHash> b(a.begin() + 10, a.end());
-    for (auto _ : state) benchmark::DoNotOptimize(exact_jaccard(a, b));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(exact_jaccard(a, b));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * (a.size() + b.size())));
 }
 BENCHMARK(BM_Verify_Exact);

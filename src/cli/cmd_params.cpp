@@ -16,13 +16,16 @@ int cmd_params(const std::vector<std::string>& args) {
         "threshold,t", po::value(&threshold)->default_value(0.8), "similarity threshold in (0, 1)")(
         "num-perm,k", po::value(&num_perm)->default_value(128), "MinHash slots per signature");
     po::variables_map vm;
-    if (!parse_args(args, "Usage: neardup params [--threshold T] [--num-perm K]\n"
-                          "Prints the LSH bands x rows chosen for T and K (TSV: name, value).",
+    if (!parse_args(args,
+                    "Usage: neardup params [--threshold T] [--num-perm K]\n"
+                    "Prints the LSH bands x rows chosen for T and K (TSV: name, value).",
                     opts, {}, vm)) {
         return kExitOk;
     }
-    if (!(threshold > 0.0 && threshold < 1.0)) throw UsageError("--threshold must be in (0, 1)");
-    if (num_perm < 1 || num_perm > 4096) throw UsageError("--num-perm must be in 1..4096");
+    if (!(threshold > 0.0 && threshold < 1.0))
+        throw UsageError("--threshold must be in (0, 1)");
+    if (num_perm < 1 || num_perm > 4096)
+        throw UsageError("--num-perm must be in 1..4096");
     const LshParams p = choose_params(threshold, num_perm);
     std::printf("threshold\t%.4f\nnum_perm\t%u\nbands\t%u\nrows\t%u\n", threshold, num_perm,
                 p.bands, p.rows);

@@ -1,9 +1,9 @@
 // neardup scan: read inputs, cluster near-duplicates, write assignments and keep/drop lists.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "neardup/pipeline/pipeline.hpp"
@@ -40,38 +40,42 @@ struct ScanCli {
 boost::program_options::options_description scan_options(ScanCli& c) {
     namespace po = boost::program_options;
     po::options_description opts("Options");
-    opts.add_options()
-        ("help,h", "show this help")
-        ("output,o", po::value(&c.output)->default_value("-"), "write results to FILE ('-': stdout)")
-        ("format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv or jsonl")
-        ("keep", po::value(&c.keep), "write the ids to keep (one per group) to FILE")
-        ("drop", po::value(&c.drop), "write the ids to drop (all other documents) to FILE")
-        ("level", po::value(&c.level)->default_value("near"),
-         "clusters --keep/--drop follow: near (copies) or story (same story)")
-        ("story-threshold", po::value(&c.cfg.story.edge_threshold)->default_value(0.1),
-         "weighted Jaccard of IDF-weighted content terms linking two stories")
-        ("story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05),
-         "complete-link threshold inside linked stories (keeps different events apart)")
-        ("story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(64), "story LSH bands")
-        ("story-rows", po::value(&c.cfg.story.lsh.rows)->default_value(2), "story LSH rows per band")
-        ("no-story", "skip the story level (story = near group)")
-        ("threshold,t", po::value(&c.cfg.threshold)->default_value(0.8),
-         "Jaccard similarity at which two documents are near-duplicates")
-        ("num-perm,k", po::value(&c.cfg.num_perm)->default_value(128), "MinHash slots per signature")
-        ("shingle", po::value(&c.shingle)->default_value("words:5"), "features: words:K or chars:N")
-        ("seed", po::value(&c.cfg.seed)->default_value(1), "MinHash seed")
-        ("exact-verify", po::bool_switch(&c.cfg.exact_verify),
-         "verify candidates with exact Jaccard (keeps shingle sets in memory)")
-        ("threads,j", po::value(&c.cfg.threads)->default_value(0), "worker threads (0: all cores)")
-        ("id-field", po::value(&c.cfg.fields.id)->default_value("id"), "JSON field with the document id")
-        ("text-field", po::value(&c.cfg.fields.text)->default_value("text"), "JSON field with the text")
-        ("title-field", po::value(&c.cfg.fields.title), "JSON field with the title (optional)")
-        ("date-field", po::value(&c.cfg.fields.date), "JSON field with the publication date (optional)")
-        ("max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
-         "skip documents larger than this (k, M, G suffixes)")
-        ("strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error")
-        ("quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr")
-        ("path", po::value(&c.paths), "input paths");
+    opts.add_options()("help,h", "show this help")("output,o",
+                                                   po::value(&c.output)->default_value("-"),
+                                                   "write results to FILE ('-': stdout)")(
+        "format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv or jsonl")(
+        "keep", po::value(&c.keep), "write the ids to keep (one per group) to FILE")(
+        "drop", po::value(&c.drop), "write the ids to drop (all other documents) to FILE")(
+        "level", po::value(&c.level)->default_value("near"),
+        "clusters --keep/--drop follow: near (copies) or story (same story)")(
+        "story-threshold", po::value(&c.cfg.story.edge_threshold)->default_value(0.1),
+        "weighted Jaccard of IDF-weighted content terms linking two stories")(
+        "story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05),
+        "complete-link threshold inside linked stories (keeps different events apart)")(
+        "story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(64), "story LSH bands")(
+        "story-rows", po::value(&c.cfg.story.lsh.rows)->default_value(2),
+        "story LSH rows per band")("no-story", "skip the story level (story = near group)")(
+        "threshold,t", po::value(&c.cfg.threshold)->default_value(0.8),
+        "Jaccard similarity at which two documents are near-duplicates")(
+        "num-perm,k", po::value(&c.cfg.num_perm)->default_value(128),
+        "MinHash slots per signature")("shingle", po::value(&c.shingle)->default_value("words:5"),
+                                       "features: words:K or chars:N")(
+        "seed", po::value(&c.cfg.seed)->default_value(1), "MinHash seed")(
+        "exact-verify", po::bool_switch(&c.cfg.exact_verify),
+        "verify candidates with exact Jaccard (keeps shingle sets in memory)")(
+        "threads,j", po::value(&c.cfg.threads)->default_value(0), "worker threads (0: all cores)")(
+        "id-field", po::value(&c.cfg.fields.id)->default_value("id"),
+        "JSON field with the document id")("text-field",
+                                           po::value(&c.cfg.fields.text)->default_value("text"),
+                                           "JSON field with the text")(
+        "title-field", po::value(&c.cfg.fields.title), "JSON field with the title (optional)")(
+        "date-field", po::value(&c.cfg.fields.date),
+        "JSON field with the publication date (optional)")(
+        "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
+        "skip documents larger than this (k, M, G suffixes)")(
+        "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error")(
+        "quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr")(
+        "path", po::value(&c.paths), "input paths");
     return opts;
 }
 
@@ -80,9 +84,11 @@ class ProgressLine {
 public:
     explicit ProgressLine(bool enabled) : enabled_(enabled) {}
     void update(const ScanProgress& p) {
-        if (!enabled_) return;
+        if (!enabled_)
+            return;
         const auto now = std::chrono::steady_clock::now();
-        if (now - last_ < std::chrono::milliseconds(200)) return;
+        if (now - last_ < std::chrono::milliseconds(200))
+            return;
         last_ = now;
         const double secs = std::chrono::duration<double>(now - start_).count();
         const double mb = static_cast<double>(p.input_bytes) / 1e6;
@@ -92,7 +98,8 @@ public:
         shown_ = true;
     }
     void clear() {
-        if (shown_) std::fputs("\r\033[K", stderr);
+        if (shown_)
+            std::fputs("\r\033[K", stderr);
     }
 
 private:
@@ -105,9 +112,10 @@ private:
 void report_skips(const ScanResult& result) {
     std::size_t shown = 0;
     for (const SkipRecord& s : result.skips) {
-        if (shown++ == kMaxSkipLines) break;
-        std::cerr << "neardup: skipped " << s.location << ": " << skip_reason_name(s.reason)
-                  << ": " << s.message << "\n";
+        if (shown++ == kMaxSkipLines)
+            break;
+        std::cerr << "neardup: skipped " << s.location << ": " << skip_reason_name(s.reason) << ": "
+                  << s.message << "\n";
     }
     if (result.skips.size() > kMaxSkipLines) {
         std::cerr << "neardup: ... " << result.skips.size() - kMaxSkipLines
@@ -116,7 +124,8 @@ void report_skips(const ScanResult& result) {
 }
 
 void write_list(const std::string& path, const ScanResult& result, Level level, bool keep) {
-    if (path.empty()) return;
+    if (path.empty())
+        return;
     OutputFile out(path);
     write_id_list(result, level, keep, out.stream());
     out.commit();
@@ -130,8 +139,10 @@ int cmd_scan(const std::vector<std::string>& args) {
     boost::program_options::positional_options_description pos;
     pos.add("path", -1);
     boost::program_options::variables_map vm;
-    if (!parse_args(args, kUsage, opts, pos, vm)) return kExitOk;
-    if (c.paths.empty()) throw UsageError("no input PATH given");
+    if (!parse_args(args, kUsage, opts, pos, vm))
+        return kExitOk;
+    if (c.paths.empty())
+        throw UsageError("no input PATH given");
     c.cfg.shingle = parse_shingle_spec(c.shingle);
     c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes");
     const OutputFormat format = parse_output_format(c.format);

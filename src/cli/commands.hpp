@@ -1,9 +1,10 @@
 // Private to the CLI: subcommand entry points and shared helpers.
 #pragma once
 
-#include <boost/program_options.hpp>
 #include <string>
 #include <vector>
+
+#include <boost/program_options.hpp>
 
 namespace neardup::cli {
 

@@ -24,8 +24,10 @@ constexpr const char* kMainHelp =
     "Exit status: 0 ok, 1 error (unreadable input, I/O), 2 usage.\n";
 
 int dispatch(const std::string& command, const std::vector<std::string>& args) {
-    if (command == "scan") return cmd_scan(args);
-    if (command == "params") return cmd_params(args);
+    if (command == "scan")
+        return cmd_scan(args);
+    if (command == "params")
+        return cmd_params(args);
     throw UsageError("unknown command '" + command + "'");
 }
 
@@ -59,11 +61,16 @@ std::uint64_t parse_size(const std::string& text, const std::string& option) {
     }
     std::string suffix = text.substr(used);
     int shift = 0;
-    if (suffix == "k" || suffix == "K") shift = 10;
-    else if (suffix == "m" || suffix == "M") shift = 20;
-    else if (suffix == "g" || suffix == "G") shift = 30;
-    else if (!suffix.empty()) throw UsageError("bad " + option + " '" + text + "': unknown unit");
-    if (value == 0) throw UsageError(option + " must be positive");
+    if (suffix == "k" || suffix == "K")
+        shift = 10;
+    else if (suffix == "m" || suffix == "M")
+        shift = 20;
+    else if (suffix == "g" || suffix == "G")
+        shift = 30;
+    else if (!suffix.empty())
+        throw UsageError("bad " + option + " '" + text + "': unknown unit");
+    if (value == 0)
+        throw UsageError(option + " must be positive");
     return static_cast<std::uint64_t>(value) << shift;
 }
 

@@ -8,7 +8,8 @@ void UnionFind::resize(std::size_t n) {
     const std::size_t old = parent_.size();
     parent_.resize(n);
     size_.resize(n, 1);
-    for (std::size_t i = old; i < n; ++i) parent_[i] = static_cast<DocId>(i);
+    for (std::size_t i = old; i < n; ++i)
+        parent_[i] = static_cast<DocId>(i);
 }
 
 DocId UnionFind::find(DocId x) noexcept {
@@ -22,8 +23,10 @@ DocId UnionFind::find(DocId x) noexcept {
 bool UnionFind::unite(DocId a, DocId b) noexcept {
     a = find(a);
     b = find(b);
-    if (a == b) return false;
-    if (size_[a] < size_[b]) std::swap(a, b);
+    if (a == b)
+        return false;
+    if (size_[a] < size_[b])
+        std::swap(a, b);
     parent_[b] = a;
     size_[a] += size_[b];
     return true;
@@ -31,10 +34,14 @@ bool UnionFind::unite(DocId a, DocId b) noexcept {
 
 bool better_representative(const RepresentativeKey& a, DocId a_doc, const RepresentativeKey& b,
                            DocId b_doc) noexcept {
-    if (a.date.has_value() != b.date.has_value()) return a.date.has_value();
-    if (a.date && *a.date != *b.date) return *a.date < *b.date;
-    if (a.length != b.length) return a.length > b.length;
-    if (a.id != b.id) return a.id < b.id;
+    if (a.date.has_value() != b.date.has_value())
+        return a.date.has_value();
+    if (a.date && *a.date != *b.date)
+        return *a.date < *b.date;
+    if (a.length != b.length)
+        return a.length > b.length;
+    if (a.id != b.id)
+        return a.id < b.id;
     return a_doc < b_doc;
 }
 

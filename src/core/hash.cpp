@@ -1,8 +1,8 @@
 #include "neardup/core/hash.hpp"
 
-#include <xxhash.h>
-
 #include <bit>
+
+#include <xxhash.h>
 
 namespace neardup {
 

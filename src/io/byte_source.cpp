@@ -1,32 +1,32 @@
 #include "byte_source.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <vector>
 
 #include "neardup/core/error.hpp"
 
 namespace neardup {
 namespace {
 
-std::string errno_message(const std::string& path) {
-    return path + ": " + std::strerror(errno);
-}
+std::string errno_message(const std::string& path) { return path + ": " + std::strerror(errno); }
 
 /// Owns a file descriptor; stdin is borrowed, not closed.
 class Fd {
 public:
     explicit Fd(const std::string& path) : owned_(path != "-") {
         fd_ = owned_ ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-        if (fd_ < 0) throw IoError(errno_message(path));
+        if (fd_ < 0)
+            throw IoError(errno_message(path));
     }
     ~Fd() {
-        if (owned_ && fd_ >= 0) ::close(fd_);
+        if (owned_ && fd_ >= 0)
+            ::close(fd_);
     }
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
@@ -45,15 +45,19 @@ private:
 std::size_t read_fd(int fd, char* buf, std::size_t n, const std::string& path) {
     for (;;) {
         ssize_t got = ::read(fd, buf, n);
-        if (got >= 0) return static_cast<std::size_t>(got);
-        if (errno != EINTR) throw IoError(errno_message(path));
+        if (got >= 0)
+            return static_cast<std::size_t>(got);
+        if (errno != EINTR)
+            throw IoError(errno_message(path));
     }
 }
 
 class PlainSource final : public ByteSource {
 public:
     explicit PlainSource(const std::string& path) : path_(path), fd_(path) {}
-    std::size_t read(char* buf, std::size_t n) override { return read_fd(fd_.get(), buf, n, path_); }
+    std::size_t read(char* buf, std::size_t n) override {
+        return read_fd(fd_.get(), buf, n, path_);
+    }
 
 private:
     std::string path_;
@@ -65,7 +69,8 @@ public:
     explicit GzipSource(const std::string& path) : path_(path) {
         Fd fd(path);
         gz_ = ::gzdopen(path == "-" ? ::dup(fd.get()) : fd.release(), "rb");
-        if (gz_ == nullptr) throw IoError(path + ": cannot open gzip stream");
+        if (gz_ == nullptr)
+            throw IoError(path + ": cannot open gzip stream");
         ::gzbuffer(gz_, 1u << 17);
     }
     ~GzipSource() override { ::gzclose(gz_); }
@@ -91,7 +96,8 @@ class ZstdSource final : public ByteSource {
 public:
     explicit ZstdSource(const std::string& path)
         : path_(path), fd_(path), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {
-        if (dctx_ == nullptr) throw IoError(path + ": cannot create zstd context");
+        if (dctx_ == nullptr)
+            throw IoError(path + ": cannot create zstd context");
     }
     ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
     ZstdSource(const ZstdSource&) = delete;
@@ -103,7 +109,8 @@ public:
             if (input_.pos == input_.size) {
                 std::size_t got = read_fd(fd_.get(), in_.data(), in_.size(), path_);
                 if (got == 0) {
-                    if (!frame_done_) throw IoError(path_ + ": truncated zstd data");
+                    if (!frame_done_)
+                        throw IoError(path_ + ": truncated zstd data");
                     return 0;
                 }
                 input_ = ZSTD_inBuffer{in_.data(), got, 0};

@@ -23,7 +23,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 std::string lower_ascii(std::string_view s) {
     std::string out(s);
     for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
     }
     return out;
 }
@@ -35,12 +36,15 @@ bool looks_binary(std::string_view head) {
 void collect_folder(const fs::path& root, std::vector<InputFile>& out) {
     std::vector<InputFile> found;
     std::error_code ec;
-    auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-    if (ec) throw IoError(root.string() + ": " + ec.message());
+    auto it =
+        fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+    if (ec)
+        throw IoError(root.string() + ": " + ec.message());
     for (const auto& entry : it) {
         std::error_code type_ec;
         // Broken symlinks and files we cannot stat are kept: reading them reports the reason.
-        if (entry.is_directory(type_ec)) continue;
+        if (entry.is_directory(type_ec))
+            continue;
         InputFile file;
         if (!classify_path(entry.path().filename().string(), file.format, file.compression)) {
             continue;
@@ -91,8 +95,8 @@ bool classify_path(std::string_view name, RecordFormat& format, Compression& com
         RecordFormat format;
     };
     static constexpr Ext kExts[] = {
-        {".txt", RecordFormat::kText},   {".md", RecordFormat::kText},
-        {".html", RecordFormat::kHtml},  {".htm", RecordFormat::kHtml},
+        {".txt", RecordFormat::kText},       {".md", RecordFormat::kText},
+        {".html", RecordFormat::kHtml},      {".htm", RecordFormat::kHtml},
         {".jsonl", RecordFormat::kJsonLine}, {".json", RecordFormat::kJson},
     };
     for (const Ext& e : kExts) {
@@ -166,14 +170,16 @@ bool RecordReader::next_batch(RawBatch& out) {
             }
             continue;
         }
-        if (!open_next_file(out)) break;
+        if (!open_next_file(out))
+            break;
     }
     out.input_bytes = bytes_read_ - start;
     return !out.records.empty();
 }
 
 bool RecordReader::open_next_file(RawBatch& out) {
-    if (next_input_ >= inputs_.size()) return false;
+    if (next_input_ >= inputs_.size())
+        return false;
     file_ = &inputs_[next_input_++];
     source_index_ = -1;
     if (file_->format != RecordFormat::kJsonLine) {
@@ -199,7 +205,8 @@ bool RecordReader::open_next_file(RawBatch& out) {
         add_skip(out, SkipReason::kUnreadable, e.what(), 0);
         source_.reset();
     }
-    if (!source_) file_ = nullptr;
+    if (!source_)
+        file_ = nullptr;
     return true;
 }
 
@@ -216,7 +223,8 @@ void RecordReader::read_whole_file(RawBatch& out) {
             total += got;
             bytes_read_ += got;
             out.arena.resize(offset + total);
-            if (got == 0) break;
+            if (got == 0)
+                break;
             if (total > limit) {
                 out.arena.resize(offset);
                 add_skip(out, SkipReason::kTooLarge,
@@ -247,7 +255,8 @@ void RecordReader::read_whole_file(RawBatch& out) {
 }
 
 bool RecordReader::fill_line_buffer() {
-    if (eof_) return false;
+    if (eof_)
+        return false;
     if (pos_ > 0) {
         buf_.erase(0, pos_);
         pos_ = 0;
@@ -257,7 +266,8 @@ bool RecordReader::fill_line_buffer() {
     std::size_t got = source_->read(buf_.data() + old, kLineChunk);
     buf_.resize(old + got);
     bytes_read_ += got;
-    if (got == 0) eof_ = true;
+    if (got == 0)
+        eof_ = true;
     return got > 0;
 }
 
@@ -278,7 +288,8 @@ bool RecordReader::read_line(RawBatch& out) {
                                  std::to_string(options_.max_doc_bytes),
                              line_no_);
                 } else {
-                    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+                    if (!line.empty() && line.back() == '\r')
+                        line.remove_suffix(1);
                     if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
                         add_skip(out, SkipReason::kEmpty, "blank line", line_no_);
                     } else {
@@ -304,7 +315,8 @@ bool RecordReader::read_line(RawBatch& out) {
             const bool more = fill_line_buffer();
             scanned = pos_ + pending;
             if (!more) {
-                if (pos_ >= buf_.size() && !too_large) return false;
+                if (pos_ >= buf_.size() && !too_large)
+                    return false;
                 buf_.push_back('\n');  // last line without a newline
             }
         }

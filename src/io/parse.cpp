@@ -1,9 +1,9 @@
 #include "neardup/io/parse.hpp"
 
+#include <cstring>
+
 #include <simdjson.h>
 #include <utf8proc.h>
-
-#include <cstring>
 
 #include "neardup/text/date.hpp"
 #include "neardup/text/html.hpp"
@@ -27,13 +27,15 @@ bool repair_utf8(std::string_view in, std::string& out) {
         utf8proc_int32_t cp = 0;
         utf8proc_ssize_t len = p[i] < 0x80 ? 1 : utf8proc_iterate(p + i, n - i, &cp);
         if (len <= 0) {
-            if (!repaired) out.assign(in.substr(0, static_cast<std::size_t>(i)));
+            if (!repaired)
+                out.assign(in.substr(0, static_cast<std::size_t>(i)));
             repaired = true;
             out.append("\xEF\xBF\xBD");
             ++i;
             continue;
         }
-        if (repaired) out.append(in.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(len)));
+        if (repaired)
+            out.append(in.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(len)));
         i += len;
     }
     return repaired;
@@ -42,8 +44,8 @@ bool repair_utf8(std::string_view in, std::string& out) {
 struct RecordParser::Impl {
     FieldNames fields;
     simdjson::dom::parser json;
-    std::string padded;   // JSON bytes + SIMDJSON_PADDING
-    std::string repaired; // JSON bytes with invalid UTF-8 replaced
+    std::string padded;    // JSON bytes + SIMDJSON_PADDING
+    std::string repaired;  // JSON bytes with invalid UTF-8 replaced
     std::string title;
     std::string body;
 
@@ -68,25 +70,31 @@ struct RecordParser::Impl {
         padded.resize(json_bytes.size() + simdjson::SIMDJSON_PADDING);
         std::memcpy(padded.data(), json_bytes.data(), json_bytes.size());
         simdjson::dom::element doc;
-        if (auto err = json.parse(padded.data(), json_bytes.size(), false).get(doc)) return err;
+        if (auto err = json.parse(padded.data(), json_bytes.size(), false).get(doc))
+            return err;
         simdjson::dom::object obj;
-        if (auto err = doc.get_object().get(obj)) return err;
+        if (auto err = doc.get_object().get(obj))
+            return err;
         for (auto field : obj) {
             const std::string_view key = field.key;
             const simdjson::dom::element value = field.value;
             if (key == fields.text && !has_text) {
                 std::string_view s;
-                if (auto err = value.get_string().get(s)) return err;
+                if (auto err = value.get_string().get(s))
+                    return err;
                 body.assign(s);
                 has_text = true;
             } else if (key == fields.id && out.id.empty()) {
-                if (auto err = scalar_text(value, out.id)) return err;
+                if (auto err = scalar_text(value, out.id))
+                    return err;
             } else if (!fields.title.empty() && key == fields.title && title.empty()) {
                 std::string_view s;
-                if (value.get_string().get(s) == simdjson::SUCCESS) title.assign(s);
+                if (value.get_string().get(s) == simdjson::SUCCESS)
+                    title.assign(s);
             } else if (!fields.date.empty() && key == fields.date && !out.date) {
                 std::string d;
-                if (scalar_text(value, d) == simdjson::SUCCESS) out.date = parse_date(d);
+                if (scalar_text(value, d) == simdjson::SUCCESS)
+                    out.date = parse_date(d);
             }
         }
         return simdjson::SUCCESS;
@@ -117,7 +125,8 @@ struct RecordParser::Impl {
             err = read_object(repaired, out, has_text);
         }
         if (err != simdjson::SUCCESS) {
-            fail(out, SkipReason::kMalformed, std::string("invalid JSON: ") + simdjson::error_message(err));
+            fail(out, SkipReason::kMalformed,
+                 std::string("invalid JSON: ") + simdjson::error_message(err));
             return;
         }
         if (!has_text) {
@@ -143,7 +152,8 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
     out.date.reset();
     out.skip = rec.skip;
     out.message = rec.message;
-    if (rec.skip != SkipReason::kNone) return;
+    if (rec.skip != SkipReason::kNone)
+        return;
     Impl& im = *impl_;
     im.title.clear();
     im.body.clear();

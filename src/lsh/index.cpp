@@ -23,7 +23,8 @@ LshIndex::LshIndex(LshParams params, std::uint32_t max_bucket_walk)
 std::size_t LshIndex::find_slot(std::uint64_t key) const noexcept {
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;
-    while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask;
+    while (slots_[i].key != 0 && slots_[i].key != key)
+        i = (i + 1) & mask;
     return i;
 }
 
@@ -31,19 +32,22 @@ void LshIndex::grow() {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
     for (const Slot& s : old) {
-        if (s.key != 0) slots_[find_slot(s.key)] = s;
+        if (s.key != 0)
+            slots_[find_slot(s.key)] = s;
     }
 }
 
 void LshIndex::reserve(std::size_t docs) {
     const std::size_t keys = docs * params_.bands;
     std::size_t want = slots_.size();
-    while (want < keys * 2) want *= 2;
+    while (want < keys * 2)
+        want *= 2;
     if (want > slots_.size()) {
         std::vector<Slot> old(want);
         old.swap(slots_);
         for (const Slot& s : old) {
-            if (s.key != 0) slots_[find_slot(s.key)] = s;
+            if (s.key != 0)
+                slots_[find_slot(s.key)] = s;
         }
     }
     next_.reserve(keys);
@@ -53,7 +57,8 @@ void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
     NEARDUP_ASSERT(id == docs_ && keys.size() == params_.bands);
     next_.resize(next_.size() + params_.bands, kNone);
     for (std::uint32_t b = 0; b < params_.bands; ++b) {
-        if ((used_ + 1) * 2 > slots_.size()) grow();
+        if ((used_ + 1) * 2 > slots_.size())
+            grow();
         Slot& slot = slots_[find_slot(keys[b])];
         if (slot.key == 0) {
             slot.key = keys[b];

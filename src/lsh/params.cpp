@@ -1,6 +1,7 @@
 #include "neardup/lsh/params.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "neardup/core/error.hpp"
 
@@ -14,7 +15,8 @@ double integrate(F f, double a, double b) noexcept {
     constexpr int kSteps = 200;
     const double h = (b - a) / kSteps;
     double sum = 0;
-    for (int i = 0; i < kSteps; ++i) sum += f(a + (i + 0.5) * h);
+    for (int i = 0; i < kSteps; ++i)
+        sum += f(a + (i + 0.5) * h);
     return sum * h;
 }
 
@@ -36,7 +38,7 @@ LshParams choose_params(double threshold, std::uint32_t num_perm, LshWeights wei
     NEARDUP_CHECK(threshold > 0.0 && threshold < 1.0, "--threshold must be in (0, 1)");
     NEARDUP_CHECK(num_perm >= 1, "--num-perm must be positive");
     LshParams best{1, num_perm};
-    double best_error = INFINITY;
+    double best_error = std::numeric_limits<double>::infinity();
     for (std::uint32_t b = 1; b <= num_perm; ++b) {
         for (std::uint32_t r = 1; b * r <= num_perm; ++r) {
             const LshParams p{b, r};

@@ -25,24 +25,29 @@ MinHasher::MinHasher(std::uint32_t num_perm, std::uint64_t seed)
                   "--num-perm must be between 1 and " + std::to_string(kMaxNumPerm));
 }
 
-void MinHasher::sign(std::span<const ShingleHash> shingles, std::span<SigValue> out) const noexcept {
+void MinHasher::sign(std::span<const ShingleHash> shingles,
+                     std::span<SigValue> out) const noexcept {
     NEARDUP_ASSERT(out.size() == num_perm_);
     NEARDUP_ASSERT(!shingles.empty());
     std::array<std::uint64_t, kMaxNumPerm / 64> filled{};
     const std::uint64_t seed_mix = mix64(seed_ ^ kDensifySalt);
-    for (SigValue& v : out) v = std::numeric_limits<SigValue>::max();
+    for (SigValue& v : out)
+        v = std::numeric_limits<SigValue>::max();
     for (ShingleHash h : shingles) {
         const std::uint64_t x = mix64(h ^ seed_mix);
         const std::uint32_t bin = fast_range(x, num_perm_);
         const auto value = static_cast<SigValue>(x);
         filled[bin >> 6] |= 1ULL << (bin & 63);
-        if (value < out[bin]) out[bin] = value;
+        if (value < out[bin])
+            out[bin] = value;
     }
     auto is_filled = [&filled](std::uint32_t bin) { return (filled[bin >> 6] >> (bin & 63)) & 1; };
     for (std::uint32_t i = 0; i < num_perm_; ++i) {
-        if (is_filled(i)) continue;
+        if (is_filled(i))
+            continue;
         for (std::uint64_t attempt = 0;; ++attempt) {
-            const std::uint64_t probe = mix64(seed_mix + ((static_cast<std::uint64_t>(i) << 32) | attempt));
+            const std::uint64_t probe =
+                mix64(seed_mix + ((static_cast<std::uint64_t>(i) << 32) | attempt));
             const std::uint32_t j = fast_range(probe, num_perm_);
             if (is_filled(j)) {
                 out[i] = out[j];
@@ -55,7 +60,8 @@ void MinHasher::sign(std::span<const ShingleHash> shingles, std::span<SigValue> 
 double estimate_jaccard(std::span<const SigValue> a, std::span<const SigValue> b) noexcept {
     NEARDUP_ASSERT(a.size() == b.size() && !a.empty());
     std::uint32_t equal = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1u : 0u;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        equal += a[i] == b[i] ? 1u : 0u;
     return static_cast<double>(equal) / static_cast<double>(a.size());
 }
 

@@ -1,14 +1,14 @@
 #include "neardup/pipeline/pipeline.hpp"
 
+#include <chrono>
+#include <memory>
+#include <mutex>
+
 #include <tbb/concurrent_queue.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
-
-#include <chrono>
-#include <memory>
-#include <mutex>
 
 #include "neardup/core/error.hpp"
 #include "neardup/lsh/index.hpp"
@@ -19,7 +19,8 @@ namespace neardup {
 
 std::uint64_t ScanStats::total_skipped() const noexcept {
     std::uint64_t total = 0;
-    for (std::uint64_t n : skipped) total += n;
+    for (std::uint64_t n : skipped)
+        total += n;
     return total;
 }
 
@@ -37,9 +38,9 @@ struct SignedDoc {
 /// One pipeline token: a batch of records and everything computed from them.
 struct Batch {
     RawBatch raw;
-    std::vector<SignedDoc> docs;        ///< parallel to raw.records
-    std::vector<SigValue> signatures;   ///< docs[i]'s at [i * num_perm, (i + 1) * num_perm)
-    std::vector<std::uint64_t> keys;    ///< docs[i]'s at [i * bands, (i + 1) * bands)
+    std::vector<SignedDoc> docs;       ///< parallel to raw.records
+    std::vector<SigValue> signatures;  ///< docs[i]'s at [i * num_perm, (i + 1) * num_perm)
+    std::vector<std::uint64_t> keys;   ///< docs[i]'s at [i * bands, (i + 1) * bands)
     std::vector<std::vector<ShingleHash>> sets;  ///< exact_verify only
     std::vector<std::vector<TermCode>> terms;    ///< story terms (story level only)
 };
@@ -62,7 +63,8 @@ class BatchPool {
 public:
     Batch* acquire() {
         Batch* b = nullptr;
-        if (free_.try_pop(b)) return b;
+        if (free_.try_pop(b))
+            return b;
         std::lock_guard lock(mutex_);
         all_.push_back(std::make_unique<Batch>());
         return all_.back().get();
@@ -101,14 +103,18 @@ public:
 
     BatchPtr operator()(BatchPtr b) const {
         std::unique_ptr<Scratch>& s = scratch_.local();
-        if (!s) s = std::make_unique<Scratch>(cfg_.fields);
+        if (!s)
+            s = std::make_unique<Scratch>(cfg_.fields);
         const std::size_t n = b->raw.records.size();
         b->docs.resize(n);
         b->signatures.resize(n * hasher_.num_perm());
         b->keys.resize(n * lsh_.bands);
-        if (cfg_.exact_verify) b->sets.resize(n);
-        if (cfg_.story.enabled) b->terms.resize(n);
-        for (std::size_t i = 0; i < n; ++i) sign_one(*b, i, *s);
+        if (cfg_.exact_verify)
+            b->sets.resize(n);
+        if (cfg_.story.enabled)
+            b->terms.resize(n);
+        for (std::size_t i = 0; i < n; ++i)
+            sign_one(*b, i, *s);
         return b;
     }
 
@@ -119,7 +125,8 @@ private:
         s.parser.parse(b.raw, rec, s.parsed);
         doc.skip = s.parsed.skip;
         doc.message = std::move(s.parsed.message);
-        if (doc.skip != SkipReason::kNone) return;
+        if (doc.skip != SkipReason::kNone)
+            return;
         normalize(s.parsed.text, cfg_.normalize, s.normalized,
                   cfg_.story.enabled ? &s.name_flags : nullptr);
         tokenize(s.normalized, s.tokens);
@@ -167,18 +174,21 @@ public:
             }
         }
         if (cfg_.on_progress) {
-            cfg_.on_progress({result_.docs.size(), result_.stats.total_skipped(),
-                              result_.stats.input_bytes});
+            cfg_.on_progress(
+                {result_.docs.size(), result_.stats.total_skipped(), result_.stats.input_bytes});
         }
     }
 
     [[nodiscard]] double similarity(DocId a, DocId b) const noexcept {
-        if (cfg_.exact_verify) return exact_jaccard(sets_[a], sets_[b]);
+        if (cfg_.exact_verify)
+            return exact_jaccard(sets_[a], sets_[b]);
         return estimate_jaccard(signature(a), signature(b));
     }
 
     UnionFind& union_find() noexcept { return uf_; }
-    [[nodiscard]] const std::vector<std::vector<TermCode>>& terms() const noexcept { return terms_; }
+    [[nodiscard]] const std::vector<std::vector<TermCode>>& terms() const noexcept {
+        return terms_;
+    }
 
 private:
     [[nodiscard]] std::span<const SigValue> signature(DocId d) const noexcept {
@@ -199,18 +209,21 @@ private:
     void link(Batch& b, std::size_t i) {
         const auto id = static_cast<DocId>(result_.docs.size());
         SignedDoc& doc = b.docs[i];
-        result_.docs.push_back({std::move(doc.id), record_location(b.raw, b.raw.records[i]),
-                                doc.date, doc.length});
+        result_.docs.push_back(
+            {std::move(doc.id), record_location(b.raw, b.raw.records[i]), doc.date, doc.length});
         const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
         signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
-        if (cfg_.exact_verify) sets_.push_back(std::move(b.sets[i]));
-        if (cfg_.story.enabled) terms_.push_back(std::move(b.terms[i]));
+        if (cfg_.exact_verify)
+            sets_.push_back(std::move(b.sets[i]));
+        if (cfg_.story.enabled)
+            terms_.push_back(std::move(b.terms[i]));
         uf_.resize(std::size_t{id} + 1);
         const LshParams lsh = index_.params();
         std::span<const std::uint64_t> keys(b.keys.data() + i * lsh.bands, lsh.bands);
         index_.candidates(keys, candidates_);
         for (DocId c : candidates_) {
-            if (uf_.find(c) == uf_.find(id)) continue;  // already joined through another edge
+            if (uf_.find(c) == uf_.find(id))
+                continue;  // already joined through another edge
             ++result_.stats.candidates;
             if (similarity(c, id) >= cfg_.threshold) {
                 uf_.unite(c, id);
@@ -251,7 +264,8 @@ void cluster_story_level(const ScanConfig& cfg, const Linker& linker,
         return;
     }
     TermWeights weights = TermWeights::with_background();
-    for (DocId rep : result.near.representative) weights.add_document(linker.terms()[rep]);
+    for (DocId rep : result.near.representative)
+        weights.add_document(linker.terms()[rep]);
     weights.finalize();
     result.story =
         cluster_stories(linker.terms(), result.near, weights, cfg.story, keys, result.story_stats);
@@ -260,7 +274,8 @@ void cluster_story_level(const ScanConfig& cfg, const Linker& linker,
 void finish_clustering(const ScanConfig& cfg, Linker& linker, ScanResult& result) {
     std::vector<RepresentativeKey> keys;
     keys.reserve(result.docs.size());
-    for (const DocMeta& d : result.docs) keys.push_back({d.date, d.length, d.id});
+    for (const DocMeta& d : result.docs)
+        keys.push_back({d.date, d.length, d.id});
     result.near = make_clustering(linker.union_find(), keys);
     cluster_story_level(cfg, linker, keys, result);
     result.similarity.resize(result.docs.size());
@@ -281,9 +296,9 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     ScanResult result;
     result.lsh = choose_params(config.threshold < 1.0 ? config.threshold : 0.99, config.num_perm);
 
-    const std::uint32_t threads = config.threads > 0
-                                      ? config.threads
-                                      : static_cast<std::uint32_t>(tbb::info::default_concurrency());
+    const std::uint32_t threads =
+        config.threads > 0 ? config.threads
+                           : static_cast<std::uint32_t>(tbb::info::default_concurrency());
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
 
     RecordReader reader(std::move(inputs), config.reader);
@@ -293,8 +308,8 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
 
     auto read = tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
                                                  ReadStage(reader, pool));
-    auto sign = tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel,
-                                                     SignStage(config, hasher, result.lsh, scratch));
+    auto sign = tbb::make_filter<BatchPtr, BatchPtr>(
+        tbb::filter_mode::parallel, SignStage(config, hasher, result.lsh, scratch));
     auto link = tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
                                                  LinkStage(linker, pool));
     tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);

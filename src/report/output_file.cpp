@@ -1,14 +1,14 @@
 #include "neardup/report/output_file.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "neardup/core/error.hpp"
 
@@ -19,7 +19,8 @@ std::string sys_error(const std::string& what) { return what + ": " + std::strer
 
 void fsync_path(const std::string& path, int flags) {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-    if (fd < 0) return;  // best effort: some filesystems refuse to open folders
+    if (fd < 0)
+        return;  // best effort: some filesystems refuse to open folders
     (void)::fsync(fd);
     ::close(fd);
 }
@@ -35,14 +36,16 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     const bool exists = ::stat(path_.c_str(), &st) == 0;
     if (exists && !S_ISREG(st.st_mode)) {  // /dev/null, a FIFO: write in place
         file_.open(path_, std::ios::out | std::ios::binary);
-        if (!file_) throw IoError(sys_error(path_));
+        if (!file_)
+            throw IoError(sys_error(path_));
         return;
     }
     std::filesystem::path target(path_);
     std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
     std::string pattern = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
     int fd = ::mkstemp(pattern.data());
-    if (fd < 0) throw IoError(sys_error(path_));
+    if (fd < 0)
+        throw IoError(sys_error(path_));
     const mode_t mask = ::umask(0);
     ::umask(mask);
     (void)::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask));
@@ -67,16 +70,19 @@ std::ostream& OutputFile::stream() noexcept { return to_stdout_ ? std::cout : fi
 void OutputFile::commit() {
     if (to_stdout_) {
         std::cout.flush();
-        if (!std::cout) throw IoError("stdout: write failed");
+        if (!std::cout)
+            throw IoError("stdout: write failed");
         committed_ = true;
         return;
     }
     file_.flush();
-    if (!file_) throw IoError(path_ + ": write failed");
+    if (!file_)
+        throw IoError(path_ + ": write failed");
     file_.close();
     if (!temp_.empty()) {
         fsync_path(temp_, O_RDONLY);
-        if (std::rename(temp_.c_str(), path_.c_str()) != 0) throw IoError(sys_error(path_));
+        if (std::rename(temp_.c_str(), path_.c_str()) != 0)
+            throw IoError(sys_error(path_));
         std::filesystem::path dir = std::filesystem::path(path_).parent_path();
         fsync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
     }

@@ -9,9 +9,9 @@
 namespace neardup {
 namespace {
 
-std::string fixed4(double v) {
+std::string fixed4(float v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4f", v);
+    std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(v));
     return buf;
 }
 
@@ -43,7 +43,8 @@ void append_csv_field(std::string& out, std::string_view s) {
     }
     out.push_back('"');
     for (char c : s) {
-        if (c == '"') out.push_back('"');
+        if (c == '"')
+            out.push_back('"');
         out.push_back(c);
     }
     out.push_back('"');
@@ -82,8 +83,10 @@ struct Buckets {
 Buckets bucket_by(std::span<const std::uint32_t> label, std::size_t labels) {
     Buckets b;
     b.start.assign(labels + 1, 0);
-    for (std::uint32_t l : label) ++b.start[l + 1];
-    for (std::size_t l = 0; l < labels; ++l) b.start[l + 1] += b.start[l];
+    for (std::uint32_t l : label)
+        ++b.start[l + 1];
+    for (std::size_t l = 0; l < labels; ++l)
+        b.start[l + 1] += b.start[l];
     b.order.resize(label.size());
     std::vector<std::uint32_t> fill(b.start.begin(), b.start.end() - 1);
     for (std::size_t i = 0; i < label.size(); ++i) {
@@ -119,12 +122,13 @@ void write_stories(const ScanResult& r, std::ostream& out) {
     const Buckets groups_by_story = bucket_by(story_of_group, r.story.groups());
     std::string line;
     for (std::size_t s = 0; s < r.story.groups(); ++s) {
-        line = "{\"story\":" + std::to_string(s + 1) + ",\"size\":" +
-               std::to_string(r.story.size[s]) + ",\"representative\":";
+        line = "{\"story\":" + std::to_string(s + 1) +
+               ",\"size\":" + std::to_string(r.story.size[s]) + ",\"representative\":";
         append_json_string(line, r.docs[r.story.representative[s]].id);
         line += ",\"groups\":[";
         for (std::uint32_t k = groups_by_story.start[s]; k < groups_by_story.start[s + 1]; ++k) {
-            if (k != groups_by_story.start[s]) line += ',';
+            if (k != groups_by_story.start[s])
+                line += ',';
             append_group(r, docs_by_group, groups_by_story.order[k], line);
         }
         line += "]}\n";
@@ -135,15 +139,20 @@ void write_stories(const ScanResult& r, std::ostream& out) {
 }  // namespace
 
 Level parse_level(std::string_view name) {
-    if (name == "near") return Level::kNear;
-    if (name == "story") return Level::kStory;
+    if (name == "near")
+        return Level::kNear;
+    if (name == "story")
+        return Level::kStory;
     throw ConfigError("unknown --level '" + std::string(name) + "': expected near or story");
 }
 
 OutputFormat parse_output_format(std::string_view name) {
-    if (name == "tsv") return OutputFormat::kTsv;
-    if (name == "csv") return OutputFormat::kCsv;
-    if (name == "jsonl") return OutputFormat::kJsonl;
+    if (name == "tsv")
+        return OutputFormat::kTsv;
+    if (name == "csv")
+        return OutputFormat::kCsv;
+    if (name == "jsonl")
+        return OutputFormat::kJsonl;
     throw ConfigError("unknown --format '" + std::string(name) + "': expected tsv, csv or jsonl");
 }
 
@@ -200,7 +209,8 @@ void write_id_list(const ScanResult& result, Level level, bool keep, std::ostrea
     std::string line;
     for (std::size_t i = 0; i < result.docs.size(); ++i) {
         const bool is_rep = c.representative[c.group_of[i]] == i;
-        if (is_rep != keep) continue;
+        if (is_rep != keep)
+            continue;
         line.clear();
         append_tsv_field(line, result.docs[i].id);
         line.push_back('\n');
@@ -220,7 +230,8 @@ std::string format_summary(const ScanResult& r) {
     if (s.total_skipped() > 0) {
         std::string parts;
         for (int k = 1; k < kSkipReasonCount; ++k) {
-            if (s.skipped[static_cast<std::size_t>(k)] == 0) continue;
+            if (s.skipped[static_cast<std::size_t>(k)] == 0)
+                continue;
             parts += parts.empty() ? " (" : ", ";
             parts += std::string(skip_reason_name(static_cast<SkipReason>(k))) + " " +
                      std::to_string(s.skipped[static_cast<std::size_t>(k)]);
@@ -229,9 +240,9 @@ std::string format_summary(const ScanResult& r) {
     }
     out += "\n";
     const std::size_t groups = r.near.groups();
-    out += std::to_string(groups) + " near-duplicate groups, " +
-           std::to_string(s.docs - groups) + " duplicates; LSH " + std::to_string(r.lsh.bands) +
-           " bands x " + std::to_string(r.lsh.rows) + " rows, " + std::to_string(s.candidates) +
+    out += std::to_string(groups) + " near-duplicate groups, " + std::to_string(s.docs - groups) +
+           " duplicates; LSH " + std::to_string(r.lsh.bands) + " bands x " +
+           std::to_string(r.lsh.rows) + " rows, " + std::to_string(s.candidates) +
            " candidate pairs verified\n";
     out += std::to_string(r.story.groups()) + " story clusters; " +
            std::to_string(r.story_stats.candidates) + " story candidate pairs, " +

@@ -41,7 +41,8 @@ std::string to_string(const ShingleOptions& options) {
 void word_shingles(std::string_view normalized, std::span<const TokenSpan> tokens, std::uint32_t k,
                    std::vector<ShingleHash>& out) {
     out.clear();
-    if (k == 0 || tokens.size() < k) return;
+    if (k == 0 || tokens.size() < k)
+        return;
     out.reserve(tokens.size() - k + 1);
     for (std::size_t i = 0; i + k <= tokens.size(); ++i) {
         const std::uint32_t begin = tokens[i].begin;
@@ -52,7 +53,8 @@ void word_shingles(std::string_view normalized, std::span<const TokenSpan> token
 
 void char_shingles(std::string_view normalized, std::uint32_t k, std::vector<ShingleHash>& out) {
     out.clear();
-    if (k == 0) return;
+    if (k == 0)
+        return;
     // Offsets of code point starts (bytes that are not UTF-8 continuation bytes).
     std::vector<std::uint32_t> starts;
     starts.reserve(normalized.size() + 1);
@@ -63,7 +65,8 @@ void char_shingles(std::string_view normalized, std::uint32_t k, std::vector<Shi
     }
     const std::size_t cps = starts.size();
     starts.push_back(static_cast<std::uint32_t>(normalized.size()));
-    if (cps < k) return;
+    if (cps < k)
+        return;
     out.reserve(cps - k + 1);
     for (std::size_t i = 0; i + k <= cps; ++i) {
         out.push_back(hash_bytes(normalized.data() + starts[i], starts[i + k] - starts[i]));

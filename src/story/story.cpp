@@ -1,14 +1,14 @@
 #include "neardup/story/story.hpp"
 
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
-#include <unordered_map>
 #include <numeric>
+#include <unordered_map>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
@@ -32,14 +32,16 @@ struct StoryDoc {
 /// O(1) per feature (a few thousand features per article, versus ICWS's O(terms x slots)).
 void sketch(std::span<const TermCode> terms, const StoryOptions& o, const MinHasher& hasher,
             StoryDoc& doc) {
-    if (terms.empty()) return;
+    if (terms.empty())
+        return;
     const std::vector<float>& weights = doc.weights;
     std::vector<ShingleHash> features;
     features.reserve(terms.size() * 8);
     for (std::size_t i = 0; i < terms.size(); ++i) {
         const long copies = std::max(1L, std::lround(weights[i] * o.copies_per_weight));
         const std::uint64_t base = static_cast<std::uint64_t>(term_hash(terms[i])) << 20;
-        for (long c = 0; c < copies; ++c) features.push_back(base | static_cast<std::uint64_t>(c));
+        for (long c = 0; c < copies; ++c)
+            features.push_back(base | static_cast<std::uint64_t>(c));
     }
     doc.signature.resize(hasher.num_perm());
     hasher.sign(features, doc.signature);
@@ -73,7 +75,8 @@ std::vector<std::uint32_t> complete_link(std::vector<float> sim, std::size_t n, 
         std::size_t bi = 0;
         std::size_t bj = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            if (!active[i]) continue;
+            if (!active[i])
+                continue;
             for (std::size_t j = i + 1; j < n; ++j) {
                 if (active[j] && sim[i * n + j] > best) {
                     best = sim[i * n + j];
@@ -82,7 +85,8 @@ std::vector<std::uint32_t> complete_link(std::vector<float> sim, std::size_t n, 
                 }
             }
         }
-        if (best < 0.0F || static_cast<double>(best) < threshold) break;
+        if (best < 0.0F || static_cast<double>(best) < threshold)
+            break;
         active[bj] = false;  // bi < bj: the cluster keeps its smallest index as label
         for (std::size_t k = 0; k < n; ++k) {
             const float m = std::min(sim[bi * n + k], sim[bj * n + k]);
@@ -90,7 +94,8 @@ std::vector<std::uint32_t> complete_link(std::vector<float> sim, std::size_t n, 
             sim[k * n + bi] = m;
         }
         for (std::size_t k = 0; k < n; ++k) {
-            if (label[k] == bj) label[k] = static_cast<std::uint32_t>(bi);
+            if (label[k] == bj)
+                label[k] = static_cast<std::uint32_t>(bi);
         }
     }
     return label;
@@ -120,27 +125,34 @@ public:
             return;
         }
         if (threshold >= 1.0) {  // still huge at identical similarity: keep it whole
-            for (std::uint32_t m : members) unite(members[0], m);
+            for (std::uint32_t m : members)
+                unite(members[0], m);
             return;
         }
         // Too big for complete-link: split on the stronger edges first (single-link levels).
         const double next = threshold + kSplitStep;
         std::unordered_map<std::uint32_t, std::uint32_t> local;
-        for (std::uint32_t i = 0; i < members.size(); ++i) local[members[i]] = i;
+        for (std::uint32_t i = 0; i < members.size(); ++i)
+            local[members[i]] = i;
         UnionFind uf(members.size());
         for (const Edge& e : edges) {
-            if (static_cast<double>(e.similarity) >= next) uf.unite(local[e.a], local[e.b]);
+            if (static_cast<double>(e.similarity) >= next)
+                uf.unite(local[e.a], local[e.b]);
         }
         std::unordered_map<DocId, std::vector<std::uint32_t>> piece_members;
-        for (std::uint32_t i = 0; i < members.size(); ++i) piece_members[uf.find(i)].push_back(members[i]);
+        for (std::uint32_t i = 0; i < members.size(); ++i)
+            piece_members[uf.find(i)].push_back(members[i]);
         std::unordered_map<DocId, std::vector<Edge>> piece_edges;
         for (const Edge& e : edges) {
-            if (static_cast<double>(e.similarity) >= next) piece_edges[uf.find(local[e.a])].push_back(e);
+            if (static_cast<double>(e.similarity) >= next)
+                piece_edges[uf.find(local[e.a])].push_back(e);
         }
         std::vector<DocId> roots;
-        for (const auto& [root, list] : piece_members) roots.push_back(root);
+        for (const auto& [root, list] : piece_members)
+            roots.push_back(root);
         std::sort(roots.begin(), roots.end());
-        for (DocId root : roots) refine(piece_members[root], piece_edges[root], next, unite);
+        for (DocId root : roots)
+            refine(piece_members[root], piece_edges[root], next, unite);
     }
 
 private:
@@ -150,7 +162,8 @@ private:
     void dense(const std::vector<std::uint32_t>& comp,
                const std::function<void(std::uint32_t, std::uint32_t)>& unite) {
         const std::size_t m = comp.size();
-        if (m < 2) return;
+        if (m < 2)
+            return;
         std::vector<float> sim(m * m, 1.0F);
         tbb::parallel_for(std::size_t{0}, m, [&](std::size_t i) {
             for (std::size_t j = i + 1; j < m; ++j) {
@@ -159,8 +172,10 @@ private:
                 sim[j * m + i] = s;
             }
         });
-        const std::vector<std::uint32_t> label = complete_link(std::move(sim), m, o_.link_threshold);
-        for (std::size_t i = 0; i < m; ++i) unite(comp[i], comp[label[i]]);
+        const std::vector<std::uint32_t> label =
+            complete_link(std::move(sim), m, o_.link_threshold);
+        for (std::size_t i = 0; i < m; ++i)
+            unite(comp[i], comp[label[i]]);
     }
 
     const StoryOptions& o_;
@@ -177,7 +192,8 @@ std::vector<std::vector<DocId>> earlier_candidates(const std::vector<StoryDoc>& 
     std::vector<std::uint64_t> no_keys(o.lsh.bands, 0);
     for (std::size_t g = 0; g < docs.size(); ++g) {
         // Documents without terms get keys no other document has (index ids must be dense).
-        for (std::uint32_t b = 0; b < o.lsh.bands; ++b) no_keys[b] = ~(g * o.lsh.bands + b);
+        for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
+            no_keys[b] = ~(g * o.lsh.bands + b);
         index.add(static_cast<DocId>(g), docs[g].keys.empty() ? no_keys : docs[g].keys);
     }
     std::vector<std::vector<DocId>> found(docs.size());
@@ -185,11 +201,13 @@ std::vector<std::vector<DocId>> earlier_candidates(const std::vector<StoryDoc>& 
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> seen_local(
         [&docs] { return std::vector<std::uint32_t>(docs.size(), 0); });
     tbb::parallel_for(std::size_t{0}, docs.size(), [&](std::size_t g) {
-        if (docs[g].keys.empty()) return;
+        if (docs[g].keys.empty())
+            return;
         std::vector<std::uint32_t>& seen = seen_local.local();
         const auto mark = static_cast<std::uint32_t>(g + 1);
         index.for_each_candidate(docs[g].keys, [&](DocId c) {
-            if (c >= g || seen[c] == mark) return;
+            if (c >= g || seen[c] == mark)
+                return;
             seen[c] = mark;
             found[g].push_back(c);
         });
@@ -235,11 +253,14 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
     std::vector<Edge> edges;
     for (std::size_t g = 0; g < groups; ++g) {
         for (DocId c : candidates[g]) {
-            if (components.find(c) == components.find(static_cast<DocId>(g))) continue;
+            if (components.find(c) == components.find(static_cast<DocId>(g)))
+                continue;
             ++stats.candidates;
-            if (estimate_jaccard(docs[c].signature, docs[g].signature) < screen) continue;
+            if (estimate_jaccard(docs[c].signature, docs[g].signature) < screen)
+                continue;
             const double sim = similarity(c, g);
-            if (sim < t) continue;
+            if (sim < t)
+                continue;
             edges.push_back({c, static_cast<std::uint32_t>(g), static_cast<float>(sim)});
             components.unite(c, static_cast<DocId>(g));
         }
@@ -256,14 +277,17 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
     std::vector<std::vector<Edge>> comp_edges(comps.size());
     std::vector<std::uint32_t> comp_of(groups);
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
-        for (std::uint32_t m : comps[k]) comp_of[m] = k;
+        for (std::uint32_t m : comps[k])
+            comp_of[m] = k;
     }
-    for (const Edge& e : edges) comp_edges[comp_of[e.a]].push_back(e);
+    for (const Edge& e : edges)
+        comp_edges[comp_of[e.a]].push_back(e);
     Refiner refiner(o, similarity);
     auto unite = [&](std::uint32_t a, std::uint32_t b) { stories.unite(reps[a], reps[b]); };
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
         stats.largest_component = std::max<std::uint64_t>(stats.largest_component, comps[k].size());
-        if (comps[k].size() > 1) refiner.refine(comps[k], comp_edges[k], o.edge_threshold, unite);
+        if (comps[k].size() > 1)
+            refiner.refine(comps[k], comp_edges[k], o.edge_threshold, unite);
     }
     stats.refine_seconds = lap();
     return make_clustering(stories, keys);

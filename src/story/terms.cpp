@@ -29,10 +29,12 @@ StopWords::StopWords(std::string_view list) {
     std::size_t pos = 0;
     while (pos < list.size()) {
         std::size_t end = list.find('\n', pos);
-        if (end == std::string_view::npos) end = list.size();
+        if (end == std::string_view::npos)
+            end = list.size();
         std::string_view line = list.substr(pos, end - pos);
         pos = end + 1;
-        if (!line.empty() && line[0] == '#') continue;
+        if (!line.empty() && line[0] == '#')
+            continue;
         std::string norm;
         normalize(line, {}, norm);
         std::vector<TokenSpan> toks;
@@ -61,10 +63,13 @@ void story_terms_from_tokens(std::string_view normalized, std::span<const TokenS
                              const StopWords& stop_words) {
     out.clear();
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const std::string_view w = normalized.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
-        if (w.size() < 2 || is_number(w)) continue;
+        const std::string_view w =
+            normalized.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+        if (w.size() < 2 || is_number(w))
+            continue;
         const std::uint64_t h = hash64(w);
-        if (!stop_words.contains_hash(h)) out.push_back(code_from_hash(h, name_flags[i] != 0));
+        if (!stop_words.contains_hash(h))
+            out.push_back(code_from_hash(h, name_flags[i] != 0));
     }
     // Sort by hash with caps last, then keep one code per hash: caps if any occurrence had it.
     std::sort(out.begin(), out.end());

@@ -24,26 +24,31 @@ void TermWeights::add_table(std::string_view table) {
     std::size_t pos = 0;
     while (pos < table.size()) {
         std::size_t end = table.find('\n', pos);
-        if (end == std::string_view::npos) end = table.size();
+        if (end == std::string_view::npos)
+            end = table.size();
         const std::string_view line = table.substr(pos, end - pos);
         pos = end + 1;
         const std::size_t tab = line.find('\t');
-        if (tab == std::string_view::npos) continue;
+        if (tab == std::string_view::npos)
+            continue;
         std::uint64_t count = 0;
         const std::string_view num = line.substr(tab + 1);
         auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), count);
-        if (ec != std::errc()) throw FormatError("term table: bad count in line '" + std::string(line) + "'");
+        if (ec != std::errc())
+            throw FormatError("term table: bad count in line '" + std::string(line) + "'");
         if (line.substr(0, tab) == "#documents") {
             documents_ += count;
         } else {
-            df_[term_hash(make_term_code(line.substr(0, tab), false))] += static_cast<std::uint32_t>(count);
+            df_[term_hash(make_term_code(line.substr(0, tab), false))] +=
+                static_cast<std::uint32_t>(count);
         }
     }
 }
 
 void TermWeights::add_document(std::span<const TermCode> terms) {
     ++documents_;
-    for (TermCode t : terms) ++df_[term_hash(t)];
+    for (TermCode t : terms)
+        ++df_[term_hash(t)];
 }
 
 void TermWeights::finalize() { log_n_plus_1_ = std::log(static_cast<double>(documents_) + 1.0); }
@@ -57,7 +62,8 @@ float TermWeights::weight(TermCode code) const noexcept {
 
 void TermWeights::weigh(std::span<const TermCode> terms, std::vector<float>& weights) const {
     weights.resize(terms.size());
-    for (std::size_t i = 0; i < terms.size(); ++i) weights[i] = weight(terms[i]);
+    for (std::size_t i = 0; i < terms.size(); ++i)
+        weights[i] = weight(terms[i]);
 }
 
 double weighted_jaccard(std::span<const TermCode> a, std::span<const float> wa,
@@ -80,8 +86,10 @@ double weighted_jaccard(std::span<const TermCode> a, std::span<const float> wa,
             ++j;
         }
     }
-    for (; i < a.size(); ++i) hi += static_cast<double>(wa[i]);
-    for (; j < b.size(); ++j) hi += static_cast<double>(wb[j]);
+    for (; i < a.size(); ++i)
+        hi += static_cast<double>(wa[i]);
+    for (; j < b.size(); ++j)
+        hi += static_cast<double>(wb[j]);
     return hi > 0 ? lo / hi : 0.0;
 }
 

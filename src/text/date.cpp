@@ -18,11 +18,13 @@ class Cursor {
 public:
     explicit Cursor(std::string_view s) : s_(s) {}
     bool digits(std::size_t count, int& value) noexcept {
-        if (s_.size() - pos_ < count) return false;
+        if (s_.size() - pos_ < count)
+            return false;
         value = 0;
         for (std::size_t i = 0; i < count; ++i) {
             char c = s_[pos_ + i];
-            if (c < '0' || c > '9') return false;
+            if (c < '0' || c > '9')
+                return false;
             value = value * 10 + (c - '0');
         }
         pos_ += count;
@@ -38,7 +40,8 @@ public:
     [[nodiscard]] bool done() const noexcept { return pos_ >= s_.size(); }
     [[nodiscard]] char peek() const noexcept { return done() ? '\0' : s_[pos_]; }
     void skip_fraction() noexcept {
-        while (!done() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+        while (!done() && s_[pos_] >= '0' && s_[pos_] <= '9')
+            ++pos_;
     }
 
 private:
@@ -47,10 +50,12 @@ private:
 };
 
 std::optional<std::int64_t> parse_epoch(std::string_view s) noexcept {
-    if (s.empty() || s.size() > 12) return std::nullopt;
+    if (s.empty() || s.size() > 12)
+        return std::nullopt;
     std::int64_t v = 0;
     for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
+        if (c < '0' || c > '9')
+            return std::nullopt;
         v = v * 10 + (c - '0');
     }
     return v;
@@ -59,13 +64,16 @@ std::optional<std::int64_t> parse_epoch(std::string_view s) noexcept {
 /// Parses "Z", "+hh:mm", "+hhmm", "-hh" into seconds east of UTC.
 bool parse_zone(Cursor& c, std::int64_t& offset) noexcept {
     offset = 0;
-    if (c.done() || c.eat('Z') || c.eat('z')) return c.done();
+    if (c.done() || c.eat('Z') || c.eat('z'))
+        return c.done();
     int sign = c.eat('+') ? 1 : (c.eat('-') ? -1 : 0);
     int hh = 0;
     int mm = 0;
-    if (sign == 0 || !c.digits(2, hh)) return false;
+    if (sign == 0 || !c.digits(2, hh))
+        return false;
     c.eat(':');
-    if (!c.done() && !c.digits(2, mm)) return false;
+    if (!c.done() && !c.digits(2, mm))
+        return false;
     offset = sign * (hh * 3600 + mm * 60);
     return c.done();
 }
@@ -73,23 +81,32 @@ bool parse_zone(Cursor& c, std::int64_t& offset) noexcept {
 }  // namespace
 
 std::optional<std::int64_t> parse_date(std::string_view text) noexcept {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    if (auto epoch = parse_epoch(text)) return epoch;
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    if (auto epoch = parse_epoch(text))
+        return epoch;
     Cursor c(text);
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d)) {
         return std::nullopt;
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+        return std::nullopt;
     if (c.eat('T') || c.eat('t') || c.eat(' ')) {
-        if (!c.digits(2, h) || !c.eat(':') || !c.digits(2, mi)) return std::nullopt;
-        if (c.eat(':') && !c.digits(2, s)) return std::nullopt;
-        if (c.eat('.') || c.eat(',')) c.skip_fraction();
+        if (!c.digits(2, h) || !c.eat(':') || !c.digits(2, mi))
+            return std::nullopt;
+        if (c.eat(':') && !c.digits(2, s))
+            return std::nullopt;
+        if (c.eat('.') || c.eat(','))
+            c.skip_fraction();
     }
-    if (h > 23 || mi > 59 || s > 60) return std::nullopt;
+    if (h > 23 || mi > 59 || s > 60)
+        return std::nullopt;
     std::int64_t offset = 0;
-    if (!parse_zone(c, offset)) return std::nullopt;
+    if (!parse_zone(c, offset))
+        return std::nullopt;
     std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
     return days * 86400 + h * 3600 + mi * 60 + s - offset;
 }

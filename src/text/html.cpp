@@ -14,36 +14,39 @@ struct NamedEntity {
 
 // The entities news pages actually use; the full HTML5 table has 2,231.
 constexpr std::array<NamedEntity, 40> kEntities{{
-    {"amp", U'&'},       {"lt", U'<'},         {"gt", U'>'},        {"quot", U'"'},
-    {"apos", U'\''},     {"nbsp", U'\u00A0'},  {"mdash", U'\u2014'}, {"ndash", U'\u2013'},
-    {"hellip", U'\u2026'}, {"rsquo", U'\u2019'}, {"lsquo", U'\u2018'}, {"rdquo", U'\u201D'},
-    {"ldquo", U'\u201C'}, {"laquo", U'\u00AB'}, {"raquo", U'\u00BB'}, {"copy", U'\u00A9'},
-    {"reg", U'\u00AE'},  {"trade", U'\u2122'}, {"euro", U'\u20AC'}, {"pound", U'\u00A3'},
-    {"yen", U'\u00A5'},  {"cent", U'\u00A2'},  {"deg", U'\u00B0'},  {"middot", U'\u00B7'},
-    {"bull", U'\u2022'}, {"eacute", U'\u00E9'}, {"egrave", U'\u00E8'}, {"aacute", U'\u00E1'},
+    {"amp", U'&'},         {"lt", U'<'},          {"gt", U'>'},          {"quot", U'"'},
+    {"apos", U'\''},       {"nbsp", U'\u00A0'},   {"mdash", U'\u2014'},  {"ndash", U'\u2013'},
+    {"hellip", U'\u2026'}, {"rsquo", U'\u2019'},  {"lsquo", U'\u2018'},  {"rdquo", U'\u201D'},
+    {"ldquo", U'\u201C'},  {"laquo", U'\u00AB'},  {"raquo", U'\u00BB'},  {"copy", U'\u00A9'},
+    {"reg", U'\u00AE'},    {"trade", U'\u2122'},  {"euro", U'\u20AC'},   {"pound", U'\u00A3'},
+    {"yen", U'\u00A5'},    {"cent", U'\u00A2'},   {"deg", U'\u00B0'},    {"middot", U'\u00B7'},
+    {"bull", U'\u2022'},   {"eacute", U'\u00E9'}, {"egrave", U'\u00E8'}, {"aacute", U'\u00E1'},
     {"agrave", U'\u00E0'}, {"iacute", U'\u00ED'}, {"oacute", U'\u00F3'}, {"uacute", U'\u00FA'},
-    {"ntilde", U'\u00F1'}, {"ccedil", U'\u00E7'}, {"auml", U'\u00E4'}, {"ouml", U'\u00F6'},
-    {"uuml", U'\u00FC'}, {"szlig", U'\u00DF'}, {"shy", U'\u00AD'},  {"thinsp", U'\u2009'},
+    {"ntilde", U'\u00F1'}, {"ccedil", U'\u00E7'}, {"auml", U'\u00E4'},   {"ouml", U'\u00F6'},
+    {"uuml", U'\u00FC'},   {"szlig", U'\u00DF'},  {"shy", U'\u00AD'},    {"thinsp", U'\u2009'},
 }};
 
 constexpr std::array<std::string_view, 30> kBlockTags{
-    "p",  "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-    "table", "section", "article", "header", "footer", "blockquote", "pre", "hr", "dd", "dt",
-    "dl", "figcaption", "main", "nav", "aside"};
+    "p",          "div", "br", "li", "ul", "ol",    "h1",         "h2",      "h3",     "h4",
+    "h5",         "h6",  "tr", "td", "th", "table", "section",    "article", "header", "footer",
+    "blockquote", "pre", "hr", "dd", "dt", "dl",    "figcaption", "main",    "nav",    "aside"};
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool istarts_with(std::string_view s, std::size_t pos, std::string_view prefix) {
-    if (s.size() - pos < prefix.size()) return false;
+    if (s.size() - pos < prefix.size())
+        return false;
     for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (lower(s[pos + i]) != prefix[i]) return false;
+        if (lower(s[pos + i]) != prefix[i])
+            return false;
     }
     return true;
 }
 
 std::size_t ifind(std::string_view s, std::size_t from, std::string_view needle) {
     for (std::size_t i = from; i + needle.size() <= s.size(); ++i) {
-        if (istarts_with(s, i, needle)) return i;
+        if (istarts_with(s, i, needle))
+            return i;
     }
     return std::string_view::npos;
 }
@@ -51,11 +54,13 @@ std::size_t ifind(std::string_view s, std::size_t from, std::string_view needle)
 /// Tag name of `<name ...>` or `</name ...>` at `lt`, lower-cased.
 std::string tag_name(std::string_view s, std::size_t lt) {
     std::size_t i = lt + 1;
-    if (i < s.size() && s[i] == '/') ++i;
+    if (i < s.size() && s[i] == '/')
+        ++i;
     std::string name;
     while (i < s.size() && name.size() < 16) {
         char c = lower(s[i]);
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) break;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            break;
         name.push_back(c);
         ++i;
     }
@@ -65,18 +70,23 @@ std::string tag_name(std::string_view s, std::size_t lt) {
 /// Decodes the character reference at s[amp] == '&'. Returns the bytes consumed (0 if none).
 std::size_t decode_entity(std::string_view s, std::size_t amp, std::string& out) {
     std::size_t semi = s.find(';', amp + 1);
-    if (semi == std::string_view::npos || semi - amp > 12) return 0;
+    if (semi == std::string_view::npos || semi - amp > 12)
+        return 0;
     std::string_view body = s.substr(amp + 1, semi - amp - 1);
     if (body.size() >= 2 && body[0] == '#') {
         std::uint32_t cp = 0;
         bool hex = body[1] == 'x' || body[1] == 'X';
         std::string_view digits = body.substr(hex ? 2 : 1);
-        if (digits.empty()) return 0;
+        if (digits.empty())
+            return 0;
         for (char c : digits) {
             int v = -1;
-            if (c >= '0' && c <= '9') v = c - '0';
-            else if (hex && lower(c) >= 'a' && lower(c) <= 'f') v = lower(c) - 'a' + 10;
-            if (v < 0 || cp > 0x10FFFF) return 0;
+            if (c >= '0' && c <= '9')
+                v = c - '0';
+            else if (hex && lower(c) >= 'a' && lower(c) <= 'f')
+                v = lower(c) - 'a' + 10;
+            if (v < 0 || cp > 0x10FFFF)
+                return 0;
             cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(v);
         }
         append_utf8(out, static_cast<char32_t>(cp));
@@ -112,15 +122,18 @@ std::size_t skip_markup(std::string_view s, std::size_t lt, std::string& title, 
         return end == std::string_view::npos ? s.size() : end + 3;
     }
     std::size_t gt = s.find('>', lt);
-    if (gt == std::string_view::npos) return s.size();
+    if (gt == std::string_view::npos)
+        return s.size();
     const bool closing = lt + 1 < s.size() && s[lt + 1] == '/';
     std::string name = tag_name(s, lt);
     if (!closing && (name == "script" || name == "style" || name == "title")) {
         std::string close = "</" + name;
         std::size_t end = ifind(s, gt + 1, close);
         std::size_t body_end = end == std::string_view::npos ? s.size() : end;
-        if (name == "title" && title.empty()) append_decoded(s.substr(gt + 1, body_end - gt - 1), title);
-        if (end == std::string_view::npos) return s.size();
+        if (name == "title" && title.empty())
+            append_decoded(s.substr(gt + 1, body_end - gt - 1), title);
+        if (end == std::string_view::npos)
+            return s.size();
         std::size_t close_gt = s.find('>', end);
         return close_gt == std::string_view::npos ? s.size() : close_gt + 1;
     }
@@ -133,7 +146,8 @@ std::size_t skip_markup(std::string_view s, std::size_t lt, std::string& title, 
 }  // namespace
 
 void append_utf8(std::string& out, char32_t cp) {
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) cp = 0xFFFD;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
+        cp = 0xFFFD;
     auto put = [&out](std::uint32_t b) { out.push_back(static_cast<char>(b)); };
     const auto c = static_cast<std::uint32_t>(cp);
     if (c < 0x80) {
@@ -161,7 +175,8 @@ void html_to_text(std::string_view html, std::string& title, std::string& text) 
         std::size_t lt = html.find('<', i);
         std::size_t stop = lt == std::string_view::npos ? html.size() : lt;
         append_decoded(html.substr(i, stop - i), text);
-        if (lt == std::string_view::npos) break;
+        if (lt == std::string_view::npos)
+            break;
         const bool is_tag = lt + 1 < html.size() &&
                             (std::isalpha(static_cast<unsigned char>(html[lt + 1])) ||
                              html[lt + 1] == '/' || html[lt + 1] == '!' || html[lt + 1] == '?');

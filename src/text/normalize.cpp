@@ -1,9 +1,9 @@
 #include "neardup/text/normalize.hpp"
 
-#include <utf8proc.h>
-
 #include <cstdlib>
 #include <memory>
+
+#include <utf8proc.h>
 
 namespace neardup {
 namespace {
@@ -44,9 +44,11 @@ public:
     void separator() { pending_space_ = true; }
     /// Starts an output token; `name` is its name flag (see normalize.hpp).
     void begin_word() {
-        if (pending_space_ && !out_.empty()) out_.push_back(' ');
+        if (pending_space_ && !out_.empty())
+            out_.push_back(' ');
         pending_space_ = false;
-        if (name_flags_ != nullptr) name_flags_->push_back(name_ ? 1 : 0);
+        if (name_flags_ != nullptr)
+            name_flags_->push_back(name_ ? 1 : 0);
     }
     void set_name(bool name) { name_ = name; }
     void byte(char c) { out_.push_back(c); }
@@ -64,7 +66,8 @@ bool ends_sentence(unsigned char c) {
 }
 
 bool starts_upper(const unsigned char* p, std::size_t n) {
-    if (p[0] < 0x80) return p[0] >= 'A' && p[0] <= 'Z';
+    if (p[0] < 0x80)
+        return p[0] >= 'A' && p[0] <= 'Z';
     utf8proc_int32_t cp = 0;
     utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(n), &cp);
     const utf8proc_category_t cat = utf8proc_category(cp);
@@ -75,8 +78,10 @@ bool starts_upper(const unsigned char* p, std::size_t n) {
 /// splitting it again where the mapping produced separators (e.g. "½" -> "1⁄2").
 void write_mapped_word(std::string_view word, const NormalizeOptions& options, WordWriter& w) {
     int flags = UTF8PROC_STABLE | UTF8PROC_IGNORE;
-    if (options.unicode) flags |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
-    if (options.fold_case) flags |= UTF8PROC_CASEFOLD;
+    if (options.unicode)
+        flags |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+    if (options.fold_case)
+        flags |= UTF8PROC_CASEFOLD;
     utf8proc_uint8_t* mapped = nullptr;
     const auto* src = reinterpret_cast<const utf8proc_uint8_t*>(word.data());
     utf8proc_ssize_t len = utf8proc_map(src, static_cast<utf8proc_ssize_t>(word.size()), &mapped,
@@ -91,9 +96,11 @@ void write_mapped_word(std::string_view word, const NormalizeOptions& options, W
     for (utf8proc_ssize_t i = 0; i < len;) {
         utf8proc_int32_t cp = 0;
         utf8proc_ssize_t n = utf8proc_iterate(mapped + i, len - i, &cp);
-        if (n <= 0) break;
+        if (n <= 0)
+            break;
         if (is_word_codepoint(cp)) {
-            if (!in_word) w.begin_word();
+            if (!in_word)
+                w.begin_word();
             in_word = true;
             w.bytes(std::string_view(reinterpret_cast<const char*>(mapped + i),
                                      static_cast<std::size_t>(n)));
@@ -111,7 +118,8 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
                std::vector<std::uint8_t>* name_flags) {
     out.clear();
     out.reserve(in.size());
-    if (name_flags != nullptr) name_flags->clear();
+    if (name_flags != nullptr)
+        name_flags->clear();
     WordWriter w(out, name_flags);
     bool sentence_start = true;
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
@@ -123,19 +131,23 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
         bool needs_map = false;
         while (i < n) {
             if (p[i] < 0x80) {
-                if (!is_ascii_alnum(p[i])) break;
+                if (!is_ascii_alnum(p[i]))
+                    break;
                 ++i;
                 continue;
             }
             utf8proc_int32_t cp = 0;
-            utf8proc_ssize_t len = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
-            if (len <= 0 || !is_word_codepoint(cp)) break;  // invalid UTF-8 or punctuation
+            utf8proc_ssize_t len =
+                utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
+            if (len <= 0 || !is_word_codepoint(cp))
+                break;  // invalid UTF-8 or punctuation
             needs_map = true;
             i += static_cast<std::size_t>(len);
         }
         if (i > start) {
             std::string_view word = in.substr(start, i - start);
-            if (name_flags != nullptr) w.set_name(!sentence_start && starts_upper(p + start, i - start));
+            if (name_flags != nullptr)
+                w.set_name(!sentence_start && starts_upper(p + start, i - start));
             sentence_start = false;
             if (needs_map) {
                 write_mapped_word(word, options, w);
@@ -154,7 +166,8 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
             ++i;
         } else {
             utf8proc_int32_t cp = 0;
-            utf8proc_ssize_t len = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
+            utf8proc_ssize_t len =
+                utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
             i += len > 0 ? static_cast<std::size_t>(len) : 1;
         }
     }
@@ -166,7 +179,8 @@ void tokenize(std::string_view normalized, std::vector<TokenSpan>& tokens) {
     const std::size_t n = normalized.size();
     while (begin < n) {
         std::size_t end = normalized.find(' ', begin);
-        if (end == std::string_view::npos) end = n;
+        if (end == std::string_view::npos)
+            end = n;
         if (end > begin) {
             tokens.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
         }

@@ -3,7 +3,8 @@
 namespace neardup {
 
 double exact_jaccard(std::span<const ShingleHash> a, std::span<const ShingleHash> b) noexcept {
-    if (a.empty() && b.empty()) return 1.0;
+    if (a.empty() && b.empty())
+        return 1.0;
     std::size_t i = 0;
     std::size_t j = 0;
     std::size_t common = 0;

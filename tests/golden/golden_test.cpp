@@ -1,11 +1,11 @@
 // Golden outputs: corpus/golden/<case>/input.jsonl scanned at default settings must give
 // corpus/golden/<case>/expected.tsv byte for byte. Regenerate with scripts/update_golden.sh
 // and review the diff.
-#include <doctest/doctest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <doctest/doctest.h>
 
 #include "../support/support.hpp"
 
@@ -39,7 +39,8 @@ TEST_SUITE("golden") {
         InCorpusDir here;
         std::size_t cases = 0;
         for (const auto& entry : fs::directory_iterator("golden")) {
-            if (!entry.is_directory()) continue;
+            if (!entry.is_directory())
+                continue;
             const fs::path dir = entry.path();
             CAPTURE(dir.string());
             neardup::ScanConfig cfg;

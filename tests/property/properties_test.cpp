@@ -1,10 +1,10 @@
 // Property tests: invariants checked over many fixed seeds (CAPTURE(seed) names a failure).
-#include <doctest/doctest.h>
-
 #include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
+
+#include <doctest/doctest.h>
 
 #include "../support/support.hpp"
 #include "neardup/lsh/index.hpp"
@@ -19,27 +19,30 @@ namespace {
 
 /// Random bytes from fragments that exercise every normalization path.
 std::string random_messy_text(std::mt19937_64& rng) {
-    static const char* kParts[] = {"Word", "ÉCOLE", "straße", " ", "  ", ",", "—", "’", "\xFF",
-                                   "\xC3", "e\xCC\x81", "ﬁ", "１２", "Σ", "\n", "ǅ", "½", "x",
-                                   "İstanbul", "\xE2\x80\x8B", "中文", "ß"};
+    static const char* kParts[] = {
+        "Word",     "ÉCOLE",        "straße", " ",    "  ", ",",  "—", "’", "\xFF",
+        "\xC3",     "e\xCC\x81",    "ﬁ",      "１２", "Σ",  "\n", "ǅ", "½", "x",
+        "İstanbul", "\xE2\x80\x8B", "中文",   "ß"};
     std::uniform_int_distribution<std::size_t> pick(0, std::size(kParts) - 1);
     std::uniform_int_distribution<int> len(0, 40);
     std::string s;
-    for (int i = len(rng); i > 0; --i) s += kParts[pick(rng)];
+    for (int i = len(rng); i > 0; --i)
+        s += kParts[pick(rng)];
     return s;
 }
 
 std::vector<ShingleHash> random_set(std::mt19937_64& rng, std::size_t n) {
     std::vector<ShingleHash> s(n);
-    for (auto& h : s) h = rng();
+    for (auto& h : s)
+        h = rng();
     make_set(s);
     return s;
 }
 
 /// Two sets with |A ∩ B| = common and |A \ B| = |B \ A| = only.
 std::pair<std::vector<ShingleHash>, std::vector<ShingleHash>> pair_with(std::mt19937_64& rng,
-                                                                      std::size_t common,
-                                                                      std::size_t only) {
+                                                                        std::size_t common,
+                                                                        std::size_t only) {
     auto shared = random_set(rng, common);
     auto a = shared;
     auto b = shared;
@@ -138,7 +141,8 @@ TEST_SUITE("property") {
                 band_keys(sign(a, 128, static_cast<std::uint64_t>(t)), p, ka);
                 band_keys(sign(b, 128, static_cast<std::uint64_t>(t)), p, kb);
                 bool any = false;
-                for (std::uint32_t i = 0; i < p.bands; ++i) any = any || ka[i] == kb[i];
+                for (std::uint32_t i = 0; i < p.bands; ++i)
+                    any = any || ka[i] == kb[i];
                 hits += any ? 1 : 0;
             }
             const double expected = candidate_probability(j_sum / trials, p);
@@ -192,9 +196,11 @@ TEST_SUITE("property") {
             std::string text = (!bases.empty() && rng() % 4 == 0)
                                    ? test::mutate_words(rng, bases[rng() % bases.size()], 0.03)
                                    : test::random_text(rng, 30 + rng() % 120);
-            if (bases.size() < 300) bases.push_back(text);
+            if (bases.size() < 300)
+                bases.push_back(text);
             jsonl += "{\"id\":\"d" + std::to_string(i) + "\",\"text\":\"" + text + "\"}\n";
-            if (i % 500 == 0) jsonl += "broken line\n";
+            if (i % 500 == 0)
+                jsonl += "broken line\n";
         }
         auto path = dir.write("in.jsonl", jsonl);
         ScanConfig cfg;
@@ -204,7 +210,8 @@ TEST_SUITE("property") {
             CAPTURE(threads);
             cfg.threads = threads;
             const std::string out = test::scan_tsv(cfg, {path.string()});
-            if (first.empty()) first = out;
+            if (first.empty())
+                first = out;
             CHECK(out == first);
         }
     }

@@ -1,23 +1,24 @@
 #include "support.hpp"
 
-#include <zlib.h>
-#include <zstd.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <zlib.h>
+#include <zstd.h>
 
 #include "neardup/report/writers.hpp"
 
 namespace neardup::test {
 
 std::string random_word(std::mt19937_64& rng) {
-    static const char* kSyll[] = {"ka", "lo", "mi", "ten", "ra", "vus", "po", "dre", "an", "sel",
-                                  "or", "qui", "ba", "ne", "tor", "lu", "gi", "fa", "xe", "hom"};
+    static const char* kSyll[] = {"ka", "lo",  "mi", "ten", "ra",  "vus", "po", "dre", "an", "sel",
+                                  "or", "qui", "ba", "ne",  "tor", "lu",  "gi", "fa",  "xe", "hom"};
     std::uniform_int_distribution<int> len(1, 3);
     std::uniform_int_distribution<int> syl(0, 19);
     std::string w;
-    for (int i = len(rng); i > 0; --i) w += kSyll[syl(rng)];
+    for (int i = len(rng); i > 0; --i)
+        w += kSyll[syl(rng)];
     return w;
 }
 
@@ -25,7 +26,8 @@ std::string random_text(std::mt19937_64& rng, std::size_t words) {
     std::string out;
     std::uniform_int_distribution<int> punct(0, 11);
     for (std::size_t i = 0; i < words; ++i) {
-        if (i > 0) out += punct(rng) == 0 ? ". " : " ";
+        if (i > 0)
+            out += punct(rng) == 0 ? ". " : " ";
         out += random_word(rng);
     }
     return out;
@@ -37,7 +39,8 @@ std::string mutate_words(std::mt19937_64& rng, const std::string& text, double f
     std::string out;
     std::bernoulli_distribution flip(fraction);
     while (in >> word) {
-        if (!out.empty()) out += ' ';
+        if (!out.empty())
+            out += ' ';
         out += flip(rng) ? random_word(rng) : word;
     }
     return out;
@@ -45,7 +48,8 @@ std::string mutate_words(std::mt19937_64& rng, const std::string& text, double f
 
 TempDir::TempDir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "neardup-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    if (::mkdtemp(pattern.data()) == nullptr)
+        throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
 }
 

@@ -22,17 +22,18 @@ TEST_SUITE("cluster") {
         uf.unite(0, 1);
         uf.unite(1, 2);
         SUBCASE("dated beats undated, earlier beats later") {
-            std::vector<RepresentativeKey> keys{{std::nullopt, 999, "a"}, {200, 1, "b"}, {100, 1, "c"}};
+            std::vector<RepresentativeKey> keys{
+                {std::nullopt, 999, "a"}, {200, 1, "b"}, {100, 1, "c"}};
             CHECK(make_clustering(uf, keys).representative[0] == 2);
         }
         SUBCASE("longest when no dates") {
-            std::vector<RepresentativeKey> keys{{std::nullopt, 10, "a"}, {std::nullopt, 30, "b"},
-                                                {std::nullopt, 20, "c"}};
+            std::vector<RepresentativeKey> keys{
+                {std::nullopt, 10, "a"}, {std::nullopt, 30, "b"}, {std::nullopt, 20, "c"}};
             CHECK(make_clustering(uf, keys).representative[0] == 1);
         }
         SUBCASE("smallest id on ties") {
-            std::vector<RepresentativeKey> keys{{std::nullopt, 10, "z"}, {std::nullopt, 10, "m"},
-                                                {std::nullopt, 10, "x"}};
+            std::vector<RepresentativeKey> keys{
+                {std::nullopt, 10, "z"}, {std::nullopt, 10, "m"}, {std::nullopt, 10, "x"}};
             CHECK(make_clustering(uf, keys).representative[0] == 1);
         }
     }

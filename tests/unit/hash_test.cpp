@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "neardup/core/hash.hpp"
+
+#include <doctest/doctest.h>
 
 TEST_SUITE("hash") {
     TEST_CASE("XXH3-64 known answers") {

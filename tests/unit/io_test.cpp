@@ -1,7 +1,7 @@
-#include <doctest/doctest.h>
-
 #include <filesystem>
 #include <map>
+
+#include <doctest/doctest.h>
 
 #include "../support/support.hpp"
 #include "neardup/core/error.hpp"
@@ -70,14 +70,15 @@ TEST_SUITE("io") {
 
     TEST_CASE("JSONL fields, ids, dates, titles and line numbers") {
         TempDir dir;
-        auto p = dir.write("x.jsonl",
-                           "{\"id\":\"a\",\"text\":\"hello\",\"head\":\"Title\",\"when\":\"2020-01-01\"}\n"
-                           "{\"id\":7,\"text\":\"numbered id\"}\r\n"
-                           "{\"text\":\"no id\"}\n"
-                           "not json\n"
-                           "{\"id\":\"b\"}\n"
-                           "\n"
-                           "{\"id\":\"c\",\"text\":\"last line without newline\"}");
+        auto p = dir.write(
+            "x.jsonl",
+            "{\"id\":\"a\",\"text\":\"hello\",\"head\":\"Title\",\"when\":\"2020-01-01\"}\n"
+            "{\"id\":7,\"text\":\"numbered id\"}\r\n"
+            "{\"text\":\"no id\"}\n"
+            "not json\n"
+            "{\"id\":\"b\"}\n"
+            "\n"
+            "{\"id\":\"c\",\"text\":\"last line without newline\"}");
         FieldNames fields;
         fields.title = "head";
         fields.date = "when";
@@ -125,13 +126,15 @@ TEST_SUITE("io") {
         dir.write("big.txt", std::string(5000, 'x'));
         dir.write("corrupt.txt.gz", "this is not gzip data at all");
         dir.write("corrupt.jsonl.zst", "not zstd either");
-        dir.write("long.jsonl", "{\"text\":\"" + std::string(5000, 'y') + "\"}\n{\"text\":\"ok\"}\n");
+        dir.write("long.jsonl",
+                  "{\"text\":\"" + std::string(5000, 'y') + "\"}\n{\"text\":\"ok\"}\n");
         std::filesystem::create_symlink(dir.path() / "missing-target", dir.path() / "dangling.txt");
         ReaderOptions opts;
         opts.max_doc_bytes = 1000;
         auto r = read_all({dir.path().string()}, opts);
         std::map<std::string, SkipReason> by_loc;
-        for (std::size_t i = 0; i < r.docs.size(); ++i) by_loc[r.locations[i]] = r.docs[i].skip;
+        for (std::size_t i = 0; i < r.docs.size(); ++i)
+            by_loc[r.locations[i]] = r.docs[i].skip;
         const std::string d = dir.path().string() + "/";
         CHECK(by_loc[d + "empty.txt"] == SkipReason::kEmpty);
         CHECK(by_loc[d + "binary.txt"] == SkipReason::kBinary);
@@ -147,7 +150,8 @@ TEST_SUITE("io") {
     TEST_CASE("small batches split input without losing records") {
         TempDir dir;
         std::string jsonl;
-        for (int i = 0; i < 100; ++i) jsonl += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"t\"}\n";
+        for (int i = 0; i < 100; ++i)
+            jsonl += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"t\"}\n";
         auto p = dir.write("many.jsonl", jsonl);
         ReaderOptions opts;
         opts.batch_docs = 7;

@@ -61,7 +61,8 @@ TEST_SUITE("lsh") {
 
     TEST_CASE("bucket walks are capped, newest first") {
         LshIndex index({1, 1}, 3);
-        for (DocId i = 0; i < 10; ++i) index.add(i, std::vector<std::uint64_t>{5});
+        for (DocId i = 0; i < 10; ++i)
+            index.add(i, std::vector<std::uint64_t>{5});
         std::vector<DocId> found;
         index.candidates(std::vector<std::uint64_t>{5}, found);
         CHECK(found == std::vector<DocId>{7, 8, 9});

@@ -1,9 +1,10 @@
-#include <doctest/doctest.h>
+#include "neardup/minhash/minhash.hpp"
 
 #include <array>
 
+#include <doctest/doctest.h>
+
 #include "neardup/core/error.hpp"
-#include "neardup/minhash/minhash.hpp"
 #include "neardup/shingle/shingle.hpp"
 #include "neardup/text/normalize.hpp"
 
@@ -26,8 +27,8 @@ Signature sign_text(std::string_view text, std::uint32_t k, std::uint64_t seed) 
 
 TEST_SUITE("minhash") {
     TEST_CASE("known answer: signatures are persisted and must not drift") {
-        const Signature sig = sign_text(
-            "The quick brown fox jumps over the lazy dog near the river bank.", 16, 1);
+        const Signature sig =
+            sign_text("The quick brown fox jumps over the lazy dog near the river bank.", 16, 1);
         const Signature expected{0xba464404, 0x2c0c5538, 0xe450f76a, 0x31f3d465,
                                  0x2c0c5538, 0x28d17da2, 0x31f3d465, 0x31f3d465,
                                  0x395d3a14, 0x395d3a14, 0x395d3a14, 0xee5dff8e,
@@ -50,7 +51,8 @@ TEST_SUITE("minhash") {
         MinHasher h(128, 7);
         Signature sig(128);
         h.sign(one, sig);
-        for (SigValue v : sig) CHECK(v == sig[0]);
+        for (SigValue v : sig)
+            CHECK(v == sig[0]);
     }
 
     TEST_CASE("estimate_jaccard counts equal slots") {

@@ -1,8 +1,8 @@
-#include <doctest/doctest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <doctest/doctest.h>
 
 #include "../support/support.hpp"
 #include "neardup/core/error.hpp"
@@ -92,7 +92,8 @@ TEST_SUITE("report") {
         std::string content2((std::istreambuf_iterator<char>(in2)), {});
         CHECK(content2 == "new\n");
         std::size_t files = 0;
-        for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+        for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path()))
+            ++files;
         CHECK(files == 1);  // no temporary file left behind
     }
 

@@ -1,8 +1,9 @@
+#include "neardup/shingle/shingle.hpp"
+
 #include <doctest/doctest.h>
 
 #include "neardup/core/error.hpp"
 #include "neardup/core/hash.hpp"
-#include "neardup/shingle/shingle.hpp"
 
 using namespace neardup;
 

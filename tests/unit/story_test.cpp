@@ -1,10 +1,11 @@
-#include <doctest/doctest.h>
+#include "neardup/story/story.hpp"
 
 #include <algorithm>
 #include <cmath>
 
+#include <doctest/doctest.h>
+
 #include "neardup/pipeline/pipeline.hpp"
-#include "neardup/story/story.hpp"
 #include "neardup/story/terms.hpp"
 #include "neardup/story/weights.hpp"
 
@@ -22,9 +23,10 @@ bool has_term(const std::vector<TermCode>& terms, std::string_view word, bool ca
 TEST_SUITE("story") {
     TEST_CASE("story terms drop stop words and numbers and flag names mid-sentence") {
         std::vector<TermCode> terms;
-        extract_story_terms("Yann LeCun said on Monday that 42 researchers left Meta.\n"
-                            "Researchers were told to wait.",
-                            terms);
+        extract_story_terms(
+            "Yann LeCun said on Monday that 42 researchers left Meta.\n"
+            "Researchers were told to wait.",
+            terms);
         CHECK(has_term(terms, "yann", false));  // sentence start: not a name signal
         CHECK(has_term(terms, "lecun", true));
         CHECK(has_term(terms, "meta", true));
@@ -60,7 +62,8 @@ TEST_SUITE("story") {
         TermWeights w;
         w.add_table("#documents\t100\nalpha\t50\n");
         const std::vector<TermCode> doc{make_term_code("alpha", false)};
-        for (int i = 0; i < 100; ++i) w.add_document(doc);
+        for (int i = 0; i < 100; ++i)
+            w.add_document(doc);
         w.finalize();
         CHECK(w.documents() == 200);
         // df = 50 (background) + 100 (corpus) of 200 documents.
@@ -94,17 +97,20 @@ TEST_SUITE("story") {
     TEST_CASE("the seed pair shares a story, and unrelated articles do not join it") {
         ScanConfig cfg;
         const std::string corpus = NEARDUP_CORPUS_DIR;
-        const ScanResult r = run_scan(cfg, collect_inputs({corpus + "/seeds", corpus + "/articles"}));
+        const ScanResult r =
+            run_scan(cfg, collect_inputs({corpus + "/seeds", corpus + "/articles"}));
         REQUIRE(r.docs.size() == 8);
         std::uint32_t seed_story = 0xFFFFFFFF;
         std::size_t in_seed_story = 0;
         for (std::size_t i = 0; i < r.docs.size(); ++i) {
             if (r.docs[i].id.rfind("00", 0) == 0) {
-                if (seed_story == 0xFFFFFFFF) seed_story = r.story.group_of[i];
+                if (seed_story == 0xFFFFFFFF)
+                    seed_story = r.story.group_of[i];
                 CHECK(r.story.group_of[i] == seed_story);
             }
         }
-        for (std::uint32_t s : r.story.group_of) in_seed_story += s == seed_story ? 1 : 0;
+        for (std::uint32_t s : r.story.group_of)
+            in_seed_story += s == seed_story ? 1 : 0;
         CHECK(in_seed_story == 2);
         CHECK(r.near.groups() == 8);
         CHECK(r.story.groups() == 7);

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "neardup/io/parse.hpp"
 #include "neardup/text/date.hpp"
@@ -28,15 +28,16 @@ TEST_SUITE("text") {
     TEST_CASE("Unicode: NFKC, case folding, punctuation as separators") {
         CHECK(norm("Straße") == "strasse");
         CHECK(norm("ÉCOLE école") == "école école");
-        CHECK(norm("e\xCC\x81") == "\xC3\xA9");           // e + combining acute -> é
-        CHECK(norm("ﬁnance") == "finance");                // ligature fi (NFKC)
-        CHECK(norm("ＡＢＣ１２３") == "abc123");          // fullwidth forms
+        CHECK(norm("e\xCC\x81") == "\xC3\xA9");   // e + combining acute -> é
+        CHECK(norm("ﬁnance") == "finance");       // ligature fi (NFKC)
+        CHECK(norm("ＡＢＣ１２３") == "abc123");  // fullwidth forms
         CHECK(norm("Meta’s “big” bet—now") == "meta s big bet now");
         CHECK(norm("ΣΊΣΥΦΟΣ") == norm("σίσυφοσ"));
     }
 
     TEST_CASE("invalid UTF-8 is a separator, never a crash") {
-        CHECK(norm("abc\xFF\xFE" "def") == "abc def");
+        CHECK(norm("abc\xFF\xFE"
+                   "def") == "abc def");
         CHECK(norm("\xC3") == "");
         CHECK(norm("ok\xE2\x82") == "ok");
     }
@@ -96,7 +97,12 @@ TEST_SUITE("text") {
     TEST_CASE("repair_utf8 replaces only invalid bytes") {
         std::string out;
         CHECK_FALSE(neardup::repair_utf8("fine é", out));
-        CHECK(neardup::repair_utf8("a\xFF" "b", out));
-        CHECK(out == "a\xEF\xBF\xBD" "b");
+        CHECK(
+            neardup::repair_utf8("a\xFF"
+                                 "b",
+                                 out));
+        CHECK(out ==
+              "a\xEF\xBF\xBD"
+              "b");
     }
 }

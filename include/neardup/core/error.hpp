@@ -36,15 +36,17 @@ namespace detail {
 
 }  // namespace neardup
 
-#define NEARDUP_CHECK(cond, msg)                    \
-    do {                                            \
-        if (!(cond)) throw ::neardup::ConfigError(msg); \
+#define NEARDUP_CHECK(cond, msg)               \
+    do {                                       \
+        if (!(cond))                           \
+            throw ::neardup::ConfigError(msg); \
     } while (false)
 
 #ifdef NEARDUP_DEVELOPMENT_CHECKS
-#define NEARDUP_ASSERT(cond)                                                      \
-    do {                                                                          \
-        if (!(cond)) ::neardup::detail::assert_failed(#cond, __FILE__, __LINE__); \
+#define NEARDUP_ASSERT(cond)                                             \
+    do {                                                                 \
+        if (!(cond))                                                     \
+            ::neardup::detail::assert_failed(#cond, __FILE__, __LINE__); \
     } while (false)
 #else
 #define NEARDUP_ASSERT(cond) \

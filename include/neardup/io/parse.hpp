@@ -32,10 +32,10 @@ struct FieldNames {
 
 struct ParsedDoc {
     std::string id;
-    std::string text;                 ///< title + "\n\n" + body, UTF-8 (possibly invalid)
+    std::string text;                  ///< title + "\n\n" + body, UTF-8 (possibly invalid)
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
     SkipReason skip = SkipReason::kNone;
-    std::string message;              ///< why it was skipped
+    std::string message;  ///< why it was skipped
 };
 
 /// "path" for whole files, "path:line" for JSONL records.

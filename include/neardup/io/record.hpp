@@ -44,10 +44,10 @@ struct RecordSource {
 };
 
 struct RawRecord {
-    std::uint64_t offset = 0;        ///< into RawBatch::arena
-    std::uint64_t length = 0;        ///< bytes
-    std::uint64_t line = 0;          ///< 1-based line for JSONL records, 0 for whole files
-    std::uint32_t source = 0;        ///< index into RawBatch::sources
+    std::uint64_t offset = 0;  ///< into RawBatch::arena
+    std::uint64_t length = 0;  ///< bytes
+    std::uint64_t line = 0;    ///< 1-based line for JSONL records, 0 for whole files
+    std::uint32_t source = 0;  ///< index into RawBatch::sources
     RecordFormat format = RecordFormat::kText;
     SkipReason skip = SkipReason::kNone;  ///< set when the reader already rejected the record
     std::string message;                  ///< detail for a skip (empty otherwise)

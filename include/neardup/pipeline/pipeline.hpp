@@ -7,8 +7,8 @@
 // Then the groups are numbered canonically (clustering.hpp) and each document's similarity to
 // its group's representative is computed. The sign stage also extracts each document's story
 // terms; after the pipeline, document frequencies are counted over the near-duplicate groups'
-// representatives and the story level (story.hpp) groups them into story clusters. DocIds follow input order and the link stage runs in
-// order, so the result is identical for any --threads.
+// representatives and the story level (story.hpp) groups them into story clusters. DocIds follow
+// input order and the link stage runs in order, so the result is identical for any --threads.
 //
 // Memory grows with the number of documents: per document its id, source, 4 * num_perm bytes of
 // signature and the LSH links; the text itself is gone once its batch is signed. With
@@ -41,9 +41,9 @@
 namespace neardup {
 
 struct ScanProgress {
-    std::uint64_t docs = 0;        ///< documents accepted so far
-    std::uint64_t skipped = 0;     ///< records skipped so far
-    std::uint64_t input_bytes = 0; ///< bytes read from the inputs so far
+    std::uint64_t docs = 0;         ///< documents accepted so far
+    std::uint64_t skipped = 0;      ///< records skipped so far
+    std::uint64_t input_bytes = 0;  ///< bytes read from the inputs so far
 };
 
 struct ScanConfig {
@@ -87,13 +87,13 @@ struct ScanStats {
 
 struct ScanResult {
     LshParams lsh;
-    std::vector<DocMeta> docs;       ///< by DocId
-    Clustering near;                 ///< near-duplicate groups
-    Clustering story;                ///< story clusters (unions of near-duplicate groups)
+    std::vector<DocMeta> docs;  ///< by DocId
+    Clustering near;            ///< near-duplicate groups
+    Clustering story;           ///< story clusters (unions of near-duplicate groups)
     StoryStats story_stats;
-    std::vector<float> similarity;   ///< by DocId: similarity to its group's representative
+    std::vector<float> similarity;  ///< by DocId: similarity to its group's representative
     ScanStats stats;
-    std::vector<SkipRecord> skips;   ///< in input order
+    std::vector<SkipRecord> skips;  ///< in input order
 };
 
 /// Runs the whole scan. Throws ConfigError for bad settings, FormatError under `strict`.

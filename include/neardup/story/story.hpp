@@ -30,8 +30,8 @@ namespace neardup {
 
 struct StoryOptions {
     bool enabled = true;
-    double edge_threshold = 0.1;   ///< weighted Jaccard for an edge between two stories
-    double link_threshold = 0.05;  ///< complete-link threshold inside a component
+    double edge_threshold = 0.1;     ///< weighted Jaccard for an edge between two stories
+    double link_threshold = 0.05;    ///< complete-link threshold inside a component
     float copies_per_weight = 2.0F;  ///< weighted MinHash quantization (features per unit weight)
     std::uint32_t num_perm = 128;    ///< MinHash slots per sketch (bands x rows)
     LshParams lsh{64, 2};            ///< bands x rows over the sketch
@@ -39,8 +39,8 @@ struct StoryOptions {
 };
 
 struct StoryStats {
-    std::uint64_t candidates = 0;     ///< candidate pairs verified
-    std::uint64_t edges = 0;          ///< pairs at or above edge_threshold
+    std::uint64_t candidates = 0;  ///< candidate pairs verified
+    std::uint64_t edges = 0;       ///< pairs at or above edge_threshold
     std::uint64_t largest_component = 0;
     double sketch_seconds = 0;     ///< weighing and weighted MinHash (parallel)
     double candidate_seconds = 0;  ///< LSH index and candidate lists (parallel)

@@ -14,7 +14,8 @@
 //
 // Example:
 //   std::vector<neardup::TermCode> terms;
-//   neardup::extract_story_terms("Yann LeCun left Meta.", terms);  // yann, lecun(caps), left, meta(caps)
+//   neardup::extract_story_terms("Yann LeCun left Meta.", terms);  // yann, lecun(caps), left,
+//   meta(caps)
 #pragma once
 
 #include <cstdint>
