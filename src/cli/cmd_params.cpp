@@ -12,8 +12,9 @@ int cmd_params(const std::vector<std::string>& args) {
     double threshold = 0.8;
     std::uint32_t num_perm = 128;
     po::options_description opts("Options");
-    opts.add_options()("help,h", "show this help")(
-        "threshold,t", po::value(&threshold)->default_value(0.8), "similarity threshold in (0, 1)")(
+    opts.add_options()("help,h", "show this help")("threshold,t",
+                                                   po::value(&threshold)->default_value(0.8, "0.8"),
+                                                   "similarity threshold in (0, 1)")(
         "num-perm,k", po::value(&num_perm)->default_value(128), "MinHash slots per signature");
     po::variables_map vm;
     if (!parse_args(args,

@@ -18,9 +18,10 @@ constexpr const char* kUsage =
     "\n"
     "Clusters near-duplicate articles. PATH is a file, a folder (read recursively: .txt .md\n"
     ".html .htm .json .jsonl, each also .gz or .zst) or '-' for JSONL on stdin.\n"
-    "Writes one row per document (id, near, representative, similarity, source) to stdout\n"
-    "or -o FILE; with --format jsonl, one line per near-duplicate group. Progress and the\n"
-    "summary go to stderr. Exit status: 0 ok, 1 error, 2 usage.";
+    "Writes one row per document (id, near, story, representative, similarity, source) to\n"
+    "stdout or -o FILE; 'near' groups copies of one text, 'story' groups articles telling the\n"
+    "same story in other words. With --format jsonl, one line per story with its near groups.\n"
+    "Progress and the summary go to stderr. Exit status: 0 ok, 1 error, 2 usage.";
 
 constexpr std::size_t kMaxSkipLines = 50;
 
@@ -48,14 +49,14 @@ boost::program_options::options_description scan_options(ScanCli& c) {
         "drop", po::value(&c.drop), "write the ids to drop (all other documents) to FILE")(
         "level", po::value(&c.level)->default_value("near"),
         "clusters --keep/--drop follow: near (copies) or story (same story)")(
-        "story-threshold", po::value(&c.cfg.story.edge_threshold)->default_value(0.1),
+        "story-threshold", po::value(&c.cfg.story.edge_threshold)->default_value(0.1, "0.1"),
         "weighted Jaccard of IDF-weighted content terms linking two stories")(
-        "story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05),
+        "story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05, "0.05"),
         "complete-link threshold inside linked stories (keeps different events apart)")(
         "story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(64), "story LSH bands")(
         "story-rows", po::value(&c.cfg.story.lsh.rows)->default_value(2),
         "story LSH rows per band")("no-story", "skip the story level (story = near group)")(
-        "threshold,t", po::value(&c.cfg.threshold)->default_value(0.8),
+        "threshold,t", po::value(&c.cfg.threshold)->default_value(0.8, "0.8"),
         "Jaccard similarity at which two documents are near-duplicates")(
         "num-perm,k", po::value(&c.cfg.num_perm)->default_value(128),
         "MinHash slots per signature")("shingle", po::value(&c.shingle)->default_value("words:5"),
@@ -74,8 +75,7 @@ boost::program_options::options_description scan_options(ScanCli& c) {
         "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
         "skip documents larger than this (k, M, G suffixes)")(
         "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error")(
-        "quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr")(
-        "path", po::value(&c.paths), "input paths");
+        "quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr");
     return opts;
 }
 
@@ -136,10 +136,12 @@ void write_list(const std::string& path, const ScanResult& result, Level level, 
 int cmd_scan(const std::vector<std::string>& args) {
     ScanCli c;
     auto opts = scan_options(c);
+    boost::program_options::options_description hidden;
+    hidden.add_options()("path", boost::program_options::value(&c.paths), "input paths");
     boost::program_options::positional_options_description pos;
     pos.add("path", -1);
     boost::program_options::variables_map vm;
-    if (!parse_args(args, kUsage, opts, pos, vm))
+    if (!parse_args(args, kUsage, opts, pos, vm, &hidden))
         return kExitOk;
     if (c.paths.empty())
         throw UsageError("no input PATH given");

@@ -21,12 +21,14 @@ public:
 int cmd_scan(const std::vector<std::string>& args);
 int cmd_params(const std::vector<std::string>& args);
 
-/// Parses args against options (+ positional), throwing UsageError on mistakes.
+/// Parses args against options, hidden options and positionals, throwing UsageError on
+/// mistakes; --help prints only the visible options.
 /// Returns false when --help was given (help already printed to stdout).
 bool parse_args(const std::vector<std::string>& args, const std::string& usage,
                 const boost::program_options::options_description& options,
                 const boost::program_options::positional_options_description& positional,
-                boost::program_options::variables_map& vm);
+                boost::program_options::variables_map& vm,
+                const boost::program_options::options_description* hidden = nullptr);
 
 /// "16M", "512k", "2G", "1000" -> bytes. Throws UsageError.
 [[nodiscard]] std::uint64_t parse_size(const std::string& text, const std::string& option);

@@ -36,10 +36,15 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
 bool parse_args(const std::vector<std::string>& args, const std::string& usage,
                 const boost::program_options::options_description& options,
                 const boost::program_options::positional_options_description& positional,
-                boost::program_options::variables_map& vm) {
+                boost::program_options::variables_map& vm,
+                const boost::program_options::options_description* hidden) {
     namespace po = boost::program_options;
+    po::options_description all;
+    all.add(options);
+    if (hidden != nullptr)
+        all.add(*hidden);
     try {
-        po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
         if (vm.count("help") > 0) {
             std::cout << usage << "\n" << options << "\n";
             return false;
