@@ -16,8 +16,9 @@
 namespace neardup {
 namespace {
 
-/// Story buckets are large (low thresholds); the newest 64 entries per band suffice to connect.
-constexpr std::uint32_t kStoryBucketWalk = 8;
+/// Story buckets are large (low thresholds); the newest 4 entries per band suffice to connect
+/// (ECB+ ARI is the same at 4, 8 and 16; the work is not).
+constexpr std::uint32_t kStoryBucketWalk = 4;
 
 /// A representative's weighted terms and LSH keys.
 struct StoryDoc {
@@ -109,108 +110,105 @@ struct Edge {
     float similarity;
 };
 
-/// Splits one component into story clusters and unites each cluster's representatives.
-class Refiner {
-public:
-    Refiner(const StoryOptions& o, std::function<double(std::size_t, std::size_t)> similarity)
-        : o_(o), similarity_(std::move(similarity)) {}
-
-    /// @param members representative indexes of one component, ascending
-    /// @param edges   the verified edges inside it (a spanning forest at least)
-    /// @param unite   called with two representative indexes that share a story
-    void refine(const std::vector<std::uint32_t>& members, const std::vector<Edge>& edges,
-                double threshold, const std::function<void(std::uint32_t, std::uint32_t)>& unite) {
-        if (members.size() <= kMaxDense) {
-            dense(members, unite);
-            return;
-        }
-        if (threshold >= 1.0) {  // still huge at identical similarity: keep it whole
-            for (std::uint32_t m : members)
-                unite(members[0], m);
-            return;
-        }
-        // Too big for complete-link: split on the stronger edges first (single-link levels).
-        const double next = threshold + kSplitStep;
-        std::unordered_map<std::uint32_t, std::uint32_t> local;
-        for (std::uint32_t i = 0; i < members.size(); ++i)
-            local[members[i]] = i;
-        UnionFind uf(members.size());
-        for (const Edge& e : edges) {
-            if (static_cast<double>(e.similarity) >= next)
-                uf.unite(local[e.a], local[e.b]);
-        }
-        std::unordered_map<DocId, std::vector<std::uint32_t>> piece_members;
-        for (std::uint32_t i = 0; i < members.size(); ++i)
-            piece_members[uf.find(i)].push_back(members[i]);
-        std::unordered_map<DocId, std::vector<Edge>> piece_edges;
-        for (const Edge& e : edges) {
-            if (static_cast<double>(e.similarity) >= next)
-                piece_edges[uf.find(local[e.a])].push_back(e);
-        }
-        std::vector<DocId> roots;
-        for (const auto& [root, list] : piece_members)
-            roots.push_back(root);
-        std::sort(roots.begin(), roots.end());
-        for (DocId root : roots)
-            refine(piece_members[root], piece_edges[root], next, unite);
-    }
-
-private:
-    static constexpr std::size_t kMaxDense = 400;  // complete-link cost is O(m^3)
-    static constexpr double kSplitStep = 0.05;
-
-    void dense(const std::vector<std::uint32_t>& comp,
-               const std::function<void(std::uint32_t, std::uint32_t)>& unite) {
-        const std::size_t m = comp.size();
-        if (m < 2)
-            return;
-        std::vector<float> sim(m * m, 1.0F);
-        tbb::parallel_for(std::size_t{0}, m, [&](std::size_t i) {
-            for (std::size_t j = i + 1; j < m; ++j) {
-                const auto s = static_cast<float>(similarity_(comp[i], comp[j]));
-                sim[i * m + j] = s;
-                sim[j * m + i] = s;
-            }
-        });
-        const std::vector<std::uint32_t> label =
-            complete_link(std::move(sim), m, o_.link_threshold);
-        for (std::size_t i = 0; i < m; ++i)
-            unite(comp[i], comp[label[i]]);
-    }
-
-    const StoryOptions& o_;
-    std::function<double(std::size_t, std::size_t)> similarity_;
+/// A set of representatives small enough for dense complete-link, or (`whole`) a set that
+/// stayed too large even at the highest split level and is kept as one story.
+struct Piece {
+    std::vector<std::uint32_t> members;
+    bool whole = false;
 };
 
+constexpr std::size_t kMaxDense = 400;  // complete-link costs O(m^3) time and O(m^2) memory
+constexpr double kSplitStep = 0.05;
+
+/// Cuts a component into pieces of at most kMaxDense members: while a part is too big, keep
+/// only its edges at the next similarity level and take connected parts again (single-link
+/// levels). Pieces come out in a fixed order (by their smallest member at every level).
+void split_component(const std::vector<std::uint32_t>& members, const std::vector<Edge>& edges,
+                     double threshold, std::vector<Piece>& out) {
+    if (members.size() <= kMaxDense) {
+        out.push_back({members, false});
+        return;
+    }
+    if (threshold >= 1.0) {
+        out.push_back({members, true});
+        return;
+    }
+    const double next = threshold + kSplitStep;
+    std::unordered_map<std::uint32_t, std::uint32_t> local;
+    for (std::uint32_t i = 0; i < members.size(); ++i) local[members[i]] = i;
+    UnionFind uf(members.size());
+    std::vector<Edge> kept;
+    for (const Edge& e : edges) {
+        if (static_cast<double>(e.similarity) < next) continue;
+        uf.unite(local[e.a], local[e.b]);
+        kept.push_back(e);
+    }
+    // Parts numbered by their smallest member (members are ascending).
+    std::vector<std::uint32_t> part_of_root(members.size(), 0xFFFFFFFFu);
+    std::vector<std::vector<std::uint32_t>> parts;
+    for (std::uint32_t i = 0; i < members.size(); ++i) {
+        std::uint32_t& part = part_of_root[uf.find(i)];
+        if (part == 0xFFFFFFFFu) {
+            part = static_cast<std::uint32_t>(parts.size());
+            parts.emplace_back();
+        }
+        parts[part].push_back(members[i]);
+    }
+    std::vector<std::vector<Edge>> part_edges(parts.size());
+    for (const Edge& e : kept) part_edges[part_of_root[uf.find(local[e.a])]].push_back(e);
+    for (std::size_t k = 0; k < parts.size(); ++k) split_component(parts[k], part_edges[k], next, out);
+}
+
+/// Dense complete-link over one piece: label[i] is the index (into the piece) of the first
+/// member of i's cluster.
+template <typename Similarity>
+std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_threshold,
+                                         const Similarity& similarity) {
+    const std::size_t m = piece.members.size();
+    if (piece.whole || m < 2) return std::vector<std::uint32_t>(m, 0);
+    std::vector<float> sim(m * m, 1.0F);
+    for (std::size_t i = 0; i < m; ++i) {
+        for (std::size_t j = i + 1; j < m; ++j) {
+            const auto s = static_cast<float>(similarity(piece.members[i], piece.members[j]));
+            sim[i * m + j] = s;
+            sim[j * m + i] = s;
+        }
+    }
+    return complete_link(std::move(sim), m, link_threshold);
+}
+
 /// For each document g, the earlier documents (< g) that share an LSH band with it, sorted.
-/// The index is complete before the queries, so they run in parallel and the result does not
-/// depend on the thread count.
+/// One index per band, built in parallel; every index is complete before the queries, which
+/// also run in parallel, so the result does not depend on the thread count.
 std::vector<std::vector<DocId>> earlier_candidates(const std::vector<StoryDoc>& docs,
                                                    const StoryOptions& o) {
-    LshIndex index(o.lsh, kStoryBucketWalk);
-    index.reserve(docs.size());
-    std::vector<std::uint64_t> no_keys(o.lsh.bands, 0);
-    for (std::size_t g = 0; g < docs.size(); ++g) {
-        // Documents without terms get keys no other document has (index ids must be dense).
-        for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
-            no_keys[b] = ~(g * o.lsh.bands + b);
-        index.add(static_cast<DocId>(g), docs[g].keys.empty() ? no_keys : docs[g].keys);
-    }
+    const LshParams one_band{1, o.lsh.rows};
+    std::vector<LshIndex> bands;
+    bands.reserve(o.lsh.bands);
+    for (std::uint32_t b = 0; b < o.lsh.bands; ++b) bands.emplace_back(one_band, kStoryBucketWalk);
+    tbb::parallel_for(std::uint32_t{0}, o.lsh.bands, [&](std::uint32_t b) {
+        bands[b].reserve(docs.size());
+        for (std::size_t g = 0; g < docs.size(); ++g) {
+            // Documents without terms get a key no other document has (ids must be dense).
+            const std::uint64_t key = docs[g].keys.empty() ? ~(g * o.lsh.bands + b) : docs[g].keys[b];
+            bands[b].add(static_cast<DocId>(g), std::span(&key, 1));
+        }
+    });
     std::vector<std::vector<DocId>> found(docs.size());
     // Per thread: seen[c] == g + 1 marks c as already listed for g (no sort needed to dedupe).
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> seen_local(
         [&docs] { return std::vector<std::uint32_t>(docs.size(), 0); });
     tbb::parallel_for(std::size_t{0}, docs.size(), [&](std::size_t g) {
-        if (docs[g].keys.empty())
-            return;
+        if (docs[g].keys.empty()) return;
         std::vector<std::uint32_t>& seen = seen_local.local();
         const auto mark = static_cast<std::uint32_t>(g + 1);
-        index.for_each_candidate(docs[g].keys, [&](DocId c) {
-            if (c >= g || seen[c] == mark)
-                return;
-            seen[c] = mark;
-            found[g].push_back(c);
-        });
+        for (std::uint32_t b = 0; b < o.lsh.bands; ++b) {
+            bands[b].for_each_candidate(std::span(&docs[g].keys[b], 1), [&](DocId c) {
+                if (c >= g || seen[c] == mark) return;
+                seen[c] = mark;
+                found[g].push_back(c);
+            });
+        }
         std::sort(found[g].begin(), found[g].end());
     });
     return found;
@@ -241,26 +239,27 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
         return weighted_jaccard(terms[reps[a]], docs[a].weights, terms[reps[b]], docs[b].weights);
     };
 
-    // 1-2: LSH candidates in document order. A pair already in one component is skipped (the
-    // dense step recomputes every pair inside small components anyway); the others are screened
-    // by the sketch estimate (two standard deviations below the threshold still pass) and
-    // verified by exact weighted Jaccard.
-    const auto candidates = earlier_candidates(docs, o);
-    stats.candidate_seconds = lap();
+    // 1-2: LSH candidates, screened in parallel by the sketch estimate (two standard deviations
+    // below the threshold still pass). Then, in document order, a pair already in one component
+    // is skipped (the dense step recomputes every pair inside small components anyway) and the
+    // others are verified by exact weighted Jaccard.
+    auto candidates = earlier_candidates(docs, o);
     const double t = o.edge_threshold;
     const double screen = t - 2.0 * std::sqrt(t * (1.0 - t) / o.num_perm);
+    tbb::parallel_for(std::size_t{0}, groups, [&](std::size_t g) {
+        std::erase_if(candidates[g], [&](DocId c) {
+            return estimate_jaccard(docs[c].signature, docs[g].signature) < screen;
+        });
+    });
+    stats.candidate_seconds = lap();
     UnionFind components(groups);
     std::vector<Edge> edges;
     for (std::size_t g = 0; g < groups; ++g) {
         for (DocId c : candidates[g]) {
-            if (components.find(c) == components.find(static_cast<DocId>(g)))
-                continue;
+            if (components.find(c) == components.find(static_cast<DocId>(g))) continue;
             ++stats.candidates;
-            if (estimate_jaccard(docs[c].signature, docs[g].signature) < screen)
-                continue;
             const double sim = similarity(c, g);
-            if (sim < t)
-                continue;
+            if (sim < t) continue;
             edges.push_back({c, static_cast<std::uint32_t>(g), static_cast<float>(sim)});
             components.unite(c, static_cast<DocId>(g));
         }
@@ -268,26 +267,32 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
     stats.edges = edges.size();
     stats.link_seconds = lap();
 
-    // 3: refine each component; every document follows its near group's representative.
-    UnionFind stories(terms.size());
-    for (std::size_t d = 0; d < terms.size(); ++d) {
-        stories.unite(static_cast<DocId>(d), reps[near.group_of[d]]);
-    }
+    // 3: cut components into pieces, complete-link each piece (in parallel), then unite.
     const auto comps = component_lists(components, groups);
     std::vector<std::vector<Edge>> comp_edges(comps.size());
     std::vector<std::uint32_t> comp_of(groups);
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
-        for (std::uint32_t m : comps[k])
-            comp_of[m] = k;
+        for (std::uint32_t m : comps[k]) comp_of[m] = k;
     }
-    for (const Edge& e : edges)
-        comp_edges[comp_of[e.a]].push_back(e);
-    Refiner refiner(o, similarity);
-    auto unite = [&](std::uint32_t a, std::uint32_t b) { stories.unite(reps[a], reps[b]); };
+    for (const Edge& e : edges) comp_edges[comp_of[e.a]].push_back(e);
+    std::vector<Piece> pieces;
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
         stats.largest_component = std::max<std::uint64_t>(stats.largest_component, comps[k].size());
-        if (comps[k].size() > 1)
-            refiner.refine(comps[k], comp_edges[k], o.edge_threshold, unite);
+        if (comps[k].size() > 1) split_component(comps[k], comp_edges[k], t, pieces);
+    }
+    std::vector<std::vector<std::uint32_t>> labels(pieces.size());
+    tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t k) {
+        labels[k] = cluster_piece(pieces[k], o.link_threshold, similarity);
+    });
+    UnionFind stories(terms.size());
+    for (std::size_t d = 0; d < terms.size(); ++d) {
+        stories.unite(static_cast<DocId>(d), reps[near.group_of[d]]);
+    }
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+        const auto& members = pieces[k].members;
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            stories.unite(reps[members[i]], reps[members[labels[k][i]]]);
+        }
     }
     stats.refine_seconds = lap();
     return make_clustering(stories, keys);

@@ -40,7 +40,7 @@ StopWords::StopWords(std::string_view list) {
         std::vector<TokenSpan> toks;
         tokenize(norm, toks);
         for (const TokenSpan& t : toks) {
-            hashes_.insert(hash64(std::string_view(norm).substr(t.begin, t.end - t.begin)));
+            hashes_.upsert(hash64(std::string_view(norm).substr(t.begin, t.end - t.begin))) = true;
         }
     }
 }
@@ -55,7 +55,7 @@ bool StopWords::contains(std::string_view normalized_word) const noexcept {
 }
 
 bool StopWords::contains_hash(std::uint64_t word_hash) const noexcept {
-    return hashes_.count(word_hash) > 0;
+    return hashes_.find(word_hash) != nullptr;
 }
 
 void story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,

@@ -39,7 +39,7 @@ void TermWeights::add_table(std::string_view table) {
         if (line.substr(0, tab) == "#documents") {
             documents_ += count;
         } else {
-            df_[term_hash(make_term_code(line.substr(0, tab), false))] +=
+            terms_.upsert(term_hash(make_term_code(line.substr(0, tab), false))).df +=
                 static_cast<std::uint32_t>(count);
         }
     }
@@ -48,16 +48,21 @@ void TermWeights::add_table(std::string_view table) {
 void TermWeights::add_document(std::span<const TermCode> terms) {
     ++documents_;
     for (TermCode t : terms)
-        ++df_[term_hash(t)];
+        ++terms_.upsert(term_hash(t)).df;
 }
 
-void TermWeights::finalize() { log_n_plus_1_ = std::log(static_cast<double>(documents_) + 1.0); }
+void TermWeights::finalize() {
+    const double log_n_plus_1 = std::log(static_cast<double>(documents_) + 1.0);
+    unseen_idf_ = static_cast<float>(log_n_plus_1);
+    terms_.for_each([log_n_plus_1](std::uint32_t, Entry& e) {
+        e.idf = static_cast<float>(log_n_plus_1 - std::log(static_cast<double>(e.df) + 1.0));
+    });
+}
 
 float TermWeights::weight(TermCode code) const noexcept {
-    const auto it = df_.find(term_hash(code));
-    const double df = it == df_.end() ? 0.0 : it->second;
-    const double idf = log_n_plus_1_ - std::log(df + 1.0);
-    return static_cast<float>(idf * (term_caps(code) ? kCapsFactor : 1.0));
+    const Entry* e = terms_.find(term_hash(code));
+    const float idf = e == nullptr ? unseen_idf_ : e->idf;
+    return term_caps(code) ? idf * static_cast<float>(kCapsFactor) : idf;
 }
 
 void TermWeights::weigh(std::span<const TermCode> terms, std::vector<float>& weights) const {

@@ -21,9 +21,9 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
+#include "neardup/core/flat_table.hpp"
 #include "neardup/text/normalize.hpp"
 
 namespace neardup {
@@ -47,7 +47,7 @@ public:
     [[nodiscard]] bool contains_hash(std::uint64_t word_hash) const noexcept;
 
 private:
-    std::unordered_set<std::uint64_t> hashes_;
+    FlatTable<std::uint64_t, bool, 0> hashes_;  ///< XXH3 of each stop word (0 never occurs)
 };
 
 /// Writes `out` (cleared first): the sorted, distinct story terms of raw text.

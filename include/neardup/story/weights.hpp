@@ -18,9 +18,9 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "neardup/core/flat_table.hpp"
 #include "neardup/story/terms.hpp"
 
 namespace neardup {
@@ -46,9 +46,14 @@ public:
     [[nodiscard]] std::uint64_t documents() const noexcept { return documents_; }
 
 private:
-    std::unordered_map<std::uint32_t, std::uint32_t> df_;  ///< term hash -> documents
+    /// Per term hash: its document frequency, and after finalize() its idf (x1, not x2).
+    struct Entry {
+        std::uint32_t df = 0;
+        float idf = 0;
+    };
+    FlatTable<std::uint32_t, Entry, 0xFFFFFFFFu> terms_;  ///< term hashes are < 2^31
     std::uint64_t documents_ = 0;
-    double log_n_plus_1_ = 0;
+    float unseen_idf_ = 0;  ///< idf of a term no document has
 };
 
 /// Weighted Jaccard of two sorted term lists with their weights.
