@@ -1,5 +1,6 @@
 #include "neardup/text/normalize.hpp"
 
+#include <array>
 #include <cstdlib>
 #include <memory>
 
@@ -8,13 +9,26 @@
 namespace neardup {
 namespace {
 
-bool is_ascii_alnum(unsigned char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+/// Per byte: 1 for ASCII letters and digits, 0 for other ASCII bytes, 2 for bytes >= 0x80.
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        t[static_cast<std::size_t>(c)] = c >= 0x80 ? 2 : (alnum ? 1 : 0);
+    }
+    return t;
+}();
 
-char ascii_lower(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
-}
+constexpr std::array<char, 256> kAsciiLower = [] {
+    std::array<char, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        t[static_cast<std::size_t>(c)] = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+    }
+    return t;
+}();
+
+
+
 
 /// Letters, marks and numbers are word characters; everything else separates words.
 bool is_word_codepoint(utf8proc_int32_t cp) {
@@ -51,8 +65,16 @@ public:
             name_flags_->push_back(name_ ? 1 : 0);
     }
     void set_name(bool name) { name_ = name; }
-    void byte(char c) { out_.push_back(c); }
     void bytes(std::string_view s) { out_.append(s); }
+    /// Appends an ASCII word, lower-cased when `fold` (one copy, then an in-place pass).
+    void ascii_word(std::string_view s, bool fold) {
+        const std::size_t at = out_.size();
+        out_.append(s);
+        if (!fold) return;
+        for (std::size_t k = at; k < out_.size(); ++k) {
+            out_[k] = kAsciiLower[static_cast<unsigned char>(out_[k])];
+        }
+    }
 
 private:
     std::string& out_;
@@ -130,12 +152,13 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
         std::size_t start = i;
         bool needs_map = false;
         while (i < n) {
-            if (p[i] < 0x80) {
-                if (!is_ascii_alnum(p[i]))
-                    break;
+            const std::uint8_t cls = kByteClass[p[i]];
+            if (cls == 1) {
                 ++i;
                 continue;
             }
+            if (cls == 0)
+                break;
             utf8proc_int32_t cp = 0;
             utf8proc_ssize_t len =
                 utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
@@ -153,9 +176,7 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
                 write_mapped_word(word, options, w);
             } else {
                 w.begin_word();
-                for (char c : word) {
-                    w.byte(options.fold_case ? ascii_lower(static_cast<unsigned char>(c)) : c);
-                }
+                w.ascii_word(word, options.fold_case);
             }
             continue;
         }
