@@ -2,6 +2,9 @@
 
 #include <bit>
 
+// Inline XXH3 into this file (the Debian header supports it): shingles are ~30-byte inputs,
+// where a call through the shared library's PLT costs as much as the hashing.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 namespace neardup {

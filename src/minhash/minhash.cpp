@@ -1,5 +1,6 @@
 #include "neardup/minhash/minhash.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -38,8 +39,7 @@ void MinHasher::sign(std::span<const ShingleHash> shingles,
         const std::uint32_t bin = fast_range(x, num_perm_);
         const auto value = static_cast<SigValue>(x);
         filled[bin >> 6] |= 1ULL << (bin & 63);
-        if (value < out[bin])
-            out[bin] = value;
+        out[bin] = std::min(out[bin], value);  // branch-free: the comparison is unpredictable
     }
     auto is_filled = [&filled](std::uint32_t bin) { return (filled[bin >> 6] >> (bin & 63)) & 1; };
     for (std::uint32_t i = 0; i < num_perm_; ++i) {

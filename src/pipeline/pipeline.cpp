@@ -51,9 +51,7 @@ struct Scratch {
     explicit Scratch(const FieldNames& fields) : parser(fields) {}
     RecordParser parser;
     ParsedDoc parsed;
-    std::string normalized;
-    std::vector<std::uint8_t> name_flags;
-    std::vector<TokenSpan> tokens;
+    NormalizedText normalized;
     std::vector<ShingleHash> shingles;
 };
 
@@ -127,15 +125,15 @@ private:
         doc.message = std::move(s.parsed.message);
         if (doc.skip != SkipReason::kNone)
             return;
-        normalize(s.parsed.text, cfg_.normalize, s.normalized,
-                  cfg_.story.enabled ? &s.name_flags : nullptr);
-        tokenize(s.normalized, s.tokens);
-        if (s.tokens.empty()) {
+        normalize_tokens(s.parsed.text, cfg_.normalize, cfg_.story.enabled, s.normalized);
+        const std::string& text = s.normalized.text;
+        const std::vector<TokenSpan>& tokens = s.normalized.tokens;
+        if (tokens.empty()) {
             doc.skip = SkipReason::kEmpty;
             doc.message = "no words";
             return;
         }
-        compute_shingles(s.normalized, s.tokens, cfg_.shingle, s.shingles);
+        compute_shingles(text, tokens, cfg_.shingle, s.shingles);
         std::span<SigValue> sig(b.signatures.data() + i * hasher_.num_perm(), hasher_.num_perm());
         hasher_.sign(s.shingles, sig);
         band_keys(sig, lsh_, std::span(b.keys.data() + i * lsh_.bands, lsh_.bands));
@@ -144,7 +142,7 @@ private:
             b.sets[i].assign(s.shingles.begin(), s.shingles.end());
         }
         if (cfg_.story.enabled) {
-            story_terms_from_tokens(s.normalized, s.tokens, s.name_flags, b.terms[i]);
+            story_terms_from_tokens(text, tokens, s.normalized.name_flags, b.terms[i]);
         }
         doc.id = std::move(s.parsed.id);
         doc.date = s.parsed.date;

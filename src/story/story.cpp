@@ -135,11 +135,13 @@ void split_component(const std::vector<std::uint32_t>& members, const std::vecto
     }
     const double next = threshold + kSplitStep;
     std::unordered_map<std::uint32_t, std::uint32_t> local;
-    for (std::uint32_t i = 0; i < members.size(); ++i) local[members[i]] = i;
+    for (std::uint32_t i = 0; i < members.size(); ++i)
+        local[members[i]] = i;
     UnionFind uf(members.size());
     std::vector<Edge> kept;
     for (const Edge& e : edges) {
-        if (static_cast<double>(e.similarity) < next) continue;
+        if (static_cast<double>(e.similarity) < next)
+            continue;
         uf.unite(local[e.a], local[e.b]);
         kept.push_back(e);
     }
@@ -155,8 +157,10 @@ void split_component(const std::vector<std::uint32_t>& members, const std::vecto
         parts[part].push_back(members[i]);
     }
     std::vector<std::vector<Edge>> part_edges(parts.size());
-    for (const Edge& e : kept) part_edges[part_of_root[uf.find(local[e.a])]].push_back(e);
-    for (std::size_t k = 0; k < parts.size(); ++k) split_component(parts[k], part_edges[k], next, out);
+    for (const Edge& e : kept)
+        part_edges[part_of_root[uf.find(local[e.a])]].push_back(e);
+    for (std::size_t k = 0; k < parts.size(); ++k)
+        split_component(parts[k], part_edges[k], next, out);
 }
 
 /// Dense complete-link over one piece: label[i] is the index (into the piece) of the first
@@ -165,7 +169,8 @@ template <typename Similarity>
 std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_threshold,
                                          const Similarity& similarity) {
     const std::size_t m = piece.members.size();
-    if (piece.whole || m < 2) return std::vector<std::uint32_t>(m, 0);
+    if (piece.whole || m < 2)
+        return std::vector<std::uint32_t>(m, 0);
     std::vector<float> sim(m * m, 1.0F);
     for (std::size_t i = 0; i < m; ++i) {
         for (std::size_t j = i + 1; j < m; ++j) {
@@ -185,12 +190,14 @@ std::vector<std::vector<DocId>> earlier_candidates(const std::vector<StoryDoc>& 
     const LshParams one_band{1, o.lsh.rows};
     std::vector<LshIndex> bands;
     bands.reserve(o.lsh.bands);
-    for (std::uint32_t b = 0; b < o.lsh.bands; ++b) bands.emplace_back(one_band, kStoryBucketWalk);
+    for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
+        bands.emplace_back(one_band, kStoryBucketWalk);
     tbb::parallel_for(std::uint32_t{0}, o.lsh.bands, [&](std::uint32_t b) {
         bands[b].reserve(docs.size());
         for (std::size_t g = 0; g < docs.size(); ++g) {
             // Documents without terms get a key no other document has (ids must be dense).
-            const std::uint64_t key = docs[g].keys.empty() ? ~(g * o.lsh.bands + b) : docs[g].keys[b];
+            const std::uint64_t key =
+                docs[g].keys.empty() ? ~(g * o.lsh.bands + b) : docs[g].keys[b];
             bands[b].add(static_cast<DocId>(g), std::span(&key, 1));
         }
     });
@@ -199,12 +206,14 @@ std::vector<std::vector<DocId>> earlier_candidates(const std::vector<StoryDoc>& 
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> seen_local(
         [&docs] { return std::vector<std::uint32_t>(docs.size(), 0); });
     tbb::parallel_for(std::size_t{0}, docs.size(), [&](std::size_t g) {
-        if (docs[g].keys.empty()) return;
+        if (docs[g].keys.empty())
+            return;
         std::vector<std::uint32_t>& seen = seen_local.local();
         const auto mark = static_cast<std::uint32_t>(g + 1);
         for (std::uint32_t b = 0; b < o.lsh.bands; ++b) {
             bands[b].for_each_candidate(std::span(&docs[g].keys[b], 1), [&](DocId c) {
-                if (c >= g || seen[c] == mark) return;
+                if (c >= g || seen[c] == mark)
+                    return;
                 seen[c] = mark;
                 found[g].push_back(c);
             });
@@ -256,10 +265,12 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
     std::vector<Edge> edges;
     for (std::size_t g = 0; g < groups; ++g) {
         for (DocId c : candidates[g]) {
-            if (components.find(c) == components.find(static_cast<DocId>(g))) continue;
+            if (components.find(c) == components.find(static_cast<DocId>(g)))
+                continue;
             ++stats.candidates;
             const double sim = similarity(c, g);
-            if (sim < t) continue;
+            if (sim < t)
+                continue;
             edges.push_back({c, static_cast<std::uint32_t>(g), static_cast<float>(sim)});
             components.unite(c, static_cast<DocId>(g));
         }
@@ -272,13 +283,16 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
     std::vector<std::vector<Edge>> comp_edges(comps.size());
     std::vector<std::uint32_t> comp_of(groups);
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
-        for (std::uint32_t m : comps[k]) comp_of[m] = k;
+        for (std::uint32_t m : comps[k])
+            comp_of[m] = k;
     }
-    for (const Edge& e : edges) comp_edges[comp_of[e.a]].push_back(e);
+    for (const Edge& e : edges)
+        comp_edges[comp_of[e.a]].push_back(e);
     std::vector<Piece> pieces;
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
         stats.largest_component = std::max<std::uint64_t>(stats.largest_component, comps[k].size());
-        if (comps[k].size() > 1) split_component(comps[k], comp_edges[k], t, pieces);
+        if (comps[k].size() > 1)
+            split_component(comps[k], comp_edges[k], t, pieces);
     }
     std::vector<std::vector<std::uint32_t>> labels(pieces.size());
     tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t k) {

@@ -13,7 +13,8 @@ namespace {
 constexpr std::array<std::uint8_t, 256> kByteClass = [] {
     std::array<std::uint8_t, 256> t{};
     for (int c = 0; c < 256; ++c) {
-        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        const bool alnum =
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         t[static_cast<std::size_t>(c)] = c >= 0x80 ? 2 : (alnum ? 1 : 0);
     }
     return t;
@@ -22,13 +23,11 @@ constexpr std::array<std::uint8_t, 256> kByteClass = [] {
 constexpr std::array<char, 256> kAsciiLower = [] {
     std::array<char, 256> t{};
     for (int c = 0; c < 256; ++c) {
-        t[static_cast<std::size_t>(c)] = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+        t[static_cast<std::size_t>(c)] =
+            static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
     }
     return t;
 }();
-
-
-
 
 /// Letters, marks and numbers are word characters; everything else separates words.
 bool is_word_codepoint(utf8proc_int32_t cp) {
@@ -53,8 +52,9 @@ bool is_word_codepoint(utf8proc_int32_t cp) {
 /// Appends text that may hold separators, writing single spaces between words.
 class WordWriter {
 public:
-    WordWriter(std::string& out, std::vector<std::uint8_t>* name_flags)
-        : out_(out), name_flags_(name_flags) {}
+    WordWriter(std::string& out, std::vector<std::uint8_t>* name_flags,
+               std::vector<TokenSpan>* tokens = nullptr)
+        : out_(out), name_flags_(name_flags), tokens_(tokens) {}
     void separator() { pending_space_ = true; }
     /// Starts an output token; `name` is its name flag (see normalize.hpp).
     void begin_word() {
@@ -63,6 +63,13 @@ public:
         pending_space_ = false;
         if (name_flags_ != nullptr)
             name_flags_->push_back(name_ ? 1 : 0);
+        if (tokens_ != nullptr) {
+            // Tokens are separated by exactly one space, so the previous one ends just before.
+            const auto begin = static_cast<std::uint32_t>(out_.size());
+            if (!tokens_->empty())
+                tokens_->back().end = begin - 1;
+            tokens_->push_back({begin, begin});
+        }
     }
     void set_name(bool name) { name_ = name; }
     void bytes(std::string_view s) { out_.append(s); }
@@ -70,7 +77,8 @@ public:
     void ascii_word(std::string_view s, bool fold) {
         const std::size_t at = out_.size();
         out_.append(s);
-        if (!fold) return;
+        if (!fold)
+            return;
         for (std::size_t k = at; k < out_.size(); ++k) {
             out_[k] = kAsciiLower[static_cast<unsigned char>(out_[k])];
         }
@@ -79,6 +87,7 @@ public:
 private:
     std::string& out_;
     std::vector<std::uint8_t>* name_flags_;
+    std::vector<TokenSpan>* tokens_;
     bool pending_space_ = false;
     bool name_ = false;
 };
@@ -136,13 +145,11 @@ void write_mapped_word(std::string_view word, const NormalizeOptions& options, W
 
 }  // namespace
 
-void normalize(std::string_view in, const NormalizeOptions& options, std::string& out,
-               std::vector<std::uint8_t>* name_flags) {
-    out.clear();
-    out.reserve(in.size());
-    if (name_flags != nullptr)
-        name_flags->clear();
-    WordWriter w(out, name_flags);
+namespace {
+
+/// The normalization loop; `w` collects the output (and tokens and name flags if asked).
+void normalize_into(std::string_view in, const NormalizeOptions& options, bool want_names,
+                    WordWriter& w) {
     bool sentence_start = true;
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     const std::size_t n = in.size();
@@ -169,7 +176,7 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
         }
         if (i > start) {
             std::string_view word = in.substr(start, i - start);
-            if (name_flags != nullptr)
+            if (want_names)
                 w.set_name(!sentence_start && starts_upper(p + start, i - start));
             sentence_start = false;
             if (needs_map) {
@@ -192,6 +199,30 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
             i += len > 0 ? static_cast<std::size_t>(len) : 1;
         }
     }
+}
+
+}  // namespace
+
+void normalize(std::string_view in, const NormalizeOptions& options, std::string& out,
+               std::vector<std::uint8_t>* name_flags) {
+    out.clear();
+    out.reserve(in.size());
+    if (name_flags != nullptr)
+        name_flags->clear();
+    WordWriter w(out, name_flags);
+    normalize_into(in, options, name_flags != nullptr, w);
+}
+
+void normalize_tokens(std::string_view in, const NormalizeOptions& options, bool name_flags,
+                      NormalizedText& out) {
+    out.text.clear();
+    out.text.reserve(in.size());
+    out.tokens.clear();
+    out.name_flags.clear();
+    WordWriter w(out.text, name_flags ? &out.name_flags : nullptr, &out.tokens);
+    normalize_into(in, options, name_flags, w);
+    if (!out.tokens.empty())
+        out.tokens.back().end = static_cast<std::uint32_t>(out.text.size());
 }
 
 void tokenize(std::string_view normalized, std::vector<TokenSpan>& tokens) {

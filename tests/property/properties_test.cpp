@@ -77,6 +77,28 @@ TEST_SUITE("property") {
         }
     }
 
+    TEST_CASE("normalize_tokens agrees with normalize + tokenize, name flags included") {
+        for (std::uint64_t seed = 0; seed < 500; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            const std::string text = random_messy_text(rng) + " Mid Sentence. Start here";
+            std::string norm;
+            std::vector<std::uint8_t> flags;
+            normalize(text, {}, norm, &flags);
+            std::vector<TokenSpan> toks;
+            tokenize(norm, toks);
+            NormalizedText one_pass;
+            normalize_tokens(text, {}, true, one_pass);
+            CHECK(one_pass.text == norm);
+            CHECK(one_pass.name_flags == flags);
+            REQUIRE(one_pass.tokens.size() == toks.size());
+            for (std::size_t i = 0; i < toks.size(); ++i) {
+                CHECK(one_pass.tokens[i].begin == toks[i].begin);
+                CHECK(one_pass.tokens[i].end == toks[i].end);
+            }
+        }
+    }
+
     TEST_CASE("a document of n tokens gives max(0, n - k + 1) word shingles") {
         for (std::uint64_t seed = 0; seed < 100; ++seed) {
             CAPTURE(seed);

@@ -25,7 +25,8 @@ public:
 
     /// The value for `key`, inserted value-initialised if absent. @pre key != kEmpty
     Value& upsert(Key key) {
-        if ((size_ + 1) * 2 > slots_.size()) grow();
+        if ((size_ + 1) * 2 > slots_.size())
+            grow();
         Slot& s = slots_[probe(key)];
         if (s.key == kEmpty) {
             s.key = key;
@@ -46,7 +47,8 @@ public:
     template <typename F>
     void for_each(F&& f) {
         for (Slot& s : slots_) {
-            if (s.key != kEmpty) f(s.key, s.value);
+            if (s.key != kEmpty)
+                f(s.key, s.value);
         }
     }
 
@@ -59,7 +61,8 @@ private:
     [[nodiscard]] std::size_t probe(Key key) const noexcept {
         const std::size_t mask = slots_.size() - 1;
         std::size_t i = static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(key) + 1)) & mask;
-        while (slots_[i].key != kEmpty && slots_[i].key != key) i = (i + 1) & mask;
+        while (slots_[i].key != kEmpty && slots_[i].key != key)
+            i = (i + 1) & mask;
         return i;
     }
 
@@ -67,7 +70,8 @@ private:
         std::vector<Slot> old(slots_.size() * 2);
         old.swap(slots_);
         for (const Slot& s : old) {
-            if (s.key != kEmpty) slots_[probe(s.key)] = s;
+            if (s.key != kEmpty)
+                slots_[probe(s.key)] = s;
         }
     }
 

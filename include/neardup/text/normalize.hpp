@@ -40,6 +40,17 @@ struct TokenSpan {
     std::uint32_t end;
 };
 
+/// Normalized text with its tokens (and, on request, name flags) found in the same pass.
+struct NormalizedText {
+    std::string text;
+    std::vector<TokenSpan> tokens;
+    std::vector<std::uint8_t> name_flags;  ///< per token; filled only when asked for
+};
+
+/// normalize() and tokenize() in one pass (the pipeline's path). Reuses out's buffers.
+void normalize_tokens(std::string_view in, const NormalizeOptions& options, bool name_flags,
+                      NormalizedText& out);
+
 /// Splits normalized text into tokens (cleared first).
 void tokenize(std::string_view normalized, std::vector<TokenSpan>& tokens);
 
