@@ -52,6 +52,7 @@ struct Scratch {
     RecordParser parser;
     ParsedDoc parsed;
     NormalizedText normalized;
+    std::vector<std::uint64_t> token_hashes;
     std::vector<ShingleHash> shingles;
 };
 
@@ -133,7 +134,8 @@ private:
             doc.message = "no words";
             return;
         }
-        compute_shingles(text, tokens, cfg_.shingle, s.shingles);
+        token_hashes(text, tokens, s.token_hashes);
+        compute_shingles(text, tokens, s.token_hashes, cfg_.shingle, s.shingles);
         std::span<SigValue> sig(b.signatures.data() + i * hasher_.num_perm(), hasher_.num_perm());
         hasher_.sign(s.shingles, sig);
         band_keys(sig, lsh_, std::span(b.keys.data() + i * lsh_.bands, lsh_.bands));
@@ -142,7 +144,8 @@ private:
             b.sets[i].assign(s.shingles.begin(), s.shingles.end());
         }
         if (cfg_.story.enabled) {
-            story_terms_from_tokens(text, tokens, s.normalized.name_flags, b.terms[i]);
+            story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags,
+                                    b.terms[i]);
         }
         doc.id = std::move(s.parsed.id);
         doc.date = s.parsed.date;
@@ -261,10 +264,13 @@ void cluster_story_level(const ScanConfig& cfg, const Linker& linker,
         result.story = result.near;
         return;
     }
+    const auto start = std::chrono::steady_clock::now();
     TermWeights weights = TermWeights::with_background();
     for (DocId rep : result.near.representative)
         weights.add_document(linker.terms()[rep]);
     weights.finalize();
+    result.story_stats.weights_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.story =
         cluster_stories(linker.terms(), result.near, weights, cfg.story, keys, result.story_stats);
 }

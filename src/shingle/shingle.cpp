@@ -38,17 +38,39 @@ std::string to_string(const ShingleOptions& options) {
            std::to_string(options.size);
 }
 
-void word_shingles(std::string_view normalized, std::span<const TokenSpan> tokens, std::uint32_t k,
+void token_hashes(std::string_view normalized, std::span<const TokenSpan> tokens,
+                  std::vector<std::uint64_t>& out) {
+    out.resize(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        out[i] = hash_bytes(normalized.data() + tokens[i].begin, tokens[i].end - tokens[i].begin);
+    }
+}
+
+void word_shingles(std::span<const std::uint64_t> hashes, std::uint32_t k,
                    std::vector<ShingleHash>& out) {
     out.clear();
-    if (k == 0 || tokens.size() < k)
+    if (k == 0 || hashes.size() < k)
         return;
-    out.reserve(tokens.size() - k + 1);
-    for (std::size_t i = 0; i + k <= tokens.size(); ++i) {
-        const std::uint32_t begin = tokens[i].begin;
-        const std::uint32_t end = tokens[i + k - 1].end;
-        out.push_back(hash_bytes(normalized.data() + begin, end - begin));
+    out.reserve(hashes.size() - k + 1);
+    // Rolling Horner form of sum(t[i + j] * B^(k - 1 - j)): O(1) per window.
+    std::uint64_t top = 1;  // B^(k - 1)
+    for (std::uint32_t j = 1; j < k; ++j)
+        top *= kShingleBase;
+    std::uint64_t h = 0;
+    for (std::uint32_t j = 0; j < k; ++j)
+        h = h * kShingleBase + hashes[j];
+    out.push_back(h);
+    for (std::size_t i = k; i < hashes.size(); ++i) {
+        h = (h - hashes[i - k] * top) * kShingleBase + hashes[i];
+        out.push_back(h);
     }
+}
+
+void word_shingles(std::string_view normalized, std::span<const TokenSpan> tokens, std::uint32_t k,
+                   std::vector<ShingleHash>& out) {
+    std::vector<std::uint64_t> hashes;
+    token_hashes(normalized, tokens, hashes);
+    word_shingles(hashes, k, out);
 }
 
 void char_shingles(std::string_view normalized, std::uint32_t k, std::vector<ShingleHash>& out) {
@@ -74,15 +96,24 @@ void char_shingles(std::string_view normalized, std::uint32_t k, std::vector<Shi
 }
 
 void compute_shingles(std::string_view normalized, std::span<const TokenSpan> tokens,
-                      const ShingleOptions& options, std::vector<ShingleHash>& out) {
+                      std::span<const std::uint64_t> hashes, const ShingleOptions& options,
+                      std::vector<ShingleHash>& out) {
     if (options.kind == ShingleKind::kWords) {
-        word_shingles(normalized, tokens, options.size, out);
+        word_shingles(hashes, options.size, out);
     } else {
         char_shingles(normalized, options.size, out);
     }
     if (out.empty() && !tokens.empty()) {
         out.push_back(hash64(normalized));  // shorter than one window: the whole text
     }
+}
+
+void compute_shingles(std::string_view normalized, std::span<const TokenSpan> tokens,
+                      const ShingleOptions& options, std::vector<ShingleHash>& out) {
+    std::vector<std::uint64_t> hashes;
+    if (options.kind == ShingleKind::kWords)
+        token_hashes(normalized, tokens, hashes);
+    compute_shingles(normalized, tokens, hashes, options, out);
 }
 
 void make_set(std::vector<ShingleHash>& hashes) {

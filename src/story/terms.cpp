@@ -59,6 +59,7 @@ bool StopWords::contains_hash(std::uint64_t word_hash) const noexcept {
 }
 
 void story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
+                             std::span<const std::uint64_t> token_hashes,
                              std::span<const std::uint8_t> name_flags, std::vector<TermCode>& out,
                              const StopWords& stop_words) {
     out.clear();
@@ -67,7 +68,7 @@ void story_terms_from_tokens(std::string_view normalized, std::span<const TokenS
             normalized.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
         if (w.size() < 2 || is_number(w))
             continue;
-        const std::uint64_t h = hash64(w);
+        const std::uint64_t h = token_hashes[i];
         if (!stop_words.contains_hash(h))
             out.push_back(code_from_hash(h, name_flags[i] != 0));
     }
@@ -91,7 +92,12 @@ void extract_story_terms(std::string_view text, std::vector<TermCode>& out,
     std::vector<TokenSpan> tokens;
     normalize(text, {}, normalized, &flags);
     tokenize(normalized, tokens);
-    story_terms_from_tokens(normalized, tokens, flags, out, stop_words);
+    std::vector<std::uint64_t> hashes(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        hashes[i] = hash64(std::string_view(normalized).substr(tokens[i].begin,
+                                                               tokens[i].end - tokens[i].begin));
+    }
+    story_terms_from_tokens(normalized, tokens, hashes, flags, out, stop_words);
 }
 
 }  // namespace neardup

@@ -51,7 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::vector<std::uint64_t> keys(8);
         band_keys(sig, {8, 8}, keys);
     }
+    std::vector<std::uint64_t> hashes;
+    token_hashes(norm, tokens, hashes);
     std::vector<TermCode> terms;
-    story_terms_from_tokens(norm, tokens, flags, terms);
+    story_terms_from_tokens(norm, tokens, hashes, flags, terms);
     return 0;
 }

@@ -18,11 +18,17 @@ std::vector<ShingleHash> shingles_of(std::string_view normalized, ShingleOptions
 }  // namespace
 
 TEST_SUITE("shingle") {
-    TEST_CASE("word shingles hash the window's normalized bytes") {
+    TEST_CASE("word shingles: the polynomial of the window's token hashes") {
         auto s = shingles_of("a b c d e f", {ShingleKind::kWords, 5});
         REQUIRE(s.size() == 2);
-        CHECK(s[0] == hash64("a b c d e"));
-        CHECK(s[1] == hash64("b c d e f"));
+        auto window = [](std::initializer_list<const char*> words) {
+            std::uint64_t h = 0;
+            for (const char* w : words) h = h * kShingleBase + hash64(w);
+            return h;
+        };
+        CHECK(s[0] == window({"a", "b", "c", "d", "e"}));
+        CHECK(s[1] == window({"b", "c", "d", "e", "f"}));
+        CHECK(s[0] != window({"b", "a", "c", "d", "e"}));  // order matters
     }
 
     TEST_CASE("short documents get one shingle of their whole text") {

@@ -42,6 +42,7 @@ struct StoryStats {
     std::uint64_t candidates = 0;  ///< candidate pairs verified
     std::uint64_t edges = 0;       ///< pairs at or above edge_threshold
     std::uint64_t largest_component = 0;
+    double weights_seconds = 0;    ///< document frequencies and idf (set by the caller)
     double sketch_seconds = 0;     ///< weighing and weighted MinHash (parallel)
     double candidate_seconds = 0;  ///< LSH index and candidate lists (parallel)
     double link_seconds = 0;       ///< verification and components (serial)

@@ -56,7 +56,9 @@ void extract_story_terms(std::string_view text, std::vector<TermCode>& out,
 
 /// The same from text already normalized with name flags (normalize(..., &name_flags)) and
 /// tokenized: the pipeline's path, which shares normalization with shingling.
+/// @param token_hashes hash64() of each token (token_hashes() in shingle.hpp)
 void story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
+                             std::span<const std::uint64_t> token_hashes,
                              std::span<const std::uint8_t> name_flags, std::vector<TermCode>& out,
                              const StopWords& stop_words = StopWords::english());
 
