@@ -117,7 +117,7 @@ struct Piece {
     bool whole = false;
 };
 
-constexpr std::size_t kMaxDense = 400;  // complete-link costs O(m^3) time and O(m^2) memory
+constexpr std::size_t kMaxDense = 200;  // complete-link costs O(m^3) time and O(m^2) memory
 constexpr double kSplitStep = 0.05;
 
 /// Cuts a component into pieces of at most kMaxDense members: while a part is too big, keep
