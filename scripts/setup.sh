@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libxxhash-dev libtbb-dev libboost-program-options-dev
           doctest-dev libbenchmark-dev libsimdjson-dev libutf8proc-dev libzstd-dev zlib1g-dev
+          libsqlite3-dev
           python3)
 missing=()
 for p in "${packages[@]}"; do

@@ -75,6 +75,8 @@ std::string_view skip_reason_name(SkipReason r) noexcept {
             return "malformed";
         case SkipReason::kTooLarge:
             return "too_large";
+        case SkipReason::kAlreadyHeld:
+            return "already_held";
     }
     return "unknown";
 }

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <tbb/concurrent_queue.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -168,6 +170,11 @@ public:
         result_.stats.input_bytes += b.raw.input_bytes;
         for (std::size_t i = 0; i < b.docs.size(); ++i) {
             SignedDoc& doc = b.docs[i];
+            if (doc.skip == SkipReason::kNone && !held_ids_.empty() &&
+                held_ids_.count(doc.id) > 0) {
+                doc.skip = SkipReason::kAlreadyHeld;
+                doc.message = "id '" + doc.id + "' is already in the index";
+            }
             if (doc.skip != SkipReason::kNone) {
                 record_skip(b, i);
             } else {
@@ -180,6 +187,30 @@ public:
         }
     }
 
+    /// Makes the held documents DocIds 0 .. n-1, joined by their stored near-duplicate group.
+    void preload(const HeldDocuments& held) {
+        const LshParams lsh = index_.params();
+        std::vector<std::uint64_t> keys(lsh.bands);
+        std::unordered_map<std::uint64_t, DocId> first_of_group;
+        index_.reserve(held.size());
+        for (std::size_t i = 0; i < held.size(); ++i) {
+            const auto id = static_cast<DocId>(i);
+            result_.docs.push_back({held.ids[i], held.sources[i], held.dates[i], held.lengths[i]});
+            held_ids_.insert(held.ids[i]);
+            const SigValue* sig = held.signatures.data() + i * cfg_.num_perm;
+            signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
+            if (cfg_.story.enabled)
+                terms_.push_back(held.terms[i]);
+            uf_.resize(i + 1);
+            const auto [it, fresh] = first_of_group.emplace(held.near[i], id);
+            if (!fresh)
+                uf_.unite(it->second, id);
+            band_keys(std::span(sig, cfg_.num_perm), lsh, keys);
+            index_.add(id, keys);
+        }
+        result_.held = held.size();
+    }
+
     [[nodiscard]] double similarity(DocId a, DocId b) const noexcept {
         if (cfg_.exact_verify)
             return exact_jaccard(sets_[a], sets_[b]);
@@ -190,6 +221,11 @@ public:
     [[nodiscard]] const std::vector<std::vector<TermCode>>& terms() const noexcept {
         return terms_;
     }
+    /// Hands the per-document data to the result once clustering is done.
+    void release_into(ScanResult& result) {
+        result.terms = std::move(terms_);
+        result.signatures = std::move(signatures_);
+    }
 
 private:
     [[nodiscard]] std::span<const SigValue> signature(DocId d) const noexcept {
@@ -199,7 +235,7 @@ private:
     void record_skip(Batch& b, std::size_t i) {
         const RawRecord& rec = b.raw.records[i];
         SkipRecord skip{record_location(b.raw, rec), b.docs[i].skip, std::move(b.docs[i].message)};
-        if (cfg_.strict) {
+        if (cfg_.strict && skip.reason != SkipReason::kAlreadyHeld) {
             throw FormatError(skip.location + ": " + std::string(skip_reason_name(skip.reason)) +
                               ": " + skip.message + " (--strict)");
         }
@@ -242,6 +278,7 @@ private:
     std::vector<std::vector<ShingleHash>> sets_;
     std::vector<std::vector<TermCode>> terms_;
     std::vector<DocId> candidates_;
+    std::unordered_set<std::string> held_ids_;
 };
 
 class LinkStage {
@@ -309,6 +346,8 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     BatchPool pool;
     tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch;
     Linker linker(config, result.lsh, result);
+    if (config.held != nullptr)
+        linker.preload(*config.held);
 
     auto read = tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
                                                  ReadStage(reader, pool));
@@ -320,6 +359,7 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
 
     result.stats.docs = result.docs.size();
     finish_clustering(config, linker, result);
+    linker.release_into(result);
     result.stats.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;

@@ -24,8 +24,9 @@ enum class SkipReason : std::uint8_t {
     kUnreadable,  ///< open/read failed, corrupt compressed stream
     kMalformed,   ///< invalid JSON, missing text field
     kTooLarge,    ///< larger than --max-doc-bytes
+    kAlreadyHeld, ///< its id is already in the index (index add/query); never fatal
 };
-inline constexpr int kSkipReasonCount = 6;
+inline constexpr int kSkipReasonCount = 7;
 
 [[nodiscard]] std::string_view skip_reason_name(SkipReason r) noexcept;
 

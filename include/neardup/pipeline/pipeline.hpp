@@ -35,6 +35,7 @@
 #include "neardup/io/parse.hpp"
 #include "neardup/lsh/params.hpp"
 #include "neardup/shingle/shingle.hpp"
+#include "neardup/store/held.hpp"
 #include "neardup/story/story.hpp"
 #include "neardup/text/normalize.hpp"
 
@@ -59,6 +60,10 @@ struct ScanConfig {
     bool strict = false;        ///< the first skipped record is an error
     StoryOptions story;         ///< the story level (rewrites of the same story)
     std::function<void(const ScanProgress&)> on_progress;  ///< called from the link stage
+    /// Documents of a persistent index to match against: they become DocIds 0 .. held->size()-1
+    /// (their near groups pre-joined by their stored group ids), and new documents whose id is
+    /// already held are skipped as kAlreadyHeld. Signatures must use the same settings.
+    const HeldDocuments* held = nullptr;
 };
 
 struct DocMeta {
@@ -94,6 +99,9 @@ struct ScanResult {
     std::vector<float> similarity;  ///< by DocId: similarity to its group's representative
     ScanStats stats;
     std::vector<SkipRecord> skips;  ///< in input order
+    std::size_t held = 0;           ///< DocIds below this are preloaded held documents
+    std::vector<std::vector<TermCode>> terms;  ///< story terms by DocId (story level only)
+    std::vector<SigValue> signatures;          ///< by DocId, num_perm values each
 };
 
 /// Runs the whole scan. Throws ConfigError for bad settings, FormatError under `strict`.

@@ -1,0 +1,30 @@
+// Documents already held in a persistent index, as the scan pipeline takes them.
+//
+// A HeldDocuments is what IndexStore::load() returns and run_scan() preloads: held documents
+// become DocIds 0 .. size()-1, in insertion order, before the new input is read. Plain data.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "neardup/core/types.hpp"
+#include "neardup/story/terms.hpp"
+
+namespace neardup {
+
+struct HeldDocuments {
+    std::vector<std::string> ids;
+    std::vector<std::string> sources;
+    std::vector<std::optional<std::int64_t>> dates;  ///< publication time (unix seconds)
+    std::vector<std::uint64_t> lengths;
+    std::vector<std::uint64_t> near;   ///< stable near-duplicate group id
+    std::vector<std::uint64_t> story;  ///< stable story id
+    std::vector<SigValue> signatures;  ///< size() * num_perm values, document-major
+    std::vector<std::vector<TermCode>> terms;
+
+    [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+}  // namespace neardup

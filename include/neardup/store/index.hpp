@@ -1,0 +1,123 @@
+// The persistent index for nightly runs: one SQLite file (WAL), documented schema.
+//
+// Schema (user_version 1; query it with the sqlite3 shell):
+//   settings(key TEXT PRIMARY KEY, value TEXT)      -- what signatures and terms depend on,
+//                                                   -- plus next_near / next_story counters
+//   docs(seq INTEGER PRIMARY KEY,                   -- insertion order
+//        id TEXT UNIQUE NOT NULL, source TEXT, date INTEGER NULL (publication, unix s),
+//        added INTEGER NOT NULL (insertion, unix s), length INTEGER,
+//        near INTEGER NOT NULL, story INTEGER NOT NULL,   -- stable group ids
+//        signature BLOB,   -- num_perm x uint32, little-endian
+//        terms BLOB)       -- story term codes, uint32 little-endian, ascending
+//   aliases(kind TEXT, alias INTEGER, target INTEGER, merged INTEGER,  -- merged groups:
+//           PRIMARY KEY(kind, alias))                                   -- alias -> surviving id
+// A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
+// fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL).
+// Everything a batch changes is written in that one transaction: a crash or kill leaves the
+// index as it was. Opening with settings that differ from the stored ones is a ConfigError.
+// Stored lengths and blob sizes are checked before use (the file is treated as hostile input).
+// Not thread-safe.
+//
+// Example:
+//   neardup::IndexStore store("news.db", neardup::IndexStore::Mode::kWrite, false);
+//   store.check_settings(settings);
+//   auto held = store.load(std::nullopt, 128);
+//   ... run_scan with cfg.held = &held, assign ids, store.insert(...), store.commit();
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "neardup/store/held.hpp"
+
+namespace neardup {
+
+using IndexSettings = std::map<std::string, std::string>;
+
+/// One document to insert.
+struct IndexedDoc {
+    std::string id;
+    std::string source;
+    std::optional<std::int64_t> date;
+    std::uint64_t length = 0;
+    std::uint64_t near = 0;
+    std::uint64_t story = 0;
+    std::span<const SigValue> signature;
+    std::span<const TermCode> terms;
+};
+
+/// A stored document without its blobs (for export and stats).
+struct IndexRow {
+    std::string id;
+    std::string source;
+    std::optional<std::int64_t> date;
+    std::int64_t added = 0;
+    std::uint64_t length = 0;
+    std::uint64_t near = 0;
+    std::uint64_t story = 0;
+};
+
+struct IndexStats {
+    std::uint64_t docs = 0;
+    std::uint64_t near_groups = 0;
+    std::uint64_t stories = 0;
+    std::uint64_t aliases = 0;
+    std::optional<std::int64_t> oldest;  ///< min(coalesce(date, added))
+    std::optional<std::int64_t> newest;
+    std::uint64_t file_bytes = 0;
+};
+
+class IndexStore {
+public:
+    enum class Mode : std::uint8_t { kRead, kWrite };
+    static constexpr int kSchemaVersion = 1;
+
+    /// kWrite creates the file if needed and takes the write lock (IoError if another writer
+    /// holds it and !wait). kRead requires an existing index.
+    IndexStore(const std::string& path, Mode mode, bool wait);
+    ~IndexStore();
+    IndexStore(const IndexStore&) = delete;
+    IndexStore& operator=(const IndexStore&) = delete;
+
+    /// True when this open created the index.
+    [[nodiscard]] bool created() const noexcept { return created_; }
+    /// Stores `settings` in a new index, or throws ConfigError when they differ from the stored.
+    void check_settings(const IndexSettings& settings);
+    [[nodiscard]] IndexSettings settings() const;
+
+    /// Held documents whose time (date, else added) is >= since (all when nullopt).
+    [[nodiscard]] HeldDocuments load(std::optional<std::int64_t> since, std::uint32_t num_perm);
+
+    /// Next unused group ids ("near" or "story"); allocate() hands them out in order.
+    [[nodiscard]] std::uint64_t next_id(const std::string& kind) const;
+    void set_next_id(const std::string& kind, std::uint64_t next);
+
+    void insert(const IndexedDoc& doc, std::int64_t added);
+    /// Moves every document of group `alias` to `target` and records the alias.
+    void merge(const std::string& kind, std::uint64_t alias, std::uint64_t target,
+               std::int64_t when);
+    /// Deletes documents whose time (date, else added) is before `cutoff`; returns how many.
+    std::uint64_t prune(std::int64_t cutoff);
+    void commit();
+
+    [[nodiscard]] std::vector<IndexRow> rows() const;
+    [[nodiscard]] std::vector<SigValue> signatures(std::uint32_t num_perm) const;
+    [[nodiscard]] IndexStats stats() const;
+    /// Problems found (empty when sound): SQLite integrity, schema, settings, blobs, aliases.
+    [[nodiscard]] std::vector<std::string> check() const;
+
+    struct Db;  ///< the SQLite connection (opaque)
+
+private:
+    std::unique_ptr<Db> db_;
+    std::string path_;
+    bool created_ = false;
+    bool in_transaction_ = false;
+};
+
+}  // namespace neardup

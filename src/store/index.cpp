@@ -1,0 +1,380 @@
+#include "neardup/store/index.hpp"
+
+#include <sqlite3.h>
+
+#include <bit>
+#include <cstring>
+#include <filesystem>
+
+#include "neardup/core/error.hpp"
+
+namespace neardup {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "index blobs are little-endian uint32 arrays; add byte swaps for big-endian hosts");
+
+constexpr const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  date INTEGER,
+  added INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  near INTEGER NOT NULL,
+  story INTEGER NOT NULL,
+  signature BLOB NOT NULL,
+  terms BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS docs_near ON docs(near);
+CREATE INDEX IF NOT EXISTS docs_story ON docs(story);
+CREATE INDEX IF NOT EXISTS docs_time ON docs(coalesce(date, added));
+CREATE TABLE IF NOT EXISTS aliases(
+  kind TEXT NOT NULL CHECK(kind IN ('near', 'story')),
+  alias INTEGER NOT NULL,
+  target INTEGER NOT NULL,
+  merged INTEGER NOT NULL,
+  PRIMARY KEY(kind, alias));
+)SQL";
+
+constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms blob (4 MiB)
+
+}  // namespace
+
+/// Owns the connection; small helpers that throw IoError with the file name.
+struct IndexStore::Db {
+    sqlite3* handle = nullptr;
+    std::string path;
+
+    ~Db() { sqlite3_close_v2(handle); }
+
+    [[noreturn]] void fail(const std::string& what) const {
+        throw IoError(path + ": " + what + ": " + sqlite3_errmsg(handle));
+    }
+
+    void exec(const char* sql) const {
+        char* msg = nullptr;
+        if (sqlite3_exec(handle, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+            std::string text = msg != nullptr ? msg : "unknown error";
+            sqlite3_free(msg);
+            throw IoError(path + ": " + text);
+        }
+    }
+};
+
+namespace {
+
+/// A prepared statement, finalized with the object.
+class Stmt {
+public:
+    Stmt(const IndexStore::Db& db, const char* sql) : db_(db) {
+        if (sqlite3_prepare_v2(db.handle, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+            db.fail("prepare");
+    }
+    ~Stmt() { sqlite3_finalize(stmt_); }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+
+    Stmt& bind(int i, std::int64_t v) {
+        sqlite3_bind_int64(stmt_, i, v);
+        return *this;
+    }
+    Stmt& bind(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
+    Stmt& bind(int i, const std::string& v) {
+        sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& bind_null(int i) {
+        sqlite3_bind_null(stmt_, i);
+        return *this;
+    }
+    template <typename T>
+    Stmt& bind_blob(int i, std::span<const T> v) {
+        sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size_bytes()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    /// Steps once; true when a row is available.
+    bool step() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc != SQLITE_DONE)
+            db_.fail("query");
+        return false;
+    }
+    void run() {
+        step();
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+    [[nodiscard]] std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
+    [[nodiscard]] bool is_null(int col) const {
+        return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+    }
+    [[nodiscard]] std::string text(int col) const {
+        const auto* p = sqlite3_column_text(stmt_, col);
+        return p == nullptr ? std::string()
+                            : std::string(reinterpret_cast<const char*>(p),
+                                          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+    }
+    /// Copies a blob of uint32 values; false when its size is not a multiple of 4 or > limit.
+    bool u32s(int col, std::size_t limit, std::vector<std::uint32_t>& out) const {
+        const int bytes = sqlite3_column_bytes(stmt_, col);
+        const void* p = sqlite3_column_blob(stmt_, col);
+        if (bytes < 0 || bytes % 4 != 0 || static_cast<std::size_t>(bytes) / 4 > limit)
+            return false;
+        out.resize(static_cast<std::size_t>(bytes) / 4);
+        if (bytes > 0)
+            std::memcpy(out.data(), p, static_cast<std::size_t>(bytes));
+        return true;
+    }
+
+private:
+    const IndexStore::Db& db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string time_filter(std::optional<std::int64_t> since) {
+    return since ? " WHERE coalesce(date, added) >= " + std::to_string(*since) : "";
+}
+
+}  // namespace
+
+IndexStore::IndexStore(const std::string& path, Mode mode, bool wait)
+    : db_(std::make_unique<Db>()), path_(path) {
+    db_->path = path;
+    const bool exists = std::filesystem::exists(path);
+    if (mode == Mode::kRead && !exists)
+        throw IoError(path + ": no such index");
+    const int flags = mode == Mode::kWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+                                           : SQLITE_OPEN_READONLY;
+    if (sqlite3_open_v2(path.c_str(), &db_->handle, flags, nullptr) != SQLITE_OK)
+        db_->fail("cannot open");
+    sqlite3_busy_timeout(db_->handle, wait ? 24 * 3600 * 1000 : 0);
+    {
+        Stmt version(*db_, "PRAGMA user_version");
+        version.step();
+        const std::int64_t v = version.i64(0);
+        if (v > kSchemaVersion) {
+            throw FormatError(path + ": index schema v" + std::to_string(v) + " > supported v" +
+                              std::to_string(kSchemaVersion));
+        }
+        if (exists && v == 0 && mode == Mode::kRead)
+            throw FormatError(path + ": not a neardup index");
+    }
+    if (mode == Mode::kRead)
+        return;
+    db_->exec("PRAGMA journal_mode=WAL");
+    db_->exec("PRAGMA synchronous=NORMAL");
+    if (sqlite3_exec(db_->handle, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        if (sqlite3_errcode(db_->handle) == SQLITE_BUSY)
+            throw IoError(path + ": index is locked by another writer (use --wait to wait)");
+        db_->fail("cannot lock");
+    }
+    in_transaction_ = true;
+    Stmt version(*db_, "PRAGMA user_version");
+    version.step();
+    if (version.i64(0) == 0) {
+        Stmt tables(*db_, "SELECT count(*) FROM sqlite_master");
+        tables.step();
+        if (tables.i64(0) > 0)
+            throw FormatError(path + ": not a neardup index (other tables present)");
+        db_->exec(kSchema);
+        db_->exec("PRAGMA user_version = 1");
+        created_ = true;
+    }
+}
+
+IndexStore::~IndexStore() {
+    if (in_transaction_)
+        sqlite3_exec(db_->handle, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+IndexSettings IndexStore::settings() const {
+    IndexSettings out;
+    Stmt q(*db_, "SELECT key, value FROM settings WHERE key NOT LIKE 'next_%'");
+    while (q.step())
+        out[q.text(0)] = q.text(1);
+    return out;
+}
+
+void IndexStore::check_settings(const IndexSettings& wanted) {
+    if (created_) {
+        Stmt put(*db_, "INSERT INTO settings(key, value) VALUES(?, ?)");
+        for (const auto& [k, v] : wanted)
+            put.bind(1, k).bind(2, v).run();
+        return;
+    }
+    const IndexSettings stored = settings();
+    for (const auto& [k, v] : wanted) {
+        auto it = stored.find(k);
+        const std::string have = it == stored.end() ? "(missing)" : it->second;
+        if (have != v) {
+            throw ConfigError(path_ + ": index was built with " + k + "=" + have +
+                              ", this run uses " + k + "=" + v);
+        }
+    }
+}
+
+HeldDocuments IndexStore::load(std::optional<std::int64_t> since, std::uint32_t num_perm) {
+    HeldDocuments held;
+    const std::string sql =
+        "SELECT id, source, date, length, near, story, signature, terms FROM docs" +
+        time_filter(since) + " ORDER BY seq";
+    Stmt q(*db_, sql.c_str());
+    std::vector<std::uint32_t> sig;
+    while (q.step()) {
+        held.ids.push_back(q.text(0));
+        held.sources.push_back(q.text(1));
+        held.dates.push_back(q.is_null(2) ? std::nullopt : std::optional(q.i64(2)));
+        held.lengths.push_back(static_cast<std::uint64_t>(q.i64(3)));
+        held.near.push_back(static_cast<std::uint64_t>(q.i64(4)));
+        held.story.push_back(static_cast<std::uint64_t>(q.i64(5)));
+        if (!q.u32s(6, num_perm, sig) || sig.size() != num_perm)
+            throw FormatError(path_ + ": document '" + held.ids.back() + "': bad signature blob");
+        held.signatures.insert(held.signatures.end(), sig.begin(), sig.end());
+        held.terms.emplace_back();
+        if (!q.u32s(7, kMaxTermsPerDoc, held.terms.back()))
+            throw FormatError(path_ + ": document '" + held.ids.back() + "': bad terms blob");
+    }
+    return held;
+}
+
+std::uint64_t IndexStore::next_id(const std::string& kind) const {
+    Stmt q(*db_, "SELECT value FROM settings WHERE key = ?");
+    q.bind(1, "next_" + kind);
+    return q.step() ? std::stoull(q.text(0)) : 1;
+}
+
+void IndexStore::set_next_id(const std::string& kind, std::uint64_t next) {
+    Stmt q(*db_, "INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)");
+    q.bind(1, "next_" + kind).bind(2, std::to_string(next)).run();
+}
+
+void IndexStore::insert(const IndexedDoc& d, std::int64_t added) {
+    static constexpr const char* kSql =
+        "INSERT INTO docs(id, source, date, added, length, near, story, signature, terms) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    Stmt q(*db_, kSql);
+    q.bind(1, d.id).bind(2, d.source);
+    if (d.date)
+        q.bind(3, *d.date);
+    else
+        q.bind_null(3);
+    q.bind(4, added).bind(5, d.length).bind(6, d.near).bind(7, d.story);
+    q.bind_blob(8, d.signature).bind_blob(9, d.terms).run();
+}
+
+void IndexStore::merge(const std::string& kind, std::uint64_t alias, std::uint64_t target,
+                       std::int64_t when) {
+    const std::string move = "UPDATE docs SET " + kind + " = ? WHERE " + kind + " = ?";
+    Stmt(*db_, move.c_str()).bind(1, target).bind(2, alias).run();
+    Stmt(*db_, "UPDATE aliases SET target = ? WHERE kind = ? AND target = ?")
+        .bind(1, target)
+        .bind(2, kind)
+        .bind(3, alias)
+        .run();
+    Stmt(*db_, "INSERT OR REPLACE INTO aliases(kind, alias, target, merged) VALUES(?, ?, ?, ?)")
+        .bind(1, kind)
+        .bind(2, alias)
+        .bind(3, target)
+        .bind(4, when)
+        .run();
+}
+
+std::uint64_t IndexStore::prune(std::int64_t cutoff) {
+    Stmt q(*db_, "DELETE FROM docs WHERE coalesce(date, added) < ?");
+    q.bind(1, cutoff).run();
+    return static_cast<std::uint64_t>(sqlite3_changes64(db_->handle));
+}
+
+void IndexStore::commit() {
+    if (!in_transaction_)
+        return;
+    db_->exec("COMMIT");
+    in_transaction_ = false;
+}
+
+std::vector<IndexRow> IndexStore::rows() const {
+    std::vector<IndexRow> out;
+    Stmt q(*db_, "SELECT id, source, date, added, length, near, story FROM docs ORDER BY seq");
+    while (q.step()) {
+        out.push_back({q.text(0), q.text(1), q.is_null(2) ? std::nullopt : std::optional(q.i64(2)),
+                       q.i64(3), static_cast<std::uint64_t>(q.i64(4)),
+                       static_cast<std::uint64_t>(q.i64(5)), static_cast<std::uint64_t>(q.i64(6))});
+    }
+    return out;
+}
+
+std::vector<SigValue> IndexStore::signatures(std::uint32_t num_perm) const {
+    std::vector<SigValue> out;
+    std::vector<std::uint32_t> sig;
+    Stmt q(*db_, "SELECT id, signature FROM docs ORDER BY seq");
+    while (q.step()) {
+        if (!q.u32s(1, num_perm, sig) || sig.size() != num_perm)
+            throw FormatError(path_ + ": document '" + q.text(0) + "': bad signature blob");
+        out.insert(out.end(), sig.begin(), sig.end());
+    }
+    return out;
+}
+
+IndexStats IndexStore::stats() const {
+    IndexStats s;
+    Stmt q(*db_,
+           "SELECT count(*), count(DISTINCT near), count(DISTINCT story), "
+           "min(coalesce(date, added)), max(coalesce(date, added)) FROM docs");
+    q.step();
+    s.docs = static_cast<std::uint64_t>(q.i64(0));
+    s.near_groups = static_cast<std::uint64_t>(q.i64(1));
+    s.stories = static_cast<std::uint64_t>(q.i64(2));
+    if (!q.is_null(3)) {
+        s.oldest = q.i64(3);
+        s.newest = q.i64(4);
+    }
+    Stmt a(*db_, "SELECT count(*) FROM aliases");
+    a.step();
+    s.aliases = static_cast<std::uint64_t>(a.i64(0));
+    std::error_code ec;
+    s.file_bytes = std::filesystem::file_size(path_, ec);
+    return s;
+}
+
+std::vector<std::string> IndexStore::check() const {
+    std::vector<std::string> problems;
+    try {
+        Stmt integrity(*db_, "PRAGMA integrity_check");
+        while (integrity.step()) {
+            if (integrity.text(0) != "ok")
+                problems.push_back("sqlite: " + integrity.text(0));
+        }
+        if (!problems.empty())
+            return problems;
+        const IndexSettings s = settings();
+        for (const char* key : {"num_perm", "seed", "shingle", "bands", "rows"}) {
+            if (s.count(key) == 0)
+                problems.push_back(std::string("setting '") + key + "' is missing");
+        }
+        const std::uint32_t num_perm =
+            s.count("num_perm") > 0 ? static_cast<std::uint32_t>(std::stoul(s.at("num_perm"))) : 0;
+        Stmt blobs(*db_, "SELECT id, length(signature), length(terms) FROM docs");
+        while (blobs.step()) {
+            if (blobs.i64(1) != std::int64_t{num_perm} * 4)
+                problems.push_back("document '" + blobs.text(0) + "': signature blob size");
+            if (blobs.i64(2) % 4 != 0)
+                problems.push_back("document '" + blobs.text(0) + "': terms blob size");
+        }
+        Stmt dangling(*db_,
+                      "SELECT kind, alias FROM aliases a WHERE EXISTS (SELECT 1 FROM docs d WHERE "
+                      "(a.kind = 'near' AND d.near = a.alias) OR (a.kind = 'story' AND d.story = "
+                      "a.alias))");
+        while (dangling.step())
+            problems.push_back(dangling.text(0) + " id " + dangling.text(1) +
+                               " is an alias but still used by documents");
+    } catch (const Error& e) {
+        problems.push_back(e.what());
+    }
+    return problems;
+}
+
+}  // namespace neardup
