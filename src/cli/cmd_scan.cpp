@@ -1,14 +1,10 @@
 // neardup scan: read inputs, cluster near-duplicates, write assignments and keep/drop lists.
-#include <chrono>
-#include <cstdio>
 #include <iostream>
 
-#include <unistd.h>
-
 #include "commands.hpp"
-#include "neardup/pipeline/pipeline.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
+#include "scan_common.hpp"
 
 namespace neardup::cli {
 namespace {
@@ -23,104 +19,24 @@ constexpr const char* kUsage =
     "same story in other words. With --format jsonl, one line per story with its near groups.\n"
     "Progress and the summary go to stderr. Exit status: 0 ok, 1 error, 2 usage.";
 
-constexpr std::size_t kMaxSkipLines = 50;
-
-struct ScanCli {
-    ScanConfig cfg;
-    std::vector<std::string> paths;
-    std::string output = "-";
-    std::string format = "tsv";
+struct OutputCli {
     std::string keep;
     std::string drop;
     std::string level = "near";
-    std::string shingle = "words:5";
-    std::string max_doc_bytes = "16M";
-    bool quiet = false;
 };
 
-boost::program_options::options_description scan_options(ScanCli& c) {
+boost::program_options::options_description output_options(ScanCli& c, OutputCli& o) {
     namespace po = boost::program_options;
-    po::options_description opts("Options");
-    opts.add_options()("help,h", "show this help")("output,o",
-                                                   po::value(&c.output)->default_value("-"),
-                                                   "write results to FILE ('-': stdout)")(
+    po::options_description opts("Output options");
+    opts.add_options()("help,h", "show this help")(
+        "output,o", po::value(&c.output)->default_value("-"), "write results to FILE ('-': stdout)")(
         "format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv or jsonl")(
-        "keep", po::value(&c.keep), "write the ids to keep (one per group) to FILE")(
-        "drop", po::value(&c.drop), "write the ids to drop (all other documents) to FILE")(
-        "level", po::value(&c.level)->default_value("near"),
+        "keep", po::value(&o.keep), "write the ids to keep (one per group) to FILE")(
+        "drop", po::value(&o.drop), "write the ids to drop (all other documents) to FILE")(
+        "level", po::value(&o.level)->default_value("near"),
         "clusters --keep/--drop follow: near (copies) or story (same story)")(
-        "story-threshold", po::value(&c.cfg.story.edge_threshold)->default_value(0.1, "0.1"),
-        "weighted Jaccard of IDF-weighted content terms linking two stories")(
-        "story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05, "0.05"),
-        "complete-link threshold inside linked stories (keeps different events apart)")(
-        "story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(64), "story LSH bands")(
-        "story-rows", po::value(&c.cfg.story.lsh.rows)->default_value(2),
-        "story LSH rows per band")("no-story", "skip the story level (story = near group)")(
-        "threshold,t", po::value(&c.cfg.threshold)->default_value(0.8, "0.8"),
-        "Jaccard similarity at which two documents are near-duplicates")(
-        "num-perm,k", po::value(&c.cfg.num_perm)->default_value(128),
-        "MinHash slots per signature")("shingle", po::value(&c.shingle)->default_value("words:5"),
-                                       "features: words:K or chars:N")(
-        "seed", po::value(&c.cfg.seed)->default_value(1), "MinHash seed")(
-        "exact-verify", po::bool_switch(&c.cfg.exact_verify),
-        "verify candidates with exact Jaccard (keeps shingle sets in memory)")(
-        "threads,j", po::value(&c.cfg.threads)->default_value(0), "worker threads (0: all cores)")(
-        "id-field", po::value(&c.cfg.fields.id)->default_value("id"),
-        "JSON field with the document id")("text-field",
-                                           po::value(&c.cfg.fields.text)->default_value("text"),
-                                           "JSON field with the text")(
-        "title-field", po::value(&c.cfg.fields.title), "JSON field with the title (optional)")(
-        "date-field", po::value(&c.cfg.fields.date),
-        "JSON field with the publication date (optional)")(
-        "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
-        "skip documents larger than this (k, M, G suffixes)")(
-        "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error")(
         "quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr");
     return opts;
-}
-
-/// One-line progress on a terminal, refreshed at most five times a second.
-class ProgressLine {
-public:
-    explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-    void update(const ScanProgress& p) {
-        if (!enabled_)
-            return;
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_ < std::chrono::milliseconds(200))
-            return;
-        last_ = now;
-        const double secs = std::chrono::duration<double>(now - start_).count();
-        const double mb = static_cast<double>(p.input_bytes) / 1e6;
-        std::fprintf(stderr, "\rneardup: %llu docs, %llu skipped, %.1f MB, %.1f MB/s\033[K",
-                     static_cast<unsigned long long>(p.docs),
-                     static_cast<unsigned long long>(p.skipped), mb, secs > 0 ? mb / secs : 0.0);
-        shown_ = true;
-    }
-    void clear() {
-        if (shown_)
-            std::fputs("\r\033[K", stderr);
-    }
-
-private:
-    bool enabled_;
-    bool shown_ = false;
-    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point last_{};
-};
-
-void report_skips(const ScanResult& result) {
-    std::size_t shown = 0;
-    for (const SkipRecord& s : result.skips) {
-        if (shown++ == kMaxSkipLines)
-            break;
-        std::cerr << "neardup: skipped " << s.location << ": " << skip_reason_name(s.reason) << ": "
-                  << s.message << "\n";
-    }
-    if (result.skips.size() > kMaxSkipLines) {
-        std::cerr << "neardup: ... " << result.skips.size() - kMaxSkipLines
-                  << " more skipped (counts below)\n";
-    }
 }
 
 void write_list(const std::string& path, const ScanResult& result, Level level, bool keep) {
@@ -135,7 +51,9 @@ void write_list(const std::string& path, const ScanResult& result, Level level, 
 
 int cmd_scan(const std::vector<std::string>& args) {
     ScanCli c;
-    auto opts = scan_options(c);
+    OutputCli o;
+    auto opts = output_options(c, o);
+    opts.add(matching_options(c));
     boost::program_options::options_description hidden;
     hidden.add_options()("path", boost::program_options::value(&c.paths), "input paths");
     boost::program_options::positional_options_description pos;
@@ -145,39 +63,19 @@ int cmd_scan(const std::vector<std::string>& args) {
         return kExitOk;
     if (c.paths.empty())
         throw UsageError("no input PATH given");
-    c.cfg.shingle = parse_shingle_spec(c.shingle);
-    c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes");
+    finish_config(c, vm);
     const OutputFormat format = parse_output_format(c.format);
-    const Level level = parse_level(c.level);
-    c.cfg.story.enabled = vm.count("no-story") == 0;
-    c.cfg.story.num_perm = c.cfg.story.lsh.bands * c.cfg.story.lsh.rows;
-    if (c.cfg.story.num_perm < 1 || c.cfg.story.num_perm > 4096) {
-        throw UsageError("--story-bands x --story-rows must be in 1..4096");
-    }
-    if (!(c.cfg.threshold > 0.0 && c.cfg.threshold <= 1.0)) {
-        throw UsageError("--threshold must be in (0, 1]");
-    }
+    const Level level = parse_level(o.level);
 
-    ProgressLine progress(!c.quiet && ::isatty(STDERR_FILENO) == 1);
-    c.cfg.on_progress = [&progress](const ScanProgress& p) { progress.update(p); };
-    auto inputs = collect_inputs(c.paths);
-    ScanResult result;
-    try {
-        result = run_scan(c.cfg, std::move(inputs));
-    } catch (...) {
-        progress.clear();
-        throw;
-    }
-    progress.clear();
-
+    const ScanResult result = run(c);
     OutputFile out(c.output);
     write_assignments(result, format, out.stream());
     out.commit();
-    write_list(c.keep, result, level, true);
-    write_list(c.drop, result, level, false);
+    write_list(o.keep, result, level, true);
+    write_list(o.drop, result, level, false);
     if (!c.quiet) {
         report_skips(result);
-        std::cerr << "" << format_summary(result);
+        std::cerr << format_summary(result);
     }
     return kExitOk;
 }

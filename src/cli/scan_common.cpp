@@ -1,0 +1,121 @@
+#include "scan_common.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <unistd.h>
+
+#include "commands.hpp"
+
+namespace neardup::cli {
+
+boost::program_options::options_description matching_options(ScanCli& c) {
+    namespace po = boost::program_options;
+    po::options_description opts("Matching options");
+    opts.add_options()(
+        "story-threshold", po::value(&c.cfg.story.edge_threshold)->default_value(0.1, "0.1"),
+        "weighted Jaccard of IDF-weighted content terms linking two stories")(
+        "story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05, "0.05"),
+        "complete-link threshold inside linked stories (keeps different events apart)")(
+        "story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(64), "story LSH bands")(
+        "story-rows", po::value(&c.cfg.story.lsh.rows)->default_value(2),
+        "story LSH rows per band")("no-story", "skip the story level (story = near group)")(
+        "threshold,t", po::value(&c.cfg.threshold)->default_value(0.8, "0.8"),
+        "Jaccard similarity at which two documents are near-duplicates")(
+        "num-perm,k", po::value(&c.cfg.num_perm)->default_value(128),
+        "MinHash slots per signature")("shingle", po::value(&c.shingle)->default_value("words:5"),
+                                       "features: words:K or chars:N")(
+        "seed", po::value(&c.cfg.seed)->default_value(1), "MinHash seed")(
+        "exact-verify", po::bool_switch(&c.cfg.exact_verify),
+        "verify candidates with exact Jaccard (keeps shingle sets in memory)")(
+        "threads,j", po::value(&c.cfg.threads)->default_value(0), "worker threads (0: all cores)")(
+        "id-field", po::value(&c.cfg.fields.id)->default_value("id"),
+        "JSON field with the document id")("text-field",
+                                           po::value(&c.cfg.fields.text)->default_value("text"),
+                                           "JSON field with the text")(
+        "title-field", po::value(&c.cfg.fields.title), "JSON field with the title (optional)")(
+        "date-field", po::value(&c.cfg.fields.date),
+        "JSON field with the publication date (optional)")(
+        "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
+        "skip documents larger than this (k, M, G suffixes)")(
+        "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error");
+    return opts;
+}
+
+namespace {
+
+constexpr std::size_t kMaxSkipLines = 50;
+
+/// One-line progress on a terminal, refreshed at most five times a second.
+class ProgressLine {
+public:
+    explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+    void update(const ScanProgress& p) {
+        if (!enabled_)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(200))
+            return;
+        last_ = now;
+        const double secs = std::chrono::duration<double>(now - start_).count();
+        const double mb = static_cast<double>(p.input_bytes) / 1e6;
+        std::fprintf(stderr, "\rneardup: %llu docs, %llu skipped, %.1f MB, %.1f MB/s\033[K",
+                     static_cast<unsigned long long>(p.docs),
+                     static_cast<unsigned long long>(p.skipped), mb, secs > 0 ? mb / secs : 0.0);
+        shown_ = true;
+    }
+    void clear() {
+        if (shown_)
+            std::fputs("\r\033[K", stderr);
+    }
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace
+
+void report_skips(const ScanResult& result) {
+    std::size_t shown = 0;
+    for (const SkipRecord& s : result.skips) {
+        if (shown++ == kMaxSkipLines)
+            break;
+        std::cerr << "neardup: skipped " << s.location << ": " << skip_reason_name(s.reason) << ": "
+                  << s.message << "\n";
+    }
+    if (result.skips.size() > kMaxSkipLines) {
+        std::cerr << "neardup: ... " << result.skips.size() - kMaxSkipLines
+                  << " more skipped (counts below)\n";
+    }
+}
+
+void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) {
+    c.cfg.shingle = parse_shingle_spec(c.shingle);
+    c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes");
+    c.cfg.story.enabled = vm.count("no-story") == 0;
+    c.cfg.story.num_perm = c.cfg.story.lsh.bands * c.cfg.story.lsh.rows;
+    if (c.cfg.story.num_perm < 1 || c.cfg.story.num_perm > 4096)
+        throw UsageError("--story-bands x --story-rows must be in 1..4096");
+    if (!(c.cfg.threshold > 0.0 && c.cfg.threshold <= 1.0))
+        throw UsageError("--threshold must be in (0, 1]");
+}
+
+ScanResult run(ScanCli& c) {
+    ProgressLine progress(!c.quiet && ::isatty(STDERR_FILENO) == 1);
+    c.cfg.on_progress = [&progress](const ScanProgress& p) { progress.update(p); };
+    auto inputs = collect_inputs(c.paths);
+    try {
+        ScanResult result = run_scan(c.cfg, std::move(inputs));
+        progress.clear();
+        return result;
+    } catch (...) {
+        progress.clear();
+        throw;
+    }
+}
+
+}  // namespace neardup::cli
