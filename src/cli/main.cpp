@@ -18,6 +18,7 @@ constexpr const char* kMainHelp =
     "\n"
     "Commands:\n"
     "  scan     cluster the articles in files, folders or JSONL into near-duplicate groups\n"
+    "  index    the persistent index for nightly runs: add, query, prune, stats, check, export\n"
     "  params   show the LSH bands x rows chosen for a threshold\n"
     "\n"
     "Run 'neardup <command> --help' for a command's options.\n"
@@ -28,6 +29,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
         return cmd_scan(args);
     if (command == "params")
         return cmd_params(args);
+    if (command == "index")
+        return cmd_index(args);
     throw UsageError("unknown command '" + command + "'");
 }
 

@@ -208,6 +208,7 @@ public:
             band_keys(std::span(sig, cfg_.num_perm), lsh, keys);
             index_.add(id, keys);
         }
+        held_ids_.insert(held.other_ids.begin(), held.other_ids.end());
         result_.held = held.size();
     }
 
@@ -357,7 +358,7 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
                                                  LinkStage(linker, pool));
     tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
 
-    result.stats.docs = result.docs.size();
+    result.stats.docs = result.docs.size() - result.held;  // new documents only
     finish_clustering(config, linker, result);
     linker.release_into(result);
     result.stats.seconds =

@@ -1,5 +1,6 @@
 #include "neardup/report/writers.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <span>
 
@@ -218,6 +219,65 @@ void write_id_list(const ScanResult& result, Level level, bool keep, std::ostrea
     }
 }
 
+void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format, bool matches,
+                      std::ostream& out) {
+    const bool csv = format == OutputFormat::kCsv;
+    const char sep = csv ? ',' : '\t';
+    auto field = [csv](std::string& line, std::string_view s) {
+        csv ? append_csv_field(line, s) : append_tsv_field(line, s);
+    };
+    auto date_text = [](const std::optional<std::int64_t>& d) {
+        return d ? std::to_string(*d) : std::string();
+    };
+    std::string line;
+    if (format != OutputFormat::kJsonl) {
+        const char* extra = matches ? "matched_near,matched_story" : "date,added";
+        line = std::string("id,near,story,representative,similarity,source,") + extra + "\n";
+        if (!csv)
+            std::replace(line.begin(), line.end(), ',', '\t');
+        out << line;
+    }
+    for (const IndexOutputRow& r : rows) {
+        line.clear();
+        if (format == OutputFormat::kJsonl) {
+            line = "{\"id\":";
+            append_json_string(line, r.id);
+            line += ",\"near\":" + std::to_string(r.near) + ",\"story\":" +
+                    std::to_string(r.story) + ",\"representative\":" +
+                    (r.representative ? "true" : "false") + ",\"similarity\":" +
+                    fixed4(r.similarity) + ",\"source\":";
+            append_json_string(line, r.source);
+            if (matches) {
+                line += ",\"matched_near\":";
+                append_json_string(line, r.matched_near);
+                line += ",\"matched_story\":";
+                append_json_string(line, r.matched_story);
+            } else {
+                line += ",\"date\":" + (r.date ? std::to_string(*r.date) : "null") +
+                        ",\"added\":" + std::to_string(r.added);
+            }
+            line += "}\n";
+            out << line;
+            continue;
+        }
+        field(line, r.id);
+        line += sep + std::to_string(r.near) + sep + std::to_string(r.story) + sep;
+        line += r.representative ? '1' : '0';
+        line += sep + fixed4(r.similarity) + sep;
+        field(line, r.source);
+        line += sep;
+        if (matches) {
+            field(line, r.matched_near);
+            line += sep;
+            field(line, r.matched_story);
+        } else {
+            line += date_text(r.date) + sep + std::to_string(r.added);
+        }
+        line += '\n';
+        out << line;
+    }
+}
+
 std::string format_summary(const ScanResult& r) {
     const ScanStats& s = r.stats;
     const double mb = static_cast<double>(s.input_bytes) / 1e6;
@@ -240,7 +300,7 @@ std::string format_summary(const ScanResult& r) {
     }
     out += "\n";
     const std::size_t groups = r.near.groups();
-    out += std::to_string(groups) + " near-duplicate groups, " + std::to_string(s.docs - groups) +
+    out += std::to_string(groups) + " near-duplicate groups, " + std::to_string(r.docs.size() - groups) +
            " duplicates; LSH " + std::to_string(r.lsh.bands) + " bands x " +
            std::to_string(r.lsh.rows) + " rows, " + std::to_string(s.candidates) +
            " candidate pairs verified\n";

@@ -222,6 +222,13 @@ HeldDocuments IndexStore::load(std::optional<std::int64_t> since, std::uint32_t 
     const std::string sql =
         "SELECT id, source, date, length, near, story, signature, terms FROM docs" +
         time_filter(since) + " ORDER BY seq";
+    if (since) {
+        const std::string others =
+            "SELECT id FROM docs WHERE coalesce(date, added) < " + std::to_string(*since);
+        Stmt o(*db_, others.c_str());
+        while (o.step())
+            held.other_ids.push_back(o.text(0));
+    }
     Stmt q(*db_, sql.c_str());
     std::vector<std::uint32_t> sig;
     while (q.step()) {

@@ -16,7 +16,9 @@
 //   neardup::write_assignments(result, neardup::OutputFormat::kTsv, std::cout);
 #pragma once
 
+#include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -38,6 +40,25 @@ void write_assignments(const ScanResult& result, OutputFormat format, std::ostre
 
 /// Ids of the representatives of `level`'s clusters (keep) or of all other documents (drop).
 void write_id_list(const ScanResult& result, Level level, bool keep, std::ostream& out);
+
+/// One row of `index add/query` output or of `index export`.
+struct IndexOutputRow {
+    std::string id;
+    std::uint64_t near = 0;   ///< stable near-duplicate group id
+    std::uint64_t story = 0;  ///< stable story id
+    bool representative = false;
+    float similarity = 1.0F;
+    std::string source;
+    std::string matched_near;   ///< earliest held article in the same near group
+    std::string matched_story;  ///< earliest held article in the same story
+    std::optional<std::int64_t> date;   ///< export only
+    std::int64_t added = 0;             ///< export only
+};
+
+/// TSV/CSV with a header (id near story representative similarity source, then
+/// matched_near matched_story when `matches`, else date added), or JSONL, one object per row.
+void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format, bool matches,
+                      std::ostream& out);
 
 /// Human-readable end-of-run summary for stderr (several lines, each ending in '\n').
 [[nodiscard]] std::string format_summary(const ScanResult& result);

@@ -23,6 +23,8 @@ struct HeldDocuments {
     std::vector<std::uint64_t> story;  ///< stable story id
     std::vector<SigValue> signatures;  ///< size() * num_perm values, document-major
     std::vector<std::vector<TermCode>> terms;
+    /// Ids held but not loaded (outside a --window): still "already held" for new input.
+    std::vector<std::string> other_ids;
 
     [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +56,10 @@ private:
     std::uint64_t documents_ = 0;
     float unseen_idf_ = 0;  ///< idf of a term no document has
 };
+
+/// Identifies the shipped stop list and background table (stored with a persistent index:
+/// terms and weights change when either does).
+[[nodiscard]] std::string term_table_version();
 
 /// Weighted Jaccard of two sorted term lists with their weights.
 [[nodiscard]] double weighted_jaccard(std::span<const TermCode> a, std::span<const float> wa,

@@ -1,0 +1,315 @@
+// neardup index: the persistent index for nightly runs (add, query, prune, stats, check, export).
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <unordered_map>
+
+#include "commands.hpp"
+#include "neardup/core/error.hpp"
+#include "neardup/minhash/minhash.hpp"
+#include "neardup/report/output_file.hpp"
+#include "neardup/report/writers.hpp"
+#include "neardup/store/index.hpp"
+#include "neardup/store/stable_ids.hpp"
+#include "scan_common.hpp"
+
+namespace neardup::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kIndexHelp =
+    "Usage: neardup index <add|query|prune|stats|check|export> --db FILE [options] ...\n"
+    "\n"
+    "  add     match new articles against the index and each other, write their rows, and\n"
+    "          add them (one transaction; ids already held are skipped and reported)\n"
+    "  query   the same matching, without adding\n"
+    "  prune   delete articles older than --older-than (by date, else insertion time)\n"
+    "  stats   counts, time span and file size (TSV: name, value)\n"
+    "  check   verify the index; exit 0 when sound, 1 on damage\n"
+    "  export  every held article: id, near, story, representative, similarity, source, ...\n"
+    "\n"
+    "Story and near ids are stable across runs; when a new article joins two groups the older\n"
+    "id survives and the other becomes its alias (table aliases). Run 'neardup index <command>\n"
+    "--help' for options. Exit status: 0 ok, 1 error (also: index locked, damaged), 2 usage.\n";
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// "90d", "72h", "30m", "45s", "2w" -> seconds. Throws UsageError.
+std::int64_t parse_duration(const std::string& text, const std::string& option) {
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+        value = std::stoll(text, &used);
+    } catch (const std::exception&) {
+        throw UsageError("bad " + option + " '" + text + "': expected a duration like 90d or 72h");
+    }
+    static const std::map<std::string, std::int64_t> kUnits{
+        {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 604800}};
+    const auto unit = kUnits.find(text.substr(used));
+    if (unit == kUnits.end() || value <= 0)
+        throw UsageError("bad " + option + " '" + text + "': expected a duration like 90d or 72h");
+    return value * unit->second;
+}
+
+/// What signatures and stored terms depend on: a mismatch makes the index unusable.
+IndexSettings settings_for(const ScanConfig& cfg, LshParams lsh) {
+    return {{"num_perm", std::to_string(cfg.num_perm)},
+            {"seed", std::to_string(cfg.seed)},
+            {"shingle", to_string(cfg.shingle)},
+            {"bands", std::to_string(lsh.bands)},
+            {"rows", std::to_string(lsh.rows)},
+            {"normalization", cfg.normalize.unicode ? "nfkc-casefold-v1" : "ascii-v1"},
+            {"story", cfg.story.enabled ? "on" : "off"},
+            {"term_table", term_table_version()},
+            {"hash", "xxh3-64+poly5-oph32-v1"}};
+}
+
+struct IndexCli {
+    ScanCli scan;
+    std::string db;
+    std::string window;
+    bool wait = false;
+};
+
+po::options_description db_options(IndexCli& c) {
+    po::options_description opts("Index options");
+    opts.add_options()("help,h", "show this help")("db", po::value(&c.db), "index file (SQLite)")(
+        "wait", po::bool_switch(&c.wait), "wait for another writer instead of failing");
+    return opts;
+}
+
+void require_db(const IndexCli& c) {
+    if (c.db.empty())
+        throw UsageError("--db FILE is required");
+}
+
+/// The id of the earliest held document in each group (empty when none).
+std::vector<std::string> first_held(const Clustering& c, const ScanResult& r) {
+    std::vector<std::string> out(c.groups());
+    for (std::size_t d = r.held; d-- > 0;)
+        out[c.group_of[d]] = r.docs[d].id;
+    return out;
+}
+
+void write_matches(const ScanResult& r, const StableIds& near, const StableIds& story,
+                   OutputFormat format, std::ostream& out) {
+    const auto near_match = first_held(r.near, r);
+    const auto story_match = first_held(r.story, r);
+    std::vector<IndexOutputRow> rows;
+    for (std::size_t d = r.held; d < r.docs.size(); ++d) {
+        const std::uint32_t g = r.near.group_of[d];
+        const std::uint32_t s = r.story.group_of[d];
+        rows.push_back({r.docs[d].id, near.id_of_group[g], story.id_of_group[s],
+                        r.near.representative[g] == d, r.similarity[d], r.docs[d].source,
+                        near_match[g], story_match[s], std::nullopt, 0});
+    }
+    write_index_rows(rows, format, true, out);
+}
+
+int match(const std::vector<std::string>& args, bool add) {
+    IndexCli c;
+    auto opts = db_options(c);
+    opts.add_options()("window", po::value(&c.window),
+                       "only match articles seen within this time (e.g. 72h)")(
+        "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
+        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl")(
+        "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors");
+    opts.add(matching_options(c.scan));
+    po::options_description hidden;
+    hidden.add_options()("path", po::value(&c.scan.paths), "input paths");
+    po::positional_options_description pos;
+    pos.add("path", -1);
+    po::variables_map vm;
+    const std::string usage = std::string("Usage: neardup index ") + (add ? "add" : "query") +
+                              " --db FILE [options] PATH...\n\nWrites one row per new article: "
+                              "id, near, story, representative, similarity, source,\nmatched_near, "
+                              "matched_story (earliest held article in the same group).";
+    if (!parse_args(args, usage, opts, pos, vm, &hidden))
+        return kExitOk;
+    require_db(c);
+    if (c.scan.paths.empty())
+        throw UsageError("no input PATH given");
+    finish_config(c.scan, vm);
+    const OutputFormat format = parse_output_format(c.scan.format);
+    const std::int64_t now = now_seconds();
+    std::optional<std::int64_t> since;
+    if (!c.window.empty())
+        since = now - parse_duration(c.window, "--window");
+
+    IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
+    const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
+    store.check_settings(settings_for(c.scan.cfg, lsh));
+    const HeldDocuments held = store.load(since, c.scan.cfg.num_perm);
+    c.scan.cfg.held = &held;
+    const ScanResult r = run(c.scan);
+    const StableIds near = assign_stable_ids(r.near, held.near, store.next_id("near"));
+    const StableIds story = assign_stable_ids(r.story, held.story, store.next_id("story"));
+
+    OutputFile out(c.scan.output);
+    write_matches(r, near, story, format, out.stream());
+    if (add) {
+        for (const IdMerge& m : near.merges)
+            store.merge("near", m.alias, m.target, now);
+        for (const IdMerge& m : story.merges)
+            store.merge("story", m.alias, m.target, now);
+        for (std::size_t d = r.held; d < r.docs.size(); ++d) {
+            const DocMeta& m = r.docs[d];
+            const std::span<const SigValue> sig(r.signatures.data() + d * c.scan.cfg.num_perm,
+                                                c.scan.cfg.num_perm);
+            const std::span<const TermCode> terms =
+                r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
+            store.insert({m.id, m.source, m.date, m.length, near.id_of_group[r.near.group_of[d]],
+                          story.id_of_group[r.story.group_of[d]], sig, terms},
+                         now);
+        }
+        store.set_next_id("near", near.next);
+        store.set_next_id("story", story.next);
+        store.commit();
+    }
+    out.commit();
+    if (!c.scan.quiet) {
+        report_skips(r);
+        std::cerr << format_summary(r) << "index: " << r.held << " held articles matched, "
+                  << r.docs.size() - r.held << (add ? " added" : " new (not added)") << ", "
+                  << near.merges.size() + story.merges.size() << " ids merged\n";
+    }
+    return kExitOk;
+}
+
+int prune(const std::vector<std::string>& args) {
+    IndexCli c;
+    std::string older;
+    auto opts = db_options(c);
+    opts.add_options()("older-than", po::value(&older), "age, e.g. 90d (by date, else insertion)");
+    po::variables_map vm;
+    if (!parse_args(args, "Usage: neardup index prune --db FILE --older-than 90d", opts, {}, vm))
+        return kExitOk;
+    require_db(c);
+    if (older.empty())
+        throw UsageError("--older-than is required");
+    const std::int64_t cutoff = now_seconds() - parse_duration(older, "--older-than");
+    IndexStore store(c.db, IndexStore::Mode::kWrite, c.wait);
+    if (store.created())
+        throw IoError(c.db + ": no such index");
+    const std::uint64_t removed = store.prune(cutoff);
+    store.commit();
+    std::cout << "pruned\t" << removed << "\n";
+    return kExitOk;
+}
+
+int stats(const std::vector<std::string>& args) {
+    IndexCli c;
+    auto opts = db_options(c);
+    po::variables_map vm;
+    if (!parse_args(args, "Usage: neardup index stats --db FILE", opts, {}, vm))
+        return kExitOk;
+    require_db(c);
+    const IndexStore store(c.db, IndexStore::Mode::kRead, false);
+    const IndexStats s = store.stats();
+    std::cout << "documents\t" << s.docs << "\nnear_groups\t" << s.near_groups << "\nstories\t"
+              << s.stories << "\naliases\t" << s.aliases << "\noldest\t"
+              << (s.oldest ? std::to_string(*s.oldest) : "") << "\nnewest\t"
+              << (s.newest ? std::to_string(*s.newest) : "") << "\nfile_bytes\t" << s.file_bytes
+              << "\nbytes_per_document\t" << (s.docs > 0 ? s.file_bytes / s.docs : 0) << "\n";
+    for (const auto& [k, v] : store.settings())
+        std::cout << "setting." << k << "\t" << v << "\n";
+    return kExitOk;
+}
+
+int check(const std::vector<std::string>& args) {
+    IndexCli c;
+    auto opts = db_options(c);
+    po::variables_map vm;
+    if (!parse_args(args, "Usage: neardup index check --db FILE\nExit 0 when sound, 1 on damage.",
+                    opts, {}, vm))
+        return kExitOk;
+    require_db(c);
+    std::vector<std::string> problems;
+    try {
+        const IndexStore store(c.db, IndexStore::Mode::kRead, false);
+        problems = store.check();
+    } catch (const Error& e) {
+        problems.push_back(e.what());
+    }
+    for (const std::string& p : problems)
+        std::cerr << "neardup: " << c.db << ": " << p << "\n";
+    if (!problems.empty())
+        return kExitError;
+    std::cout << "ok\n";
+    return kExitOk;
+}
+
+int export_index(const std::vector<std::string>& args) {
+    IndexCli c;
+    auto opts = db_options(c);
+    opts.add_options()("output,o", po::value(&c.scan.output)->default_value("-"),
+                       "write rows to FILE")(
+        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl");
+    po::variables_map vm;
+    if (!parse_args(args, "Usage: neardup index export --db FILE [--format tsv|csv|jsonl] [-o FILE]",
+                    opts, {}, vm))
+        return kExitOk;
+    require_db(c);
+    const OutputFormat format = parse_output_format(c.scan.format);
+    const IndexStore store(c.db, IndexStore::Mode::kRead, false);
+    const auto settings = store.settings();
+    const auto num_perm = static_cast<std::uint32_t>(std::stoul(settings.at("num_perm")));
+    const std::vector<IndexRow> rows = store.rows();
+    const std::vector<SigValue> sigs = store.signatures(num_perm);
+    // Representative of each near group: earliest date, else longest, else smallest id.
+    std::unordered_map<std::uint64_t, std::size_t> rep;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto [it, fresh] = rep.emplace(rows[i].near, i);
+        const IndexRow& a = rows[i];
+        const IndexRow& b = rows[it->second];
+        if (!fresh && better_representative({a.date, a.length, a.id}, static_cast<DocId>(i),
+                                            {b.date, b.length, b.id},
+                                            static_cast<DocId>(it->second)))
+            it->second = i;
+    }
+    std::vector<IndexOutputRow> out_rows;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::size_t r = rep.at(rows[i].near);
+        const double sim = estimate_jaccard(std::span(sigs.data() + i * num_perm, num_perm),
+                                            std::span(sigs.data() + r * num_perm, num_perm));
+        out_rows.push_back({rows[i].id, rows[i].near, rows[i].story, r == i,
+                            static_cast<float>(sim), rows[i].source, "", "", rows[i].date,
+                            rows[i].added});
+    }
+    OutputFile out(c.scan.output);
+    write_index_rows(out_rows, format, false, out.stream());
+    out.commit();
+    return kExitOk;
+}
+
+}  // namespace
+
+int cmd_index(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        (args.empty() ? std::cerr : std::cout) << kIndexHelp;
+        return args.empty() ? kExitUsage : kExitOk;
+    }
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    const std::string& sub = args[0];
+    if (sub == "add")
+        return match(rest, true);
+    if (sub == "query")
+        return match(rest, false);
+    if (sub == "prune")
+        return prune(rest);
+    if (sub == "stats")
+        return stats(rest);
+    if (sub == "check")
+        return check(rest);
+    if (sub == "export")
+        return export_index(rest);
+    throw UsageError("unknown index command '" + sub + "'");
+}
+
+}  // namespace neardup::cli
