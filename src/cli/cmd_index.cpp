@@ -252,7 +252,8 @@ int export_index(const std::vector<std::string>& args) {
                        "write rows to FILE")(
         "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl");
     po::variables_map vm;
-    if (!parse_args(args, "Usage: neardup index export --db FILE [--format tsv|csv|jsonl] [-o FILE]",
+    if (!parse_args(args,
+                    "Usage: neardup index export --db FILE [--format tsv|csv|jsonl] [-o FILE]",
                     opts, {}, vm))
         return kExitOk;
     require_db(c);
@@ -268,9 +269,9 @@ int export_index(const std::vector<std::string>& args) {
         auto [it, fresh] = rep.emplace(rows[i].near, i);
         const IndexRow& a = rows[i];
         const IndexRow& b = rows[it->second];
-        if (!fresh && better_representative({a.date, a.length, a.id}, static_cast<DocId>(i),
-                                            {b.date, b.length, b.id},
-                                            static_cast<DocId>(it->second)))
+        if (!fresh &&
+            better_representative({a.date, a.length, a.id}, static_cast<DocId>(i),
+                                  {b.date, b.length, b.id}, static_cast<DocId>(it->second)))
             it->second = i;
     }
     std::vector<IndexOutputRow> out_rows;

@@ -28,8 +28,9 @@ struct OutputCli {
 boost::program_options::options_description output_options(ScanCli& c, OutputCli& o) {
     namespace po = boost::program_options;
     po::options_description opts("Output options");
-    opts.add_options()("help,h", "show this help")(
-        "output,o", po::value(&c.output)->default_value("-"), "write results to FILE ('-': stdout)")(
+    opts.add_options()("help,h", "show this help")("output,o",
+                                                   po::value(&c.output)->default_value("-"),
+                                                   "write results to FILE ('-': stdout)")(
         "format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv or jsonl")(
         "keep", po::value(&o.keep), "write the ids to keep (one per group) to FILE")(
         "drop", po::value(&o.drop), "write the ids to drop (all other documents) to FILE")(

@@ -13,9 +13,9 @@ namespace neardup::cli {
 boost::program_options::options_description matching_options(ScanCli& c) {
     namespace po = boost::program_options;
     po::options_description opts("Matching options");
-    opts.add_options()(
-        "story-threshold", po::value(&c.cfg.story.edge_threshold)->default_value(0.1, "0.1"),
-        "weighted Jaccard of IDF-weighted content terms linking two stories")(
+    opts.add_options()("story-threshold",
+                       po::value(&c.cfg.story.edge_threshold)->default_value(0.1, "0.1"),
+                       "weighted Jaccard of IDF-weighted content terms linking two stories")(
         "story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05, "0.05"),
         "complete-link threshold inside linked stories (keeps different events apart)")(
         "story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(64), "story LSH bands")(

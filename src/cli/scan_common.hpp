@@ -2,9 +2,10 @@
 // running the pipeline with a progress line, and reporting skips.
 #pragma once
 
-#include <boost/program_options.hpp>
 #include <string>
 #include <vector>
+
+#include <boost/program_options.hpp>
 
 #include "neardup/pipeline/pipeline.hpp"
 

@@ -242,10 +242,10 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
         if (format == OutputFormat::kJsonl) {
             line = "{\"id\":";
             append_json_string(line, r.id);
-            line += ",\"near\":" + std::to_string(r.near) + ",\"story\":" +
-                    std::to_string(r.story) + ",\"representative\":" +
-                    (r.representative ? "true" : "false") + ",\"similarity\":" +
-                    fixed4(r.similarity) + ",\"source\":";
+            line += ",\"near\":" + std::to_string(r.near) +
+                    ",\"story\":" + std::to_string(r.story) +
+                    ",\"representative\":" + (r.representative ? "true" : "false") +
+                    ",\"similarity\":" + fixed4(r.similarity) + ",\"source\":";
             append_json_string(line, r.source);
             if (matches) {
                 line += ",\"matched_near\":";
@@ -300,10 +300,10 @@ std::string format_summary(const ScanResult& r) {
     }
     out += "\n";
     const std::size_t groups = r.near.groups();
-    out += std::to_string(groups) + " near-duplicate groups, " + std::to_string(r.docs.size() - groups) +
-           " duplicates; LSH " + std::to_string(r.lsh.bands) + " bands x " +
-           std::to_string(r.lsh.rows) + " rows, " + std::to_string(s.candidates) +
-           " candidate pairs verified\n";
+    out += std::to_string(groups) + " near-duplicate groups, " +
+           std::to_string(r.docs.size() - groups) + " duplicates; LSH " +
+           std::to_string(r.lsh.bands) + " bands x " + std::to_string(r.lsh.rows) + " rows, " +
+           std::to_string(s.candidates) + " candidate pairs verified\n";
     out += std::to_string(r.story.groups()) + " story clusters; " +
            std::to_string(r.story_stats.candidates) + " story candidate pairs, " +
            std::to_string(r.story_stats.edges) + " edges, largest component " +
@@ -314,8 +314,9 @@ std::string format_summary(const ScanResult& r) {
                   s.seconds - r.story_stats.weights_seconds - r.story_stats.sketch_seconds -
                       r.story_stats.candidate_seconds - r.story_stats.link_seconds -
                       r.story_stats.refine_seconds,
-                  r.story_stats.weights_seconds, r.story_stats.sketch_seconds, r.story_stats.candidate_seconds,
-                  r.story_stats.link_seconds, r.story_stats.refine_seconds);
+                  r.story_stats.weights_seconds, r.story_stats.sketch_seconds,
+                  r.story_stats.candidate_seconds, r.story_stats.link_seconds,
+                  r.story_stats.refine_seconds);
     out += buf;
     return out;
 }

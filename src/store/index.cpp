@@ -1,10 +1,10 @@
 #include "neardup/store/index.hpp"
 
-#include <sqlite3.h>
-
 #include <bit>
 #include <cstring>
 #include <filesystem>
+
+#include <sqlite3.h>
 
 #include "neardup/core/error.hpp"
 
@@ -91,7 +91,11 @@ public:
     }
     template <typename T>
     Stmt& bind_blob(int i, std::span<const T> v) {
-        sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size_bytes()), SQLITE_TRANSIENT);
+        if (v.empty())  // a null pointer would bind NULL, not an empty blob
+            sqlite3_bind_zeroblob(stmt_, i, 0);
+        else
+            sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size_bytes()),
+                              SQLITE_TRANSIENT);
         return *this;
     }
     /// Steps once; true when a row is available.
@@ -114,9 +118,10 @@ public:
     }
     [[nodiscard]] std::string text(int col) const {
         const auto* p = sqlite3_column_text(stmt_, col);
-        return p == nullptr ? std::string()
-                            : std::string(reinterpret_cast<const char*>(p),
-                                          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+        return p == nullptr
+                   ? std::string()
+                   : std::string(reinterpret_cast<const char*>(p),
+                                 static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
     }
     /// Copies a blob of uint32 values; false when its size is not a multiple of 4 or > limit.
     bool u32s(int col, std::size_t limit, std::vector<std::uint32_t>& out) const {
@@ -147,8 +152,8 @@ IndexStore::IndexStore(const std::string& path, Mode mode, bool wait)
     const bool exists = std::filesystem::exists(path);
     if (mode == Mode::kRead && !exists)
         throw IoError(path + ": no such index");
-    const int flags = mode == Mode::kWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-                                           : SQLITE_OPEN_READONLY;
+    const int flags =
+        mode == Mode::kWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
     if (sqlite3_open_v2(path.c_str(), &db_->handle, flags, nullptr) != SQLITE_OK)
         db_->fail("cannot open");
     sqlite3_busy_timeout(db_->handle, wait ? 24 * 3600 * 1000 : 0);

@@ -98,8 +98,8 @@ struct ScanResult {
     StoryStats story_stats;
     std::vector<float> similarity;  ///< by DocId: similarity to its group's representative
     ScanStats stats;
-    std::vector<SkipRecord> skips;  ///< in input order
-    std::size_t held = 0;           ///< DocIds below this are preloaded held documents
+    std::vector<SkipRecord> skips;             ///< in input order
+    std::size_t held = 0;                      ///< DocIds below this are preloaded held documents
     std::vector<std::vector<TermCode>> terms;  ///< story terms by DocId (story level only)
     std::vector<SigValue> signatures;          ///< by DocId, num_perm values each
 };

@@ -49,10 +49,10 @@ struct IndexOutputRow {
     bool representative = false;
     float similarity = 1.0F;
     std::string source;
-    std::string matched_near;   ///< earliest held article in the same near group
-    std::string matched_story;  ///< earliest held article in the same story
-    std::optional<std::int64_t> date;   ///< export only
-    std::int64_t added = 0;             ///< export only
+    std::string matched_near;          ///< earliest held article in the same near group
+    std::string matched_story;         ///< earliest held article in the same story
+    std::optional<std::int64_t> date;  ///< export only
+    std::int64_t added = 0;            ///< export only
 };
 
 /// TSV/CSV with a header (id near story representative similarity source, then

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# CLI tests of `neardup index`: exit codes, settings, locking, damage, stable ids and merges,
+# window and prune, and 5 nightly batches against one scan (ARI >= 0.98 at both levels).
+# Usage: tests/cli/index.sh path/to/neardup   (run from the project root)
+set -u
+bin=$(realpath "$1")
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+expect_exit() {  # expect_exit CODE -- CMD...
+  local want=$1; shift; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || fail "exit $got, want $want: $* ($(head -c 300 "$tmp/err"))"
+}
+expect_grep() { grep -q -- "$2" "$1" || fail "$1 lacks '$2': $(head -c 300 "$1")"; }
+db=$tmp/news.db
+
+# --- usage and help
+expect_exit 2 -- "$bin" index
+expect_exit 0 -- "$bin" index --help; expect_grep "$tmp/out" "Usage: neardup index"
+for sub in add query prune stats check export; do
+  expect_exit 0 -- "$bin" index $sub --help; expect_grep "$tmp/out" "Usage: neardup index $sub"
+done
+expect_exit 2 -- "$bin" index frob --db "$db"
+expect_exit 2 -- "$bin" index add corpus/seeds; expect_grep "$tmp/err" "--db FILE is required"
+expect_exit 2 -- "$bin" index prune --db "$db" --older-than 9x
+expect_exit 1 -- "$bin" index stats --db "$tmp/missing.db"; expect_grep "$tmp/err" "no such index"
+
+# --- one corpus as JSONL lines, split into 5 nightly batches
+python3 - "$tmp" <<'PY'
+import json, pathlib, sys
+tmp = pathlib.Path(sys.argv[1])
+lines = [l for l in open("corpus/news/feed.jsonl", encoding="utf-8")]
+for p in sorted(pathlib.Path("corpus").glob("*/*.txt")) + sorted(pathlib.Path("corpus/news").glob("*/*.txt")):
+    lines.append(json.dumps({"id": str(p), "text": p.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n")
+(tmp / "all.jsonl").write_text("".join(lines), encoding="utf-8")
+for b in range(5):
+    (tmp / ("batch%d.jsonl" % b)).write_text("".join(lines[b::5]), encoding="utf-8")
+PY
+for b in 0 1 2 3 4; do
+  expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch$b.jsonl"
+  expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	matched_near	matched_story$"
+done
+expect_exit 0 -- "$bin" index export --db "$db" -o "$tmp/export.tsv"
+"$bin" scan -q "$tmp/all.jsonl" >"$tmp/scan.tsv"
+python3 scripts/ari.py --min 0.98 "$tmp/export.tsv" "$tmp/scan.tsv" near story >"$tmp/ari" || fail "5 batches vs one scan: $(cat "$tmp/ari")"
+[ "$(tail -n +2 "$tmp/export.tsv" | wc -l)" -eq "$(tail -n +2 "$tmp/scan.tsv" | wc -l)" ] || fail "export lacks documents"
+seed_story=$(awk -F'\t' '$1 ~ /000_4aad/ {print $3}' "$tmp/export.tsv")
+[ "$(awk -F'\t' -v s="$seed_story" '$3 == s' "$tmp/export.tsv" | wc -l)" -eq 2 ] || fail "seed pair not one story in the index"
+
+# --- re-adding held ids is a no-op, reported; query adds nothing
+before=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')
+expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch2.jsonl"; expect_grep "$tmp/err" "already_held"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 0 ] || fail "re-add wrote rows"
+expect_exit 0 -- "$bin" index query --db "$db" corpus/golden/edge/input.jsonl
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -gt 0 ] || fail "query wrote no rows"
+after=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')
+[ "$before" = "$after" ] || fail "re-add or query changed the index ($before -> $after)"
+expect_exit 0 -- "$bin" index check --db "$db"; expect_grep "$tmp/out" "^ok$"
+
+# --- settings are fixed at creation
+expect_exit 2 -- "$bin" index add --db "$db" --num-perm 64 corpus/seeds; expect_grep "$tmp/err" "index was built with"
+expect_exit 2 -- "$bin" index query --db "$db" --shingle words:3 corpus/seeds; expect_grep "$tmp/err" "shingle"
+
+# --- stable ids: a new article bridging two held near groups merges them, older id survives
+words() { seq "$1" "$2" | sed 's/^/w/' | tr '\n' ' '; }
+m=$tmp/merge.db
+printf '{"id":"a","text":"%s"}\n{"id":"b","text":"%s"}\n' "$(words 1 200)" "$(words 61 260)" >"$tmp/ab.jsonl"
+printf '{"id":"c","text":"%s"}\n' "$(words 31 230)" >"$tmp/c.jsonl"
+expect_exit 0 -- "$bin" index add --db "$m" --threshold 0.62 --no-story "$tmp/ab.jsonl"
+near_a=$(awk -F'\t' '$1 == "a" {print $2}' "$tmp/out"); near_b=$(awk -F'\t' '$1 == "b" {print $2}' "$tmp/out")
+[ "$near_a" != "$near_b" ] || fail "merge setup: a and b already share a group"
+expect_exit 0 -- "$bin" index add --db "$m" --threshold 0.62 --no-story "$tmp/c.jsonl"
+[ "$(awk -F'\t' '$1 == "c" {print $2}' "$tmp/out")" = "$near_a" ] || fail "bridge did not take the older id $near_a"
+expect_exit 0 -- "$bin" index export --db "$m"
+[ "$(awk -F'\t' '$1 == "b" {print $2}' "$tmp/out")" = "$near_a" ] || fail "b not moved to the surviving id"
+python3 -c "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(\"select alias,target from aliases where kind='near'\").fetchall(); sys.exit(0 if r==[($near_b,$near_a)] else 1)" "$m" || fail "alias $near_b -> $near_a not recorded"
+expect_exit 0 -- "$bin" index check --db "$m"
+
+# --- window and prune (by date, else insertion time)
+w=$tmp/window.db
+printf '{"id":"old","date":"2001-01-01","text":"%s"}\n' "$(words 1 100)" >"$tmp/old.jsonl"
+printf '{"id":"new","text":"%s"}\n' "$(words 1 100)" >"$tmp/new.jsonl"
+expect_exit 0 -- "$bin" index add --db "$w" --date-field date "$tmp/old.jsonl"
+expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h "$tmp/new.jsonl"
+[ -z "$(awk -F'\t' '$1 == "new" {print $7}' "$tmp/out")" ] || fail "--window matched an article from 2001"
+expect_exit 0 -- "$bin" index query --db "$w" --date-field date "$tmp/new.jsonl"
+[ "$(awk -F'\t' '$1 == "new" {print $7}' "$tmp/out")" = "old" ] || fail "without --window the copy was not matched"
+expect_exit 0 -- "$bin" index prune --db "$w" --older-than 90d; expect_grep "$tmp/out" "^pruned	1$"
+expect_exit 0 -- "$bin" index stats --db "$w"; expect_grep "$tmp/out" "^documents	0$"
+
+# --- a second writer fails fast (or waits with --wait); readers are not blocked
+python3 -c "import sqlite3,time,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); open(sys.argv[2],'w').close(); time.sleep(2)" "$db" "$tmp/locked" &
+for _ in $(seq 50); do [ -f "$tmp/locked" ] && break; sleep 0.1; done
+expect_exit 1 -- "$bin" index add --db "$db" corpus/seeds; expect_grep "$tmp/err" "locked by another writer"
+expect_exit 0 -- "$bin" index export --db "$db" -o /dev/null
+expect_exit 0 -- "$bin" index add --db "$db" --wait -q corpus/golden/stories/input.jsonl
+wait
+
+# --- damage is detected
+cp "$db" "$tmp/broken.db"
+python3 -c "import sys; f=open(sys.argv[1],'r+b'); f.seek(4096+100); f.write(b'\xde\xad'*2000)" "$tmp/broken.db"
+expect_exit 1 -- "$bin" index check --db "$tmp/broken.db"
+echo "not a database at all" >"$tmp/garbage.db"
+expect_exit 1 -- "$bin" index check --db "$tmp/garbage.db"
+
+if [ "$failures" -gt 0 ]; then echo "$failures index check(s) failed"; exit 1; fi
+echo "all index checks passed"

@@ -1,0 +1,117 @@
+#include <doctest/doctest.h>
+
+#include "../support/support.hpp"
+#include "neardup/core/error.hpp"
+#include "neardup/store/index.hpp"
+#include "neardup/store/stable_ids.hpp"
+
+using namespace neardup;
+
+namespace {
+
+Clustering clustering_of(std::size_t n, std::initializer_list<std::pair<DocId, DocId>> edges) {
+    UnionFind uf(n);
+    for (auto [a, b] : edges)
+        uf.unite(a, b);
+    std::vector<RepresentativeKey> keys(n);
+    return make_clustering(uf, keys);
+}
+
+}  // namespace
+
+TEST_SUITE("store") {
+    TEST_CASE("stable ids: held ids kept, new groups numbered in order, bridges merge") {
+        // Docs 0-2 held with ids 5, 7, 9; docs 3-5 new. 3 joins 0; 4 bridges 1 and 2; 5 alone.
+        const Clustering c = clustering_of(6, {{3, 0}, {4, 1}, {4, 2}});
+        const std::vector<std::uint64_t> held{5, 7, 9};
+        const StableIds ids = assign_stable_ids(c, held, 10);
+        CHECK(ids.id_of_group[c.group_of[3]] == 5);
+        CHECK(ids.id_of_group[c.group_of[4]] == 7);  // the older of 7 and 9 survives
+        CHECK(ids.id_of_group[c.group_of[5]] == 10);
+        CHECK(ids.next == 11);
+        REQUIRE(ids.merges.size() == 1);
+        CHECK(ids.merges[0].alias == 9);
+        CHECK(ids.merges[0].target == 7);
+    }
+
+    TEST_CASE("stable ids: one old id in two groups joins their ids") {
+        const Clustering c = clustering_of(4, {{0, 2}, {1, 3}});
+        const std::vector<std::uint64_t> held{4, 4, 2};  // 0 and 1 share id 4, 2 has id 2
+        const StableIds ids = assign_stable_ids(c, held, 8);
+        CHECK(ids.id_of_group[c.group_of[0]] == 2);
+        CHECK(ids.id_of_group[c.group_of[1]] == 2);
+    }
+
+    TEST_CASE("save then load gives back the same documents") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "i.db").string();
+        const std::vector<SigValue> sig_a{1, 2, 3, 4};
+        const std::vector<SigValue> sig_b{5, 6, 7, 8};
+        const std::vector<TermCode> terms_a{10, 20, 31};
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            CHECK(store.created());
+            store.check_settings({{"num_perm", "4"},
+                                  {"seed", "1"},
+                                  {"shingle", "words:5"},
+                                  {"bands", "2"},
+                                  {"rows", "2"}});
+            store.insert({"a", "src:1", 1700000000, 42, 1, 1, sig_a, terms_a}, 1800000000);
+            store.insert({"b", "src:2", std::nullopt, 7, 2, 1, sig_b, {}}, 1800000001);
+            store.set_next_id("near", 3);
+            store.commit();
+        }
+        const IndexStore store(path, IndexStore::Mode::kRead, false);
+        CHECK(store.next_id("near") == 3);
+        CHECK(store.next_id("story") == 1);
+        CHECK(store.check().empty());
+        IndexStore reader(path, IndexStore::Mode::kRead, false);
+        const HeldDocuments held = reader.load(std::nullopt, 4);
+        REQUIRE(held.size() == 2);
+        CHECK(held.ids == std::vector<std::string>{"a", "b"});
+        CHECK(held.dates[0] == 1700000000);
+        CHECK_FALSE(held.dates[1].has_value());
+        CHECK(held.near == std::vector<std::uint64_t>{1, 2});
+        CHECK(held.signatures == std::vector<SigValue>{1, 2, 3, 4, 5, 6, 7, 8});
+        CHECK(held.terms[0] == terms_a);
+        CHECK(held.terms[1].empty());
+        const HeldDocuments recent = reader.load(1750000000, 4);  // "a" is dated 1700000000
+        CHECK(recent.ids == std::vector<std::string>{"b"});
+        CHECK(recent.other_ids == std::vector<std::string>{"a"});
+    }
+
+    TEST_CASE("an uncommitted batch leaves the index as it was") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "i.db").string();
+        const std::vector<SigValue> sig{1, 2};
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings({{"num_perm", "2"}});
+            store.insert({"a", "s", std::nullopt, 1, 1, 1, sig, {}}, 0);
+            store.commit();
+        }
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.insert({"b", "s", std::nullopt, 1, 2, 2, sig, {}}, 0);
+            // destroyed without commit
+        }
+        IndexStore store(path, IndexStore::Mode::kRead, false);
+        CHECK(store.stats().docs == 1);
+    }
+
+    TEST_CASE("different settings are refused; a bad blob is a format error") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "i.db").string();
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings({{"num_perm", "2"}});
+            const std::vector<SigValue> short_sig{1};
+            store.insert({"a", "s", std::nullopt, 1, 1, 1, short_sig, {}}, 0);
+            store.commit();
+        }
+        IndexStore store(path, IndexStore::Mode::kRead, false);
+        CHECK_THROWS_AS(store.check_settings({{"num_perm", "4"}}), ConfigError);
+        CHECK_THROWS_AS((void)store.load(std::nullopt, 2), FormatError);
+        CHECK_FALSE(store.check().empty());
+    }
+}
