@@ -87,11 +87,12 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--format", choices=["jsonl", "folder"], default="jsonl")
     ap.add_argument("--per-folder", type=int, default=1000)
+    ap.add_argument("--id-prefix", default="doc", help="ids are PREFIX + 8 digits")
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
     made = generate(args)
     out = pathlib.Path(args.output)
-    ids = ["doc%08d" % i for i in range(len(made))]
+    ids = ["%s%08d" % (args.id_prefix, i) for i in range(len(made))]
     if args.format == "jsonl":
         plain = out.with_suffix("") if out.suffix == ".zst" else out
         with open(plain, "w", encoding="utf-8") as f:

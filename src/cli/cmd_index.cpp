@@ -149,7 +149,7 @@ int match(const std::vector<std::string>& args, bool add) {
     c.scan.cfg.held = &held;
     const ScanResult r = run(c.scan);
     const StableIds near = assign_stable_ids(r.near, held.near, store.next_id("near"));
-    const StableIds story = assign_stable_ids(r.story, held.story, store.next_id("story"));
+    const StableIds story = assign_majority_ids(r.story, held.story, store.next_id("story"));
 
     OutputFile out(c.scan.output);
     write_matches(r, near, story, format, out.stream());

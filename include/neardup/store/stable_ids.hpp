@@ -38,4 +38,14 @@ struct StableIds {
                                           std::span<const std::uint64_t> held_ids,
                                           std::uint64_t next);
 
+/// For a clustering that is recomputed from scratch each run (stories: complete-link is not
+/// incremental), old ids follow majorities instead of every overlap: each cluster takes the
+/// id most of its held documents carry; an old id is merged into another only when most of its
+/// held documents now sit in a cluster whose majority is that other id (older survives). One
+/// stray document never chains two stories together, and a story the new clustering cuts in
+/// two keeps its id on both sides.
+[[nodiscard]] StableIds assign_majority_ids(const Clustering& clustering,
+                                            std::span<const std::uint64_t> held_ids,
+                                            std::uint64_t next);
+
 }  // namespace neardup
