@@ -149,13 +149,16 @@ int match(const std::vector<std::string>& args, bool add) {
     c.scan.cfg.held = &held;
     const ScanResult r = run(c.scan);
     const StableIds near = assign_stable_ids(r.near, held.near, store.next_id("near"));
-    const StableIds story = assign_majority_ids(r.story, held.story, store.next_id("story"));
+    const RelabeledIds relabeled = assign_majority_ids(r.story, held.story, store.next_id("story"));
+    const StableIds& story = relabeled.ids;
 
     OutputFile out(c.scan.output);
     write_matches(r, near, story, format, out.stream());
     if (add) {
         for (const IdMerge& m : near.merges)
             store.merge("near", m.alias, m.target, now);
+        for (std::size_t d : relabeled.changed)
+            store.set_story(r.docs[d].id, story.id_of_group[r.story.group_of[d]]);
         for (const IdMerge& m : story.merges)
             store.merge("story", m.alias, m.target, now);
         for (std::size_t d = r.held; d < r.docs.size(); ++d) {
@@ -177,7 +180,8 @@ int match(const std::vector<std::string>& args, bool add) {
         report_skips(r);
         std::cerr << format_summary(r) << "index: " << r.held << " held articles matched, "
                   << r.docs.size() - r.held << (add ? " added" : " new (not added)") << ", "
-                  << near.merges.size() + story.merges.size() << " ids merged\n";
+                  << near.merges.size() + story.merges.size() << " ids merged, "
+                  << relabeled.changed.size() << " held articles changed story\n";
     }
     return kExitOk;
 }

@@ -41,51 +41,52 @@ StableIds assign_stable_ids(const Clustering& clustering, std::span<const std::u
     return out;
 }
 
-StableIds assign_majority_ids(const Clustering& clustering,
-                              std::span<const std::uint64_t> held_ids, std::uint64_t next) {
-    // counts[cluster][old id] = held documents; ordered maps keep every tie-break deterministic.
-    std::vector<std::map<std::uint64_t, std::uint32_t>> counts(clustering.groups());
-    std::map<std::uint64_t, std::map<std::uint32_t, std::uint32_t>> homes;  // id -> cluster -> n
-    for (std::size_t d = 0; d < held_ids.size(); ++d) {
-        ++counts[clustering.group_of[d]][held_ids[d]];
-        ++homes[held_ids[d]][clustering.group_of[d]];
-    }
-    auto argmax = [](const auto& m) {  // key with the largest count, smallest key on ties
-        auto best = m.begin();
-        for (auto it = m.begin(); it != m.end(); ++it) {
-            if (it->second > best->second)
-                best = it;
+RelabeledIds assign_majority_ids(const Clustering& clustering,
+                                 std::span<const std::uint64_t> held_ids, std::uint64_t next) {
+    // (cluster, old id) -> held documents, in a fixed order.
+    std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> counts;
+    for (std::size_t d = 0; d < held_ids.size(); ++d)
+        ++counts[{clustering.group_of[d], held_ids[d]}];
+    struct Claim {
+        std::uint32_t count;
+        std::uint64_t id;
+        std::uint32_t cluster;
+    };
+    std::vector<Claim> claims;
+    for (const auto& [key, n] : counts)
+        claims.push_back({n, key.second, key.first});
+    std::sort(claims.begin(), claims.end(), [](const Claim& a, const Claim& b) {
+        if (a.count != b.count)
+            return a.count > b.count;
+        if (a.id != b.id)
+            return a.id < b.id;
+        return a.cluster < b.cluster;
+    });
+    constexpr std::uint64_t kNone = 0;
+    RelabeledIds out;
+    StableIds& ids = out.ids;
+    ids.id_of_group.assign(clustering.groups(), kNone);
+    std::map<std::uint64_t, std::uint32_t> home;  // old id -> cluster with most of it (first claim)
+    std::map<std::uint64_t, bool> taken;
+    for (const Claim& c : claims) {
+        home.try_emplace(c.id, c.cluster);
+        if (ids.id_of_group[c.cluster] == kNone && !taken[c.id]) {
+            ids.id_of_group[c.cluster] = c.id;
+            taken[c.id] = true;
         }
-        return best->first;
-    };
-    std::vector<std::uint64_t> majority(clustering.groups(), 0);
-    for (std::size_t c = 0; c < counts.size(); ++c) {
-        if (!counts[c].empty())
-            majority[c] = argmax(counts[c]);
     }
-    std::map<std::uint64_t, std::uint64_t> parent;
-    auto find = [&parent](std::uint64_t x) {
-        parent.try_emplace(x, x);
-        while (parent[x] != x)
-            x = parent[x] = parent[parent[x]];
-        return x;
-    };
-    for (const auto& [id, clusters] : homes) {
-        const std::uint64_t owner = majority[argmax(clusters)];
-        const std::uint64_t a = find(id);
-        const std::uint64_t b = find(owner);
-        if (a != b)
-            parent[std::max(a, b)] = std::min(a, b);
+    ids.next = next;
+    for (std::uint64_t& id : ids.id_of_group) {
+        if (id == kNone)
+            id = ids.next++;
     }
-    StableIds out;
-    out.id_of_group.resize(clustering.groups());
-    out.next = next;
-    for (std::size_t c = 0; c < clustering.groups(); ++c)
-        out.id_of_group[c] = majority[c] != 0 ? find(majority[c]) : out.next++;
-    for (const auto& [id, p] : parent) {
-        const std::uint64_t root = find(id);
-        if (root != id)
-            out.merges.push_back({id, root});
+    for (const auto& [id, was_taken] : taken) {
+        if (!was_taken)
+            ids.merges.push_back({id, ids.id_of_group[home.at(id)]});
+    }
+    for (std::size_t d = 0; d < held_ids.size(); ++d) {
+        if (ids.id_of_group[clustering.group_of[d]] != held_ids[d])
+            out.changed.push_back(d);
     }
     return out;
 }

@@ -98,6 +98,8 @@ public:
     void set_next_id(const std::string& kind, std::uint64_t next);
 
     void insert(const IndexedDoc& doc, std::int64_t added);
+    /// Sets the story id of the held document `id`.
+    void set_story(const std::string& id, std::uint64_t story);
     /// Moves every document of group `alias` to `target` and records the alias.
     void merge(const std::string& kind, std::uint64_t alias, std::uint64_t target,
                std::int64_t when);

@@ -38,14 +38,19 @@ struct StableIds {
                                           std::span<const std::uint64_t> held_ids,
                                           std::uint64_t next);
 
-/// For a clustering that is recomputed from scratch each run (stories: complete-link is not
-/// incremental), old ids follow majorities instead of every overlap: each cluster takes the
-/// id most of its held documents carry; an old id is merged into another only when most of its
-/// held documents now sit in a cluster whose majority is that other id (older survives). One
-/// stray document never chains two stories together, and a story the new clustering cuts in
-/// two keeps its id on both sides.
-[[nodiscard]] StableIds assign_majority_ids(const Clustering& clustering,
-                                            std::span<const std::uint64_t> held_ids,
-                                            std::uint64_t next);
+/// For a clustering recomputed from scratch each run (stories: complete-link is not
+/// incremental), every cluster gets one id and every held document takes its cluster's id, so
+/// the index always holds the latest clustering; ids stay as stable as the clusters: each old
+/// id goes to the cluster holding most of its documents (largest share first, older id first on
+/// ties), and one cluster takes one old id. A cluster left without one gets a fresh id. An old
+/// id that no cluster took (its documents joined other stories) becomes an alias of the id of
+/// the cluster holding most of its documents. `changed` lists held documents whose id changed.
+struct RelabeledIds {
+    StableIds ids;
+    std::vector<std::size_t> changed;  ///< held DocIds whose id differs from the stored one
+};
+[[nodiscard]] RelabeledIds assign_majority_ids(const Clustering& clustering,
+                                               std::span<const std::uint64_t> held_ids,
+                                               std::uint64_t next);
 
 }  // namespace neardup
