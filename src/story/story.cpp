@@ -9,16 +9,12 @@
 
 #include <tbb/parallel_for.h>
 
+#include "neardup/core/hash.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
 
 namespace neardup {
 namespace {
-
-/// Story buckets are large (low thresholds): each document links to the one document before it
-/// in each of its buckets. Buckets are chains, and 64 bands give many chains; ECB+ ARI is the
-/// same with 1, 2 or 4 links per bucket (0.872), the work is not.
-constexpr std::uint32_t kStoryBucketWalk = 1;
 
 /// A representative's weighted terms and LSH keys.
 struct StoryDoc {
@@ -182,48 +178,51 @@ std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_thresho
     return complete_link(std::move(sim), m, link_threshold);
 }
 
-/// For each document g, the earlier documents (< g) that share an LSH band with it, sorted.
-/// The whole collection is known, so each band is a sort, not a hash table: sort the (key,
-/// document) pairs; inside a run of equal keys every document links to the kStoryBucketWalk
-/// documents just before it (prev[b][g]). Then each document gathers its links over all bands.
-/// Bands and documents run in parallel; the result does not depend on the thread count.
-std::vector<std::vector<DocId>> earlier_candidates(const std::vector<StoryDoc>& docs,
-                                                   const StoryOptions& o) {
+/// For each document, the documents that share an LSH band with it: each band is a sort, not
+/// a hash table. Documents are sorted by (band key, a hash of their sketch), and each one links
+/// to the one before it in its run of equal keys. Ordering by content rather than by DocId makes
+/// the candidates, and so the stories, independent of the input order (adding a corpus in
+/// batches gives what one scan gives). Bands and documents run in parallel.
+std::vector<std::vector<DocId>> band_neighbours(const std::vector<StoryDoc>& docs,
+                                                const StoryOptions& o) {
     constexpr DocId kNone = 0xFFFFFFFFu;
-    constexpr std::size_t kWalk = kStoryBucketWalk;
     const std::size_t n = docs.size();
+    std::vector<std::uint32_t> content(n, 0);
+    for (std::size_t g = 0; g < n; ++g) {
+        if (!docs[g].signature.empty())
+            content[g] = static_cast<std::uint32_t>(hash_words(docs[g].signature, 0x5107));
+    }
+    struct Keyed {
+        std::uint64_t order;  ///< high 32 bits of the band key, then the content hash
+        DocId doc;
+        bool operator<(const Keyed& other) const {
+            return order != other.order ? order < other.order : doc < other.doc;
+        }
+    };
     std::vector<std::vector<DocId>> prev(o.lsh.bands);
     tbb::parallel_for(std::uint32_t{0}, o.lsh.bands, [&](std::uint32_t b) {
-        // (high 32 bits of the key, document) packed in one word: sorting 8-byte values is
-        // twice as fast, and a rare 32-bit key collision only adds a candidate the screen drops.
-        std::vector<std::uint64_t> keyed;
+        std::vector<Keyed> keyed;
         keyed.reserve(n);
         for (std::size_t g = 0; g < n; ++g) {
-            if (!docs[g].keys.empty())
-                keyed.push_back((docs[g].keys[b] & 0xFFFFFFFF00000000ULL) | g);
+            if (!docs[g].keys.empty()) {
+                keyed.push_back({(docs[g].keys[b] & 0xFFFFFFFF00000000ULL) | content[g],
+                                 static_cast<DocId>(g)});
+            }
         }
         std::sort(keyed.begin(), keyed.end());
         std::vector<DocId>& links = prev[b];
-        links.assign(n * kWalk, kNone);
-        std::size_t run = 0;
-        for (std::size_t p = 0; p < keyed.size(); ++p) {
-            if ((keyed[p] >> 32) != (keyed[run] >> 32))
-                run = p;
-            const std::size_t count = std::min<std::size_t>(p - run, kWalk);
-            const auto doc = static_cast<DocId>(keyed[p]);
-            for (std::size_t q = 0; q < count; ++q)
-                links[std::size_t{doc} * kWalk + q] = static_cast<DocId>(keyed[p - 1 - q]);
+        links.assign(n, kNone);
+        for (std::size_t p = 1; p < keyed.size(); ++p) {
+            if ((keyed[p].order >> 32) == (keyed[p - 1].order >> 32))
+                links[keyed[p].doc] = keyed[p - 1].doc;
         }
     });
     std::vector<std::vector<DocId>> found(n);
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t g) {
         std::vector<DocId>& list = found[g];
         for (std::uint32_t b = 0; b < o.lsh.bands; ++b) {
-            for (std::size_t q = 0; q < kWalk; ++q) {
-                const DocId c = prev[b][g * kWalk + q];
-                if (c != kNone)
-                    list.push_back(c);
-            }
+            if (prev[b][g] != kNone)
+                list.push_back(prev[b][g]);
         }
         std::sort(list.begin(), list.end());
         list.erase(std::unique(list.begin(), list.end()), list.end());
@@ -256,33 +255,39 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
         return weighted_jaccard(terms[reps[a]], docs[a].weights, terms[reps[b]], docs[b].weights);
     };
 
-    // 1-2: LSH candidates, screened in parallel by the sketch estimate (two standard deviations
-    // below the threshold still pass). Then, in document order, a pair already in one component
-    // is skipped (the dense step recomputes every pair inside small components anyway) and the
-    // others are verified by exact weighted Jaccard.
-    auto candidates = earlier_candidates(docs, o);
+    // 1-2: LSH candidates, screened by the sketch estimate (two standard deviations below the
+    // threshold still pass) and verified by exact weighted Jaccard, all in parallel; then the
+    // edges (each pair once) join groups into components.
+    const auto candidates = band_neighbours(docs, o);
     const double t = o.edge_threshold;
     const double screen = t - 2.0 * std::sqrt(t * (1.0 - t) / o.num_perm);
+    std::vector<std::vector<Edge>> found(groups);
     tbb::parallel_for(std::size_t{0}, groups, [&](std::size_t g) {
-        std::erase_if(candidates[g], [&](DocId c) {
-            return estimate_jaccard(docs[c].signature, docs[g].signature) < screen;
-        });
+        for (DocId c : candidates[g]) {
+            if (estimate_jaccard(docs[c].signature, docs[g].signature) < screen)
+                continue;
+            const double sim = similarity(c, g);
+            if (sim >= t) {
+                const auto a = static_cast<std::uint32_t>(std::min<std::size_t>(c, g));
+                const auto b = static_cast<std::uint32_t>(std::max<std::size_t>(c, g));
+                found[g].push_back({a, b, static_cast<float>(sim)});
+            }
+        }
     });
-    stats.candidate_seconds = lap();
-    UnionFind components(groups);
     std::vector<Edge> edges;
     for (std::size_t g = 0; g < groups; ++g) {
-        for (DocId c : candidates[g]) {
-            if (components.find(c) == components.find(static_cast<DocId>(g)))
-                continue;
-            ++stats.candidates;
-            const double sim = similarity(c, g);
-            if (sim < t)
-                continue;
-            edges.push_back({c, static_cast<std::uint32_t>(g), static_cast<float>(sim)});
-            components.unite(c, static_cast<DocId>(g));
-        }
+        stats.candidates += candidates[g].size();
+        edges.insert(edges.end(), found[g].begin(), found[g].end());
     }
+    std::sort(edges.begin(), edges.end(),
+              [](const Edge& x, const Edge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+    edges.erase(std::unique(edges.begin(), edges.end(),
+                            [](const Edge& x, const Edge& y) { return x.a == y.a && x.b == y.b; }),
+                edges.end());
+    stats.candidate_seconds = lap();
+    UnionFind components(groups);
+    for (const Edge& e : edges)
+        components.unite(e.a, e.b);
     stats.edges = edges.size();
     stats.link_seconds = lap();
 
