@@ -47,6 +47,10 @@ expect_exit 0 -- "$bin" index export --db "$db" -o "$tmp/export.tsv"
 "$bin" scan -q "$tmp/all.jsonl" >"$tmp/scan.tsv"
 python3 scripts/ari.py --min 0.98 "$tmp/export.tsv" "$tmp/scan.tsv" near story >"$tmp/ari" || fail "5 batches vs one scan: $(cat "$tmp/ari")"
 [ "$(tail -n +2 "$tmp/export.tsv" | wc -l)" -eq "$(tail -n +2 "$tmp/scan.tsv" | wc -l)" ] || fail "export lacks documents"
+# Clusters do not depend on the input order: a shuffled scan gives the same partition.
+python3 -c "import random,sys; l=open(sys.argv[1]).readlines(); random.Random(5).shuffle(l); open(sys.argv[2],'w').writelines(l)" "$tmp/all.jsonl" "$tmp/shuffled.jsonl"
+"$bin" scan -q "$tmp/shuffled.jsonl" >"$tmp/shuffled.tsv"
+python3 scripts/ari.py --min 0.9999 "$tmp/scan.tsv" "$tmp/shuffled.tsv" near story >"$tmp/ari" || fail "shuffled input changed the clusters: $(cat "$tmp/ari")"
 seed_story=$(awk -F'\t' '$1 ~ /000_4aad/ {print $3}' "$tmp/export.tsv")
 [ "$(awk -F'\t' -v s="$seed_story" '$3 == s' "$tmp/export.tsv" | wc -l)" -eq 2 ] || fail "seed pair not one story in the index"
 

@@ -42,6 +42,21 @@ TEST_SUITE("store") {
         CHECK(ids.id_of_group[c.group_of[1]] == 2);
     }
 
+    TEST_CASE("majority ids: homes keep their ids, bridges keep the oldest, splits get fresh ids") {
+        // Held: 0,1 story 4; 2,3 story 2; 4,5,6 story 9. New run: {0,1,2,3,7} {4,5} {6,8} {9}.
+        const Clustering c = clustering_of(10, {{0, 1}, {1, 2}, {2, 3}, {3, 7}, {4, 5}, {6, 8}});
+        const std::vector<std::uint64_t> held{4, 4, 2, 2, 9, 9, 9};
+        const RelabeledIds r = assign_majority_ids(c, held, 20);
+        CHECK(r.ids.id_of_group[c.group_of[0]] == 2);   // 2 and 4 bridged: the older survives
+        CHECK(r.ids.id_of_group[c.group_of[4]] == 9);   // 9's home keeps 9
+        CHECK(r.ids.id_of_group[c.group_of[6]] == 20);  // split-off part: fresh id
+        CHECK(r.ids.id_of_group[c.group_of[9]] == 21);
+        REQUIRE(r.ids.merges.size() == 1);
+        CHECK(r.ids.merges[0].alias == 4);
+        CHECK(r.ids.merges[0].target == 2);
+        CHECK(r.changed == std::vector<std::size_t>{0, 1, 6});
+    }
+
     TEST_CASE("save then load gives back the same documents") {
         test::TempDir dir;
         const std::string path = (dir.path() / "i.db").string();

@@ -38,13 +38,12 @@ struct StableIds {
                                           std::span<const std::uint64_t> held_ids,
                                           std::uint64_t next);
 
-/// For a clustering recomputed from scratch each run (stories: complete-link is not
-/// incremental), every cluster gets one id and every held document takes its cluster's id, so
-/// the index always holds the latest clustering; ids stay as stable as the clusters: each old
-/// id goes to the cluster holding most of its documents (largest share first, older id first on
-/// ties), and one cluster takes one old id. A cluster left without one gets a fresh id. An old
-/// id that no cluster took (its documents joined other stories) becomes an alias of the id of
-/// the cluster holding most of its documents. `changed` lists held documents whose id changed.
+/// For a clustering recomputed from scratch each run (stories), every cluster gets one id and
+/// every held document takes its cluster's id, so the index holds the latest clustering while
+/// ids stay as stable as the clusters: an old id lives on in its home cluster (the one holding
+/// most of its documents). When several old ids share a home (a new article bridged their
+/// stories) the oldest survives and the others become its aliases; a cluster that is nobody's
+/// home gets a fresh id. `changed` lists held documents whose id changed.
 struct RelabeledIds {
     StableIds ids;
     std::vector<std::size_t> changed;  ///< held DocIds whose id differs from the stored one
