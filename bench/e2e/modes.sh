@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Whole-program throughput of near mode (--no-story) versus near + story mode on JSONL files.
-# Prints, per file and mode, the median wall time of RUNS runs, MB/s, peak RSS, and the ratio
-# story/near throughput. Uses build/neardup (Release). Machine-readable TSV on stdout.
+# Whole-program throughput of near mode (--no-story) versus near + story mode on JSONL files,
+# and the floor (build/neardup_floor: read + split on whitespace + XXH3 per word, same threads).
+# Prints, per file and mode, the median wall time of RUNS runs, MB/s, peak RSS, and the ratios
+# story/near and near/floor. Uses build/neardup (Release). Machine-readable TSV on stdout.
 # Usage: bench/e2e/modes.sh [FILE.jsonl...]   (default: ../shared/eval bbc-2005 and reuters21578)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,6 +29,10 @@ for f in "${files[@]}"; do
     rate[$mode]=$(awk -v m="$mb" -v t="$t" 'BEGIN {printf "%.1f", m / t}')
     echo -e "$(basename "$f")\t$mode\t$threads\t$mb\t$t\t${rate[$mode]}\t$((rss / 1024))"
   done
-  awk -v s="${rate[story]}" -v n="${rate[near]}" -v f="$(basename "$f")" \
-    'BEGIN {printf "# %s: story/near throughput ratio %.2f\n", f, s / n}'
+  floors=()
+  for _ in $(seq "$runs"); do floors+=("$(build/neardup_floor "$f" "$threads" | cut -f1)"); done
+  floor=$(printf '%s\n' "${floors[@]}" | median)
+  echo -e "$(basename "$f")\tfloor\t$threads\t$mb\t\t$floor\t"
+  awk -v s="${rate[story]}" -v n="${rate[near]}" -v fl="$floor" -v f="$(basename "$f")" \
+    'BEGIN {printf "# %s: story/near throughput ratio %.2f, near/floor %.2f\n", f, s / n, n / fl}'
 done
