@@ -1,6 +1,7 @@
 #include "neardup/pipeline/pipeline.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -187,6 +188,9 @@ public:
         }
     }
 
+    /// Sizes the LSH table for about `docs` documents (saves rehashing a large one).
+    void reserve(std::uint64_t docs) { index_.reserve(docs); }
+
     /// Makes the held documents DocIds 0 .. n-1, joined by their stored near-duplicate group.
     void preload(const HeldDocuments& held) {
         const LshParams lsh = index_.params();
@@ -328,6 +332,19 @@ void finish_clustering(const ScanConfig& cfg, Linker& linker, ScanResult& result
     }
 }
 
+/// A rough document count from the input sizes (about 2 KB per article, at most 50 million),
+/// to size the LSH table once instead of doubling it as documents arrive.
+std::uint64_t estimate_documents(const std::vector<InputFile>& inputs) {
+    std::uint64_t bytes = 0;
+    for (const InputFile& f : inputs) {
+        std::error_code ec;
+        if (f.path != "-")
+            bytes += std::filesystem::file_size(f.path, ec) *
+                     (f.compression == Compression::kNone ? 1 : 4);
+    }
+    return std::min<std::uint64_t>(bytes / 2048, 50'000'000);
+}
+
 }  // namespace
 
 ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
@@ -343,10 +360,12 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
                            : static_cast<std::uint32_t>(tbb::info::default_concurrency());
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
 
+    const std::uint64_t expected_docs = estimate_documents(inputs);
     RecordReader reader(std::move(inputs), config.reader);
     BatchPool pool;
     tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch;
     Linker linker(config, result.lsh, result);
+    linker.reserve(expected_docs + (config.held != nullptr ? config.held->size() : 0));
     if (config.held != nullptr)
         linker.preload(*config.held);
 

@@ -41,9 +41,7 @@ std::string to_string(const ShingleOptions& options) {
 void token_hashes(std::string_view normalized, std::span<const TokenSpan> tokens,
                   std::vector<std::uint64_t>& out) {
     out.resize(tokens.size());
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        out[i] = hash_bytes(normalized.data() + tokens[i].begin, tokens[i].end - tokens[i].begin);
-    }
+    hash_ranges(normalized.data(), tokens, out.data());
 }
 
 void word_shingles(std::span<const std::uint64_t> hashes, std::uint32_t k,

@@ -12,6 +12,8 @@
 #include <span>
 #include <string_view>
 
+#include "neardup/core/types.hpp"
+
 namespace neardup {
 
 /// XXH3-64 of bytes with a seed (seed 0 is plain XXH3_64bits).
@@ -21,6 +23,10 @@ namespace neardup {
 [[nodiscard]] inline std::uint64_t hash64(std::string_view s, std::uint64_t seed = 0) noexcept {
     return hash_bytes(s.data(), s.size(), seed);
 }
+
+/// out[i] = hash_bytes(base + ranges[i].begin, ranges[i].end - ranges[i].begin): one call for a
+/// whole document's tokens, so XXH3 is inlined into the loop.
+void hash_ranges(const char* base, std::span<const ByteRange> ranges, std::uint64_t* out) noexcept;
 
 /// Hash of a run of 32-bit words (a band of a signature), as little-endian bytes.
 [[nodiscard]] std::uint64_t hash_words(std::span<const std::uint32_t> words,

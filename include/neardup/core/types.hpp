@@ -19,4 +19,10 @@ using ShingleHash = std::uint64_t;  ///< XXH3-64 of one normalized shingle
 using SigValue = std::uint32_t;     ///< one MinHash slot (low 32 bits of the winning hash)
 using Signature = std::vector<SigValue>;
 
+/// A byte range [begin, end) of some text (a token of normalized text, for instance).
+struct ByteRange {
+    std::uint32_t begin;
+    std::uint32_t end;
+};
+
 }  // namespace neardup

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "neardup/core/types.hpp"
+
 namespace neardup {
 
 struct NormalizeOptions {
@@ -35,10 +37,7 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
                std::vector<std::uint8_t>* name_flags = nullptr);
 
 /// A token as a byte range [begin, end) of the normalized text.
-struct TokenSpan {
-    std::uint32_t begin;
-    std::uint32_t end;
-};
+using TokenSpan = ByteRange;
 
 /// Normalized text with its tokens (and, on request, name flags) found in the same pass.
 struct NormalizedText {
