@@ -2,19 +2,7 @@
 # CLI tests of `neardup index`: exit codes, settings, locking, damage, stable ids and merges,
 # window and prune, and 5 nightly batches against one scan (ARI >= 0.98 at both levels).
 # Usage: tests/cli/index.sh path/to/neardup   (run from the project root)
-set -u
-bin=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect_exit() {  # expect_exit CODE -- CMD...
-  local want=$1; shift; shift
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got, want $want: $* ($(head -c 300 "$tmp/err"))"
-}
-expect_grep() { grep -q -- "$2" "$1" || fail "$1 lacks '$2': $(head -c 300 "$1")"; }
+source "$(dirname "$0")/lib.sh"
 db=$tmp/news.db
 
 # --- usage and help
@@ -110,5 +98,4 @@ expect_exit 1 -- "$bin" index check --db "$tmp/broken.db"
 echo "not a database at all" >"$tmp/garbage.db"
 expect_exit 1 -- "$bin" index check --db "$tmp/garbage.db"
 
-if [ "$failures" -gt 0 ]; then echo "$failures index check(s) failed"; exit 1; fi
-echo "all index checks passed"
+finish index

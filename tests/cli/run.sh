@@ -1,24 +1,7 @@
 #!/usr/bin/env bash
 # CLI tests: exit codes, messages and outputs of the neardup binary, run from the project root.
 # Usage: tests/cli/run.sh path/to/neardup
-set -u
-bin=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_exit CODE -- CMD...: runs CMD, stdout to $tmp/out, stderr to $tmp/err
-expect_exit() {
-  local want=$1; shift; shift
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got, want $want: $* ($(head -c 300 "$tmp/err"))"
-}
-expect_grep() {  # expect_grep FILE PATTERN
-  grep -q -- "$2" "$1" || fail "$1 lacks '$2': $(head -c 300 "$1")"
-}
-
+source "$(dirname "$0")/lib.sh"
 # --- help and usage errors
 expect_exit 0 -- "$bin" --help;            expect_grep "$tmp/out" "Commands:"
 expect_exit 0 -- "$bin" scan --help;       expect_grep "$tmp/out" "Usage: neardup scan"
@@ -114,5 +97,4 @@ cmp -s "$tmp/res.tsv" "$tmp/keep-me.tsv" || fail "a failed run changed the exist
 for t in 1 2 4 8; do "$bin" scan --quiet --threads $t corpus/news corpus/seeds >"$tmp/t$t.tsv"; done
 for t in 2 4 8; do cmp -s "$tmp/t1.tsv" "$tmp/t$t.tsv" || fail "--threads $t output differs from --threads 1"; done
 
-if [ "$failures" -gt 0 ]; then echo "$failures CLI check(s) failed"; exit 1; fi
-echo "all CLI checks passed"
+finish CLI
