@@ -19,7 +19,7 @@ for n in "${sizes[@]}"; do
     inputs+=("$dir/gen$n")
   fi
   for input in "${inputs[@]}"; do
-    mb=$(du -sb "$input" | awk '{printf "%.1f", $1 / 1e6}')
+    mb=$(du -sbL "$input" | awk '{printf "%.1f", $1 / 1e6}')
     for mode in near story; do
       flag=""; [ "$mode" = near ] && flag="--no-story"
       for threads in 1 2; do
