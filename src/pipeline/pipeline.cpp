@@ -227,6 +227,9 @@ public:
         return terms_;
     }
     /// Hands the per-document data to the result once clustering is done.
+    /// Frees the LSH index once linking is over (it is the largest near-level structure).
+    void drop_index() { index_ = LshIndex(index_.params()); }
+
     void release_into(ScanResult& result) {
         result.terms = std::move(terms_);
         result.signatures = std::move(signatures_);
@@ -378,6 +381,7 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
 
     result.stats.docs = result.docs.size() - result.held;  // new documents only
+    linker.drop_index();
     finish_clustering(config, linker, result);
     linker.release_into(result);
     result.stats.seconds =

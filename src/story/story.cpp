@@ -20,7 +20,9 @@ namespace {
 struct StoryDoc {
     std::vector<float> weights;
     Signature signature;              ///< weighted MinHash sketch (empty without story terms)
-    std::vector<std::uint64_t> keys;  ///< LSH keys of the sketch (empty without story terms)
+    std::vector<std::uint32_t> keys;  ///< high halves of the sketch's LSH band keys (empty
+                                      ///< without story terms); a rare collision only adds a
+                                      ///< candidate that verification drops
 };
 
 /// Weighted MinHash by expansion: a term of weight w contributes round(w * kCopiesPerWeight)
@@ -42,8 +44,11 @@ void sketch(std::span<const TermCode> terms, const StoryOptions& o, const MinHas
     }
     doc.signature.resize(hasher.num_perm());
     hasher.sign(features, doc.signature);
+    std::vector<std::uint64_t> full(o.lsh.bands);
+    band_keys(doc.signature, o.lsh, full);
     doc.keys.resize(o.lsh.bands);
-    band_keys(doc.signature, o.lsh, doc.keys);
+    for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
+        doc.keys[b] = static_cast<std::uint32_t>(full[b] >> 32);
 }
 
 /// Connected components (as lists of representative indexes) of the story edges.
@@ -205,8 +210,8 @@ std::vector<std::vector<DocId>> band_neighbours(const std::vector<StoryDoc>& doc
         keyed.reserve(n);
         for (std::size_t g = 0; g < n; ++g) {
             if (!docs[g].keys.empty()) {
-                keyed.push_back({(docs[g].keys[b] & 0xFFFFFFFF00000000ULL) | content[g],
-                                 static_cast<DocId>(g)});
+                keyed.push_back(
+                    {(std::uint64_t{docs[g].keys[b]} << 32) | content[g], static_cast<DocId>(g)});
             }
         }
         std::sort(keyed.begin(), keyed.end());
