@@ -14,6 +14,7 @@ done
 expect_exit 2 -- "$bin" index frob --db "$db"
 expect_exit 2 -- "$bin" index add corpus/seeds; expect_grep "$tmp/err" "--db FILE is required"
 expect_exit 2 -- "$bin" index prune --db "$db" --older-than 9x
+expect_exit 2 -- "$bin" index add --db "$db" --exact-verify corpus/seeds; expect_grep "$tmp/err" "exact-verify"
 expect_exit 1 -- "$bin" index stats --db "$tmp/missing.db"; expect_grep "$tmp/err" "no such index"
 
 # --- one corpus as JSONL lines, split into 5 nightly batches
