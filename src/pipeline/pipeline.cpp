@@ -171,10 +171,12 @@ public:
         result_.stats.input_bytes += b.raw.input_bytes;
         for (std::size_t i = 0; i < b.docs.size(); ++i) {
             SignedDoc& doc = b.docs[i];
-            if (doc.skip == SkipReason::kNone && !held_ids_.empty() &&
-                held_ids_.count(doc.id) > 0) {
+            // With an index, ids must be unique: a held id, or one seen earlier in this input,
+            // is skipped (the index's docs.id is UNIQUE).
+            if (doc.skip == SkipReason::kNone && cfg_.held != nullptr &&
+                !held_ids_.insert(doc.id).second) {
                 doc.skip = SkipReason::kAlreadyHeld;
-                doc.message = "id '" + doc.id + "' is already in the index";
+                doc.message = "id '" + doc.id + "' is already in the index or earlier in the input";
             }
             if (doc.skip != SkipReason::kNone) {
                 record_skip(b, i);
