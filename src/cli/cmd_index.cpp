@@ -137,8 +137,9 @@ int match(const std::vector<std::string>& args, bool add) {
         throw UsageError("no input PATH given");
     finish_config(c.scan, vm);
     if (c.scan.cfg.exact_verify)
-        throw UsageError("--exact-verify is not available with the index (it stores signatures, "
-                         "not shingle sets)");
+        throw UsageError(
+            "--exact-verify is not available with the index (it stores signatures, "
+            "not shingle sets)");
     const OutputFormat format = parse_output_format(c.scan.format);
     const std::int64_t now = now_seconds();
     std::optional<std::int64_t> since;

@@ -218,12 +218,56 @@ void normalize(std::string_view in, const NormalizeOptions& options, std::string
     normalize_into(in, options, name_flags != nullptr, w);
 }
 
+namespace {
+
+bool all_ascii(std::string_view in) {
+    unsigned char any = 0;
+    for (char c : in)
+        any |= static_cast<unsigned char>(c);  // vectorizes: one OR per byte
+    return any < 0x80;
+}
+
+/// normalize_tokens() for pure ASCII input: one table-driven pass writing through a raw pointer
+/// into a buffer the size of the input (ASCII output is never longer).
+void normalize_ascii(std::string_view in, bool fold_case, bool name_flags, NormalizedText& out) {
+    out.text.resize(in.size());
+    char* const start = out.text.data();
+    char* dst = start;
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+    const std::size_t n = in.size();
+    bool sentence_start = true;
+    std::size_t i = 0;
+    while (i < n) {
+        if (kByteClass[p[i]] != 1) {
+            sentence_start = sentence_start || ends_sentence(p[i]);
+            ++i;
+            continue;
+        }
+        if (dst != start)
+            *dst++ = ' ';
+        const auto begin = static_cast<std::uint32_t>(dst - start);
+        if (name_flags)
+            out.name_flags.push_back(!sentence_start && p[i] >= 'A' && p[i] <= 'Z' ? 1 : 0);
+        sentence_start = false;
+        for (; i < n && kByteClass[p[i]] == 1; ++i)
+            *dst++ = fold_case ? kAsciiLower[p[i]] : static_cast<char>(p[i]);
+        out.tokens.push_back({begin, static_cast<std::uint32_t>(dst - start)});
+    }
+    out.text.resize(static_cast<std::size_t>(dst - start));
+}
+
+}  // namespace
+
 void normalize_tokens(std::string_view in, const NormalizeOptions& options, bool name_flags,
                       NormalizedText& out) {
-    out.text.clear();
-    out.text.reserve(in.size());
     out.tokens.clear();
     out.name_flags.clear();
+    if (all_ascii(in)) {
+        normalize_ascii(in, options.fold_case, name_flags, out);
+        return;
+    }
+    out.text.clear();
+    out.text.reserve(in.size());
     WordWriter w(out.text, name_flags ? &out.name_flags : nullptr, &out.tokens);
     normalize_into(in, options, name_flags, w);
     if (!out.tokens.empty())

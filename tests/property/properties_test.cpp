@@ -99,6 +99,29 @@ TEST_SUITE("property") {
         }
     }
 
+    TEST_CASE("the pure-ASCII fast path agrees with the general path") {
+        static const char kAscii[] = "aZ09 .,!?:\n\t-'\"Mx";
+        for (std::uint64_t seed = 0; seed < 500; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            std::string text;
+            for (std::size_t i = rng() % 200; i > 0; --i)
+                text.push_back(kAscii[rng() % (sizeof kAscii - 1)]);
+            NormalizedText fast;
+            normalize_tokens(text, {}, true, fast);
+            // The general path, forced by a non-ASCII separator that normalizes to a space.
+            NormalizedText general;
+            normalize_tokens(text + "\xE2\x80\x94", {}, true, general);
+            CHECK(fast.text == general.text);
+            CHECK(fast.name_flags == general.name_flags);
+            REQUIRE(fast.tokens.size() == general.tokens.size());
+            for (std::size_t i = 0; i < fast.tokens.size(); ++i) {
+                CHECK(fast.tokens[i].begin == general.tokens[i].begin);
+                CHECK(fast.tokens[i].end == general.tokens[i].end);
+            }
+        }
+    }
+
     TEST_CASE("a document of n tokens gives max(0, n - k + 1) word shingles") {
         for (std::uint64_t seed = 0; seed < 100; ++seed) {
             CAPTURE(seed);
