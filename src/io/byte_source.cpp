@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <vector>
 
 #include <fcntl.h>
@@ -14,7 +15,7 @@
 namespace neardup {
 namespace {
 
-std::string errno_message(const std::string& path) { return path + ": " + std::strerror(errno); }
+std::string errno_message(const std::string& path) { return path + ": " + std::system_category().message(errno); }
 
 /// Owns a file descriptor; stdin is borrowed, not closed.
 class Fd {

@@ -74,7 +74,7 @@ bool parse_zone(Cursor& c, std::int64_t& offset) noexcept {
     c.eat(':');
     if (!c.done() && !c.digits(2, mm))
         return false;
-    offset = sign * (hh * 3600 + mm * 60);
+    offset = std::int64_t{sign} * (std::int64_t{hh} * 3600 + std::int64_t{mm} * 60);
     return c.done();
 }
 
@@ -108,7 +108,7 @@ std::optional<std::int64_t> parse_date(std::string_view text) noexcept {
     if (!parse_zone(c, offset))
         return std::nullopt;
     std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-    return days * 86400 + h * 3600 + mi * 60 + s - offset;
+    return days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s - offset;
 }
 
 }  // namespace neardup
