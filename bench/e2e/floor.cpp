@@ -3,14 +3,14 @@
 // JSON, no normalization, no shingles. neardup's end-to-end MB/s is compared with this on the
 // same data and thread count (bench/e2e/modes.sh).
 // Usage: neardup_floor FILE [THREADS]   -> prints "MB/s<TAB>words<TAB>seconds"
-#include <tbb/global_control.h>
-#include <tbb/parallel_pipeline.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
+
+#include <tbb/global_control.h>
+#include <tbb/parallel_pipeline.h>
 
 #include "neardup/core/hash.hpp"
 

@@ -15,7 +15,9 @@
 namespace neardup {
 namespace {
 
-std::string errno_message(const std::string& path) { return path + ": " + std::system_category().message(errno); }
+std::string errno_message(const std::string& path) {
+    return path + ": " + std::system_category().message(errno);
+}
 
 /// Owns a file descriptor; stdin is borrowed, not closed.
 class Fd {

@@ -3,9 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <system_error>
 #include <filesystem>
 #include <iostream>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,7 +16,9 @@
 namespace neardup {
 namespace {
 
-std::string sys_error(const std::string& what) { return what + ": " + std::system_category().message(errno); }
+std::string sys_error(const std::string& what) {
+    return what + ": " + std::system_category().message(errno);
+}
 
 void fsync_path(const std::string& path, int flags) {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC);

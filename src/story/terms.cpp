@@ -94,8 +94,8 @@ void extract_story_terms(std::string_view text, std::vector<TermCode>& out,
     tokenize(normalized, tokens);
     std::vector<std::uint64_t> hashes(tokens.size());
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        hashes[i] = hash64(std::string_view(normalized).substr(tokens[i].begin,
-                                                               tokens[i].end - tokens[i].begin));
+        hashes[i] = hash64(
+            std::string_view(normalized).substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
     }
     story_terms_from_tokens(normalized, tokens, hashes, flags, out, stop_words);
 }

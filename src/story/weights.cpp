@@ -1,8 +1,8 @@
 #include "neardup/story/weights.hpp"
 
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 
 #include "embedded_tables.hpp"
 #include "neardup/core/error.hpp"
@@ -17,8 +17,8 @@ constexpr double kCapsFactor = 2.0;
 }  // namespace
 
 std::string term_table_version() {
-    const std::uint64_t h = hash64(detail::embedded_stop_words()) ^
-                            mix64(hash64(detail::embedded_background_df()));
+    const std::uint64_t h =
+        hash64(detail::embedded_stop_words()) ^ mix64(hash64(detail::embedded_background_df()));
     char buf[32];
     std::snprintf(buf, sizeof buf, "en-%016llx", static_cast<unsigned long long>(h));
     return buf;

@@ -23,7 +23,8 @@ TEST_SUITE("shingle") {
         REQUIRE(s.size() == 2);
         auto window = [](std::initializer_list<const char*> words) {
             std::uint64_t h = 0;
-            for (const char* w : words) h = h * kShingleBase + hash64(w);
+            for (const char* w : words)
+                h = h * kShingleBase + hash64(w);
             return h;
         };
         CHECK(s[0] == window({"a", "b", "c", "d", "e"}));

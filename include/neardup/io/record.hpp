@@ -19,12 +19,12 @@ namespace neardup {
 /// Why an input item was not used. Order is the report order.
 enum class SkipReason : std::uint8_t {
     kNone = 0,
-    kEmpty,       ///< empty file, blank line, or no words after normalization
-    kBinary,      ///< NUL bytes in the first 4 KiB
-    kUnreadable,  ///< open/read failed, corrupt compressed stream
-    kMalformed,   ///< invalid JSON, missing text field
-    kTooLarge,    ///< larger than --max-doc-bytes
-    kAlreadyHeld, ///< its id is already in the index (index add/query); never fatal
+    kEmpty,        ///< empty file, blank line, or no words after normalization
+    kBinary,       ///< NUL bytes in the first 4 KiB
+    kUnreadable,   ///< open/read failed, corrupt compressed stream
+    kMalformed,    ///< invalid JSON, missing text field
+    kTooLarge,     ///< larger than --max-doc-bytes
+    kAlreadyHeld,  ///< its id is already in the index (index add/query); never fatal
 };
 inline constexpr int kSkipReasonCount = 7;
 
