@@ -171,9 +171,11 @@ int match(const std::vector<std::string>& args, bool add) {
                                                 c.scan.cfg.num_perm);
             const std::span<const TermCode> terms =
                 r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
-            store.insert({m.id, m.source, m.date, m.length, near.id_of_group[r.near.group_of[d]],
-                          story.id_of_group[r.story.group_of[d]], sig, terms},
-                         now);
+            store.insert(
+                {{m.id, m.source, m.date, now, m.length, near.id_of_group[r.near.group_of[d]],
+                  story.id_of_group[r.story.group_of[d]]},
+                 sig,
+                 terms});
         }
         store.set_next_id("near", near.next);
         store.set_next_id("story", story.next);

@@ -72,7 +72,14 @@ void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
 
 void LshIndex::candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const {
     out.clear();
-    for_each_candidate(keys, [&out](DocId id) { out.push_back(id); });
+    for (std::uint32_t b = 0; b < params_.bands && b < keys.size(); ++b) {
+        const Slot& slot = slots_[find_slot(keys[b])];
+        DocId id = slot.key == 0 ? kNone : slot.head;
+        for (std::uint32_t walked = 0; id != kNone && walked < max_bucket_walk_; ++walked) {
+            out.push_back(id);
+            id = next_[std::size_t{id} * params_.bands + b];
+        }
+    }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
 }

@@ -46,8 +46,12 @@ constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms bl
 struct IndexStore::Db {
     sqlite3* handle = nullptr;
     std::string path;
+    sqlite3_stmt* insert_doc = nullptr;  ///< prepared once per open, reused for every insert
 
-    ~Db() { sqlite3_close_v2(handle); }
+    ~Db() {
+        sqlite3_finalize(insert_doc);
+        sqlite3_close_v2(handle);
+    }
 
     [[noreturn]] void fail(const std::string& what) const {
         throw IoError(path + ": " + what + ": " + sqlite3_errmsg(handle));
@@ -72,7 +76,12 @@ public:
         if (sqlite3_prepare_v2(db.handle, sql, -1, &stmt_, nullptr) != SQLITE_OK)
             db.fail("prepare");
     }
-    ~Stmt() { sqlite3_finalize(stmt_); }
+    /// Uses a statement the connection keeps (not finalized here).
+    Stmt(const IndexStore::Db& db, sqlite3_stmt* kept) : db_(db), stmt_(kept), owned_(false) {}
+    ~Stmt() {
+        if (owned_)
+            sqlite3_finalize(stmt_);
+    }
     Stmt(const Stmt&) = delete;
     Stmt& operator=(const Stmt&) = delete;
 
@@ -138,6 +147,7 @@ public:
 private:
     const IndexStore::Db& db_;
     sqlite3_stmt* stmt_ = nullptr;
+    bool owned_ = true;
 };
 
 std::string time_filter(std::optional<std::int64_t> since) {
@@ -264,17 +274,21 @@ void IndexStore::set_next_id(const std::string& kind, std::uint64_t next) {
     q.bind(1, "next_" + kind).bind(2, std::to_string(next)).run();
 }
 
-void IndexStore::insert(const IndexedDoc& d, std::int64_t added) {
+void IndexStore::insert(const IndexedDoc& d) {
     static constexpr const char* kSql =
         "INSERT INTO docs(id, source, date, added, length, near, story, signature, terms) "
         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    Stmt q(*db_, kSql);
-    q.bind(1, d.id).bind(2, d.source);
-    if (d.date)
-        q.bind(3, *d.date);
+    if (db_->insert_doc == nullptr &&
+        sqlite3_prepare_v2(db_->handle, kSql, -1, &db_->insert_doc, nullptr) != SQLITE_OK)
+        db_->fail("prepare");
+    Stmt q(*db_, db_->insert_doc);
+    const IndexRow& r = d.row;
+    q.bind(1, r.id).bind(2, r.source);
+    if (r.date)
+        q.bind(3, *r.date);
     else
         q.bind_null(3);
-    q.bind(4, added).bind(5, d.length).bind(6, d.near).bind(7, d.story);
+    q.bind(4, r.added).bind(5, r.length).bind(6, r.near).bind(7, r.story);
     q.bind_blob(8, d.signature).bind_blob(9, d.terms).run();
 }
 

@@ -71,8 +71,8 @@ TEST_SUITE("store") {
                                   {"shingle", "words:5"},
                                   {"bands", "2"},
                                   {"rows", "2"}});
-            store.insert({"a", "src:1", 1700000000, 42, 1, 1, sig_a, terms_a}, 1800000000);
-            store.insert({"b", "src:2", std::nullopt, 7, 2, 1, sig_b, {}}, 1800000001);
+            store.insert({{"a", "src:1", 1700000000, 1800000000, 42, 1, 1}, sig_a, terms_a});
+            store.insert({{"b", "src:2", std::nullopt, 1800000001, 7, 2, 1}, sig_b, {}});
             store.set_next_id("near", 3);
             store.commit();
         }
@@ -102,12 +102,12 @@ TEST_SUITE("store") {
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings({{"num_perm", "2"}});
-            store.insert({"a", "s", std::nullopt, 1, 1, 1, sig, {}}, 0);
+            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1}, sig, {}});
             store.commit();
         }
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
-            store.insert({"b", "s", std::nullopt, 1, 2, 2, sig, {}}, 0);
+            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2}, sig, {}});
             // destroyed without commit
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);
@@ -121,7 +121,7 @@ TEST_SUITE("store") {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings({{"num_perm", "2"}});
             const std::vector<SigValue> short_sig{1};
-            store.insert({"a", "s", std::nullopt, 1, 1, 1, short_sig, {}}, 0);
+            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1}, short_sig, {}});
             store.commit();
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);

@@ -42,19 +42,6 @@ public:
     /// Documents sharing at least one band key, sorted ascending, no duplicates (out is cleared).
     void candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const;
 
-    /// Calls visit(id) for every bucket entry of every band (an id may come more than once).
-    template <typename Visit>
-    void for_each_candidate(std::span<const std::uint64_t> keys, Visit&& visit) const {
-        for (std::uint32_t b = 0; b < params_.bands && b < keys.size(); ++b) {
-            const Slot& slot = slots_[find_slot(keys[b])];
-            DocId id = slot.key == 0 ? kNone : slot.head;
-            for (std::uint32_t walked = 0; id != kNone && walked < max_bucket_walk_; ++walked) {
-                visit(id);
-                id = next_[std::size_t{id} * params_.bands + b];
-            }
-        }
-    }
-
     [[nodiscard]] std::size_t size() const noexcept { return docs_; }
     [[nodiscard]] const LshParams& params() const noexcept { return params_; }
 

@@ -39,27 +39,22 @@ namespace neardup {
 
 using IndexSettings = std::map<std::string, std::string>;
 
-/// One document to insert.
-struct IndexedDoc {
-    std::string id;
-    std::string source;
-    std::optional<std::int64_t> date;
-    std::uint64_t length = 0;
-    std::uint64_t near = 0;
-    std::uint64_t story = 0;
-    std::span<const SigValue> signature;
-    std::span<const TermCode> terms;
-};
-
 /// A stored document without its blobs (for export and stats).
 struct IndexRow {
     std::string id;
     std::string source;
-    std::optional<std::int64_t> date;
-    std::int64_t added = 0;
+    std::optional<std::int64_t> date;  ///< publication time, unix seconds
+    std::int64_t added = 0;            ///< insertion time, unix seconds
     std::uint64_t length = 0;
     std::uint64_t near = 0;
     std::uint64_t story = 0;
+};
+
+/// One document to insert: its row and its blobs.
+struct IndexedDoc {
+    IndexRow row;
+    std::span<const SigValue> signature;
+    std::span<const TermCode> terms;
 };
 
 struct IndexStats {
@@ -97,7 +92,7 @@ public:
     [[nodiscard]] std::uint64_t next_id(const std::string& kind) const;
     void set_next_id(const std::string& kind, std::uint64_t next);
 
-    void insert(const IndexedDoc& doc, std::int64_t added);
+    void insert(const IndexedDoc& doc);
     /// Sets the story id of the held document `id`.
     void set_story(const std::string& id, std::uint64_t story);
     /// Moves every document of group `alias` to `target` and records the alias.
