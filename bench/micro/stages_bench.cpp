@@ -10,6 +10,8 @@
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/shingle/shingle.hpp"
+#include "neardup/story/terms.hpp"
+#include "neardup/story/weights.hpp"
 #include "neardup/text/normalize.hpp"
 #include "neardup/verify/similarity.hpp"
 
@@ -138,5 +140,42 @@ void BM_Verify_Exact(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * (a.size() + b.size())));
 }
 BENCHMARK(BM_Verify_Exact);
+
+void BM_Story_Terms(benchmark::State& state) {
+    NormalizedText n;
+    normalize_tokens(corpus_text(), {}, true, n);
+    std::vector<std::uint64_t> hashes;
+    token_hashes(n.text, n.tokens, hashes);
+    std::vector<TermCode> terms;
+    for (auto _ : state) {
+        story_terms_from_tokens(n.text, n.tokens, hashes, n.name_flags, terms);
+        benchmark::DoNotOptimize(terms.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n.tokens.size()));
+}
+BENCHMARK(BM_Story_Terms);
+
+/// Weighted overlap of two articles' terms (half of them shared), the story verify step.
+void BM_Story_Overlap(benchmark::State& state) {
+    std::vector<TermCode> terms;
+    extract_story_terms(corpus_text(), terms);
+    const TermWeights weights = [] {
+        TermWeights w = TermWeights::with_background();
+        w.finalize();
+        return w;
+    }();
+    std::vector<WeightedTerm> a(terms.size());
+    weights.weigh(terms, a);
+    const std::size_t half = a.size() / 2;
+    std::vector<WeightedTerm> b(a.begin() + static_cast<std::ptrdiff_t>(half), a.end());
+    for (std::size_t i = 0; i < half; ++i)
+        b.push_back({a[i].hash ^ 0x5555u, a[i].weight});
+    TermLookup lookup;
+    lookup.assign(a);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(lookup.overlap(b));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * b.size()));
+}
+BENCHMARK(BM_Story_Overlap);
 
 }  // namespace

@@ -1,11 +1,16 @@
 #include "neardup/story/story.hpp"
 
 #include <algorithm>
+#include <array>
+#include <functional>
+#include <bit>
+#include <cstring>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
 
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include "neardup/core/hash.hpp"
@@ -15,39 +20,98 @@
 namespace neardup {
 namespace {
 
-/// A representative's weighted terms and LSH keys.
-struct StoryDoc {
-    std::vector<float> weights;
-    Signature signature;              ///< weighted MinHash sketch (empty without story terms)
-    std::vector<std::uint32_t> keys;  ///< high halves of the sketch's LSH band keys (empty
-                                      ///< without story terms); a rare collision only adds a
-                                      ///< candidate that verification drops
+/// Every representative's weighted terms, in one arena (pairs are compared millions of times:
+/// contiguous lists are what keeps that cache-friendly).
+struct RepTerms {
+    std::vector<std::size_t> begin;  ///< representative g's terms are [begin[g], begin[g + 1])
+    std::vector<WeightedTerm> terms;
+    std::vector<std::uint64_t> total;  ///< sum of g's weights
+
+    [[nodiscard]] std::span<const WeightedTerm> of(std::size_t g) const noexcept {
+        return {terms.data() + begin[g], begin[g + 1] - begin[g]};
+    }
+    /// Weighted Jaccard of g and h, where `lookup` holds g's terms.
+    [[nodiscard]] double similarity(const TermLookup& lookup, std::size_t g,
+                                    std::size_t h) const noexcept {
+        return weighted_jaccard_from(lookup.overlap(of(h)), total[g], total[h]);
+    }
+};
+
+/// Every representative's sketch, flat: what LSH and the screen need, and nothing more.
+/// The screen keeps the low byte of each weighted-MinHash slot (b-bit MinHash, Li & Koenig
+/// 2010): two different slots agree by chance with probability 1/256, which the screen allows
+/// for, at a quarter of the memory and a compare of 8 slots at a time.
+struct Sketches {
+    std::uint32_t num_perm = 0;
+    std::uint32_t bands = 0;
+    std::vector<std::uint8_t> has_terms;  ///< per representative
+    std::vector<std::uint8_t> low_bytes;  ///< [g * num_perm, (g + 1) * num_perm)
+    std::vector<std::uint32_t> keys;      ///< high halves of the band keys, [g * bands, ...);
+                                          ///< a rare collision only adds a candidate
+    std::vector<std::uint32_t> content;   ///< a hash of the whole sketch (orders equal keys)
+
+    Sketches(std::size_t n, std::uint32_t perm, std::uint32_t b)
+        : num_perm(perm),
+          bands(b),
+          has_terms(n, 0),
+          low_bytes(n * perm, 0),
+          keys(n * b, 0),
+          content(n, 0) {}
+
+    /// Slots where g and h hold the same low byte.
+    [[nodiscard]] std::uint32_t matches(std::size_t g, std::size_t h) const noexcept {
+        const std::uint8_t* x = low_bytes.data() + g * num_perm;
+        const std::uint8_t* y = low_bytes.data() + h * num_perm;
+        constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        std::uint32_t different = 0;
+        std::uint32_t i = 0;
+        for (; i + 8 <= num_perm; i += 8) {
+            std::uint64_t u = 0;
+            std::uint64_t v = 0;
+            std::memcpy(&u, x + i, 8);
+            std::memcpy(&v, y + i, 8);
+            const std::uint64_t d = u ^ v;
+            // bit 7 of each byte set iff that byte of d is non-zero; the multiply sums them
+            const std::uint64_t nonzero = ((((d & kLow7) + kLow7) | d) >> 7) & kOnes;
+            different += static_cast<std::uint32_t>((nonzero * kOnes) >> 56);
+        }
+        for (; i < num_perm; ++i)
+            different += x[i] != y[i] ? 1u : 0u;
+        return num_perm - different;
+    }
 };
 
 /// Weighted MinHash by expansion: a term of weight w contributes round(w * kCopiesPerWeight)
 /// distinct features (term, 0), (term, 1), ..., so the plain Jaccard of two expanded sets is
 /// the weighted Jaccard of the quantized weights, and one-permutation MinHash sketches it at
 /// O(1) per feature (a few thousand features per article, versus ICWS's O(terms x slots)).
-void sketch(std::span<const TermCode> terms, const StoryOptions& o, const MinHasher& hasher,
-            StoryDoc& doc) {
+void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const MinHasher& hasher,
+            std::size_t g, Sketches& out) {
     if (terms.empty())
         return;
-    const std::vector<float>& weights = doc.weights;
-    std::vector<ShingleHash> features;
-    features.reserve(terms.size() * 8);
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-        const long copies = std::max(1L, std::lround(weights[i] * o.copies_per_weight));
-        const std::uint64_t base = static_cast<std::uint64_t>(term_hash(terms[i])) << 20;
+    thread_local std::vector<ShingleHash> features;
+    thread_local Signature signature;
+    thread_local std::vector<std::uint64_t> full;
+    features.clear();
+    for (const WeightedTerm& t : terms) {
+        const long copies = std::max(
+            1L, std::lround(static_cast<double>(t.weight) / kWeightScale *
+                                      static_cast<double>(o.copies_per_weight)));
+        const std::uint64_t base = static_cast<std::uint64_t>(t.hash) << 20;
         for (long c = 0; c < copies; ++c)
             features.push_back(base | static_cast<std::uint64_t>(c));
     }
-    doc.signature.resize(hasher.num_perm());
-    hasher.sign(features, doc.signature);
-    std::vector<std::uint64_t> full(o.lsh.bands);
-    band_keys(doc.signature, o.lsh, full);
-    doc.keys.resize(o.lsh.bands);
+    signature.resize(hasher.num_perm());
+    hasher.sign(features, signature);
+    full.resize(o.lsh.bands);
+    band_keys(signature, o.lsh, full);
+    out.has_terms[g] = 1;
     for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
-        doc.keys[b] = static_cast<std::uint32_t>(full[b] >> 32);
+        out.keys[g * o.lsh.bands + b] = static_cast<std::uint32_t>(full[b] >> 32);
+    for (std::uint32_t i = 0; i < hasher.num_perm(); ++i)
+        out.low_bytes[g * hasher.num_perm() + i] = static_cast<std::uint8_t>(signature[i]);
+    out.content[g] = static_cast<std::uint32_t>(hash_words(signature, 0x5107));
 }
 
 /// Connected components (as lists of representative indexes) of the story edges.
@@ -113,8 +177,9 @@ struct Edge {
 /// A set of representatives small enough for dense complete-link, or (`whole`) a set that
 /// stayed too large even at the highest split level and is kept as one story.
 struct Piece {
-    std::vector<std::uint32_t> members;
+    std::vector<std::uint32_t> members;  ///< ascending
     bool whole = false;
+    std::vector<Edge> edges;  ///< verified edges inside the piece (their similarity is known)
 };
 
 constexpr std::size_t kMaxDense = 200;  // complete-link costs O(m^3) time and O(m^2) memory
@@ -126,11 +191,11 @@ constexpr double kSplitStep = 0.05;
 void split_component(const std::vector<std::uint32_t>& members, const std::vector<Edge>& edges,
                      double threshold, std::vector<Piece>& out) {
     if (members.size() <= kMaxDense) {
-        out.push_back({members, false});
+        out.push_back({members, false, edges});
         return;
     }
     if (threshold >= 1.0) {
-        out.push_back({members, true});
+        out.push_back({members, true, {}});
         return;
     }
     const double next = threshold + kSplitStep;
@@ -165,16 +230,51 @@ void split_component(const std::vector<std::uint32_t>& members, const std::vecto
 
 /// Dense complete-link over one piece: label[i] is the index (into the piece) of the first
 /// member of i's cluster.
-template <typename Similarity>
 std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_threshold,
-                                         const Similarity& similarity) {
+                                         const RepTerms& rep_terms) {
     const std::size_t m = piece.members.size();
     if (piece.whole || m < 2)
         return std::vector<std::uint32_t>(m, 0);
-    std::vector<float> sim(m * m, 1.0F);
+    // The members' terms copied side by side: each list is read m times, from cache.
+    thread_local std::vector<WeightedTerm> local;
+    thread_local std::vector<std::size_t> begin;
+    local.clear();
+    begin.assign(1, 0);
+    for (const std::uint32_t g : piece.members) {
+        const auto terms = rep_terms.of(g);
+        local.insert(local.end(), terms.begin(), terms.end());
+        begin.push_back(local.size());
+    }
+    auto terms_of = [](std::size_t i) {
+        return std::span<const WeightedTerm>(local.data() + begin[i], begin[i + 1] - begin[i]);
+    };
+    constexpr float kUnknown = -1.0F;
+    std::vector<float> sim(m * m, kUnknown);
+    auto local_index = [&piece](std::uint32_t g) {
+        return static_cast<std::size_t>(
+            std::lower_bound(piece.members.begin(), piece.members.end(), g) -
+            piece.members.begin());
+    };
+    for (const Edge& e : piece.edges) {  // verified already: reuse
+        const std::size_t i = local_index(e.a);
+        const std::size_t j = local_index(e.b);
+        sim[i * m + j] = e.similarity;
+        sim[j * m + i] = e.similarity;
+    }
+    thread_local TermLookup lookup;
     for (std::size_t i = 0; i < m; ++i) {
+        sim[i * m + i] = 1.0F;
+        bool assigned = false;
+        const std::uint64_t total_i = rep_terms.total[piece.members[i]];
         for (std::size_t j = i + 1; j < m; ++j) {
-            const auto s = static_cast<float>(similarity(piece.members[i], piece.members[j]));
+            if (sim[i * m + j] != kUnknown)
+                continue;
+            if (!assigned) {
+                lookup.assign(terms_of(i));
+                assigned = true;
+            }
+            const auto s = static_cast<float>(weighted_jaccard_from(
+                lookup.overlap(terms_of(j)), total_i, rep_terms.total[piece.members[j]]));
             sim[i * m + j] = s;
             sim[j * m + i] = s;
         }
@@ -182,56 +282,61 @@ std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_thresho
     return complete_link(std::move(sim), m, link_threshold);
 }
 
-/// For each document, the documents that share an LSH band with it: each band is a sort, not
-/// a hash table. Documents are sorted by (band key, a hash of their sketch), and each one links
-/// to the one before it in its run of equal keys. Ordering by content rather than by DocId makes
-/// the candidates, and so the stories, independent of the input order (adding a corpus in
-/// batches gives what one scan gives). Bands and documents run in parallel.
-std::vector<std::vector<DocId>> band_neighbours(const std::vector<StoryDoc>& docs,
-                                                const StoryOptions& o) {
-    constexpr DocId kNone = 0xFFFFFFFFu;
-    const std::size_t n = docs.size();
-    std::vector<std::uint32_t> content(n, 0);
-    for (std::size_t g = 0; g < n; ++g) {
-        if (!docs[g].signature.empty())
-            content[g] = static_cast<std::uint32_t>(hash_words(docs[g].signature, 0x5107));
+/// Stable LSD radix sort of (key << 32 | doc) values by their high 32 bits, 8 bits a pass.
+void sort_by_high_half(std::vector<std::uint64_t>& v, std::vector<std::uint64_t>& tmp) {
+    tmp.resize(v.size());
+    for (int shift = 32; shift < 64; shift += 8) {
+        std::array<std::size_t, 257> start{};
+        for (std::uint64_t x : v)
+            ++start[((x >> shift) & 0xFF) + 1];
+        for (std::size_t d = 1; d < start.size(); ++d)
+            start[d] += start[d - 1];
+        for (std::uint64_t x : v)
+            tmp[start[(x >> shift) & 0xFF]++] = x;
+        v.swap(tmp);
     }
-    struct Keyed {
-        std::uint64_t order;  ///< high 32 bits of the band key, then the content hash
-        DocId doc;
-        bool operator<(const Keyed& other) const {
-            return order != other.order ? order < other.order : doc < other.doc;
-        }
-    };
-    std::vector<std::vector<DocId>> prev(o.lsh.bands);
-    tbb::parallel_for(std::uint32_t{0}, o.lsh.bands, [&](std::uint32_t b) {
-        std::vector<Keyed> keyed;
-        keyed.reserve(n);
+}
+
+constexpr DocId kNoLink = 0xFFFFFFFFu;
+
+/// Per band, each document's LSH neighbour: each band is a sort, not a hash table. Documents
+/// are sorted by (band key, a hash of their sketch, DocId), and each one links to the one
+/// before it in its run of equal keys (kNoLink for none). Ordering by content rather than by
+/// DocId makes the candidates, and so the stories, independent of the input order (adding a
+/// corpus in batches gives what one scan gives). Bands run in parallel.
+std::vector<std::vector<DocId>> band_links(const Sketches& sk) {
+    const std::size_t n = sk.content.size();
+    std::vector<std::vector<DocId>> prev(sk.bands);
+    tbb::parallel_for(std::uint32_t{0}, sk.bands, [&](std::uint32_t b) {
+        thread_local std::vector<std::uint64_t> keyed;
+        thread_local std::vector<std::uint64_t> tmp;
+        keyed.clear();
         for (std::size_t g = 0; g < n; ++g) {
-            if (!docs[g].keys.empty()) {
-                keyed.push_back(
-                    {(std::uint64_t{docs[g].keys[b]} << 32) | content[g], static_cast<DocId>(g)});
-            }
+            if (sk.has_terms[g] != 0)
+                keyed.push_back((std::uint64_t{sk.keys[g * sk.bands + b]} << 32) | g);
         }
-        std::sort(keyed.begin(), keyed.end());
+        sort_by_high_half(keyed, tmp);  // stable: equal keys stay in DocId order
         std::vector<DocId>& links = prev[b];
-        links.assign(n, kNone);
-        for (std::size_t p = 1; p < keyed.size(); ++p) {
-            if ((keyed[p].order >> 32) == (keyed[p - 1].order >> 32))
-                links[keyed[p].doc] = keyed[p - 1].doc;
+        links.assign(n, kNoLink);
+        auto by_content = [&sk](std::uint64_t x, std::uint64_t y) {
+            const auto dx = static_cast<DocId>(x);
+            const auto dy = static_cast<DocId>(y);
+            return sk.content[dx] != sk.content[dy] ? sk.content[dx] < sk.content[dy] : dx < dy;
+        };
+        for (std::size_t p = 0; p < keyed.size();) {
+            std::size_t q = p + 1;
+            while (q < keyed.size() && (keyed[q] >> 32) == (keyed[p] >> 32))
+                ++q;
+            if (q - p > 1) {
+                std::sort(keyed.begin() + static_cast<std::ptrdiff_t>(p),
+                          keyed.begin() + static_cast<std::ptrdiff_t>(q), by_content);
+                for (std::size_t r = p + 1; r < q; ++r)
+                    links[static_cast<DocId>(keyed[r])] = static_cast<DocId>(keyed[r - 1]);
+            }
+            p = q;
         }
     });
-    std::vector<std::vector<DocId>> found(n);
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t g) {
-        std::vector<DocId>& list = found[g];
-        for (std::uint32_t b = 0; b < o.lsh.bands; ++b) {
-            if (prev[b][g] != kNone)
-                list.push_back(prev[b][g]);
-        }
-        std::sort(list.begin(), list.end());
-        list.erase(std::unique(list.begin(), list.end()), list.end());
-    });
-    return found;
+    return prev;
 }
 
 }  // namespace
@@ -249,28 +354,63 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
         last = now;
         return secs;
     };
-    std::vector<StoryDoc> docs(groups);
+    RepTerms rep_terms;
+    rep_terms.begin.assign(groups + 1, 0);
+    for (std::size_t g = 0; g < groups; ++g)
+        rep_terms.begin[g + 1] = rep_terms.begin[g] + terms[reps[g]].size();
+    rep_terms.terms.resize(rep_terms.begin[groups]);
+    rep_terms.total.resize(groups);
+    Sketches sketches(groups, o.num_perm, o.lsh.bands);
     tbb::parallel_for(std::size_t{0}, groups, [&](std::size_t g) {
-        weights.weigh(terms[reps[g]], docs[g].weights);
-        sketch(terms[reps[g]], o, hasher, docs[g]);
+        const std::span<WeightedTerm> mine(rep_terms.terms.data() + rep_terms.begin[g],
+                                           terms[reps[g]].size());
+        weights.weigh(terms[reps[g]], mine);
+        rep_terms.total[g] = total_weight(mine);
+        sketch(mine, o, hasher, g, sketches);
     });
     stats.sketch_seconds = lap();
-    auto similarity = [&](std::size_t a, std::size_t b) {
-        return weighted_jaccard(terms[reps[a]], docs[a].weights, terms[reps[b]], docs[b].weights);
-    };
 
-    // 1-2: LSH candidates, screened by the sketch estimate (two standard deviations below the
-    // threshold still pass) and verified by exact weighted Jaccard, all in parallel; then the
-    // edges (each pair once) join groups into components.
-    const auto candidates = band_neighbours(docs, o);
+    // 1-2: LSH candidates (a document's neighbours over all bands, each pair once), screened
+    // by the sketch (two standard deviations below the threshold still pass; with b-bit slots
+    // the expected match rate is J + (1 - J) / 256) and verified by exact weighted Jaccard, all
+    // in parallel; then the edges join groups into components.
+    const std::vector<std::vector<DocId>> links = band_links(sketches);
     const double t = o.edge_threshold;
     const double screen = t - 2.0 * std::sqrt(t * (1.0 - t) / o.num_perm);
+    const double chance = 1.0 / 256.0;
+    const auto min_matches = static_cast<std::uint32_t>(
+        std::ceil((screen + (1.0 - screen) * chance) * o.num_perm - 1e-9));
     std::vector<std::vector<Edge>> found(groups);
+    tbb::enumerable_thread_specific<std::uint64_t> candidate_count(0);
     tbb::parallel_for(std::size_t{0}, groups, [&](std::size_t g) {
-        for (DocId c : candidates[g]) {
-            if (estimate_jaccard(docs[c].signature, docs[g].signature) < screen)
-                continue;
-            const double sim = similarity(c, g);
+        thread_local std::vector<DocId> near_g;  // at most one neighbour per band
+        near_g.clear();
+        for (std::uint32_t b = 0; b < o.lsh.bands; ++b) {
+            if (links[b][g] != kNoLink)
+                near_g.push_back(links[b][g]);
+        }
+        std::sort(near_g.begin(), near_g.end());
+        near_g.erase(std::unique(near_g.begin(), near_g.end()), near_g.end());
+        candidate_count.local() += near_g.size();
+        // Candidates sit anywhere in memory: ask for all their sketches, then for the terms
+        // of those that pass the screen, before reading any (the loads overlap).
+        for (const DocId c : near_g)
+            __builtin_prefetch(sketches.low_bytes.data() + std::size_t{c} * sketches.num_perm);
+        std::size_t passed = 0;
+        for (const DocId c : near_g) {
+            if (sketches.matches(c, g) >= min_matches) {
+                near_g[passed++] = c;
+                __builtin_prefetch(rep_terms.terms.data() + rep_terms.begin[c]);
+                __builtin_prefetch(rep_terms.terms.data() + rep_terms.begin[c] + 8);
+            }
+        }
+        if (passed == 0)
+            return;
+        thread_local TermLookup lookup;
+        lookup.assign(rep_terms.of(g));
+        for (std::size_t k = 0; k < passed; ++k) {
+            const DocId c = near_g[k];
+            const double sim = rep_terms.similarity(lookup, g, c);
             if (sim >= t) {
                 const auto a = static_cast<std::uint32_t>(std::min<std::size_t>(c, g));
                 const auto b = static_cast<std::uint32_t>(std::max<std::size_t>(c, g));
@@ -278,11 +418,10 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
             }
         }
     });
+    stats.candidates = candidate_count.combine(std::plus<>());
     std::vector<Edge> edges;
-    for (std::size_t g = 0; g < groups; ++g) {
-        stats.candidates += candidates[g].size();
+    for (std::size_t g = 0; g < groups; ++g)
         edges.insert(edges.end(), found[g].begin(), found[g].end());
-    }
     std::sort(edges.begin(), edges.end(),
               [](const Edge& x, const Edge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
     edges.erase(std::unique(edges.begin(), edges.end(),
@@ -313,7 +452,7 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
     }
     std::vector<std::vector<std::uint32_t>> labels(pieces.size());
     tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t k) {
-        labels[k] = cluster_piece(pieces[k], o.link_threshold, similarity);
+        labels[k] = cluster_piece(pieces[k], o.link_threshold, rep_terms);
     });
     UnionFind stories(terms.size());
     for (std::size_t d = 0; d < terms.size(); ++d) {

@@ -26,6 +26,7 @@ TermCode make_term_code(std::string_view normalized_word, bool caps) noexcept {
 }
 
 StopWords::StopWords(std::string_view list) {
+    std::vector<std::uint64_t> words;
     std::size_t pos = 0;
     while (pos < list.size()) {
         std::size_t end = list.find('\n', pos);
@@ -39,10 +40,15 @@ StopWords::StopWords(std::string_view list) {
         normalize(line, {}, norm);
         std::vector<TokenSpan> toks;
         tokenize(norm, toks);
-        for (const TokenSpan& t : toks) {
-            hashes_.upsert(hash64(std::string_view(norm).substr(t.begin, t.end - t.begin))) = true;
-        }
+        for (const TokenSpan& t : toks)
+            words.push_back(hash64(std::string_view(norm).substr(t.begin, t.end - t.begin)));
     }
+    std::size_t size = 64;
+    while (size < words.size() * 4)  // load under 1/4: about 1.2 probes a word
+        size *= 2;
+    slots_.assign(size, 0);
+    for (std::uint64_t h : words)
+        insert(h);
 }
 
 const StopWords& StopWords::english() {
@@ -54,35 +60,64 @@ bool StopWords::contains(std::string_view normalized_word) const noexcept {
     return contains_hash(hash64(normalized_word));
 }
 
+void StopWords::insert(std::uint64_t word_hash) {
+    if (contains_hash(word_hash))
+        return;
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = word_hash & mask;
+    while (slots_[i] != 0)
+        i = (i + 1) & mask;
+    slots_[i] = fingerprint(word_hash);
+}
+
 bool StopWords::contains_hash(std::uint64_t word_hash) const noexcept {
-    return hashes_.find(word_hash) != nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint32_t f = fingerprint(word_hash);
+    for (std::size_t i = word_hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
+        if (slots_[i] == f)
+            return true;
+    }
+    return false;
 }
 
 void story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
                              std::span<const std::uint64_t> token_hashes,
                              std::span<const std::uint8_t> name_flags, std::vector<TermCode>& out,
                              const StopWords& stop_words) {
-    out.clear();
+    // One code per term, in order of first use: a thread-local table maps each term hash seen
+    // in this document to its place in `terms` (the caps flag is OR-ed across uses). Nothing
+    // downstream needs an order (weights are integers: overlaps sum exactly in any order).
+    thread_local std::vector<TermCode> terms;
+    thread_local std::vector<std::uint64_t> place;  // (term hash + 1) << 32 | index; 0 = empty
+    std::size_t size = 64;
+    while (size < tokens.size() * 2)
+        size *= 2;
+    place.assign(size, 0);
+    terms.clear();
+    const std::size_t mask = size - 1;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const std::string_view w =
             normalized.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
         if (w.size() < 2 || is_number(w))
             continue;
         const std::uint64_t h = token_hashes[i];
-        if (!stop_words.contains_hash(h))
-            out.push_back(code_from_hash(h, name_flags[i] != 0));
-    }
-    // Sort by hash with caps last, then keep one code per hash: caps if any occurrence had it.
-    std::sort(out.begin(), out.end());
-    std::size_t kept = 0;
-    for (std::size_t k = 0; k < out.size(); ++k) {
-        if (kept > 0 && term_hash(out[kept - 1]) == term_hash(out[k])) {
-            out[kept - 1] |= out[k];
-        } else {
-            out[kept++] = out[k];
+        if (stop_words.contains_hash(h))
+            continue;
+        const TermCode code = code_from_hash(h, name_flags[i] != 0);
+        const std::uint64_t key = std::uint64_t{term_hash(code)} + 1;
+        for (std::size_t s = term_hash(code) & mask;; s = (s + 1) & mask) {
+            if (place[s] == 0) {
+                place[s] = key << 32 | terms.size();
+                terms.push_back(code);
+                break;
+            }
+            if ((place[s] >> 32) == key) {
+                terms[static_cast<std::uint32_t>(place[s])] |= code;
+                break;
+            }
         }
     }
-    out.resize(kept);
+    out.assign(terms.begin(), terms.end());  // exact size: documents keep their terms a while
 }
 
 void extract_story_terms(std::string_view text, std::vector<TermCode>& out,

@@ -1,5 +1,6 @@
 #include "neardup/story/weights.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -75,37 +76,60 @@ float TermWeights::weight(TermCode code) const noexcept {
     return term_caps(code) ? idf * static_cast<float>(kCapsFactor) : idf;
 }
 
-void TermWeights::weigh(std::span<const TermCode> terms, std::vector<float>& weights) const {
-    weights.resize(terms.size());
-    for (std::size_t i = 0; i < terms.size(); ++i)
-        weights[i] = weight(terms[i]);
+void TermWeights::weigh(std::span<const TermCode> terms, std::span<WeightedTerm> out) const {
+    NEARDUP_ASSERT(out.size() == terms.size());
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        const double fixed = std::round(static_cast<double>(weight(terms[i])) * kWeightScale);
+        out[i] = {term_hash(terms[i]), static_cast<std::uint32_t>(fixed)};
+    }
 }
 
-double weighted_jaccard(std::span<const TermCode> a, std::span<const float> wa,
-                        std::span<const TermCode> b, std::span<const float> wb) noexcept {
-    double lo = 0;
-    double hi = 0;
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < a.size() && j < b.size()) {
-        const std::uint32_t ha = term_hash(a[i]);
-        const std::uint32_t hb = term_hash(b[j]);
-        if (ha < hb) {
-            hi += static_cast<double>(wa[i++]);
-        } else if (hb < ha) {
-            hi += static_cast<double>(wb[j++]);
-        } else {
-            lo += static_cast<double>(std::min(wa[i], wb[j]));
-            hi += static_cast<double>(std::max(wa[i], wb[j]));
-            ++i;
-            ++j;
+void TermLookup::assign(std::span<const WeightedTerm> terms) {
+    std::size_t size = 16;
+    while (size < terms.size() * 4)  // load <= 1/4: a miss probes ~1.4 slots
+        size *= 2;
+    slots_.assign(size, {kEmpty, 0});
+    mask_ = size - 1;
+    for (const WeightedTerm& t : terms) {
+        std::size_t i = t.hash & mask_;  // term hashes are uniform bits already
+        while (slots_[i].hash != kEmpty)
+            i = (i + 1) & mask_;
+        slots_[i] = t;
+    }
+}
+
+std::uint64_t TermLookup::overlap(std::span<const WeightedTerm> other) const noexcept {
+    std::uint64_t overlap = 0;
+    for (const WeightedTerm& t : other) {
+        for (std::size_t i = t.hash & mask_; slots_[i].hash != kEmpty; i = (i + 1) & mask_) {
+            if (slots_[i].hash == t.hash) {
+                overlap += std::min(slots_[i].weight, t.weight);
+                break;
+            }
         }
     }
-    for (; i < a.size(); ++i)
-        hi += static_cast<double>(wa[i]);
-    for (; j < b.size(); ++j)
-        hi += static_cast<double>(wb[j]);
-    return hi > 0 ? lo / hi : 0.0;
+    return overlap;
+}
+
+std::uint64_t total_weight(std::span<const WeightedTerm> terms) noexcept {
+    std::uint64_t total = 0;
+    for (const WeightedTerm& t : terms)
+        total += t.weight;
+    return total;
+}
+
+double weighted_jaccard_from(std::uint64_t overlap, std::uint64_t total_a,
+                             std::uint64_t total_b) noexcept {
+    // sum(max) = sum(a) + sum(b) - sum(min) over the union of terms
+    const std::uint64_t union_weight = total_a + total_b - overlap;
+    return union_weight > 0 ? static_cast<double>(overlap) / static_cast<double>(union_weight)
+                            : 0.0;
+}
+
+double weighted_jaccard(std::span<const WeightedTerm> a, std::span<const WeightedTerm> b) {
+    TermLookup lookup;
+    lookup.assign(a);
+    return weighted_jaccard_from(lookup.overlap(b), total_weight(a), total_weight(b));
 }
 
 }  // namespace neardup

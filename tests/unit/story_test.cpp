@@ -36,8 +36,11 @@ TEST_SUITE("story") {
         CHECK_FALSE(has_term(terms, "monday", true));
         CHECK_FALSE(has_term(terms, "42", false));
         CHECK_FALSE(has_term(terms, "that", false));
-        CHECK(std::is_sorted(terms.begin(), terms.end()));
-        CHECK(terms.size() == 6);  // yann lecun researchers left meta wait
+        const std::vector<TermCode> in_order_of_use{
+            make_term_code("yann", false),        make_term_code("lecun", true),
+            make_term_code("researchers", false), make_term_code("left", false),
+            make_term_code("meta", true),         make_term_code("wait", false)};
+        CHECK(terms == in_order_of_use);
     }
 
     TEST_CASE("a term capitalised anywhere mid-sentence keeps its caps flag once") {
@@ -73,13 +76,25 @@ TEST_SUITE("story") {
     TEST_CASE("weighted Jaccard") {
         std::vector<TermCode> a{make_term_code("x", false), make_term_code("y", false)};
         std::vector<TermCode> b{make_term_code("x", false), make_term_code("z", false)};
-        std::sort(a.begin(), a.end());
-        std::sort(b.begin(), b.end());
-        const std::vector<float> wa{1.0F, 1.0F};
-        const std::vector<float> wb{1.0F, 1.0F};
-        CHECK(weighted_jaccard(a, wa, b, wb) == doctest::Approx(1.0 / 3.0));
-        CHECK(weighted_jaccard(a, wa, a, wa) == doctest::Approx(1.0));
-        CHECK(weighted_jaccard({}, {}, a, wa) == doctest::Approx(0.0));
+        TermWeights w;
+        w.add_table("#documents\t100\nx\t9\n");
+        w.finalize();
+        std::vector<WeightedTerm> wa(a.size());
+        std::vector<WeightedTerm> wb(b.size());
+        w.weigh(a, wa);
+        w.weigh(b, wb);
+        const double x = std::log(101.0 / 10.0);  // idf of x; y and z are unseen
+        const double unseen = std::log(101.0);
+        CHECK(weighted_jaccard(wa, wb) == doctest::Approx(x / (x + 2 * unseen)).epsilon(1e-4));
+        CHECK(weighted_jaccard(wa, wa) == doctest::Approx(1.0));
+        CHECK(weighted_jaccard({}, wa) == doctest::Approx(0.0));
+        CHECK(static_cast<double>(total_weight(wa)) / kWeightScale ==
+              doctest::Approx(x + unseen).epsilon(1e-4));
+        TermLookup lookup;
+        lookup.assign(wa);
+        CHECK(lookup.overlap(wb) == wb[0].weight);  // x, the one shared term
+        std::vector<WeightedTerm> reversed(wb.rbegin(), wb.rend());
+        CHECK(lookup.overlap(reversed) == lookup.overlap(wb));
     }
 
     TEST_CASE("complete-link does not chain through a bridge") {

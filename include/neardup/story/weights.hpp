@@ -12,7 +12,10 @@
 //   w.add_document(terms_a);
 //   w.add_document(terms_b);
 //   w.finalize();
-//   double s = neardup::weighted_jaccard(terms_a, wa, terms_b, wb);
+//   std::vector<neardup::WeightedTerm> wa(terms_a.size()), wb(terms_b.size());
+//   w.weigh(terms_a, wa);
+//   w.weigh(terms_b, wb);
+//   double s = neardup::weighted_jaccard(wa, wb);
 #pragma once
 
 #include <cstdint>
@@ -25,6 +28,17 @@
 #include "neardup/story/terms.hpp"
 
 namespace neardup {
+
+/// Weights are fixed-point integers (units of 2^-16): sums are exact, so an overlap is the
+/// same whatever order the terms are visited in (terms are not sorted; see terms.hpp).
+inline constexpr double kWeightScale = 65536.0;
+
+/// A story term with its weight (idf, x2 for a name, times kWeightScale), keyed by the term's
+/// hash.
+struct WeightedTerm {
+    std::uint32_t hash;
+    std::uint32_t weight;
+};
 
 class TermWeights {
 public:
@@ -41,8 +55,9 @@ public:
 
     /// @pre finalize() was called
     [[nodiscard]] float weight(TermCode code) const noexcept;
-    /// weights[i] = weight(terms[i])
-    void weigh(std::span<const TermCode> terms, std::vector<float>& weights) const;
+    /// out[i] = {term_hash(terms[i]), weight(terms[i]) in kWeightScale units}
+    /// @pre out.size() == terms.size()
+    void weigh(std::span<const TermCode> terms, std::span<WeightedTerm> out) const;
 
     [[nodiscard]] std::uint64_t documents() const noexcept { return documents_; }
 
@@ -61,9 +76,28 @@ private:
 /// terms and weights change when either does).
 [[nodiscard]] std::string term_table_version();
 
-/// Weighted Jaccard of two sorted term lists with their weights.
-[[nodiscard]] double weighted_jaccard(std::span<const TermCode> a, std::span<const float> wa,
-                                      std::span<const TermCode> b,
-                                      std::span<const float> wb) noexcept;
+/// One document's weighted terms in a small open-addressing table, to compare that document
+/// with many others at about one probe per term of the other (a row of the complete-link
+/// matrix, a document's LSH candidates).
+class TermLookup {
+public:
+    void assign(std::span<const WeightedTerm> terms);
+    /// sum(min(w_a, w_b)) over the terms shared by the assigned list and `other`.
+    [[nodiscard]] std::uint64_t overlap(std::span<const WeightedTerm> other) const noexcept;
+
+private:
+    static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;  ///< term hashes are < 2^31
+    std::vector<WeightedTerm> slots_;
+    std::size_t mask_ = 0;
+};
+
+/// Sum of the weights (a document's total, reused across its pairs).
+[[nodiscard]] std::uint64_t total_weight(std::span<const WeightedTerm> terms) noexcept;
+/// Weighted Jaccard from the overlap and the two totals: overlap / (total_a + total_b - overlap).
+[[nodiscard]] double weighted_jaccard_from(std::uint64_t overlap, std::uint64_t total_a,
+                                           std::uint64_t total_b) noexcept;
+/// Weighted Jaccard sum(min) / sum(max) of two weighted term lists (distinct terms each).
+[[nodiscard]] double weighted_jaccard(std::span<const WeightedTerm> a,
+                                      std::span<const WeightedTerm> b);
 
 }  // namespace neardup
