@@ -151,6 +151,7 @@ int match(const std::vector<std::string>& args, bool add) {
     store.check_settings(settings_for(c.scan.cfg, lsh));
     const HeldDocuments held = store.load(since, c.scan.cfg.num_perm);
     c.scan.cfg.held = &held;
+    c.scan.cfg.keep_document_data = true;  // stored with each new document
     const ScanResult r = run(c.scan);
     const StableIds near = assign_stable_ids(r.near, held.near, store.next_id("near"));
     const RelabeledIds relabeled = assign_majority_ids(r.story, held.story, store.next_id("story"));

@@ -20,36 +20,32 @@ LshIndex::LshIndex(LshParams params, std::uint32_t max_bucket_walk)
     NEARDUP_CHECK(params.bands >= 1 && params.rows >= 1, "LSH needs at least one band and row");
 }
 
-std::size_t LshIndex::find_slot(std::uint64_t key) const noexcept {
+std::size_t LshIndex::find_slot(std::uint32_t tag) const noexcept {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;
-    while (slots_[i].key != 0 && slots_[i].key != key)
+    std::size_t i = static_cast<std::size_t>(mix64(tag)) & mask;
+    while (slots_[i].tag != 0 && slots_[i].tag != tag)
         i = (i + 1) & mask;
     return i;
 }
 
-void LshIndex::grow() {
-    std::vector<Slot> old(slots_.size() * 2);
+void LshIndex::rehash(std::size_t slots) {
+    std::vector<Slot> old(slots);
     old.swap(slots_);
     for (const Slot& s : old) {
-        if (s.key != 0)
-            slots_[find_slot(s.key)] = s;
+        if (s.tag != 0)
+            slots_[find_slot(s.tag)] = s;
     }
 }
+
+void LshIndex::grow() { rehash(slots_.size() * 2); }
 
 void LshIndex::reserve(std::size_t docs) {
     const std::size_t keys = docs * params_.bands;
     std::size_t want = slots_.size();
-    while (want < keys * 2)
+    while (want * 3 < keys * 4)  // room for `keys` at most 3/4 full
         want *= 2;
-    if (want > slots_.size()) {
-        std::vector<Slot> old(want);
-        old.swap(slots_);
-        for (const Slot& s : old) {
-            if (s.key != 0)
-                slots_[find_slot(s.key)] = s;
-        }
-    }
+    if (want > slots_.size())
+        rehash(want);
     next_.reserve(keys);
 }
 
@@ -57,11 +53,12 @@ void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
     NEARDUP_ASSERT(id == docs_ && keys.size() == params_.bands);
     next_.resize(next_.size() + params_.bands, kNone);
     for (std::uint32_t b = 0; b < params_.bands; ++b) {
-        if ((used_ + 1) * 2 > slots_.size())
+        if ((used_ + 1) * 4 > slots_.size() * 3)
             grow();
-        Slot& slot = slots_[find_slot(keys[b])];
-        if (slot.key == 0) {
-            slot.key = keys[b];
+        const std::uint32_t tag = tag_of(keys[b]);
+        Slot& slot = slots_[find_slot(tag)];
+        if (slot.tag == 0) {
+            slot.tag = tag;
             ++used_;
         }
         next_[std::size_t{id} * params_.bands + b] = slot.head;
@@ -73,8 +70,8 @@ void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
 void LshIndex::candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const {
     out.clear();
     for (std::uint32_t b = 0; b < params_.bands && b < keys.size(); ++b) {
-        const Slot& slot = slots_[find_slot(keys[b])];
-        DocId id = slot.key == 0 ? kNone : slot.head;
+        const Slot& slot = slots_[find_slot(tag_of(keys[b]))];
+        DocId id = slot.tag == 0 ? kNone : slot.head;
         for (std::uint32_t walked = 0; id != kNone && walked < max_bucket_walk_; ++walked) {
             out.push_back(id);
             id = next_[std::size_t{id} * params_.bands + b];

@@ -237,6 +237,20 @@ public:
         result.signatures = std::move(signatures_);
     }
 
+    /// Frees the signatures (after the near level: similarity() needs them, with estimates).
+    void release_signatures() { std::vector<SigValue>().swap(signatures_); }
+
+    /// Frees the story terms of every document but those listed (DocIds, any order).
+    void release_terms_except(std::span<const DocId> keep) {
+        std::vector<bool> kept(terms_.size(), false);
+        for (DocId d : keep)
+            kept[d] = true;
+        for (std::size_t d = 0; d < terms_.size(); ++d) {
+            if (!kept[d])
+                std::vector<TermCode>().swap(terms_[d]);
+        }
+    }
+
 private:
     [[nodiscard]] std::span<const SigValue> signature(DocId d) const noexcept {
         return {signatures_.data() + std::size_t{d} * cfg_.num_perm, cfg_.num_perm};
@@ -305,21 +319,26 @@ private:
 };
 
 /// Story clusters over the near-duplicate groups; without the story level, stories = groups.
-void cluster_story_level(const ScanConfig& cfg, const Linker& linker,
+void cluster_story_level(const ScanConfig& cfg, Linker& linker,
                          std::span<const RepresentativeKey> keys, ScanResult& result) {
     if (!cfg.story.enabled) {
         result.story = result.near;
         return;
     }
     const auto start = std::chrono::steady_clock::now();
+    const std::vector<DocId>& reps = result.near.representative;
+    if (!cfg.keep_document_data)
+        linker.release_terms_except(reps);
     TermWeights weights = TermWeights::with_background();
-    for (DocId rep : result.near.representative)
+    for (DocId rep : reps)
         weights.add_document(linker.terms()[rep]);
     weights.finalize();
+    const WeightedDocs groups = weigh_documents(linker.terms(), reps, weights);
+    if (!cfg.keep_document_data)
+        linker.release_terms_except({});
     result.story_stats.weights_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result.story =
-        cluster_stories(linker.terms(), result.near, weights, cfg.story, keys, result.story_stats);
+    result.story = cluster_stories(groups, result.near, cfg.story, keys, result.story_stats);
 }
 
 void finish_clustering(const ScanConfig& cfg, Linker& linker, ScanResult& result) {
@@ -328,13 +347,15 @@ void finish_clustering(const ScanConfig& cfg, Linker& linker, ScanResult& result
     for (const DocMeta& d : result.docs)
         keys.push_back({d.date, d.length, d.id});
     result.near = make_clustering(linker.union_find(), keys);
-    cluster_story_level(cfg, linker, keys, result);
     result.similarity.resize(result.docs.size());
     for (std::size_t i = 0; i < result.docs.size(); ++i) {
         const DocId rep = result.near.representative[result.near.group_of[i]];
         result.similarity[i] =
             rep == i ? 1.0F : static_cast<float>(linker.similarity(rep, static_cast<DocId>(i)));
     }
+    if (!cfg.keep_document_data)
+        linker.release_signatures();  // the story level needs none of them
+    cluster_story_level(cfg, linker, keys, result);
 }
 
 /// A rough document count from the input sizes (about 2 KB per article, at most 50 million),
@@ -385,7 +406,8 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     result.stats.docs = result.docs.size() - result.held;  // new documents only
     linker.drop_index();
     finish_clustering(config, linker, result);
-    linker.release_into(result);
+    if (config.keep_document_data)
+        linker.release_into(result);
     result.stats.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;

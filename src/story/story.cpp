@@ -13,6 +13,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "neardup/core/error.hpp"
 #include "neardup/core/hash.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
@@ -20,22 +21,11 @@
 namespace neardup {
 namespace {
 
-/// Every representative's weighted terms, in one arena (pairs are compared millions of times:
-/// contiguous lists are what keeps that cache-friendly).
-struct RepTerms {
-    std::vector<std::size_t> begin;  ///< representative g's terms are [begin[g], begin[g + 1])
-    std::vector<WeightedTerm> terms;
-    std::vector<std::uint64_t> total;  ///< sum of g's weights
-
-    [[nodiscard]] std::span<const WeightedTerm> of(std::size_t g) const noexcept {
-        return {terms.data() + begin[g], begin[g + 1] - begin[g]};
-    }
-    /// Weighted Jaccard of g and h, where `lookup` holds g's terms.
-    [[nodiscard]] double similarity(const TermLookup& lookup, std::size_t g,
-                                    std::size_t h) const noexcept {
-        return weighted_jaccard_from(lookup.overlap(of(h)), total[g], total[h]);
-    }
-};
+/// Weighted Jaccard of g and h, where `lookup` holds g's terms.
+double similarity(const WeightedDocs& docs, const TermLookup& lookup, std::size_t g,
+                  std::size_t h) noexcept {
+    return weighted_jaccard_from(lookup.overlap(docs.of(h)), docs.total[g], docs.total[h]);
+}
 
 /// Every representative's sketch, flat: what LSH and the screen need, and nothing more.
 /// The screen keeps the low byte of each weighted-MinHash slot (b-bit MinHash, Li & Koenig
@@ -231,7 +221,7 @@ void split_component(const std::vector<std::uint32_t>& members, const std::vecto
 /// Dense complete-link over one piece: label[i] is the index (into the piece) of the first
 /// member of i's cluster.
 std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_threshold,
-                                         const RepTerms& rep_terms) {
+                                         const WeightedDocs& docs) {
     const std::size_t m = piece.members.size();
     if (piece.whole || m < 2)
         return std::vector<std::uint32_t>(m, 0);
@@ -241,7 +231,7 @@ std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_thresho
     local.clear();
     begin.assign(1, 0);
     for (const std::uint32_t g : piece.members) {
-        const auto terms = rep_terms.of(g);
+        const auto terms = docs.of(g);
         local.insert(local.end(), terms.begin(), terms.end());
         begin.push_back(local.size());
     }
@@ -265,7 +255,7 @@ std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_thresho
     for (std::size_t i = 0; i < m; ++i) {
         sim[i * m + i] = 1.0F;
         bool assigned = false;
-        const std::uint64_t total_i = rep_terms.total[piece.members[i]];
+        const std::uint64_t total_i = docs.total[piece.members[i]];
         for (std::size_t j = i + 1; j < m; ++j) {
             if (sim[i * m + j] != kUnknown)
                 continue;
@@ -274,7 +264,7 @@ std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_thresho
                 assigned = true;
             }
             const auto s = static_cast<float>(weighted_jaccard_from(
-                lookup.overlap(terms_of(j)), total_i, rep_terms.total[piece.members[j]]));
+                lookup.overlap(terms_of(j)), total_i, docs.total[piece.members[j]]));
             sim[i * m + j] = s;
             sim[j * m + i] = s;
         }
@@ -341,46 +331,55 @@ std::vector<std::vector<DocId>> band_links(const Sketches& sk) {
 
 }  // namespace
 
-Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const Clustering& near,
-                           const TermWeights& weights, const StoryOptions& o,
-                           std::span<const RepresentativeKey> keys, StoryStats& stats) {
-    const std::size_t groups = near.groups();
-    const std::vector<DocId>& reps = near.representative;
-    const MinHasher hasher(o.num_perm, o.seed);
-    using Clock = std::chrono::steady_clock;
-    auto lap = [last = Clock::now()]() mutable {
-        const auto now = Clock::now();
-        const double secs = std::chrono::duration<double>(now - last).count();
-        last = now;
-        return secs;
-    };
-    RepTerms rep_terms;
-    rep_terms.begin.assign(groups + 1, 0);
-    for (std::size_t g = 0; g < groups; ++g)
-        rep_terms.begin[g + 1] = rep_terms.begin[g] + terms[reps[g]].size();
-    rep_terms.terms.resize(rep_terms.begin[groups]);
-    rep_terms.total.resize(groups);
-    Sketches sketches(groups, o.num_perm, o.lsh.bands);
-    tbb::parallel_for(std::size_t{0}, groups, [&](std::size_t g) {
-        const std::span<WeightedTerm> mine(rep_terms.terms.data() + rep_terms.begin[g],
-                                           terms[reps[g]].size());
-        weights.weigh(terms[reps[g]], mine);
-        rep_terms.total[g] = total_weight(mine);
-        sketch(mine, o, hasher, g, sketches);
+WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
+                             std::span<const DocId> which, const TermWeights& weights) {
+    WeightedDocs out;
+    out.begin.assign(which.size() + 1, 0);
+    for (std::size_t g = 0; g < which.size(); ++g)
+        out.begin[g + 1] = out.begin[g] + terms[which[g]].size();
+    out.terms.resize(out.begin.back());
+    out.total.resize(which.size());
+    tbb::parallel_for(std::size_t{0}, which.size(), [&](std::size_t g) {
+        const std::span<WeightedTerm> mine(out.terms.data() + out.begin[g],
+                                           terms[which[g]].size());
+        weights.weigh(terms[which[g]], mine);
+        out.total[g] = total_weight(mine);
     });
-    stats.sketch_seconds = lap();
+    return out;
+}
 
-    // 1-2: LSH candidates (a document's neighbours over all bands, each pair once), screened
-    // by the sketch (two standard deviations below the threshold still pass; with b-bit slots
-    // the expected match rate is J + (1 - J) / 256) and verified by exact weighted Jaccard, all
-    // in parallel; then the edges join groups into components.
-    const std::vector<std::vector<DocId>> links = band_links(sketches);
+namespace {
+
+/// Seconds since the last call (stage timings).
+class Lap {
+public:
+    double operator()() {
+        const auto now = std::chrono::steady_clock::now();
+        const double secs = std::chrono::duration<double>(now - last_).count();
+        last_ = now;
+        return secs;
+    }
+
+private:
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+/// 1-2: LSH candidates (a document's neighbours over all bands, each pair once), screened by
+/// the sketch (two standard deviations below the threshold still pass; with b-bit slots the
+/// expected match rate is J + (1 - J) / 256) and verified by exact weighted Jaccard, all in
+/// parallel. Returns the edges, each pair once, ordered by (a, b). Consumes the sketches
+/// (freed here: the refinement does not need them).
+std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches,
+                                 const StoryOptions& o, StoryStats& stats) {
+    const std::size_t groups = docs.size();
+    std::vector<std::vector<DocId>> links = band_links(sketches);
+    std::vector<std::uint32_t>().swap(sketches.keys);
     const double t = o.edge_threshold;
     const double screen = t - 2.0 * std::sqrt(t * (1.0 - t) / o.num_perm);
     const double chance = 1.0 / 256.0;
     const auto min_matches = static_cast<std::uint32_t>(
         std::ceil((screen + (1.0 - screen) * chance) * o.num_perm - 1e-9));
-    std::vector<std::vector<Edge>> found(groups);
+    tbb::enumerable_thread_specific<std::vector<Edge>> found;  // sorted below: any split works
     tbb::enumerable_thread_specific<std::uint64_t> candidate_count(0);
     tbb::parallel_for(std::size_t{0}, groups, [&](std::size_t g) {
         thread_local std::vector<DocId> near_g;  // at most one neighbour per band
@@ -400,41 +399,48 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
         for (const DocId c : near_g) {
             if (sketches.matches(c, g) >= min_matches) {
                 near_g[passed++] = c;
-                __builtin_prefetch(rep_terms.terms.data() + rep_terms.begin[c]);
-                __builtin_prefetch(rep_terms.terms.data() + rep_terms.begin[c] + 8);
+                __builtin_prefetch(docs.terms.data() + docs.begin[c]);
+                __builtin_prefetch(docs.terms.data() + docs.begin[c] + 8);
             }
         }
         if (passed == 0)
             return;
         thread_local TermLookup lookup;
-        lookup.assign(rep_terms.of(g));
+        lookup.assign(docs.of(g));
         for (std::size_t k = 0; k < passed; ++k) {
             const DocId c = near_g[k];
-            const double sim = rep_terms.similarity(lookup, g, c);
+            const double sim = similarity(docs, lookup, g, c);
             if (sim >= t) {
                 const auto a = static_cast<std::uint32_t>(std::min<std::size_t>(c, g));
                 const auto b = static_cast<std::uint32_t>(std::max<std::size_t>(c, g));
-                found[g].push_back({a, b, static_cast<float>(sim)});
+                found.local().push_back({a, b, static_cast<float>(sim)});
             }
         }
     });
     stats.candidates = candidate_count.combine(std::plus<>());
+    std::vector<std::vector<DocId>>().swap(links);
+    std::vector<std::uint8_t>().swap(sketches.low_bytes);
     std::vector<Edge> edges;
-    for (std::size_t g = 0; g < groups; ++g)
-        edges.insert(edges.end(), found[g].begin(), found[g].end());
+    for (std::vector<Edge>& f : found) {
+        edges.insert(edges.end(), f.begin(), f.end());
+        std::vector<Edge>().swap(f);
+    }
     std::sort(edges.begin(), edges.end(),
               [](const Edge& x, const Edge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
     edges.erase(std::unique(edges.begin(), edges.end(),
                             [](const Edge& x, const Edge& y) { return x.a == y.a && x.b == y.b; }),
                 edges.end());
-    stats.candidate_seconds = lap();
+    return edges;
+}
+
+/// 3a: the connected components of the edges, cut into pieces small enough for complete-link.
+/// Consumes the edges.
+std::vector<Piece> pieces_of(std::vector<Edge> edges, std::size_t groups, double threshold,
+                             StoryStats& stats) {
     UnionFind components(groups);
     for (const Edge& e : edges)
         components.unite(e.a, e.b);
     stats.edges = edges.size();
-    stats.link_seconds = lap();
-
-    // 3: cut components into pieces, complete-link each piece (in parallel), then unite.
     const auto comps = component_lists(components, groups);
     std::vector<std::vector<Edge>> comp_edges(comps.size());
     std::vector<std::uint32_t> comp_of(groups);
@@ -444,18 +450,42 @@ Clustering cluster_stories(std::span<const std::vector<TermCode>> terms, const C
     }
     for (const Edge& e : edges)
         comp_edges[comp_of[e.a]].push_back(e);
+    std::vector<Edge>().swap(edges);
     std::vector<Piece> pieces;
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
         stats.largest_component = std::max<std::uint64_t>(stats.largest_component, comps[k].size());
         if (comps[k].size() > 1)
-            split_component(comps[k], comp_edges[k], t, pieces);
+            split_component(comps[k], comp_edges[k], threshold, pieces);
+        std::vector<Edge>().swap(comp_edges[k]);
     }
+    return pieces;
+}
+
+}  // namespace
+
+Clustering cluster_stories(const WeightedDocs& docs, const Clustering& near, const StoryOptions& o,
+                           std::span<const RepresentativeKey> keys, StoryStats& stats) {
+    const std::size_t groups = near.groups();
+    NEARDUP_CHECK(docs.size() == groups, "cluster_stories: one weighted document per group");
+    const std::vector<DocId>& reps = near.representative;
+    Lap lap;
+    const MinHasher hasher(o.num_perm, o.seed);
+    Sketches sketches(groups, o.num_perm, o.lsh.bands);
+    tbb::parallel_for(std::size_t{0}, groups,
+                      [&](std::size_t g) { sketch(docs.of(g), o, hasher, g, sketches); });
+    stats.sketch_seconds = lap();
+    std::vector<Edge> edges = verified_edges(docs, std::move(sketches), o, stats);
+    stats.candidate_seconds = lap();
+    std::vector<Piece> pieces = pieces_of(std::move(edges), groups, o.edge_threshold, stats);
+    stats.link_seconds = lap();
+
+    // 3b: complete-link each piece (in parallel), then unite.
     std::vector<std::vector<std::uint32_t>> labels(pieces.size());
     tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t k) {
-        labels[k] = cluster_piece(pieces[k], o.link_threshold, rep_terms);
+        labels[k] = cluster_piece(pieces[k], o.link_threshold, docs);
     });
-    UnionFind stories(terms.size());
-    for (std::size_t d = 0; d < terms.size(); ++d) {
+    UnionFind stories(near.group_of.size());
+    for (std::size_t d = 0; d < near.group_of.size(); ++d) {
         stories.unite(static_cast<DocId>(d), reps[near.group_of[d]]);
     }
     for (std::size_t k = 0; k < pieces.size(); ++k) {

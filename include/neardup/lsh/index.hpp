@@ -48,10 +48,15 @@ public:
 private:
     static constexpr DocId kNone = 0xFFFFFFFFu;
     struct Slot {
-        std::uint64_t key = 0;  ///< 0 marks an empty slot; real keys are never 0
-        DocId head = kNone;     ///< newest document with this key
+        std::uint32_t tag = 0;  ///< 0 marks an empty slot; tags are never 0
+        DocId head = kNone;     ///< newest document with this tag
     };
-    [[nodiscard]] std::size_t find_slot(std::uint64_t key) const noexcept;
+    [[nodiscard]] static std::uint32_t tag_of(std::uint64_t key) noexcept {
+        const auto tag = static_cast<std::uint32_t>(key ^ (key >> 32));
+        return tag == 0 ? 1u : tag;
+    }
+    [[nodiscard]] std::size_t find_slot(std::uint32_t tag) const noexcept;
+    void rehash(std::size_t slots);
     void grow();
 
     LshParams params_;

@@ -64,6 +64,10 @@ struct ScanConfig {
     /// (their near groups pre-joined by their stored group ids), and new documents whose id is
     /// already held are skipped as kAlreadyHeld. Signatures must use the same settings.
     const HeldDocuments* held = nullptr;
+    /// Hand every document's signature and story terms back in the result (an index stores
+    /// them). Otherwise they are freed as soon as clustering is done with them, which keeps
+    /// the peak memory of a large scan down.
+    bool keep_document_data = false;
 };
 
 struct DocMeta {
@@ -100,8 +104,10 @@ struct ScanResult {
     ScanStats stats;
     std::vector<SkipRecord> skips;             ///< in input order
     std::size_t held = 0;                      ///< DocIds below this are preloaded held documents
-    std::vector<std::vector<TermCode>> terms;  ///< story terms by DocId (story level only)
-    std::vector<SigValue> signatures;          ///< by DocId, num_perm values each
+    /// With keep_document_data: story terms by DocId (story level only), and signatures by
+    /// DocId (num_perm values each). Empty otherwise.
+    std::vector<std::vector<TermCode>> terms;
+    std::vector<SigValue> signatures;
 };
 
 /// Runs the whole scan. Throws ConfigError for bad settings, FormatError under `strict`.

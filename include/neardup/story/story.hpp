@@ -14,7 +14,8 @@
 //
 // Example:
 //   neardup::StoryStats stats;
-//   auto stories = neardup::cluster_stories(terms, near, weights, {}, keys, stats);
+//   auto groups = neardup::weigh_documents(terms, near.representative, weights);
+//   auto stories = neardup::cluster_stories(groups, near, {}, keys, stats);
 #pragma once
 
 #include <cstdint>
@@ -42,18 +43,36 @@ struct StoryStats {
     std::uint64_t candidates = 0;  ///< candidate pairs verified
     std::uint64_t edges = 0;       ///< pairs at or above edge_threshold
     std::uint64_t largest_component = 0;
-    double weights_seconds = 0;    ///< document frequencies and idf (set by the caller)
-    double sketch_seconds = 0;     ///< weighing and weighted MinHash (parallel)
-    double candidate_seconds = 0;  ///< LSH index and candidate lists (parallel)
-    double link_seconds = 0;       ///< verification and components (serial)
-    double refine_seconds = 0;     ///< complete-link inside components
+    double weights_seconds = 0;    ///< document frequencies, idf, weighing (set by the caller)
+    double sketch_seconds = 0;     ///< weighted MinHash sketches (parallel)
+    double candidate_seconds = 0;  ///< LSH by band sorts, screen, exact verification (parallel)
+    double link_seconds = 0;       ///< components, cut into pieces (serial)
+    double refine_seconds = 0;     ///< complete-link inside each piece (parallel)
 };
 
-/// @param terms per DocId, sorted (extract_story_terms)
-/// @param near  the near-duplicate clustering of the same documents
-/// @param keys  representative keys per DocId (for the story representatives)
-[[nodiscard]] Clustering cluster_stories(std::span<const std::vector<TermCode>> terms,
-                                         const Clustering& near, const TermWeights& weights,
+/// Weighted term lists side by side in one arena: the story level compares pairs of them
+/// millions of times, and contiguous lists keep that cache-friendly.
+struct WeightedDocs {
+    std::vector<std::size_t> begin;  ///< document g's terms are [begin[g], begin[g + 1])
+    std::vector<WeightedTerm> terms;
+    std::vector<std::uint64_t> total;  ///< sum of document g's weights
+
+    [[nodiscard]] std::size_t size() const noexcept { return total.size(); }
+    [[nodiscard]] std::span<const WeightedTerm> of(std::size_t g) const noexcept {
+        return {terms.data() + begin[g], begin[g + 1] - begin[g]};
+    }
+};
+
+/// Document g of the result is terms[which[g]] weighed by `weights` (in parallel).
+[[nodiscard]] WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
+                                           std::span<const DocId> which,
+                                           const TermWeights& weights);
+
+/// @param groups one weighted document per near-duplicate group: its representative's terms
+///               (weigh_documents(terms, near.representative, weights))
+/// @param near   the near-duplicate clustering of the documents
+/// @param keys   representative keys per DocId (for the story representatives)
+[[nodiscard]] Clustering cluster_stories(const WeightedDocs& groups, const Clustering& near,
                                          const StoryOptions& options,
                                          std::span<const RepresentativeKey> keys,
                                          StoryStats& stats);
