@@ -18,7 +18,7 @@ boost::program_options::options_description matching_options(ScanCli& c) {
                        "weighted Jaccard of IDF-weighted content terms linking two stories")(
         "story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05, "0.05"),
         "complete-link threshold inside linked stories (keeps different events apart)")(
-        "story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(64), "story LSH bands")(
+        "story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(96), "story LSH bands")(
         "story-rows", po::value(&c.cfg.story.lsh.rows)->default_value(2),
         "story LSH rows per band")("no-story", "skip the story level (story = near group)")(
         "threshold,t", po::value(&c.cfg.threshold)->default_value(0.8, "0.8"),

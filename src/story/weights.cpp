@@ -15,6 +15,15 @@ namespace {
 /// Names (terms capitalised mid-sentence) weigh double: DESIGN.md measured +0.01 ARI on ECB+.
 constexpr double kCapsFactor = 2.0;
 
+/// The background table counts as this many copies of itself (23,802 articles -> 71,406). A
+/// corpus being deduplicated is bursty by construction: it holds many articles on each story,
+/// which inflates the document frequency of exactly the terms that identify a story and so
+/// weighs them down. The heavier background damps that until the corpus is several times its
+/// size. ECB+ dev ARI (96 bands): x1 0.876, x2 0.879, x3 0.880; all-pairs exact: x1 0.873,
+/// x3 0.881, background alone 0.881; ECB+ mixed into BBC+Reuters 0.878, 0.07% of the
+/// background joining an ECB+ story.
+constexpr std::uint32_t kBackgroundWeight = 3;
+
 }  // namespace
 
 std::string term_table_version() {
@@ -27,11 +36,11 @@ std::string term_table_version() {
 
 TermWeights TermWeights::with_background() {
     TermWeights w;
-    w.add_table(detail::embedded_background_df());
+    w.add_table(detail::embedded_background_df(), kBackgroundWeight);
     return w;
 }
 
-void TermWeights::add_table(std::string_view table) {
+void TermWeights::add_table(std::string_view table, std::uint32_t times) {
     std::size_t pos = 0;
     while (pos < table.size()) {
         std::size_t end = table.find('\n', pos);
@@ -48,10 +57,10 @@ void TermWeights::add_table(std::string_view table) {
         if (ec != std::errc())
             throw FormatError("term table: bad count in line '" + std::string(line) + "'");
         if (line.substr(0, tab) == "#documents") {
-            documents_ += count;
+            documents_ += count * times;
         } else {
             terms_.upsert(term_hash(make_term_code(line.substr(0, tab), false))).df +=
-                static_cast<std::uint32_t>(count);
+                static_cast<std::uint32_t>(count * times);
         }
     }
 }

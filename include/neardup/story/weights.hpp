@@ -47,7 +47,7 @@ public:
     /// No background: weights from the corpus alone.
     TermWeights() = default;
     /// Adds a table in the background format ("#documents\tN", then "term\tdf").
-    void add_table(std::string_view table);
+    void add_table(std::string_view table, std::uint32_t times = 1);
 
     /// Counts one document's distinct terms. Call before finalize().
     void add_document(std::span<const TermCode> terms);
