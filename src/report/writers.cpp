@@ -305,7 +305,8 @@ std::string format_summary(const ScanResult& r) {
            std::to_string(r.lsh.bands) + " bands x " + std::to_string(r.lsh.rows) + " rows, " +
            std::to_string(s.candidates) + " candidate pairs verified\n";
     out += std::to_string(r.story.groups()) + " story clusters; " +
-           std::to_string(r.story_stats.candidates) + " story candidate pairs, " +
+           std::to_string(r.story_stats.candidates) + " story candidate pairs (" +
+           std::to_string(r.story_stats.verified) + " verified), " +
            std::to_string(r.story_stats.edges) + " edges, largest component " +
            std::to_string(r.story_stats.largest_component) + "\n";
     std::snprintf(buf, sizeof buf,

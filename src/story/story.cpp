@@ -10,6 +10,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -36,8 +37,9 @@ struct Sketches {
     std::uint32_t bands = 0;
     std::vector<std::uint8_t> has_terms;  ///< per representative
     std::vector<std::uint8_t> low_bytes;  ///< [g * num_perm, (g + 1) * num_perm)
-    std::vector<std::uint32_t> keys;      ///< high halves of the band keys, [g * bands, ...);
-                                          ///< a rare collision only adds a candidate
+    std::vector<std::uint32_t> keys;      ///< high halves of the band keys, band-major
+                                          ///< ([b * n + g]: a band is read as one run); a
+                                          ///< rare collision only adds a candidate
     std::vector<std::uint32_t> content;   ///< a hash of the whole sketch (orders equal keys)
 
     Sketches(std::size_t n, std::uint32_t perm, std::uint32_t b)
@@ -98,7 +100,7 @@ void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const Mi
     band_keys(signature, o.lsh, full);
     out.has_terms[g] = 1;
     for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
-        out.keys[g * o.lsh.bands + b] = static_cast<std::uint32_t>(full[b] >> 32);
+        out.keys[b * out.content.size() + g] = static_cast<std::uint32_t>(full[b] >> 32);
     for (std::uint32_t i = 0; i < hasher.num_perm(); ++i)
         out.low_bytes[g * hasher.num_perm() + i] = static_cast<std::uint8_t>(signature[i]);
     out.content[g] = static_cast<std::uint32_t>(hash_words(signature, 0x5107));
@@ -303,7 +305,7 @@ std::vector<std::vector<DocId>> band_links(const Sketches& sk) {
         keyed.clear();
         for (std::size_t g = 0; g < n; ++g) {
             if (sk.has_terms[g] != 0)
-                keyed.push_back((std::uint64_t{sk.keys[g * sk.bands + b]} << 32) | g);
+                keyed.push_back((std::uint64_t{sk.keys[b * n + g]} << 32) | g);
         }
         sort_by_high_half(keyed, tmp);  // stable: equal keys stay in DocId order
         std::vector<DocId>& links = prev[b];
@@ -381,20 +383,20 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches,
         std::ceil((screen + (1.0 - screen) * chance) * o.num_perm - 1e-9));
     tbb::enumerable_thread_specific<std::vector<Edge>> found;  // sorted below: any split works
     tbb::enumerable_thread_specific<std::uint64_t> candidate_count(0);
-    tbb::parallel_for(std::size_t{0}, groups, [&](std::size_t g) {
-        thread_local std::vector<DocId> near_g;  // at most one neighbour per band
-        near_g.clear();
-        for (std::uint32_t b = 0; b < o.lsh.bands; ++b) {
-            if (links[b][g] != kNoLink)
-                near_g.push_back(links[b][g]);
-        }
+    tbb::enumerable_thread_specific<std::uint64_t> verified_count(0);
+    // Each document's neighbours over all bands, each once, then screen and verify.
+    auto verify_neighbours = [&](std::size_t g, std::span<DocId> near_g) {
         std::sort(near_g.begin(), near_g.end());
-        near_g.erase(std::unique(near_g.begin(), near_g.end()), near_g.end());
+        near_g = near_g.first(static_cast<std::size_t>(
+            std::unique(near_g.begin(), near_g.end()) - near_g.begin()));
         candidate_count.local() += near_g.size();
         // Candidates sit anywhere in memory: ask for all their sketches, then for the terms
         // of those that pass the screen, before reading any (the loads overlap).
-        for (const DocId c : near_g)
-            __builtin_prefetch(sketches.low_bytes.data() + std::size_t{c} * sketches.num_perm);
+        for (const DocId c : near_g) {
+            const std::uint8_t* bytes = sketches.low_bytes.data() + std::size_t{c} * sketches.num_perm;
+            for (std::uint32_t line = 0; line < sketches.num_perm; line += 64)
+                __builtin_prefetch(bytes + line);
+        }
         std::size_t passed = 0;
         for (const DocId c : near_g) {
             if (sketches.matches(c, g) >= min_matches) {
@@ -403,6 +405,7 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches,
                 __builtin_prefetch(docs.terms.data() + docs.begin[c] + 8);
             }
         }
+        verified_count.local() += passed;
         if (passed == 0)
             return;
         thread_local TermLookup lookup;
@@ -416,8 +419,30 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches,
                 found.local().push_back({a, b, static_cast<float>(sim)});
             }
         }
+    };
+    // Blocks of documents: the link arrays are read band by band (sequentially), not with
+    // one cache miss per band and document.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups, 512), [&](const auto& r) {
+        thread_local std::vector<DocId> block;  // at most one neighbour per band and document
+        thread_local std::vector<std::uint32_t> count;
+        const std::size_t bands = o.lsh.bands;
+        block.resize(r.size() * bands);
+        count.assign(r.size(), 0);
+        for (std::size_t b = 0; b < bands; ++b) {
+            const std::vector<DocId>& prev = links[b];
+            for (std::size_t g = r.begin(); g < r.end(); ++g) {
+                const std::size_t k = g - r.begin();
+                if (prev[g] != kNoLink)
+                    block[k * bands + count[k]++] = prev[g];
+            }
+        }
+        for (std::size_t g = r.begin(); g < r.end(); ++g) {
+            const std::size_t k = g - r.begin();
+            verify_neighbours(g, std::span(block.data() + k * bands, count[k]));
+        }
     });
     stats.candidates = candidate_count.combine(std::plus<>());
+    stats.verified = verified_count.combine(std::plus<>());
     std::vector<std::vector<DocId>>().swap(links);
     std::vector<std::uint8_t>().swap(sketches.low_bytes);
     std::vector<Edge> edges;

@@ -43,7 +43,8 @@ struct StoryOptions {
 };
 
 struct StoryStats {
-    std::uint64_t candidates = 0;  ///< candidate pairs verified
+    std::uint64_t candidates = 0;  ///< candidate pairs from LSH
+    std::uint64_t verified = 0;    ///< of them, passed the sketch screen and were verified
     std::uint64_t edges = 0;       ///< pairs at or above edge_threshold
     std::uint64_t largest_component = 0;
     double weights_seconds = 0;    ///< document frequencies, idf, weighing (set by the caller)
