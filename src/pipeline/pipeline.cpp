@@ -330,8 +330,7 @@ void cluster_story_level(const ScanConfig& cfg, Linker& linker,
     if (!cfg.keep_document_data)
         linker.release_terms_except(reps);
     TermWeights weights = TermWeights::with_background();
-    for (DocId rep : reps)
-        weights.add_document(linker.terms()[rep]);
+    weights.add_documents(linker.terms(), reps);
     weights.finalize();
     const WeightedDocs groups = weigh_documents(linker.terms(), reps, weights);
     if (!cfg.keep_document_data)

@@ -124,26 +124,37 @@ std::vector<std::vector<std::uint32_t>> component_lists(UnionFind& uf, std::size
 }  // namespace
 
 std::vector<std::uint32_t> complete_link(std::vector<float> sim, std::size_t n, double threshold) {
+    // Merges the pair (i < j) of active clusters with the highest similarity, the first such
+    // pair in row-major order on ties, while it reaches the threshold. Each row keeps its best
+    // partner to the right; a merge only changes the merged row and the rows whose best was one
+    // of the two, so a merge costs O(n) plus O(n) per such row instead of a full O(n^2) scan.
     std::vector<std::uint32_t> label(n);
     std::iota(label.begin(), label.end(), 0u);
     std::vector<bool> active(n, true);
-    for (;;) {
-        float best = -1.0F;
-        std::size_t bi = 0;
-        std::size_t bj = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (!active[i])
-                continue;
-            for (std::size_t j = i + 1; j < n; ++j) {
-                if (active[j] && sim[i * n + j] > best) {
-                    best = sim[i * n + j];
-                    bi = i;
-                    bj = j;
-                }
+    constexpr std::size_t kNoPartner = static_cast<std::size_t>(-1);
+    std::vector<float> best(n, -1.0F);
+    std::vector<std::size_t> partner(n, kNoPartner);
+    auto rescan = [&](std::size_t i) {
+        best[i] = -1.0F;
+        partner[i] = kNoPartner;
+        for (std::size_t j = i + 1; j < n; ++j) {
+            if (active[j] && sim[i * n + j] > best[i]) {
+                best[i] = sim[i * n + j];
+                partner[i] = j;
             }
         }
-        if (best < 0.0F || static_cast<double>(best) < threshold)
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        rescan(i);
+    for (;;) {
+        std::size_t bi = kNoPartner;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (active[i] && partner[i] != kNoPartner && (bi == kNoPartner || best[i] > best[bi]))
+                bi = i;
+        }
+        if (bi == kNoPartner || static_cast<double>(best[bi]) < threshold)
             break;
+        const std::size_t bj = partner[bi];
         active[bj] = false;  // bi < bj: the cluster keeps its smallest index as label
         for (std::size_t k = 0; k < n; ++k) {
             const float m = std::min(sim[bi * n + k], sim[bj * n + k]);
@@ -153,6 +164,11 @@ std::vector<std::uint32_t> complete_link(std::vector<float> sim, std::size_t n, 
         for (std::size_t k = 0; k < n; ++k) {
             if (label[k] == bj)
                 label[k] = static_cast<std::uint32_t>(bi);
+        }
+        // Similarities to bi only fell, so rows whose best partner was neither bi nor bj keep it.
+        for (std::size_t k = 0; k < n; ++k) {
+            if (active[k] && (k == bi || partner[k] == bi || partner[k] == bj))
+                rescan(k);
         }
     }
     return label;

@@ -5,6 +5,10 @@
 #include <cmath>
 #include <cstdio>
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 #include "embedded_tables.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/core/hash.hpp"
@@ -69,6 +73,23 @@ void TermWeights::add_document(std::span<const TermCode> terms) {
     ++documents_;
     for (TermCode t : terms)
         ++terms_.upsert(term_hash(t)).df;
+}
+
+void TermWeights::add_documents(std::span<const std::vector<TermCode>> terms,
+                                std::span<const DocId> which) {
+    // Per-thread counts, then one merge: integer sums, so the split does not matter.
+    using Counts = FlatTable<std::uint32_t, std::uint32_t, 0xFFFFFFFFu>;
+    tbb::enumerable_thread_specific<Counts> counts;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, which.size(), 2048), [&](const auto& r) {
+        Counts& mine = counts.local();
+        for (std::size_t i = r.begin(); i < r.end(); ++i) {
+            for (TermCode t : terms[which[i]])
+                ++mine.upsert(term_hash(t));
+        }
+    });
+    for (Counts& c : counts)
+        c.for_each([this](std::uint32_t hash, std::uint32_t& n) { terms_.upsert(hash).df += n; });
+    documents_ += which.size();
 }
 
 void TermWeights::finalize() {

@@ -1,6 +1,7 @@
 // Property tests: invariants checked over many fixed seeds (CAPTURE(seed) names a failure).
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -10,6 +11,8 @@
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/shingle/shingle.hpp"
+#include "neardup/story/story.hpp"
+#include "neardup/story/weights.hpp"
 #include "neardup/text/normalize.hpp"
 #include "neardup/verify/similarity.hpp"
 
@@ -29,6 +32,39 @@ std::string random_messy_text(std::mt19937_64& rng) {
     for (int i = len(rng); i > 0; --i)
         s += kParts[pick(rng)];
     return s;
+}
+
+/// Complete-link by the definition: scan every active pair for the most similar (first in
+/// row-major order on ties), merge, repeat. O(n^3): the reference for complete_link().
+std::vector<std::uint32_t> complete_link_reference(std::vector<float> sim, std::size_t n,
+                                                   double threshold) {
+    std::vector<std::uint32_t> label(n);
+    std::iota(label.begin(), label.end(), 0u);
+    std::vector<bool> active(n, true);
+    for (;;) {
+        float best = -1.0F;
+        std::size_t bi = 0;
+        std::size_t bj = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            for (std::size_t j = i + 1; j < n; ++j) {
+                if (active[i] && active[j] && sim[i * n + j] > best) {
+                    best = sim[i * n + j];
+                    bi = i;
+                    bj = j;
+                }
+            }
+        }
+        if (best < 0.0F || static_cast<double>(best) < threshold)
+            return label;
+        active[bj] = false;
+        for (std::size_t k = 0; k < n; ++k) {
+            const float m = std::min(sim[bi * n + k], sim[bj * n + k]);
+            sim[bi * n + k] = m;
+            sim[k * n + bi] = m;
+            if (label[k] == bj)
+                label[k] = static_cast<std::uint32_t>(bi);
+        }
+    }
 }
 
 std::vector<ShingleHash> random_set(std::mt19937_64& rng, std::size_t n) {
@@ -195,6 +231,26 @@ TEST_SUITE("property") {
             const double sigma = std::sqrt(expected * (1 - expected) / trials);
             CAPTURE(expected);
             CHECK(std::abs(rate - expected) <= 4 * sigma + 0.01);
+        }
+    }
+
+    TEST_CASE("complete_link agrees with the O(n^3) definition, ties included") {
+        for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            const std::size_t n = 1 + rng() % 40;
+            // Few distinct values, so ties are common.
+            std::uniform_int_distribution<int> level(0, 1 + static_cast<int>(seed % 12));
+            std::vector<float> sim(n * n, 1.0F);
+            for (std::size_t i = 0; i < n; ++i) {
+                for (std::size_t j = i + 1; j < n; ++j) {
+                    const float v = static_cast<float>(level(rng)) / 10.0F;
+                    sim[i * n + j] = v;
+                    sim[j * n + i] = v;
+                }
+            }
+            const double threshold = static_cast<double>(rng() % 8) / 10.0 - 0.1;
+            CHECK(complete_link(sim, n, threshold) == complete_link_reference(sim, n, threshold));
         }
     }
 

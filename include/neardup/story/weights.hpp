@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "neardup/core/flat_table.hpp"
+#include "neardup/core/types.hpp"
 #include "neardup/story/terms.hpp"
 
 namespace neardup {
@@ -51,6 +52,8 @@ public:
 
     /// Counts one document's distinct terms. Call before finalize().
     void add_document(std::span<const TermCode> terms);
+    /// add_document(terms[d]) for every d in `which`, in parallel.
+    void add_documents(std::span<const std::vector<TermCode>> terms, std::span<const DocId> which);
     void finalize();
 
     /// @pre finalize() was called
