@@ -417,8 +417,9 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches,
         for (const DocId c : near_g) {
             if (sketches.matches(c, g) >= min_matches) {
                 near_g[passed++] = c;
-                __builtin_prefetch(docs.terms.data() + docs.begin[c]);
-                __builtin_prefetch(docs.terms.data() + docs.begin[c] + 8);
+                const auto terms = docs.of(c);
+                for (std::size_t line = 0; line < terms.size(); line += 8)  // 8 terms a line
+                    __builtin_prefetch(terms.data() + line);
             }
         }
         verified_count.local() += passed;

@@ -129,9 +129,18 @@ void TermLookup::assign(std::span<const WeightedTerm> terms) {
 }
 
 std::uint64_t TermLookup::overlap(std::span<const WeightedTerm> other) const noexcept {
+    // At most 1/4 full: a term's home slot usually settles it, so the home slot is compared
+    // without a branch (a shared term adds its weight, anything else adds 0) and only a home
+    // slot taken by another term walks on.
     std::uint64_t overlap = 0;
     for (const WeightedTerm& t : other) {
-        for (std::size_t i = t.hash & mask_; slots_[i].hash != kEmpty; i = (i + 1) & mask_) {
+        std::size_t i = t.hash & mask_;
+        const WeightedTerm home = slots_[i];
+        const bool hit = home.hash == t.hash;
+        overlap += hit ? std::min(home.weight, t.weight) : 0u;
+        if (hit || home.hash == kEmpty)
+            continue;
+        for (i = (i + 1) & mask_; slots_[i].hash != kEmpty; i = (i + 1) & mask_) {
             if (slots_[i].hash == t.hash) {
                 overlap += std::min(slots_[i].weight, t.weight);
                 break;
