@@ -44,11 +44,19 @@ StopWords::StopWords(std::string_view list) {
             words.push_back(hash64(std::string_view(norm).substr(t.begin, t.end - t.begin)));
     }
     std::size_t size = 64;
-    while (size < words.size() * 4)  // load under 1/4: about 1.2 probes a word
+    while (size < words.size() * 4)  // load under 1/4
         size *= 2;
-    slots_.assign(size, 0);
-    for (std::uint64_t h : words)
-        insert(h);
+    // Grow until every word sits within kWindow slots of its home, so that a lookup can
+    // compare a fixed window without branching (half of all tokens are stop words: a branch
+    // on "found" is a coin toss).
+    for (;; size *= 2) {
+        slots_.assign(size, 0);
+        bool fits = true;
+        for (std::uint64_t h : words)
+            fits = insert(h) && fits;
+        if (fits)
+            break;
+    }
 }
 
 const StopWords& StopWords::english() {
@@ -60,24 +68,28 @@ bool StopWords::contains(std::string_view normalized_word) const noexcept {
     return contains_hash(hash64(normalized_word));
 }
 
-void StopWords::insert(std::uint64_t word_hash) {
+bool StopWords::insert(std::uint64_t word_hash) {
     if (contains_hash(word_hash))
-        return;
+        return true;
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = word_hash & mask;
-    while (slots_[i] != 0)
+    std::size_t distance = 0;
+    while (slots_[i] != 0) {
         i = (i + 1) & mask;
+        ++distance;
+    }
     slots_[i] = fingerprint(word_hash);
+    return distance < kWindow;
 }
 
 bool StopWords::contains_hash(std::uint64_t word_hash) const noexcept {
     const std::size_t mask = slots_.size() - 1;
     const std::uint32_t f = fingerprint(word_hash);
-    for (std::size_t i = word_hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
-        if (slots_[i] == f)
-            return true;
-    }
-    return false;
+    const std::size_t home = word_hash & mask;
+    bool found = false;
+    for (std::size_t k = 0; k < kWindow; ++k)  // fixed trip count: unrolled, branch-free
+        found |= slots_[(home + k) & mask] == f;
+    return found;
 }
 
 void story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,

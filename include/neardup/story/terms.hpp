@@ -47,13 +47,16 @@ public:
 
 private:
     /// Open addressing on the low bits of each stop word's XXH3, holding its high 32 bits
-    /// (never 0: 0 marks an empty slot), at most 1/4 full. A few KB for the English list: it
-    /// stays in cache between documents, which a general 16-byte-slot table did not.
+    /// (never 0: 0 marks an empty slot), at most 1/4 full, every word within kWindow slots of
+    /// its home. A few KB for the English list: it stays in cache between documents, which a
+    /// general 16-byte-slot table did not.
     [[nodiscard]] static std::uint32_t fingerprint(std::uint64_t h) noexcept {
         const auto f = static_cast<std::uint32_t>(h >> 32);
         return f == 0 ? 1u : f;
     }
-    void insert(std::uint64_t word_hash);
+    /// Adds a word; false when it landed kWindow or more slots from its home.
+    bool insert(std::uint64_t word_hash);
+    static constexpr std::size_t kWindow = 4;  ///< every word is within this many slots of home
     std::vector<std::uint32_t> slots_;
 };
 
