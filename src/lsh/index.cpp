@@ -69,7 +69,12 @@ void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
 
 void LshIndex::candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const {
     out.clear();
-    for (std::uint32_t b = 0; b < params_.bands && b < keys.size(); ++b) {
+    const auto bands = static_cast<std::uint32_t>(std::min<std::size_t>(params_.bands, keys.size()));
+    // The table is far larger than the cache: ask for every band's home slot before reading.
+    const std::size_t mask = slots_.size() - 1;
+    for (std::uint32_t b = 0; b < bands; ++b)
+        __builtin_prefetch(&slots_[static_cast<std::size_t>(mix64(tag_of(keys[b]))) & mask]);
+    for (std::uint32_t b = 0; b < bands; ++b) {
         const Slot& slot = slots_[find_slot(tag_of(keys[b]))];
         DocId id = slot.tag == 0 ? kNone : slot.head;
         for (std::uint32_t walked = 0; id != kNone && walked < max_bucket_walk_; ++walked) {
