@@ -240,6 +240,8 @@ public:
     /// Frees the signatures (after the near level: similarity() needs them, with estimates).
     void release_signatures() { std::vector<SigValue>().swap(signatures_); }
 
+    void release_terms() { std::vector<std::vector<TermCode>>().swap(terms_); }
+
     /// Frees the story terms of every document but those listed (DocIds, any order).
     void release_terms_except(std::span<const DocId> keep) {
         std::vector<bool> kept(terms_.size(), false);
@@ -334,7 +336,7 @@ void cluster_story_level(const ScanConfig& cfg, Linker& linker,
     weights.finalize();
     const WeightedDocs groups = weigh_documents(linker.terms(), reps, weights);
     if (!cfg.keep_document_data)
-        linker.release_terms_except({});
+        linker.release_terms();
     result.story_stats.weights_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.story = cluster_stories(groups, result.near, cfg.story, keys, result.story_stats);

@@ -37,9 +37,9 @@ struct Sketches {
     std::uint32_t bands = 0;
     std::vector<std::uint8_t> has_terms;  ///< per representative
     std::vector<std::uint8_t> low_bytes;  ///< [g * num_perm, (g + 1) * num_perm)
-    std::vector<std::uint32_t> keys;      ///< high halves of the band keys, band-major
-                                          ///< ([b * n + g]: a band is read as one run); a
-                                          ///< rare collision only adds a candidate
+    /// keys[b][g]: the high half of g's key in band b (a rare collision only adds a
+    /// candidate); one vector per band, so that each is freed once its band is sorted
+    std::vector<std::vector<std::uint32_t>> keys;
     std::vector<std::uint32_t> content;   ///< a hash of the whole sketch (orders equal keys)
 
     Sketches(std::size_t n, std::uint32_t perm, std::uint32_t b)
@@ -47,7 +47,7 @@ struct Sketches {
           bands(b),
           has_terms(n, 0),
           low_bytes(n * perm, 0),
-          keys(n * b, 0),
+          keys(b, std::vector<std::uint32_t>(n, 0)),
           content(n, 0) {}
 
     /// Slots where g and h hold the same low byte.
@@ -100,7 +100,7 @@ void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const Mi
     band_keys(signature, o.lsh, full);
     out.has_terms[g] = 1;
     for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
-        out.keys[b * out.content.size() + g] = static_cast<std::uint32_t>(full[b] >> 32);
+        out.keys[b][g] = static_cast<std::uint32_t>(full[b] >> 32);
     for (std::uint32_t i = 0; i < hasher.num_perm(); ++i)
         out.low_bytes[g * hasher.num_perm() + i] = static_cast<std::uint8_t>(signature[i]);
     out.content[g] = static_cast<std::uint32_t>(hash_words(signature, 0x5107));
@@ -311,8 +311,9 @@ constexpr DocId kNoLink = 0xFFFFFFFFu;
 /// are sorted by (band key, a hash of their sketch, DocId), and each one links to the one
 /// before it in its run of equal keys (kNoLink for none). Ordering by content rather than by
 /// DocId makes the candidates, and so the stories, independent of the input order (adding a
-/// corpus in batches gives what one scan gives). Bands run in parallel.
-std::vector<std::vector<DocId>> band_links(const Sketches& sk) {
+/// corpus in batches gives what one scan gives). Bands run in parallel; each band's keys are
+/// freed as soon as they are sorted (the link arrays take their place in memory).
+std::vector<std::vector<DocId>> band_links(Sketches& sk) {
     const std::size_t n = sk.content.size();
     std::vector<std::vector<DocId>> prev(sk.bands);
     tbb::parallel_for(std::uint32_t{0}, sk.bands, [&](std::uint32_t b) {
@@ -321,8 +322,9 @@ std::vector<std::vector<DocId>> band_links(const Sketches& sk) {
         keyed.clear();
         for (std::size_t g = 0; g < n; ++g) {
             if (sk.has_terms[g] != 0)
-                keyed.push_back((std::uint64_t{sk.keys[b * n + g]} << 32) | g);
+                keyed.push_back((std::uint64_t{sk.keys[b][g]} << 32) | g);
         }
+        std::vector<std::uint32_t>().swap(sk.keys[b]);
         sort_by_high_half(keyed, tmp);  // stable: equal keys stay in DocId order
         std::vector<DocId>& links = prev[b];
         links.assign(n, kNoLink);
@@ -391,7 +393,6 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches,
                                  const StoryOptions& o, StoryStats& stats) {
     const std::size_t groups = docs.size();
     std::vector<std::vector<DocId>> links = band_links(sketches);
-    std::vector<std::uint32_t>().swap(sketches.keys);
     const double t = o.edge_threshold;
     const double screen = t - 2.0 * std::sqrt(t * (1.0 - t) / o.num_perm);
     const double chance = 1.0 / 256.0;
