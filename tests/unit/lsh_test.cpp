@@ -26,6 +26,32 @@ TEST_SUITE("lsh") {
         CHECK_THROWS_AS((void)choose_params(1.0, 128), ConfigError);
     }
 
+    TEST_CASE("choose_params picks the least weighted error of false_positive/negative_area") {
+        // The search sums the same integrals incrementally; check it against the definitions.
+        const LshWeights w;
+        for (std::uint32_t n : {16u, 48u, 128u}) {
+            for (double t : {0.35, 0.6, 0.8, 0.95}) {
+                CAPTURE(n);
+                CAPTURE(t);
+                double best = 1e300;
+                LshParams expected{1, n};
+                for (std::uint32_t b = 1; b <= n; ++b) {
+                    for (std::uint32_t r = 1; b * r <= n; ++r) {
+                        const double e = w.false_positive * false_positive_area(t, {b, r}) +
+                                         w.false_negative * false_negative_area(t, {b, r});
+                        if (e < best) {
+                            best = e;
+                            expected = {b, r};
+                        }
+                    }
+                }
+                const LshParams got = choose_params(t, n);
+                CHECK(got.bands == expected.bands);
+                CHECK(got.rows == expected.rows);
+            }
+        }
+    }
+
     TEST_CASE("error areas are consistent with equal weights at the S-curve middle") {
         const LshParams p{20, 5};
         CHECK(false_positive_area(0.5, p) > 0.0);
