@@ -137,12 +137,25 @@ TEST_SUITE("property") {
 
     TEST_CASE("the pure-ASCII fast path agrees with the general path") {
         static const char kAscii[] = "aZ09 .,!?:\n\t-'\"Mx";
-        for (std::uint64_t seed = 0; seed < 500; ++seed) {
+        static const char kWord[] = "abcxyzABCXYZ0189";
+        for (std::uint64_t seed = 0; seed < 1500; ++seed) {
             CAPTURE(seed);
             std::mt19937_64 rng(seed);
             std::string text;
-            for (std::size_t i = rng() % 200; i > 0; --i)
-                text.push_back(kAscii[rng() % (sizeof kAscii - 1)]);
+            for (std::size_t i = rng() % 200; i > 0; --i) {
+                switch (seed % 3) {
+                    case 0:  // few kinds of bytes, often repeated
+                        text.push_back(kAscii[rng() % (sizeof kAscii - 1)]);
+                        break;
+                    case 1:  // any ASCII byte: every class and SWAR range edge ('@', '[', '`', '{')
+                        text.push_back(static_cast<char>(1 + rng() % 127));
+                        break;
+                    default:  // words of 1 to 30 bytes (across 8-byte steps), single separators
+                        for (std::size_t k = 1 + rng() % 30; k > 0; --k)
+                            text.push_back(kWord[rng() % (sizeof kWord - 1)]);
+                        text.push_back(kAscii[4 + rng() % 6]);
+                }
+            }
             NormalizedText fast;
             normalize_tokens(text, {}, true, fast);
             // The general path, forced by a non-ASCII separator that normalizes to a space.
