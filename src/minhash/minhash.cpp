@@ -30,7 +30,10 @@ void MinHasher::sign(std::span<const ShingleHash> shingles,
                      std::span<SigValue> out) const noexcept {
     NEARDUP_ASSERT(out.size() == num_perm_);
     NEARDUP_ASSERT(!shingles.empty());
-    std::array<std::uint64_t, kMaxNumPerm / 64> filled{};
+    // One byte per bin, written without reading: a bit set would make every shingle wait for
+    // the previous one's read-modify-write of the same word.
+    std::array<std::uint8_t, kMaxNumPerm> filled;
+    std::fill_n(filled.begin(), num_perm_, std::uint8_t{0});
     const std::uint64_t seed_mix = mix64(seed_ ^ kDensifySalt);
     for (SigValue& v : out)
         v = std::numeric_limits<SigValue>::max();
@@ -38,10 +41,10 @@ void MinHasher::sign(std::span<const ShingleHash> shingles,
         const std::uint64_t x = mix64(h ^ seed_mix);
         const std::uint32_t bin = fast_range(x, num_perm_);
         const auto value = static_cast<SigValue>(x);
-        filled[bin >> 6] |= 1ULL << (bin & 63);
+        filled[bin] = 1;
         out[bin] = std::min(out[bin], value);  // branch-free: the comparison is unpredictable
     }
-    auto is_filled = [&filled](std::uint32_t bin) { return (filled[bin >> 6] >> (bin & 63)) & 1; };
+    auto is_filled = [&filled](std::uint32_t bin) { return filled[bin] != 0; };
     for (std::uint32_t i = 0; i < num_perm_; ++i) {
         if (is_filled(i))
             continue;
