@@ -22,8 +22,12 @@ for f in "${files[@]}"; do
     flag=""; [ "$mode" = near ] && flag="--no-story"
     times=(); rss=0
     for _ in $(seq "$runs"); do
-      out=$( { /usr/bin/time -f "%e %M" "$bin" scan -q --threads "$threads" $flag "$f" -o /dev/null; } 2>&1 )
-      times+=("${out% *}"); r=${out#* }; [ "$r" -gt "$rss" ] && rss=$r
+      # wall time in ms from date (/usr/bin/time's %e has 10 ms steps), peak RSS from time
+      t0=$(date +%s%N)
+      r=$( { /usr/bin/time -f "%M" "$bin" scan -q --threads "$threads" $flag "$f" -o /dev/null; } 2>&1 )
+      t1=$(date +%s%N)
+      times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')")
+      [ "$r" -gt "$rss" ] && rss=$r
     done
     t=$(printf '%s\n' "${times[@]}" | median)
     rate[$mode]=$(awk -v m="$mb" -v t="$t" 'BEGIN {printf "%.1f", m / t}')
