@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
-#include <unordered_map>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -196,8 +195,11 @@ constexpr double kSplitStep = 0.05;
 /// Cuts a component into pieces of at most kMaxDense members: while a part is too big, keep
 /// only its edges at the next similarity level and take connected parts again (single-link
 /// levels). Pieces come out in a fixed order (by their smallest member at every level).
+/// `local` is scratch indexed by representative (any content, at least as long as the largest
+/// member + 1): a part writes its members' positions there before its own parts recurse.
 void split_component(const std::vector<std::uint32_t>& members, const std::vector<Edge>& edges,
-                     double threshold, std::vector<Piece>& out) {
+                     double threshold, std::vector<std::uint32_t>& local,
+                     std::vector<Piece>& out) {
     if (members.size() <= kMaxDense) {
         out.push_back({members, false, edges});
         return;
@@ -207,7 +209,6 @@ void split_component(const std::vector<std::uint32_t>& members, const std::vecto
         return;
     }
     const double next = threshold + kSplitStep;
-    std::unordered_map<std::uint32_t, std::uint32_t> local;
     for (std::uint32_t i = 0; i < members.size(); ++i)
         local[members[i]] = i;
     UnionFind uf(members.size());
@@ -233,7 +234,7 @@ void split_component(const std::vector<std::uint32_t>& members, const std::vecto
     for (const Edge& e : kept)
         part_edges[part_of_root[uf.find(local[e.a])]].push_back(e);
     for (std::size_t k = 0; k < parts.size(); ++k)
-        split_component(parts[k], part_edges[k], next, out);
+        split_component(parts[k], part_edges[k], next, local, out);
 }
 
 /// Dense complete-link over one piece: label[i] is the index (into the piece) of the first
@@ -495,10 +496,11 @@ std::vector<Piece> pieces_of(std::vector<Edge> edges, std::size_t groups, double
         comp_edges[comp_of[e.a]].push_back(e);
     std::vector<Edge>().swap(edges);
     std::vector<Piece> pieces;
+    std::vector<std::uint32_t> local(groups);
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
         stats.largest_component = std::max<std::uint64_t>(stats.largest_component, comps[k].size());
         if (comps[k].size() > 1)
-            split_component(comps[k], comp_edges[k], threshold, pieces);
+            split_component(comps[k], comp_edges[k], threshold, local, pieces);
         std::vector<Edge>().swap(comp_edges[k]);
     }
     return pieces;
