@@ -86,9 +86,10 @@ void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const Mi
     thread_local std::vector<std::uint64_t> full;
     features.clear();
     for (const WeightedTerm& t : terms) {
-        const long copies = std::max(
-            1L, std::lround(static_cast<double>(t.weight) / kWeightScale *
-                                      static_cast<double>(o.copies_per_weight)));
+        // round(weight x copies_per_weight), without a libm call (the value is positive)
+        const double want = static_cast<double>(t.weight) / kWeightScale *
+                            static_cast<double>(o.copies_per_weight);
+        const long copies = std::max(1L, static_cast<long>(want + 0.5));
         const std::uint64_t base = static_cast<std::uint64_t>(t.hash) << 20;
         for (long c = 0; c < copies; ++c)
             features.push_back(base | static_cast<std::uint64_t>(c));
