@@ -1,6 +1,7 @@
 // Property tests: invariants checked over many fixed seeds (CAPTURE(seed) names a failure).
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <random>
 #include <set>
@@ -244,6 +245,38 @@ TEST_SUITE("property") {
             const double sigma = std::sqrt(expected * (1 - expected) / trials);
             CAPTURE(expected);
             CHECK(std::abs(rate - expected) <= 4 * sigma + 0.01);
+        }
+    }
+
+    TEST_CASE("TermLookup's overlap is sum(min) over shared terms, in any order") {
+        for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            // Hashes from a small range, so that home slots collide and lists share terms.
+            const std::uint32_t range = 8 + static_cast<std::uint32_t>(rng() % 2000);
+            auto random_terms = [&] {
+                std::map<std::uint32_t, std::uint32_t> terms;
+                for (std::size_t k = rng() % 300; k > 0; --k)
+                    terms[static_cast<std::uint32_t>(rng() % range)] =
+                        static_cast<std::uint32_t>(1 + rng() % 100000);
+                std::vector<WeightedTerm> list;
+                for (const auto& [hash, weight] : terms)
+                    list.push_back({hash, weight});
+                std::shuffle(list.begin(), list.end(), rng);
+                return list;
+            };
+            const std::vector<WeightedTerm> a = random_terms();
+            const std::vector<WeightedTerm> b = random_terms();
+            std::uint64_t expected = 0;
+            for (const WeightedTerm& x : a) {
+                for (const WeightedTerm& y : b)
+                    expected += x.hash == y.hash ? std::min(x.weight, y.weight) : 0;
+            }
+            TermLookup lookup;
+            lookup.assign(a);
+            CHECK(lookup.overlap(b) == expected);
+            lookup.assign(b);
+            CHECK(lookup.overlap(a) == expected);
         }
     }
 
