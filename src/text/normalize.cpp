@@ -262,7 +262,8 @@ inline std::uint64_t load8(const unsigned char* p) noexcept {
 /// buffer the size of the input plus 8 (ASCII output is never longer; stores are 8 bytes
 /// wide). Words and the separators between them are crossed 8 bytes at a time: a word costs
 /// one or two steps instead of a table lookup and an unpredictable branch per byte.
-void normalize_ascii(std::string_view in, bool fold_case, bool name_flags, NormalizedText& out) {
+template <bool kNameFlags>
+void normalize_ascii(std::string_view in, bool fold_case, NormalizedText& out) {
     out.text.resize(in.size() + 8);
     char* const start = out.text.data();
     char* dst = start;
@@ -278,7 +279,8 @@ void normalize_ascii(std::string_view in, bool fold_case, bool name_flags, Norma
             const std::uint64_t word = alnum_bytes(x);
             const std::uint64_t before_word = word == 0 ? ~std::uint64_t{0}
                                                         : (word & (0 - word)) - 1;  // below it
-            sentence_start = sentence_start || (sentence_end_bytes(x) & before_word) != 0;
+            if constexpr (kNameFlags)  // sentence ends matter only for name flags
+                sentence_start = sentence_start || (sentence_end_bytes(x) & before_word) != 0;
             if (word != 0) {
                 i += static_cast<std::size_t>(std::countr_zero(word)) / 8;
                 break;
@@ -294,7 +296,7 @@ void normalize_ascii(std::string_view in, bool fold_case, bool name_flags, Norma
         if (dst != start)
             *dst++ = ' ';
         const auto begin = static_cast<std::uint32_t>(dst - start);
-        if (name_flags)
+        if constexpr (kNameFlags)
             out.name_flags.push_back(!sentence_start && p[i] >= 'A' && p[i] <= 'Z' ? 1 : 0);
         sentence_start = false;
         // The word: copy 8 bytes at a time (lower-cased), keep those before its end.
@@ -327,7 +329,10 @@ void normalize_tokens(std::string_view in, const NormalizeOptions& options, bool
     out.tokens.clear();
     out.name_flags.clear();
     if (all_ascii(in)) {
-        normalize_ascii(in, options.fold_case, name_flags, out);
+        if (name_flags)
+            normalize_ascii<true>(in, options.fold_case, out);
+        else
+            normalize_ascii<false>(in, options.fold_case, out);
         return;
     }
     out.text.clear();
