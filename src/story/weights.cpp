@@ -109,7 +109,9 @@ float TermWeights::weight(TermCode code) const noexcept {
 void TermWeights::weigh(std::span<const TermCode> terms, std::span<WeightedTerm> out) const {
     NEARDUP_ASSERT(out.size() == terms.size());
     for (std::size_t i = 0; i < terms.size(); ++i) {
-        const double fixed = std::round(static_cast<double>(weight(terms[i])) * kWeightScale);
+        // round(weight x scale): exact in double, positive, so + 0.5 and truncation round it
+        // like std::round without a libm call
+        const double fixed = static_cast<double>(weight(terms[i])) * kWeightScale + 0.5;
         out[i] = {term_hash(terms[i]), static_cast<std::uint32_t>(fixed)};
     }
 }
