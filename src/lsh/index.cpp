@@ -69,7 +69,8 @@ void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
 
 void LshIndex::candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const {
     out.clear();
-    const auto bands = static_cast<std::uint32_t>(std::min<std::size_t>(params_.bands, keys.size()));
+    const auto bands =
+        static_cast<std::uint32_t>(std::min<std::size_t>(params_.bands, keys.size()));
     // The table is far larger than the cache: ask for every band's home slot before reading.
     const std::size_t mask = slots_.size() - 1;
     for (std::uint32_t b = 0; b < bands; ++b)

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <bit>
-#include <cstring>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <numeric>
 
 #include <tbb/blocked_range.h>
@@ -39,7 +39,7 @@ struct Sketches {
     /// keys[b][g]: the high half of g's key in band b (a rare collision only adds a
     /// candidate); one vector per band, so that each is freed once its band is sorted
     std::vector<std::vector<std::uint32_t>> keys;
-    std::vector<std::uint32_t> content;   ///< a hash of the whole sketch (orders equal keys)
+    std::vector<std::uint32_t> content;  ///< a hash of the whole sketch (orders equal keys)
 
     Sketches(std::size_t n, std::uint32_t perm, std::uint32_t b)
         : num_perm(perm),
@@ -85,14 +85,16 @@ void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const Mi
     thread_local Signature signature;
     thread_local std::vector<std::uint64_t> full;
     features.clear();
+    // copies = round(weight x copies_per_weight) in integers: weights are fixed-point (2^-16)
+    // and so is the factor, so their product is in units of 2^-32.
+    const auto per_unit = static_cast<std::uint64_t>(
+        std::lround(static_cast<double>(o.copies_per_weight) * kWeightScale));
     for (const WeightedTerm& t : terms) {
-        // round(weight x copies_per_weight), without a libm call (the value is positive)
-        const double want = static_cast<double>(t.weight) / kWeightScale *
-                            static_cast<double>(o.copies_per_weight);
-        const long copies = std::max(1L, static_cast<long>(want + 0.5));
+        const std::uint64_t copies =
+            std::max<std::uint64_t>(1, (t.weight * per_unit + (std::uint64_t{1} << 31)) >> 32);
         const std::uint64_t base = static_cast<std::uint64_t>(t.hash) << 20;
-        for (long c = 0; c < copies; ++c)
-            features.push_back(base | static_cast<std::uint64_t>(c));
+        for (std::uint64_t c = 0; c < copies; ++c)
+            features.push_back(base | c);
     }
     signature.resize(hasher.num_perm());
     hasher.sign(features, signature);
@@ -199,8 +201,7 @@ constexpr double kSplitStep = 0.05;
 /// `local` is scratch indexed by representative (any content, at least as long as the largest
 /// member + 1): a part writes its members' positions there before its own parts recurse.
 void split_component(const std::vector<std::uint32_t>& members, const std::vector<Edge>& edges,
-                     double threshold, std::vector<std::uint32_t>& local,
-                     std::vector<Piece>& out) {
+                     double threshold, std::vector<std::uint32_t>& local, std::vector<Piece>& out) {
     if (members.size() <= kMaxDense) {
         out.push_back({members, false, edges});
         return;
@@ -362,8 +363,7 @@ WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
     out.terms.resize(out.begin.back());
     out.total.resize(which.size());
     tbb::parallel_for(std::size_t{0}, which.size(), [&](std::size_t g) {
-        const std::span<WeightedTerm> mine(out.terms.data() + out.begin[g],
-                                           terms[which[g]].size());
+        const std::span<WeightedTerm> mine(out.terms.data() + out.begin[g], terms[which[g]].size());
         weights.weigh(terms[which[g]], mine);
         out.total[g] = total_weight(mine);
     });
@@ -391,8 +391,8 @@ private:
 /// expected match rate is J + (1 - J) / 256) and verified by exact weighted Jaccard, all in
 /// parallel. Returns the edges, each pair once, ordered by (a, b). Consumes the sketches
 /// (freed here: the refinement does not need them).
-std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches,
-                                 const StoryOptions& o, StoryStats& stats) {
+std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, const StoryOptions& o,
+                                 StoryStats& stats) {
     const std::size_t groups = docs.size();
     std::vector<std::vector<DocId>> links = band_links(sketches);
     const double t = o.edge_threshold;
@@ -406,13 +406,14 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches,
     // Each document's neighbours over all bands, each once, then screen and verify.
     auto verify_neighbours = [&](std::size_t g, std::span<DocId> near_g) {
         std::sort(near_g.begin(), near_g.end());
-        near_g = near_g.first(static_cast<std::size_t>(
-            std::unique(near_g.begin(), near_g.end()) - near_g.begin()));
+        near_g = near_g.first(
+            static_cast<std::size_t>(std::unique(near_g.begin(), near_g.end()) - near_g.begin()));
         candidate_count.local() += near_g.size();
         // Candidates sit anywhere in memory: ask for all their sketches, then for the terms
         // of those that pass the screen, before reading any (the loads overlap).
         for (const DocId c : near_g) {
-            const std::uint8_t* bytes = sketches.low_bytes.data() + std::size_t{c} * sketches.num_perm;
+            const std::uint8_t* bytes =
+                sketches.low_bytes.data() + std::size_t{c} * sketches.num_perm;
             for (std::uint32_t line = 0; line < sketches.num_perm; line += 64)
                 __builtin_prefetch(bytes + line);
         }

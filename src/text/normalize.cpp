@@ -2,8 +2,8 @@
 
 #include <array>
 #include <bit>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include <utf8proc.h>
@@ -277,8 +277,8 @@ void normalize_ascii(std::string_view in, bool fold_case, NormalizedText& out) {
         while (i + 8 <= n) {
             const std::uint64_t x = load8(p + i);
             const std::uint64_t word = alnum_bytes(x);
-            const std::uint64_t before_word = word == 0 ? ~std::uint64_t{0}
-                                                        : (word & (0 - word)) - 1;  // below it
+            const std::uint64_t before_word =
+                word == 0 ? ~std::uint64_t{0} : (word & (0 - word)) - 1;  // below it
             if constexpr (kNameFlags)  // sentence ends matter only for name flags
                 sentence_start = sentence_start || (sentence_end_bytes(x) & before_word) != 0;
             if (word != 0) {
@@ -311,7 +311,8 @@ void normalize_ascii(std::string_view in, bool fold_case, NormalizedText& out) {
             const std::uint64_t lowered = x | ((bytes_in_range(x, 'A', 'Z') >> 2) & fold);
             std::memcpy(dst, &lowered, 8);
             const std::uint64_t stop = ~word & kHighBits;
-            const std::size_t len = stop == 0 ? 8 : static_cast<std::size_t>(std::countr_zero(stop)) / 8;
+            const std::size_t len =
+                stop == 0 ? 8 : static_cast<std::size_t>(std::countr_zero(stop)) / 8;
             dst += len;
             i += len;
             if (len < 8)

@@ -102,8 +102,8 @@ struct ScanResult {
     StoryStats story_stats;
     std::vector<float> similarity;  ///< by DocId: similarity to its group's representative
     ScanStats stats;
-    std::vector<SkipRecord> skips;             ///< in input order
-    std::size_t held = 0;                      ///< DocIds below this are preloaded held documents
+    std::vector<SkipRecord> skips;  ///< in input order
+    std::size_t held = 0;           ///< DocIds below this are preloaded held documents
     /// With keep_document_data: story terms by DocId (story level only), and signatures by
     /// DocId (num_perm values each). Empty otherwise.
     std::vector<std::vector<TermCode>> terms;

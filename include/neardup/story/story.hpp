@@ -1,16 +1,18 @@
 // Story clustering: groups near-duplicate groups that tell the same story in different words.
 //
 // Works on one representative per near-duplicate group (copies add nothing at this level):
-//  1. weigh each representative's story terms (weights.hpp) and sketch them with weighted
-//     MinHash (expansion into weight-many features, then one-permutation MinHash); LSH over
-//     those sketches (bands x rows in `lsh`) proposes candidates;
+//  1. weigh each representative's story terms (weights.hpp; weigh_documents() lays them out in
+//     one arena) and sketch them with weighted MinHash (expansion into weight-many features,
+//     then one-permutation MinHash); LSH over those sketches (bands x rows in `lsh`), done by
+//     sorting each band, proposes candidates; the low byte of each sketch slot screens them;
 //  2. a candidate pair is an edge when its exact weighted Jaccard reaches `edge_threshold`;
 //  3. connected components of those edges are refined by complete-link clustering at
 //     `link_threshold` (merge the two clusters whose least similar members are most similar,
 //     while that similarity reaches the threshold), so one bridge article cannot chain two
 //     different events of the same kind together (DESIGN.md: about +0.1 ARI on ECB+).
 // Every document then gets the story of its near-duplicate group's representative.
-// Deterministic: edges are found in DocId order and ties broken by index.
+// Deterministic and independent of input order: band runs are ordered by sketch content,
+// similarities are exact integer sums, edges are sorted, ties are broken by index.
 //
 // Example:
 //   neardup::StoryStats stats;
