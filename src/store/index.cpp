@@ -226,8 +226,10 @@ void IndexStore::check_settings(const IndexSettings& wanted) {
         auto it = stored.find(k);
         const std::string have = it == stored.end() ? "(missing)" : it->second;
         if (have != v) {
-            throw ConfigError(path_ + ": index was built with " + k + "=" + have +
-                              ", this run uses " + k + "=" + v);
+            std::string message = path_;
+            message.append(": index was built with ").append(k).append("=").append(have);
+            message.append(", this run uses ").append(k).append("=").append(v);
+            throw ConfigError(message);
         }
     }
 }
