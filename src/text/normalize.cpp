@@ -7,6 +7,9 @@
 #include <memory>
 
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace neardup {
 namespace {
@@ -229,99 +232,133 @@ bool all_ascii(std::string_view in) {
     return any < 0x80;
 }
 
-/// SWAR helpers over 8 ASCII bytes (every byte < 0x80, so no addition carries into the next
-/// byte): each returns 0x80 in the bytes that qualify and 0 elsewhere.
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+#if defined(__SSE2__)
 
-inline std::uint64_t bytes_in_range(std::uint64_t x, unsigned lo, unsigned hi) noexcept {
-    const std::uint64_t at_least_lo = x + (0x80 - lo) * kOnes;
-    const std::uint64_t above_hi = x + (0x7F - hi) * kOnes;
-    return at_least_lo & ~above_hi & kHighBits;
-}
+/// One 64-byte block of pure ASCII text, classified 16 bytes at a time with SSE2 (every byte is
+/// < 0x80, so signed byte compares order them): bit k of a mask is byte k of the block.
+struct BlockMasks {
+    std::uint64_t word = 0;          ///< letters and digits
+    std::uint64_t upper = 0;         ///< 'A' .. 'Z'
+    std::uint64_t sentence_end = 0;  ///< . ! ? : and newline (only when asked for)
+};
 
-inline std::uint64_t alnum_bytes(std::uint64_t x) noexcept {
-    return bytes_in_range(x | 0x20 * kOnes, 'a', 'z') | bytes_in_range(x, '0', '9');
-}
-
-inline std::uint64_t sentence_end_bytes(std::uint64_t x) noexcept {
-    auto equal = [x](unsigned c) {
-        const std::uint64_t d = x ^ (c * kOnes);  // a zero byte where x holds c
-        return ~(((d & ~kHighBits) + ~kHighBits) | d) & kHighBits;
+template <bool kSentenceEnds>
+BlockMasks classify_block(const unsigned char* src, bool fold_case, char* lowered) {
+    BlockMasks m;
+    auto in_range = [](__m128i v, char lo, char hi) {
+        return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                             _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
     };
-    return equal('.') | equal('!') | equal('?') | equal(':') | equal('\n');
+    auto bits = [](__m128i v) {
+        return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)));
+    };
+    for (int k = 0; k < 4; ++k) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * k));
+        const __m128i letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+        const __m128i upper = in_range(v, 'A', 'Z');
+        const __m128i word = _mm_or_si128(letter, in_range(v, '0', '9'));
+        const __m128i low =
+            fold_case ? _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))) : v;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(lowered + 16 * k), low);
+        m.word |= bits(word) << (16 * k);
+        m.upper |= bits(upper) << (16 * k);
+        if constexpr (kSentenceEnds) {
+            __m128i end = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+            for (char c : {'!', '?', ':', '\n'})
+                end = _mm_or_si128(end, _mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+            m.sentence_end |= bits(end) << (16 * k);
+        }
+    }
+    return m;
 }
 
-inline std::uint64_t load8(const unsigned char* p) noexcept {
-    std::uint64_t x = 0;
-    std::memcpy(&x, p, 8);
-    return x;  // little-endian: byte k of the text is bits 8k .. 8k + 7
-}
-
-/// normalize_tokens() for pure ASCII input: one pass writing through a raw pointer into a
-/// buffer the size of the input plus 8 (ASCII output is never longer; stores are 8 bytes
-/// wide). Words and the separators between them are crossed 8 bytes at a time: a word costs
-/// one or two steps instead of a table lookup and an unpredictable branch per byte.
+/// normalize_tokens() for pure ASCII input, 64 bytes at a time: SSE2 classifies a block into
+/// bit masks and lower-cases it into a side buffer, then each word is a run of set bits found
+/// with count-trailing-zeros and copied 16 bytes at a time. No branch per byte; the last
+/// partial block is padded with zeros (separators). Writes into a buffer the size of the input
+/// plus 16 (ASCII output is never longer; copies are 16 bytes wide).
 template <bool kNameFlags>
-void normalize_ascii(std::string_view in, bool fold_case, NormalizedText& out) {
-    out.text.resize(in.size() + 8);
+bool normalize_ascii(std::string_view in, bool fold_case, NormalizedText& out) {
+    out.text.resize(in.size() + 16);
     char* const start = out.text.data();
     char* dst = start;
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     const std::size_t n = in.size();
-    const std::uint64_t fold = fold_case ? ~std::uint64_t{0} : 0;
+    alignas(16) std::array<char, 64 + 16> lowered{};  // + 16: copies read past a word's end
+    alignas(16) std::array<unsigned char, 64> tail{};
     bool sentence_start = true;
-    std::size_t i = 0;
-    while (i < n) {
-        // Separators: skip to the next word, noting whether a sentence ended on the way.
-        while (i + 8 <= n) {
-            const std::uint64_t x = load8(p + i);
-            const std::uint64_t word = alnum_bytes(x);
-            const std::uint64_t before_word =
-                word == 0 ? ~std::uint64_t{0} : (word & (0 - word)) - 1;  // below it
-            if constexpr (kNameFlags)  // sentence ends matter only for name flags
-                sentence_start = sentence_start || (sentence_end_bytes(x) & before_word) != 0;
-            if (word != 0) {
-                i += static_cast<std::size_t>(std::countr_zero(word)) / 8;
-                break;
-            }
-            i += 8;
+    bool in_word = false;  // a word runs on from the previous block
+    std::uint32_t word_begin = 0;
+    auto finish_word = [&] {
+        out.tokens.push_back({word_begin, static_cast<std::uint32_t>(dst - start)});
+    };
+    for (std::size_t base = 0; base < n; base += 64) {
+        const unsigned char* src = p + base;
+        if (n - base < 64) {
+            tail.fill(0);
+            std::memcpy(tail.data(), src, n - base);
+            src = tail.data();
         }
-        while (i < n && kByteClass[p[i]] != 1) {
-            sentence_start = sentence_start || ends_sentence(p[i]);
-            ++i;
+        const BlockMasks m = classify_block<kNameFlags>(src, fold_case, lowered.data());
+        std::size_t pos = 0;  // bits below pos are done
+        if (in_word && (m.word & 1) == 0) {
+            finish_word();  // the word ended with the previous block
+            in_word = false;
         }
-        if (i >= n)
-            break;
-        if (dst != start)
-            *dst++ = ' ';
-        const auto begin = static_cast<std::uint32_t>(dst - start);
-        if constexpr (kNameFlags)
-            out.name_flags.push_back(!sentence_start && p[i] >= 'A' && p[i] <= 'Z' ? 1 : 0);
-        sentence_start = false;
-        // The word: copy 8 bytes at a time (lower-cased), keep those before its end.
         for (;;) {
-            if (i + 8 > n) {
-                for (; i < n && kByteClass[p[i]] == 1; ++i)
-                    *dst++ = fold_case ? kAsciiLower[p[i]] : static_cast<char>(p[i]);
+            const std::uint64_t rest = m.word & (~std::uint64_t{0} << pos);
+            std::size_t s = 0;
+            if (!in_word) {
+                if (rest == 0) {
+                    if constexpr (kNameFlags)
+                        sentence_start = sentence_start || (m.sentence_end >> pos) != 0;
+                    break;
+                }
+                s = static_cast<std::size_t>(std::countr_zero(rest));
+                if constexpr (kNameFlags) {
+                    const std::uint64_t gap =
+                        ((std::uint64_t{1} << s) - 1) & (~std::uint64_t{0} << pos);
+                    sentence_start = sentence_start || (m.sentence_end & gap) != 0;
+                    out.name_flags.push_back(!sentence_start && ((m.upper >> s) & 1) != 0 ? 1 : 0);
+                }
+                sentence_start = false;
+                if (dst != start)
+                    *dst++ = ' ';
+                word_begin = static_cast<std::uint32_t>(dst - start);
+            }
+            const std::uint64_t after = ~(m.word >> s);  // 0 when the run fills the block
+            const std::size_t len =
+                after == 0 ? 64 - s : static_cast<std::size_t>(std::countr_zero(after));
+            for (std::size_t k = 0; k < len; k += 16) {
+                _mm_storeu_si128(
+                    reinterpret_cast<__m128i*>(dst + k),
+                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(lowered.data() + s + k)));
+            }
+            dst += len;
+            pos = s + len;
+            if (pos == 64) {
+                in_word = true;
                 break;
             }
-            const std::uint64_t x = load8(p + i);
-            const std::uint64_t word = alnum_bytes(x);
-            const std::uint64_t lowered = x | ((bytes_in_range(x, 'A', 'Z') >> 2) & fold);
-            std::memcpy(dst, &lowered, 8);
-            const std::uint64_t stop = ~word & kHighBits;
-            const std::size_t len =
-                stop == 0 ? 8 : static_cast<std::size_t>(std::countr_zero(stop)) / 8;
-            dst += len;
-            i += len;
-            if (len < 8)
-                break;
+            finish_word();
+            in_word = false;
         }
-        out.tokens.push_back({begin, static_cast<std::uint32_t>(dst - start)});
     }
+    if (in_word)
+        finish_word();
     out.text.resize(static_cast<std::size_t>(dst - start));
+    return true;
 }
+
+#else
+
+/// Without SSE2 the general path serves ASCII too.
+template <bool kNameFlags>
+bool normalize_ascii(std::string_view, bool, NormalizedText&) {
+    return false;
+}
+
+#endif
 
 }  // namespace
 
@@ -329,11 +366,8 @@ void normalize_tokens(std::string_view in, const NormalizeOptions& options, bool
                       NormalizedText& out) {
     out.tokens.clear();
     out.name_flags.clear();
-    if (all_ascii(in)) {
-        if (name_flags)
-            normalize_ascii<true>(in, options.fold_case, out);
-        else
-            normalize_ascii<false>(in, options.fold_case, out);
+    if (all_ascii(in) && (name_flags ? normalize_ascii<true>(in, options.fold_case, out)
+                                     : normalize_ascii<false>(in, options.fold_case, out))) {
         return;
     }
     out.text.clear();
