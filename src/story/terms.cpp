@@ -96,11 +96,14 @@ void story_terms_from_tokens(std::string_view normalized, std::span<const TokenS
                              std::span<const std::uint64_t> token_hashes,
                              std::span<const std::uint8_t> name_flags, std::vector<TermCode>& out,
                              const StopWords& stop_words) {
-    // One code per term, in order of first use: a thread-local table maps each term hash seen
-    // in this document to its place in `terms` (the caps flag is OR-ed across uses). Nothing
-    // downstream needs an order (weights are integers: overlaps sum exactly in any order).
+    // One code per term, in order of first use: a thread-local table maps each word hash seen
+    // in this document to its place in `terms` (the caps flag is OR-ed across uses), or marks
+    // it rejected (stop word, number, one letter), so each distinct word is judged once and the
+    // many repeats of "the" cost one probe. Nothing downstream needs an order (weights are
+    // integers: overlaps sum exactly in any order).
     thread_local std::vector<TermCode> terms;
-    thread_local std::vector<std::uint64_t> place;  // (term hash + 1) << 32 | index; 0 = empty
+    thread_local std::vector<std::uint64_t> place;  // (hash + 1) << 32 | index; 0 = empty
+    constexpr std::uint32_t kRejected = 0xFFFFFFFFu;
     std::size_t size = 64;
     while (size < tokens.size() * 2)
         size *= 2;
@@ -108,26 +111,26 @@ void story_terms_from_tokens(std::string_view normalized, std::span<const TokenS
     terms.clear();
     const std::size_t mask = size - 1;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const std::string_view w =
-            normalized.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
-        if (w.size() < 2 || is_number(w))
-            continue;
         const std::uint64_t h = token_hashes[i];
-        if (stop_words.contains_hash(h))
-            continue;
         const TermCode code = code_from_hash(h, name_flags[i] != 0);
         const std::uint64_t key = std::uint64_t{term_hash(code)} + 1;
-        for (std::size_t s = term_hash(code) & mask;; s = (s + 1) & mask) {
-            if (place[s] == 0) {
-                place[s] = key << 32 | terms.size();
-                terms.push_back(code);
-                break;
-            }
-            if ((place[s] >> 32) == key) {
-                terms[static_cast<std::uint32_t>(place[s])] |= code;
-                break;
-            }
+        std::size_t s = term_hash(code) & mask;
+        while (place[s] != 0 && (place[s] >> 32) != key)
+            s = (s + 1) & mask;
+        if (place[s] != 0) {  // seen: a term gains the caps flag, a rejected word stays out
+            const auto index = static_cast<std::uint32_t>(place[s]);
+            if (index != kRejected)
+                terms[index] |= code;
+            continue;
         }
+        const std::string_view w =
+            normalized.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+        if (w.size() < 2 || is_number(w) || stop_words.contains_hash(h)) {
+            place[s] = key << 32 | kRejected;
+            continue;
+        }
+        place[s] = key << 32 | terms.size();
+        terms.push_back(code);
     }
     out.assign(terms.begin(), terms.end());  // exact size: documents keep their terms a while
 }
