@@ -33,7 +33,6 @@ double similarity(const WeightedDocs& docs, const TermLookup& lookup, std::size_
 struct Sketches {
     std::uint32_t num_perm = 0;
     std::uint32_t bands = 0;
-    std::vector<std::uint8_t> has_terms;  ///< per representative
     std::vector<std::uint8_t> low_bytes;  ///< [g * num_perm, (g + 1) * num_perm)
     /// keys[b][g]: the high half of g's key in band b (a rare collision only adds a
     /// candidate); one vector per band, so that each is freed once its band is sorted
@@ -43,7 +42,6 @@ struct Sketches {
     Sketches(std::size_t n, std::uint32_t perm, std::uint32_t b)
         : num_perm(perm),
           bands(b),
-          has_terms(n, 0),
           low_bytes(n * perm, 0),
           keys(b, std::vector<std::uint32_t>(n, 0)),
           content(n, 0) {}
@@ -99,7 +97,6 @@ void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const Mi
     hasher.sign(features, signature);
     full.resize(o.lsh.bands);
     band_keys(signature, o.lsh, full);
-    out.has_terms[g] = 1;
     for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
         out.keys[b][g] = static_cast<std::uint32_t>(full[b] >> 32);
     for (std::uint32_t i = 0; i < hasher.num_perm(); ++i)
@@ -315,7 +312,8 @@ constexpr DocId kNoLink = 0xFFFFFFFFu;
 /// DocId makes the candidates, and so the stories, independent of the input order (adding a
 /// corpus in batches gives what one scan gives). Bands run in parallel; each band's keys are
 /// freed as soon as they are sorted (the link arrays take their place in memory).
-std::vector<std::vector<DocId>> band_links(Sketches& sk) {
+/// Documents without terms have no sketch and take part in no band.
+std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& sk) {
     const std::size_t n = sk.content.size();
     std::vector<std::vector<DocId>> prev(sk.bands);
     tbb::parallel_for(std::uint32_t{0}, sk.bands, [&](std::uint32_t b) {
@@ -323,7 +321,7 @@ std::vector<std::vector<DocId>> band_links(Sketches& sk) {
         thread_local std::vector<std::uint64_t> tmp;
         keyed.clear();
         for (std::size_t g = 0; g < n; ++g) {
-            if (sk.has_terms[g] != 0)
+            if (!docs.of(g).empty())
                 keyed.push_back((std::uint64_t{sk.keys[b][g]} << 32) | g);
         }
         std::vector<std::uint32_t>().swap(sk.keys[b]);
@@ -393,7 +391,7 @@ private:
 std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, const StoryOptions& o,
                                  StoryStats& stats) {
     const std::size_t groups = docs.size();
-    std::vector<std::vector<DocId>> links = band_links(sketches);
+    std::vector<std::vector<DocId>> links = band_links(docs, sketches);
     const double t = o.edge_threshold;
     const double screen = t - 2.0 * std::sqrt(t * (1.0 - t) / o.num_perm);
     const double chance = 1.0 / 256.0;

@@ -2,8 +2,9 @@
 //
 // idf(t) = ln((N + 1) / (df(t) + 1)), where N and df add the shipped background table
 // (corpus/idf/background-en.tsv: document frequencies over 23,802 BBC and Reuters articles,
-// counts only) to the counts of the corpus being scanned. A folder of two files is weighted by
-// the background; a large corpus dominates its own weights. A caps term (a name) weighs x2.
+// counts only, counted three times: see kBackgroundWeight in weights.cpp) to the counts of the
+// corpus being scanned. A folder of two files is weighted by the background; a corpus several
+// times larger than it dominates its own weights. A caps term (a name) weighs x2.
 // weighted_jaccard() is sum(min(w_a, w_b)) / sum(max(w_a, w_b)) over the union of terms.
 // Read-only after construction, so safe to share between threads.
 //
@@ -47,7 +48,8 @@ public:
     static TermWeights with_background();
     /// No background: weights from the corpus alone.
     TermWeights() = default;
-    /// Adds a table in the background format ("#documents\tN", then "term\tdf").
+    /// Adds a table in the background format ("#documents\tN", then "term\tdf"), every count
+    /// multiplied by `times`.
     void add_table(std::string_view table, std::uint32_t times = 1);
 
     /// Counts one document's distinct terms. Call before finalize().
