@@ -289,62 +289,52 @@ std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_thresho
     return complete_link(std::move(sim), m, link_threshold);
 }
 
-/// Stable LSD radix sort of (key << 32 | doc) values by their high 32 bits, 8 bits a pass.
-void sort_by_high_half(std::vector<std::uint64_t>& v, std::vector<std::uint64_t>& tmp) {
-    tmp.resize(v.size());
-    for (int shift = 32; shift < 64; shift += 8) {
-        std::array<std::size_t, 257> start{};
-        for (std::uint64_t x : v)
-            ++start[((x >> shift) & 0xFF) + 1];
-        for (std::size_t d = 1; d < start.size(); ++d)
-            start[d] += start[d - 1];
-        for (std::uint64_t x : v)
-            tmp[start[(x >> shift) & 0xFF]++] = x;
-        v.swap(tmp);
-    }
-}
-
 constexpr DocId kNoLink = 0xFFFFFFFFu;
 
-/// Per band, each document's LSH neighbour: each band is a sort, not a hash table. Documents
-/// are sorted by (band key, a hash of their sketch, DocId), and each one links to the one
-/// before it in its run of equal keys (kNoLink for none). Ordering by content rather than by
-/// DocId makes the candidates, and so the stories, independent of the input order (adding a
-/// corpus in batches gives what one scan gives). Bands run in parallel; each band's keys are
-/// freed as soon as they are sorted (the link arrays take their place in memory).
+/// Per band, each document's LSH neighbour: the document before it in its band's run of equal
+/// keys, runs ordered by (a hash of the sketch, DocId); kNoLink for none. Ordering by content
+/// rather than by DocId makes the candidates, and so the stories, independent of the input
+/// order (adding a corpus in batches gives what one scan gives). Documents are visited once in
+/// that order, and each band keeps a table from key to the last document seen with it: the
+/// previous holder of a key is the neighbour. The table (8-byte slots, at most half full) stays
+/// in cache, which a sort of each band did not. Bands run in parallel; each band's keys are
+/// freed as soon as it is done (the link arrays take their place in memory).
 /// Documents without terms have no sketch and take part in no band.
 std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& sk) {
     const std::size_t n = sk.content.size();
+    std::vector<DocId> order;
+    order.reserve(n);
+    for (std::size_t g = 0; g < n; ++g) {
+        if (!docs.of(g).empty())
+            order.push_back(static_cast<DocId>(g));
+    }
+    std::sort(order.begin(), order.end(), [&sk](DocId x, DocId y) {
+        return sk.content[x] != sk.content[y] ? sk.content[x] < sk.content[y] : x < y;
+    });
+    std::size_t size = 16;
+    while (size < order.size() * 2)
+        size *= 2;
+    const std::size_t mask = size - 1;
     std::vector<std::vector<DocId>> prev(sk.bands);
     tbb::parallel_for(std::uint32_t{0}, sk.bands, [&](std::uint32_t b) {
-        thread_local std::vector<std::uint64_t> keyed;
-        thread_local std::vector<std::uint64_t> tmp;
-        keyed.clear();
-        for (std::size_t g = 0; g < n; ++g) {
-            if (!docs.of(g).empty())
-                keyed.push_back((std::uint64_t{sk.keys[b][g]} << 32) | g);
-        }
-        std::vector<std::uint32_t>().swap(sk.keys[b]);
-        sort_by_high_half(keyed, tmp);  // stable: equal keys stay in DocId order
+        struct Slot {
+            std::uint32_t key;
+            DocId last;  ///< kNoLink: empty
+        };
+        thread_local std::vector<Slot> table;
+        table.assign(size, {0, kNoLink});
+        const std::vector<std::uint32_t>& keys = sk.keys[b];
         std::vector<DocId>& links = prev[b];
         links.assign(n, kNoLink);
-        auto by_content = [&sk](std::uint64_t x, std::uint64_t y) {
-            const auto dx = static_cast<DocId>(x);
-            const auto dy = static_cast<DocId>(y);
-            return sk.content[dx] != sk.content[dy] ? sk.content[dx] < sk.content[dy] : dx < dy;
-        };
-        for (std::size_t p = 0; p < keyed.size();) {
-            std::size_t q = p + 1;
-            while (q < keyed.size() && (keyed[q] >> 32) == (keyed[p] >> 32))
-                ++q;
-            if (q - p > 1) {
-                std::sort(keyed.begin() + static_cast<std::ptrdiff_t>(p),
-                          keyed.begin() + static_cast<std::ptrdiff_t>(q), by_content);
-                for (std::size_t r = p + 1; r < q; ++r)
-                    links[static_cast<DocId>(keyed[r])] = static_cast<DocId>(keyed[r - 1]);
-            }
-            p = q;
+        for (const DocId g : order) {
+            const std::uint32_t key = keys[g];
+            std::size_t i = key & mask;  // keys are hash bits already
+            while (table[i].last != kNoLink && table[i].key != key)
+                i = (i + 1) & mask;
+            links[g] = table[i].last;
+            table[i] = {key, g};
         }
+        std::vector<std::uint32_t>().swap(sk.keys[b]);
     });
     return prev;
 }
@@ -413,6 +403,8 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
                 sketches.low_bytes.data() + std::size_t{c} * sketches.num_perm;
             for (std::uint32_t line = 0; line < sketches.num_perm; line += 64)
                 __builtin_prefetch(bytes + line);
+            __builtin_prefetch(docs.begin.data() + c);
+            __builtin_prefetch(docs.total.data() + c);
         }
         std::size_t passed = 0;
         for (const DocId c : near_g) {
