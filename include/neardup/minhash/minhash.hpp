@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "neardup/core/types.hpp"
 
@@ -40,8 +41,19 @@ public:
     [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
 private:
+    /// Fills each empty bin from its first directly filled probe (optimal densification).
+    void densify(const std::uint8_t* filled, std::span<SigValue> out) const noexcept;
+    /// The value of empty bin `bin` when none of its first kFirstProbes probes is filled.
+    [[nodiscard]] SigValue fill_slowly(const std::uint8_t* filled, std::uint32_t bin,
+                                       std::span<const SigValue> out) const noexcept;
+
+    /// Densification probes precomputed per bin (they do not depend on the document).
+    static constexpr std::uint32_t kTabledProbes = 16;
+    static constexpr std::uint32_t kFirstProbes = 4;  ///< read without branching
     std::uint32_t num_perm_;
     std::uint64_t seed_;
+    std::uint64_t seed_mix_;
+    std::vector<std::uint16_t> probes_;  ///< [bin * kTabledProbes + attempt]
 };
 
 /// Fraction of equal slots. @pre a.size() == b.size() > 0
