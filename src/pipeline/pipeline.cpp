@@ -190,8 +190,17 @@ public:
         }
     }
 
-    /// Sizes the LSH table for about `docs` documents (saves rehashing a large one).
-    void reserve(std::uint64_t docs) { index_.reserve(docs); }
+    /// Sizes the LSH table for about `docs` documents (saves rehashing a large one), and the
+    /// per-document arrays for up to twice as many, at most 4 million (only address space
+    /// until they are used: each doubling of them would copy and fault in everything so far).
+    void reserve(std::uint64_t docs) {
+        index_.reserve(docs);
+        const std::uint64_t room = std::min<std::uint64_t>(2 * docs, 4'000'000);
+        signatures_.reserve(room * cfg_.num_perm);
+        result_.docs.reserve(room);
+        if (cfg_.story.enabled)
+            terms_.reserve(room);
+    }
 
     /// Makes the held documents DocIds 0 .. n-1, joined by their stored near-duplicate group.
     void preload(const HeldDocuments& held) {
