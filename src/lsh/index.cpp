@@ -1,6 +1,7 @@
 #include "neardup/lsh/index.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "neardup/core/error.hpp"
 #include "neardup/core/hash.hpp"
@@ -67,20 +68,36 @@ void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
     ++docs_;
 }
 
+void LshIndex::prefetch(std::span<const std::uint64_t> keys) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    for (const std::uint64_t key : keys)
+        __builtin_prefetch(&slots_[static_cast<std::size_t>(mix64(tag_of(key))) & mask]);
+}
+
 void LshIndex::candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const {
     out.clear();
     const auto bands =
         static_cast<std::uint32_t>(std::min<std::size_t>(params_.bands, keys.size()));
-    // The table is far larger than the cache: ask for every band's home slot before reading.
-    const std::size_t mask = slots_.size() - 1;
-    for (std::uint32_t b = 0; b < bands; ++b)
-        __builtin_prefetch(&slots_[static_cast<std::size_t>(mix64(tag_of(keys[b]))) & mask]);
-    for (std::uint32_t b = 0; b < bands; ++b) {
-        const Slot& slot = slots_[find_slot(tag_of(keys[b]))];
-        DocId id = slot.tag == 0 ? kNone : slot.head;
-        for (std::uint32_t walked = 0; id != kNone && walked < max_bucket_walk_; ++walked) {
-            out.push_back(id);
-            id = next_[std::size_t{id} * params_.bands + b];
+    // Every band's home slot is asked for before any is read, then each bucket's newest
+    // document's chain link before any chain is walked: both tables are far larger than the
+    // cache. Bands go in chunks (a query has 16 of them at the default settings).
+    constexpr std::uint32_t kChunk = 32;
+    std::array<DocId, kChunk> heads;
+    for (std::uint32_t first = 0; first < bands; first += kChunk) {
+        const std::uint32_t n = std::min(kChunk, bands - first);
+        prefetch(keys.subspan(first, n));
+        for (std::uint32_t k = 0; k < n; ++k) {
+            const Slot& slot = slots_[find_slot(tag_of(keys[first + k]))];
+            heads[k] = slot.tag == 0 ? kNone : slot.head;
+            if (heads[k] != kNone)
+                __builtin_prefetch(&next_[std::size_t{heads[k]} * params_.bands + first + k]);
+        }
+        for (std::uint32_t k = 0; k < n; ++k) {
+            DocId id = heads[k];
+            for (std::uint32_t walked = 0; id != kNone && walked < max_bucket_walk_; ++walked) {
+                out.push_back(id);
+                id = next_[std::size_t{id} * params_.bands + first + k];
+            }
         }
     }
     std::sort(out.begin(), out.end());

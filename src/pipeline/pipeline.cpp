@@ -181,6 +181,8 @@ public:
             if (doc.skip != SkipReason::kNone) {
                 record_skip(b, i);
             } else {
+                if (i + 1 < b.docs.size())  // the next document's buckets arrive meanwhile
+                    index_.prefetch(keys_of(b, i + 1));
                 link(b, i);
             }
         }
@@ -278,6 +280,11 @@ private:
         result_.skips.push_back(std::move(skip));
     }
 
+    [[nodiscard]] std::span<const std::uint64_t> keys_of(const Batch& b, std::size_t i) const {
+        const std::uint32_t bands = index_.params().bands;
+        return {b.keys.data() + i * bands, bands};
+    }
+
     void link(Batch& b, std::size_t i) {
         const auto id = static_cast<DocId>(result_.docs.size());
         SignedDoc& doc = b.docs[i];
@@ -290,8 +297,7 @@ private:
         if (cfg_.story.enabled)
             terms_.push_back(std::move(b.terms[i]));
         uf_.resize(std::size_t{id} + 1);
-        const LshParams lsh = index_.params();
-        std::span<const std::uint64_t> keys(b.keys.data() + i * lsh.bands, lsh.bands);
+        const std::span<const std::uint64_t> keys = keys_of(b, i);
         index_.candidates(keys, candidates_);
         for (DocId c : candidates_) {
             if (uf_.find(c) == uf_.find(id))

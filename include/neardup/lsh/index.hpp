@@ -41,6 +41,10 @@ public:
 
     /// Documents sharing at least one band key, sorted ascending, no duplicates (out is cleared).
     void candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const;
+    /// Asks the memory system for the home slots of `keys` (a query or add soon to come): the
+    /// table is far larger than the cache, and a caller that knows the next document's keys
+    /// can have them arrive while it works on the current one.
+    void prefetch(std::span<const std::uint64_t> keys) const noexcept;
 
     [[nodiscard]] std::size_t size() const noexcept { return docs_; }
     [[nodiscard]] const LshParams& params() const noexcept { return params_; }
