@@ -115,6 +115,20 @@ void BM_NormalizeTokens_News(benchmark::State& state) {
 }
 BENCHMARK(BM_NormalizeTokens_News);
 
+/// XXH3 of every token of 1 MB of shuffled news words (word lengths vary as in news, so the
+/// length classes of XXH3 come in no predictable order).
+void BM_Hash_Tokens(benchmark::State& state) {
+    NormalizedText text;
+    normalize_tokens(shuffled_text(), {}, false, text);
+    std::vector<std::uint64_t> hashes(text.tokens.size());
+    for (auto _ : state) {
+        hash_ranges(text.text.data(), text.tokens, hashes.data());
+        benchmark::DoNotOptimize(hashes.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * hashes.size()));
+}
+BENCHMARK(BM_Hash_Tokens);
+
 void BM_Shingle_Words5(benchmark::State& state) {
     const Prepared& p = prepared();
     std::vector<TokenSpan> toks;
