@@ -1,6 +1,7 @@
 #include "neardup/report/writers.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <span>
 
@@ -10,13 +11,31 @@
 namespace neardup {
 namespace {
 
+/// printf's "%.4f" (std::to_chars with a precision is specified to print the same).
+void append_fixed4(std::string& out, float v) {
+    char buf[64];
+    const auto r =
+        std::to_chars(buf, buf + sizeof buf, static_cast<double>(v), std::chars_format::fixed, 4);
+    out.append(buf, r.ptr);
+}
+
 std::string fixed4(float v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(v));
-    return buf;
+    std::string s;
+    append_fixed4(s, v);
+    return s;
+}
+
+void append_number(std::string& out, std::uint64_t v) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
 }
 
 void append_tsv_field(std::string& out, std::string_view s) {
+    if (s.find_first_of("\t\n\r\\") == std::string_view::npos) {
+        out.append(s);
+        return;
+    }
     for (char c : s) {
         switch (c) {
             case '\t':
@@ -56,22 +75,32 @@ void write_rows(const ScanResult& r, bool csv, std::ostream& out) {
     auto field = [csv](std::string& line, std::string_view s) {
         csv ? append_csv_field(line, s) : append_tsv_field(line, s);
     };
-    std::string line;
-    line.reserve(256);
-    line = csv ? "id,near,story,representative,similarity,source\n"
-               : "id\tnear\tstory\trepresentative\tsimilarity\tsource\n";
-    out << line;
+    // Rows are formatted into one buffer written 64 KB at a time (a stream call per row, and
+    // snprintf per similarity, cost more than the rest of the formatting).
+    std::string buf = csv ? "id,near,story,representative,similarity,source\n"
+                          : "id\tnear\tstory\trepresentative\tsimilarity\tsource\n";
+    constexpr std::size_t kFlushBytes = 64 * 1024;
+    buf.reserve(kFlushBytes + 4096);
     for (std::size_t i = 0; i < r.docs.size(); ++i) {
         const std::uint32_t g = r.near.group_of[i];
-        line.clear();
-        field(line, r.docs[i].id);
-        line += sep + std::to_string(g + 1) + sep + std::to_string(r.story.group_of[i] + 1) + sep;
-        line += r.near.representative[g] == i ? '1' : '0';
-        line += sep + fixed4(r.similarity[i]) + sep;
-        field(line, r.docs[i].source);
-        line.push_back('\n');
-        out << line;
+        field(buf, r.docs[i].id);
+        buf.push_back(sep);
+        append_number(buf, std::uint64_t{g} + 1);
+        buf.push_back(sep);
+        append_number(buf, std::uint64_t{r.story.group_of[i]} + 1);
+        buf.push_back(sep);
+        buf.push_back(r.near.representative[g] == i ? '1' : '0');
+        buf.push_back(sep);
+        append_fixed4(buf, r.similarity[i]);
+        buf.push_back(sep);
+        field(buf, r.docs[i].source);
+        buf.push_back('\n');
+        if (buf.size() >= kFlushBytes) {
+            out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+            buf.clear();
+        }
     }
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
 /// Item indexes bucketed by label (counting sort): members of label L are
