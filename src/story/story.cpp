@@ -11,6 +11,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
 
 #include "neardup/core/error.hpp"
 #include "neardup/core/hash.hpp"
@@ -183,7 +184,7 @@ struct Edge {
 /// A set of representatives small enough for dense complete-link, or (`whole`) a set that
 /// stayed too large even at the highest split level and is kept as one story.
 struct Piece {
-    std::vector<std::uint32_t> members;  ///< ascending
+    std::vector<std::uint32_t> members;  ///< ascending (by group once cluster_piece has run)
     bool whole = false;
     std::vector<Edge> edges;  ///< verified edges inside the piece (their similarity is known)
 };
@@ -236,12 +237,17 @@ void split_component(const std::vector<std::uint32_t>& members, const std::vecto
 }
 
 /// Dense complete-link over one piece: label[i] is the index (into the piece) of the first
-/// member of i's cluster.
-std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_threshold,
+/// member of i's cluster. Orders the members by group (docs.source) first, so that ties
+/// break the same way whatever the layout of the arena.
+std::vector<std::uint32_t> cluster_piece(Piece& piece, double link_threshold,
                                          const WeightedDocs& docs) {
     const std::size_t m = piece.members.size();
     if (piece.whole || m < 2)
         return std::vector<std::uint32_t>(m, 0);
+    auto by_group = [&docs](std::uint32_t x, std::uint32_t y) {
+        return docs.source[x] < docs.source[y];
+    };
+    std::sort(piece.members.begin(), piece.members.end(), by_group);
     // The members' terms copied side by side: each list is read m times, from cache.
     thread_local std::vector<WeightedTerm> local;
     thread_local std::vector<std::size_t> begin;
@@ -257,9 +263,9 @@ std::vector<std::uint32_t> cluster_piece(const Piece& piece, double link_thresho
     };
     constexpr float kUnknown = -1.0F;
     std::vector<float> sim(m * m, kUnknown);
-    auto local_index = [&piece](std::uint32_t g) {
+    auto local_index = [&piece, &by_group](std::uint32_t g) {
         return static_cast<std::size_t>(
-            std::lower_bound(piece.members.begin(), piece.members.end(), g) -
+            std::lower_bound(piece.members.begin(), piece.members.end(), g, by_group) -
             piece.members.begin());
     };
     for (const Edge& e : piece.edges) {  // verified already: reuse
@@ -308,8 +314,9 @@ std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& s
         if (!docs.of(g).empty())
             order.push_back(static_cast<DocId>(g));
     }
-    std::sort(order.begin(), order.end(), [&sk](DocId x, DocId y) {
-        return sk.content[x] != sk.content[y] ? sk.content[x] < sk.content[y] : x < y;
+    std::sort(order.begin(), order.end(), [&sk, &docs](DocId x, DocId y) {
+        return sk.content[x] != sk.content[y] ? sk.content[x] < sk.content[y]
+                                              : docs.source[x] < docs.source[y];
     });
     std::size_t size = 16;
     while (size < order.size() * 2)
@@ -343,16 +350,46 @@ std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& s
 
 WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
                              std::span<const DocId> which, const TermWeights& weights) {
+    const std::size_t n = which.size();
+    // (smallest hash among the names, else among all terms, i): a MinHash of the names, so
+    // two articles share the key with the Jaccard similarity of their names. A document
+    // without terms sorts last.
+    std::vector<std::uint64_t> order(n);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i) {
+            std::uint32_t min_name = 0xFFFFFFFFu;
+            std::uint32_t min_any = 0xFFFFFFFFu;
+            for (const TermCode c : terms[which[i]]) {
+                const std::uint32_t h = term_hash(c);
+                min_any = std::min(min_any, h);
+                min_name = term_caps(c) ? std::min(min_name, h) : min_name;
+            }
+            const std::uint32_t key = min_name != 0xFFFFFFFFu ? min_name : min_any;
+            order[i] = (std::uint64_t{key} << 32) | i;
+        }
+    });
+    tbb::parallel_sort(order.begin(), order.end());
     WeightedDocs out;
-    out.begin.assign(which.size() + 1, 0);
-    for (std::size_t g = 0; g < which.size(); ++g)
-        out.begin[g + 1] = out.begin[g] + terms[which[g]].size();
+    out.source.resize(n);
+    out.begin.assign(n + 1, 0);
+    for (std::size_t k = 0; k < n; ++k) {
+        out.source[k] = static_cast<std::uint32_t>(order[k]);
+        out.begin[k + 1] = out.begin[k] + terms[which[out.source[k]]].size();
+    }
+    std::vector<std::uint64_t>().swap(order);
     out.terms.resize(out.begin.back());
-    out.total.resize(which.size());
-    tbb::parallel_for(std::size_t{0}, which.size(), [&](std::size_t g) {
-        const std::span<WeightedTerm> mine(out.terms.data() + out.begin[g], terms[which[g]].size());
-        weights.weigh(terms[which[g]], mine);
-        out.total[g] = total_weight(mine);
+    out.total.resize(n);
+    // Read in the order of `which` (the term lists lie in memory roughly in that order),
+    // write each to its place.
+    std::vector<std::uint32_t> place(n);
+    for (std::size_t k = 0; k < n; ++k)
+        place[out.source[k]] = static_cast<std::uint32_t>(k);
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+        const std::size_t k = place[i];
+        const std::vector<TermCode>& mine = terms[which[i]];
+        const std::span<WeightedTerm> weighed(out.terms.data() + out.begin[k], mine.size());
+        weights.weigh(mine, weighed);
+        out.total[k] = total_weight(weighed);
     });
     return out;
 }
@@ -527,7 +564,8 @@ Clustering cluster_stories(const WeightedDocs& docs, const Clustering& near, con
     for (std::size_t k = 0; k < pieces.size(); ++k) {
         const auto& members = pieces[k].members;
         for (std::size_t i = 0; i < members.size(); ++i) {
-            stories.unite(reps[members[i]], reps[members[labels[k][i]]]);
+            stories.unite(reps[docs.source[members[i]]],
+                          reps[docs.source[members[labels[k][i]]]]);
         }
     }
     stats.refine_seconds = lap();

@@ -57,11 +57,14 @@ struct StoryStats {
 };
 
 /// Weighted term lists side by side in one arena: the story level compares pairs of them
-/// millions of times, and contiguous lists keep that cache-friendly.
+/// millions of times, and contiguous lists keep that cache-friendly. Entry k stands for
+/// document which[source[k]] of weigh_documents(): entries are laid out by locality (see
+/// there), not in the order of `which`.
 struct WeightedDocs {
-    std::vector<std::size_t> begin;  ///< document g's terms are [begin[g], begin[g + 1])
+    std::vector<std::size_t> begin;  ///< entry k's terms are [begin[k], begin[k + 1])
     std::vector<WeightedTerm> terms;
-    std::vector<std::uint64_t> total;  ///< sum of document g's weights
+    std::vector<std::uint64_t> total;    ///< sum of entry k's weights
+    std::vector<std::uint32_t> source;  ///< entry k is which[source[k]]
 
     [[nodiscard]] std::size_t size() const noexcept { return total.size(); }
     [[nodiscard]] std::span<const WeightedTerm> of(std::size_t g) const noexcept {
@@ -69,13 +72,17 @@ struct WeightedDocs {
     }
 };
 
-/// Document g of the result is terms[which[g]] weighed by `weights` (in parallel).
+/// Every terms[which[i]] weighed by `weights` (in parallel). Entries are ordered by their
+/// heaviest term (then by i): articles on one story share their rarest names, so they land
+/// side by side, and comparing a story's members then reads memory the cache already holds
+/// (a story's rewrites otherwise sit anywhere in an arena far larger than the cache).
 [[nodiscard]] WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
                                            std::span<const DocId> which,
                                            const TermWeights& weights);
 
 /// @param groups one weighted document per near-duplicate group: its representative's terms
-///               (weigh_documents(terms, near.representative, weights))
+///               (weigh_documents(terms, near.representative, weights): entry k stands for
+///               group groups.source[k])
 /// @param near   the near-duplicate clustering of the documents
 /// @param keys   representative keys per DocId (for the story representatives)
 [[nodiscard]] Clustering cluster_stories(const WeightedDocs& groups, const Clustering& near,
