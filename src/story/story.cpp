@@ -410,6 +410,29 @@ private:
     std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+/// Moves the distinct values of `ids` to its front (first occurrences, in order) and returns
+/// how many there are. A document meets the same neighbour in many bands; a small hash set
+/// (at most one band's worth of neighbours each) drops the repeats without sorting.
+std::size_t drop_repeats(std::span<DocId> ids) {
+    thread_local std::vector<DocId> seen;
+    std::size_t size = 16;
+    while (size < ids.size() * 2)
+        size *= 2;
+    seen.assign(size, kNoLink);
+    const std::size_t mask = size - 1;
+    std::size_t kept = 0;
+    for (const DocId id : ids) {
+        std::size_t i = mix64(id) & mask;
+        while (seen[i] != kNoLink && seen[i] != id)
+            i = (i + 1) & mask;
+        if (seen[i] == id)
+            continue;
+        seen[i] = id;
+        ids[kept++] = id;
+    }
+    return kept;
+}
+
 /// 1-2: LSH candidates (a document's neighbours over all bands, each pair once), screened by
 /// the sketch (two standard deviations below the threshold still pass; with b-bit slots the
 /// expected match rate is J + (1 - J) / 256) and verified by exact weighted Jaccard, all in
@@ -429,9 +452,7 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
     tbb::enumerable_thread_specific<std::uint64_t> verified_count(0);
     // Each document's neighbours over all bands, each once, then screen and verify.
     auto verify_neighbours = [&](std::size_t g, std::span<DocId> near_g) {
-        std::sort(near_g.begin(), near_g.end());
-        near_g = near_g.first(
-            static_cast<std::size_t>(std::unique(near_g.begin(), near_g.end()) - near_g.begin()));
+        near_g = near_g.first(drop_repeats(near_g));
         candidate_count.local() += near_g.size();
         // Candidates sit anywhere in memory: ask for all their sketches, then for the terms
         // of those that pass the screen, before reading any (the loads overlap).
@@ -497,8 +518,9 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
         edges.insert(edges.end(), f.begin(), f.end());
         std::vector<Edge>().swap(f);
     }
-    std::sort(edges.begin(), edges.end(),
-              [](const Edge& x, const Edge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+    tbb::parallel_sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
+        return x.a != y.a ? x.a < y.a : x.b < y.b;
+    });
     edges.erase(std::unique(edges.begin(), edges.end(),
                             [](const Edge& x, const Edge& y) { return x.a == y.a && x.b == y.b; }),
                 edges.end());
