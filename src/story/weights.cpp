@@ -1,6 +1,7 @@
 #include "neardup/story/weights.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +9,10 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "embedded_tables.hpp"
 #include "neardup/core/error.hpp"
@@ -116,40 +121,83 @@ void TermWeights::weigh(std::span<const TermCode> terms, std::span<WeightedTerm>
     }
 }
 
-void TermLookup::assign(std::span<const WeightedTerm> terms) {
-    std::size_t size = 16;
-    while (size < terms.size() * 4)  // load <= 1/4: a miss probes ~1.4 slots
-        size *= 2;
-    slots_.assign(size, {kEmpty, 0});
+bool TermLookup::place(std::span<const WeightedTerm> terms, std::size_t size,
+                       bool overflow_allowed) {
+    hashes_.assign(size + kWindow - 1, kEmpty);
+    weights_.assign(size + kWindow - 1, 0);
+    overflow_.clear();
     mask_ = size - 1;
     for (const WeightedTerm& t : terms) {
-        std::size_t i = t.hash & mask_;  // term hashes are uniform bits already
-        while (slots_[i].hash != kEmpty)
-            i = (i + 1) & mask_;
-        slots_[i] = t;
+        const std::size_t home = t.hash & mask_;  // term hashes are uniform bits already
+        std::size_t i = home;
+        while (i < home + kWindow && hashes_[i] != kEmpty)
+            ++i;
+        if (i < home + kWindow) {
+            hashes_[i] = t.hash;
+            weights_[i] = t.weight;
+        } else if (overflow_allowed) {
+            overflow_.push_back(t);
+        } else {
+            return false;
+        }
     }
+    return true;
+}
+
+void TermLookup::assign(std::span<const WeightedTerm> terms) {
+    std::size_t size = 16;
+    while (size < terms.size() * 4)  // load <= 1/4: a window of 4 nearly always fits
+        size *= 2;
+    // Growing helps while the low bits of the hashes tell the terms apart; hashes made to
+    // agree in many low bits (never seen from real words) go to the overflow list instead.
+    const std::size_t max_size = size * 64;
+    while (!place(terms, size, size >= max_size))
+        size *= 2;
 }
 
 std::uint64_t TermLookup::overlap(std::span<const WeightedTerm> other) const noexcept {
-    // At most 1/4 full: a term's home slot usually settles it, so the home slot is compared
-    // without a branch (a shared term adds its weight, anything else adds 0) and only a home
-    // slot taken by another term walks on.
-    std::uint64_t overlap = 0;
-    for (const WeightedTerm& t : other) {
-        std::size_t i = t.hash & mask_;
-        const WeightedTerm home = slots_[i];
-        const bool hit = home.hash == t.hash;
-        overlap += hit ? std::min(home.weight, t.weight) : 0u;
-        if (hit || home.hash == kEmpty)
-            continue;
-        for (i = (i + 1) & mask_; slots_[i].hash != kEmpty; i = (i + 1) & mask_) {
-            if (slots_[i].hash == t.hash) {
-                overlap += std::min(slots_[i].weight, t.weight);
-                break;
-            }
+    // Each term of `other` is compared with the kWindow slots from its home: a shared term
+    // adds the smaller weight, anything else adds 0. Terms are distinct in each list, so at
+    // most one slot matches. Weights are below 2^22 (an idf, under 23 for fewer than 2^32
+    // documents, x2 for a name, x2^16), so min() works on signed 32-bit lanes, and the lanes,
+    // summed into 64 bits every 512 terms, stay below 2^31.
+    std::uint64_t total = 0;
+    std::size_t k = 0;
+#if defined(__SSE2__)
+    static_assert(kWindow == 4, "one 16-byte load per window");
+    while (k < other.size()) {
+        const std::size_t end = std::min(other.size(), k + 512);
+        __m128i acc = _mm_setzero_si128();
+        for (; k < end; ++k) {
+            const WeightedTerm t = other[k];
+            const std::size_t home = t.hash & mask_;
+            const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&hashes_[home]));
+            const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&weights_[home]));
+            const __m128i tw = _mm_set1_epi32(static_cast<int>(t.weight));
+            const __m128i hit = _mm_cmpeq_epi32(h, _mm_set1_epi32(static_cast<int>(t.hash)));
+            const __m128i w_less = _mm_cmplt_epi32(w, tw);
+            const __m128i smaller = _mm_or_si128(_mm_and_si128(w_less, w),
+                                                 _mm_andnot_si128(w_less, tw));
+            acc = _mm_add_epi32(acc, _mm_and_si128(hit, smaller));
+        }
+        alignas(16) std::array<std::uint32_t, 4> lanes;
+        _mm_store_si128(reinterpret_cast<__m128i*>(lanes.data()), acc);
+        total += std::uint64_t{lanes[0]} + lanes[1] + lanes[2] + lanes[3];
+    }
+#endif
+    for (; k < other.size(); ++k) {
+        const WeightedTerm t = other[k];
+        const std::size_t home = t.hash & mask_;
+        for (std::size_t w = 0; w < kWindow; ++w)  // fixed trip count: unrolled, branch-free
+            total += hashes_[home + w] == t.hash ? std::min(weights_[home + w], t.weight) : 0u;
+    }
+    if (!overflow_.empty()) [[unlikely]] {
+        for (const WeightedTerm& t : other) {
+            for (const WeightedTerm& o : overflow_)
+                total += o.hash == t.hash ? std::min(o.weight, t.weight) : 0u;
         }
     }
-    return overlap;
+    return total;
 }
 
 std::uint64_t total_weight(std::span<const WeightedTerm> terms) noexcept {

@@ -253,12 +253,16 @@ TEST_SUITE("property") {
             CAPTURE(seed);
             std::mt19937_64 rng(seed);
             // Hashes from a small range, so that home slots collide and lists share terms.
-            const std::uint32_t range = 8 + static_cast<std::uint32_t>(rng() % 2000);
+            // Every 10th seed: long lists (the 512-term sums) and weights up to the bound.
+            const bool long_lists = seed % 10 == 0;
+            const std::uint32_t range =
+                8 + static_cast<std::uint32_t>(rng() % (long_lists ? 200000 : 2000));
+            const std::uint32_t max_weight = long_lists ? (1u << 22) - 1 : 100000;
             auto random_terms = [&] {
                 std::map<std::uint32_t, std::uint32_t> terms;
-                for (std::size_t k = rng() % 300; k > 0; --k)
+                for (std::size_t k = rng() % (long_lists ? 3000 : 300); k > 0; --k)
                     terms[static_cast<std::uint32_t>(rng() % range)] =
-                        static_cast<std::uint32_t>(1 + rng() % 100000);
+                        static_cast<std::uint32_t>(1 + rng() % max_weight);
                 std::vector<WeightedTerm> list;
                 for (const auto& [hash, weight] : terms)
                     list.push_back({hash, weight});
@@ -278,6 +282,27 @@ TEST_SUITE("property") {
             lookup.assign(b);
             CHECK(lookup.overlap(a) == expected);
         }
+    }
+
+    TEST_CASE("TermLookup: hashes alike in their low bits (overflowing every window)") {
+        // Hashes that differ only above bit 24 share a home slot in any table the lookup
+        // would grow to; the terms that fit no window must still count.
+        std::vector<WeightedTerm> a;
+        std::vector<WeightedTerm> b;
+        for (std::uint32_t i = 0; i < 64; ++i) {
+            a.push_back({(i << 24) | 5u, 1000 + i});
+            if (i % 3 == 0)
+                b.push_back({(i << 24) | 5u, 2000 - i});
+        }
+        b.push_back({7u, 50});  // not in a
+        std::uint64_t expected = 0;
+        for (std::uint32_t i = 0; i < 64; i += 3)
+            expected += std::min(1000 + i, 2000 - i);
+        TermLookup lookup;
+        lookup.assign(a);
+        CHECK(lookup.overlap(b) == expected);
+        lookup.assign(b);
+        CHECK(lookup.overlap(a) == expected);
     }
 
     TEST_CASE("complete_link agrees with the O(n^3) definition, ties included") {

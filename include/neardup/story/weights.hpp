@@ -83,7 +83,9 @@ private:
 
 /// One document's weighted terms in a small open-addressing table, to compare that document
 /// with many others at about one probe per term of the other (a row of the complete-link
-/// matrix, a document's LSH candidates).
+/// matrix, a document's LSH candidates). Every term sits within kWindow slots of its home
+/// slot (the table grows until it does), so a probe compares a fixed window without a
+/// branch: whether a term is shared is a coin toss the branch predictor cannot learn.
 class TermLookup {
 public:
     void assign(std::span<const WeightedTerm> terms);
@@ -92,7 +94,15 @@ public:
 
 private:
     static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;  ///< term hashes are < 2^31
-    std::vector<WeightedTerm> slots_;
+    static constexpr std::size_t kWindow = 4;
+    /// Places every term within kWindow slots of home in a table of `size` slots (+ the
+    /// window's padding, no wrap-around); false if one does not fit, unless
+    /// `overflow_allowed`: then it goes to overflow_.
+    bool place(std::span<const WeightedTerm> terms, std::size_t size, bool overflow_allowed);
+    // Hashes and weights apart, so that one 16-byte load holds a window's hashes.
+    std::vector<std::uint32_t> hashes_;
+    std::vector<std::uint32_t> weights_;
+    std::vector<WeightedTerm> overflow_;  ///< terms no window could hold (adversarial input)
     std::size_t mask_ = 0;
 };
 
