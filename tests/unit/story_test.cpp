@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -21,6 +23,39 @@ bool has_term(const std::vector<TermCode>& terms, std::string_view word, bool ca
 }  // namespace
 
 TEST_SUITE("story") {
+    TEST_CASE("story terms: hashes alike in their low bits (one long probe run)") {
+        // Crafted token hashes whose term hashes share their low 12 bits: all words share one
+        // home slot of the seen-words table, which must still keep every word, its first-use
+        // order and the caps flag of a later use.
+        std::string text;
+        std::vector<TokenSpan> tokens;
+        std::vector<std::uint64_t> hashes;
+        std::vector<std::uint8_t> flags;
+        for (std::uint32_t i = 0; i < 40; ++i) {
+            const std::uint32_t begin = static_cast<std::uint32_t>(text.size());
+            text += "w";
+            text += static_cast<char>('a' + i % 26);
+            text += static_cast<char>('a' + i / 26);
+            tokens.push_back({begin, static_cast<std::uint32_t>(text.size())});
+            text += ' ';
+            hashes.push_back((std::uint64_t{i + 1} << 12) << 33);
+            flags.push_back(0);
+        }
+        // every word again, the third one capitalised mid-sentence
+        for (std::uint32_t i = 0; i < 40; ++i) {
+            tokens.push_back(tokens[i]);
+            hashes.push_back(hashes[i]);
+            flags.push_back(i == 2 ? 1 : 0);
+        }
+        std::vector<TermCode> terms;
+        story_terms_from_tokens(text, tokens, hashes, flags, terms);
+        REQUIRE(terms.size() == 40);
+        for (std::uint32_t i = 0; i < 40; ++i) {
+            CHECK(term_hash(terms[i]) == static_cast<std::uint32_t>(hashes[i] >> 33));
+            CHECK(term_caps(terms[i]) == (i == 2));
+        }
+    }
+
     TEST_CASE("story terms drop stop words and numbers and flag names mid-sentence") {
         std::vector<TermCode> terms;
         extract_story_terms(
