@@ -464,14 +464,17 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
             __builtin_prefetch(docs.begin.data() + c);
             __builtin_prefetch(docs.total.data() + c);
         }
+        // Half the candidates pass: a coin toss for a branch, so the survivors are kept by
+        // moving the write position instead.
         std::size_t passed = 0;
         for (const DocId c : near_g) {
-            if (sketches.matches(c, g) >= min_matches) {
-                near_g[passed++] = c;
-                const auto terms = docs.of(c);
-                for (std::size_t line = 0; line < terms.size(); line += 8)  // 8 terms a line
-                    __builtin_prefetch(terms.data() + line);
-            }
+            near_g[passed] = c;
+            passed += sketches.matches(c, g) >= min_matches ? 1u : 0u;
+        }
+        for (const DocId c : near_g.first(passed)) {
+            const auto terms = docs.of(c);
+            for (std::size_t line = 0; line < terms.size(); line += 8)  // 8 terms a line
+                __builtin_prefetch(terms.data() + line);
         }
         verified_count.local() += passed;
         if (passed == 0)
