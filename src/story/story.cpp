@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <numeric>
 
@@ -447,7 +448,9 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
     const double chance = 1.0 / 256.0;
     const auto min_matches = static_cast<std::uint32_t>(
         std::ceil((screen + (1.0 - screen) * chance) * o.num_perm - 1e-9));
-    tbb::enumerable_thread_specific<std::vector<Edge>> found;  // sorted below: any split works
+    // Sorted below, so any split works; a deque grows without copying (a vector's doubling
+    // would hold old and new copies at once, at the peak of the story level's memory).
+    tbb::enumerable_thread_specific<std::deque<Edge>> found;
     tbb::enumerable_thread_specific<std::uint64_t> candidate_count(0);
     tbb::enumerable_thread_specific<std::uint64_t> verified_count(0);
     // Each document's neighbours over all bands, each once, then screen and verify.
@@ -517,9 +520,13 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
     std::vector<std::vector<DocId>>().swap(links);
     std::vector<std::uint8_t>().swap(sketches.low_bytes);
     std::vector<Edge> edges;
-    for (std::vector<Edge>& f : found) {
+    std::size_t total = 0;
+    for (const std::deque<Edge>& f : found)
+        total += f.size();
+    edges.reserve(total);
+    for (std::deque<Edge>& f : found) {
         edges.insert(edges.end(), f.begin(), f.end());
-        std::vector<Edge>().swap(f);
+        std::deque<Edge>().swap(f);
     }
     tbb::parallel_sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
         return x.a != y.a ? x.a < y.a : x.b < y.b;
