@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <span>
 
+#include <tbb/parallel_for.h>
+
 #include "neardup/core/error.hpp"
 #include "neardup/text/html.hpp"
 
@@ -75,13 +77,7 @@ void write_rows(const ScanResult& r, bool csv, std::ostream& out) {
     auto field = [csv](std::string& line, std::string_view s) {
         csv ? append_csv_field(line, s) : append_tsv_field(line, s);
     };
-    // Rows are formatted into one buffer written 64 KB at a time (a stream call per row, and
-    // snprintf per similarity, cost more than the rest of the formatting).
-    std::string buf = csv ? "id,near,story,representative,similarity,source\n"
-                          : "id\tnear\tstory\trepresentative\tsimilarity\tsource\n";
-    constexpr std::size_t kFlushBytes = 64 * 1024;
-    buf.reserve(kFlushBytes + 4096);
-    for (std::size_t i = 0; i < r.docs.size(); ++i) {
+    auto format_row = [&](std::size_t i, std::string& buf) {
         const std::uint32_t g = r.near.group_of[i];
         field(buf, r.docs[i].id);
         buf.push_back(sep);
@@ -95,12 +91,29 @@ void write_rows(const ScanResult& r, bool csv, std::ostream& out) {
         buf.push_back(sep);
         field(buf, r.docs[i].source);
         buf.push_back('\n');
-        if (buf.size() >= kFlushBytes) {
-            out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    };
+    out << (csv ? "id,near,story,representative,similarity,source\n"
+                : "id\tnear\tstory\trepresentative\tsimilarity\tsource\n");
+    // Blocks of rows are formatted in parallel (formatting is most of the time left after
+    // the scan, and it would otherwise run on one core), a window of blocks at a time so
+    // that the text held at once stays small, and written in order.
+    constexpr std::size_t kBlockRows = 4096;
+    constexpr std::size_t kWindowBlocks = 16;
+    std::vector<std::string> blocks(kWindowBlocks);
+    const std::size_t n = r.docs.size();
+    for (std::size_t window = 0; window < n; window += kBlockRows * kWindowBlocks) {
+        const std::size_t count =
+            std::min(kWindowBlocks, (n - window + kBlockRows - 1) / kBlockRows);
+        tbb::parallel_for(std::size_t{0}, count, [&](std::size_t b) {
+            std::string& buf = blocks[b];
             buf.clear();
-        }
+            const std::size_t first = window + b * kBlockRows;
+            for (std::size_t i = first; i < std::min(n, first + kBlockRows); ++i)
+                format_row(i, buf);
+        });
+        for (std::size_t b = 0; b < count; ++b)
+            out.write(blocks[b].data(), static_cast<std::streamsize>(blocks[b].size()));
     }
-    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
 /// Item indexes bucketed by label (counting sort): members of label L are
