@@ -596,8 +596,7 @@ Clustering cluster_stories(const WeightedDocs& docs, const Clustering& near, con
     for (std::size_t k = 0; k < pieces.size(); ++k) {
         const auto& members = pieces[k].members;
         for (std::size_t i = 0; i < members.size(); ++i) {
-            stories.unite(reps[docs.source[members[i]]],
-                          reps[docs.source[members[labels[k][i]]]]);
+            stories.unite(reps[docs.source[members[i]]], reps[docs.source[members[labels[k][i]]]]);
         }
     }
     stats.refine_seconds = lap();

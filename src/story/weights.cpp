@@ -176,8 +176,8 @@ std::uint64_t TermLookup::overlap(std::span<const WeightedTerm> other) const noe
             const __m128i tw = _mm_set1_epi32(static_cast<int>(t.weight));
             const __m128i hit = _mm_cmpeq_epi32(h, _mm_set1_epi32(static_cast<int>(t.hash)));
             const __m128i w_less = _mm_cmplt_epi32(w, tw);
-            const __m128i smaller = _mm_or_si128(_mm_and_si128(w_less, w),
-                                                 _mm_andnot_si128(w_less, tw));
+            const __m128i smaller =
+                _mm_or_si128(_mm_and_si128(w_less, w), _mm_andnot_si128(w_less, tw));
             acc = _mm_add_epi32(acc, _mm_and_si128(hit, smaller));
         }
         alignas(16) std::array<std::uint32_t, 4> lanes;

@@ -252,7 +252,7 @@ BlockMasks classify_block(const unsigned char* src, bool fold_case, char* lowere
     auto bits = [](__m128i v) {
         return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)));
     };
-    for (int k = 0; k < 4; ++k) {
+    for (std::size_t k = 0; k < 4; ++k) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * k));
         const __m128i letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
         const __m128i upper = in_range(v, 'A', 'Z');

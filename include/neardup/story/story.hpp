@@ -63,7 +63,7 @@ struct StoryStats {
 struct WeightedDocs {
     std::vector<std::size_t> begin;  ///< entry k's terms are [begin[k], begin[k + 1])
     std::vector<WeightedTerm> terms;
-    std::vector<std::uint64_t> total;    ///< sum of entry k's weights
+    std::vector<std::uint64_t> total;   ///< sum of entry k's weights
     std::vector<std::uint32_t> source;  ///< entry k is which[source[k]]
 
     [[nodiscard]] std::size_t size() const noexcept { return total.size(); }
