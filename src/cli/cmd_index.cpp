@@ -149,7 +149,7 @@ int match(const std::vector<std::string>& args, bool add) {
     IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
     const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
     store.check_settings(settings_for(c.scan.cfg, lsh));
-    const HeldDocuments held = store.load(since, c.scan.cfg.num_perm);
+    HeldDocuments held = store.load(since, c.scan.cfg.num_perm);
     c.scan.cfg.held = &held;
     c.scan.cfg.keep_document_data = true;  // stored with each new document
     const ScanResult r = run(c.scan);
@@ -168,8 +168,8 @@ int match(const std::vector<std::string>& args, bool add) {
             store.merge("story", m.alias, m.target, now);
         for (std::size_t d = r.held; d < r.docs.size(); ++d) {
             const DocMeta& m = r.docs[d];
-            const std::span<const SigValue> sig(r.signatures.data() + d * c.scan.cfg.num_perm,
-                                                c.scan.cfg.num_perm);
+            const std::span<const SigValue> sig(
+                r.signatures.data() + (d - r.held) * c.scan.cfg.num_perm, c.scan.cfg.num_perm);
             const std::span<const TermCode> terms =
                 r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
             store.insert(

@@ -192,32 +192,35 @@ public:
         }
     }
 
-    /// Sizes the LSH table for about `docs` documents (saves rehashing a large one), and the
-    /// per-document arrays for up to twice as many, at most 4 million (only address space
-    /// until they are used: each doubling of them would copy and fault in everything so far).
-    void reserve(std::uint64_t docs) {
-        index_.reserve(docs);
-        const std::uint64_t room = std::min<std::uint64_t>(2 * docs, 4'000'000);
+    /// Sizes the LSH table for the held and about `new_docs` new documents (saves rehashing a
+    /// large one), and the per-document arrays for up to twice as many new ones, at most 4
+    /// million (only address space until used: each doubling of them would copy and fault in
+    /// everything so far).
+    void reserve(std::uint64_t new_docs, std::uint64_t held_docs) {
+        index_.reserve(new_docs + held_docs);
+        const std::uint64_t room = std::min<std::uint64_t>(2 * new_docs, 4'000'000);
         signatures_.reserve(room * cfg_.num_perm);
-        result_.docs.reserve(room);
+        result_.docs.reserve(held_docs + room);
         if (cfg_.story.enabled)
-            terms_.reserve(room);
+            terms_.reserve(held_docs + room);
     }
 
     /// Makes the held documents DocIds 0 .. n-1, joined by their stored near-duplicate group.
-    void preload(const HeldDocuments& held) {
+    /// Moves their ids, sources, signatures and terms out of `held` (a million held articles
+    /// carry about a gigabyte of them; holding them twice doubled `index add`'s memory).
+    void preload(HeldDocuments& held) {
         const LshParams lsh = index_.params();
         std::vector<std::uint64_t> keys(lsh.bands);
         std::unordered_map<std::uint64_t, DocId> first_of_group;
         index_.reserve(held.size());
         for (std::size_t i = 0; i < held.size(); ++i) {
             const auto id = static_cast<DocId>(i);
-            result_.docs.push_back({held.ids[i], held.sources[i], held.dates[i], held.lengths[i]});
             held_ids_.insert(held.ids[i]);
+            result_.docs.push_back({std::move(held.ids[i]), std::move(held.sources[i]),
+                                    held.dates[i], held.lengths[i]});
             const SigValue* sig = held.signatures.data() + i * cfg_.num_perm;
-            signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
             if (cfg_.story.enabled)
-                terms_.push_back(held.terms[i]);
+                terms_.push_back(std::move(held.terms[i]));
             uf_.resize(i + 1);
             const auto [it, fresh] = first_of_group.emplace(held.near[i], id);
             if (!fresh)
@@ -227,6 +230,11 @@ public:
         }
         held_ids_.insert(held.other_ids.begin(), held.other_ids.end());
         result_.held = held.size();
+        held_signatures_.swap(held.signatures);  // kept apart: no copy of a held signature
+        std::vector<std::string>().swap(held.ids);
+        std::vector<std::string>().swap(held.sources);
+        std::vector<std::vector<TermCode>>().swap(held.terms);
+        std::vector<std::string>().swap(held.other_ids);
     }
 
     [[nodiscard]] double similarity(DocId a, DocId b) const noexcept {
@@ -239,34 +247,46 @@ public:
     [[nodiscard]] const std::vector<std::vector<TermCode>>& terms() const noexcept {
         return terms_;
     }
-    /// Hands the per-document data to the result once clustering is done.
     /// Frees the LSH index once linking is over (it is the largest near-level structure).
     void drop_index() { index_ = LshIndex(index_.params()); }
 
+    /// Hands the per-document data to the result once clustering is done.
     void release_into(ScanResult& result) {
         result.terms = std::move(terms_);
         result.signatures = std::move(signatures_);
     }
 
-    /// Frees the signatures (after the near level: similarity() needs them, with estimates).
-    void release_signatures() { std::vector<SigValue>().swap(signatures_); }
+    /// Frees the signatures once the near level is done with them (similarity() reads them):
+    /// the held documents', and the new documents' unless `keep_new`.
+    void release_signatures(bool keep_new) {
+        std::vector<SigValue>().swap(held_signatures_);
+        if (!keep_new)
+            std::vector<SigValue>().swap(signatures_);
+    }
 
-    void release_terms() { std::vector<std::vector<TermCode>>().swap(terms_); }
-
-    /// Frees the story terms of every document but those listed (DocIds, any order).
-    void release_terms_except(std::span<const DocId> keep) {
+    /// Frees the story terms of the documents below `first` (all: the default), except those
+    /// listed in `keep` (DocIds, any order).
+    void release_terms(std::span<const DocId> keep = {},
+                       std::size_t first = static_cast<std::size_t>(-1)) {
         std::vector<bool> kept(terms_.size(), false);
         for (DocId d : keep)
             kept[d] = true;
-        for (std::size_t d = 0; d < terms_.size(); ++d) {
+        for (std::size_t d = 0; d < std::min(first, terms_.size()); ++d) {
             if (!kept[d])
                 std::vector<TermCode>().swap(terms_[d]);
         }
+        if (first >= terms_.size() && keep.empty())
+            std::vector<std::vector<TermCode>>().swap(terms_);
     }
 
 private:
     [[nodiscard]] std::span<const SigValue> signature(DocId d) const noexcept {
-        return {signatures_.data() + std::size_t{d} * cfg_.num_perm, cfg_.num_perm};
+        const std::size_t held = result_.held;
+        return d < held
+                   ? std::span<const SigValue>(
+                         held_signatures_.data() + std::size_t{d} * cfg_.num_perm, cfg_.num_perm)
+                   : std::span<const SigValue>(signatures_.data() + (d - held) * cfg_.num_perm,
+                                               cfg_.num_perm);
     }
 
     void record_skip(Batch& b, std::size_t i) {
@@ -315,7 +335,8 @@ private:
     LshIndex index_;
     ScanResult& result_;
     UnionFind uf_;
-    std::vector<SigValue> signatures_;
+    std::vector<SigValue> held_signatures_;  ///< preloaded documents', by DocId
+    std::vector<SigValue> signatures_;       ///< new documents', document d at d - held
     std::vector<std::vector<ShingleHash>> sets_;
     std::vector<std::vector<TermCode>> terms_;
     std::vector<DocId> candidates_;
@@ -344,14 +365,15 @@ void cluster_story_level(const ScanConfig& cfg, Linker& linker,
     }
     const auto start = std::chrono::steady_clock::now();
     const std::vector<DocId>& reps = result.near.representative;
-    if (!cfg.keep_document_data)
-        linker.release_terms_except(reps);
+    // Terms still needed: the representatives' until they are weighed, and with
+    // keep_document_data the new documents' (an index stores them; the held ones it has).
+    const std::size_t not_kept = cfg.keep_document_data ? result.held : result.docs.size();
+    linker.release_terms(reps, not_kept);
     TermWeights weights = TermWeights::with_background();
     weights.add_documents(linker.terms(), reps);
     weights.finalize();
     const WeightedDocs groups = weigh_documents(linker.terms(), reps, weights);
-    if (!cfg.keep_document_data)
-        linker.release_terms();
+    linker.release_terms({}, not_kept);
     result.story_stats.weights_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.story = cluster_stories(groups, result.near, cfg.story, keys, result.story_stats);
@@ -369,8 +391,9 @@ void finish_clustering(const ScanConfig& cfg, Linker& linker, ScanResult& result
         result.similarity[i] =
             rep == i ? 1.0F : static_cast<float>(linker.similarity(rep, static_cast<DocId>(i)));
     }
-    if (!cfg.keep_document_data)
-        linker.release_signatures();  // the story level needs none of them
+    // The story level needs no signature; with keep_document_data the new documents' are
+    // handed back (an index stores them; the held ones it has).
+    linker.release_signatures(cfg.keep_document_data);
     cluster_story_level(cfg, linker, keys, result);
 }
 
@@ -407,7 +430,7 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     BatchPool pool;
     tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch;
     Linker linker(config, result.lsh, result);
-    linker.reserve(expected_docs + (config.held != nullptr ? config.held->size() : 0));
+    linker.reserve(expected_docs, config.held != nullptr ? config.held->size() : 0);
     if (config.held != nullptr)
         linker.preload(*config.held);
 

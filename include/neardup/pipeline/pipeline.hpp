@@ -63,7 +63,9 @@ struct ScanConfig {
     /// Documents of a persistent index to match against: they become DocIds 0 .. held->size()-1
     /// (their near groups pre-joined by their stored group ids), and new documents whose id is
     /// already held are skipped as kAlreadyHeld. Signatures must use the same settings.
-    const HeldDocuments* held = nullptr;
+    /// run_scan() moves the ids, sources, signatures and terms out of it (the result has them);
+    /// the rest (dates, lengths, stored group ids) stays for the caller.
+    HeldDocuments* held = nullptr;
     /// Hand every document's signature and story terms back in the result (an index stores
     /// them). Otherwise they are freed as soon as clustering is done with them, which keeps
     /// the peak memory of a large scan down.
@@ -104,8 +106,9 @@ struct ScanResult {
     ScanStats stats;
     std::vector<SkipRecord> skips;  ///< in input order
     std::size_t held = 0;           ///< DocIds below this are preloaded held documents
-    /// With keep_document_data: story terms by DocId (story level only), and signatures by
-    /// DocId (num_perm values each). Empty otherwise.
+    /// With keep_document_data, the new documents' data (an index has the held ones): story
+    /// terms by DocId (story level only; held documents' are empty), and signatures of the
+    /// DocIds from `held` on, document d's at (d - held) * num_perm. Empty otherwise.
     std::vector<std::vector<TermCode>> terms;
     std::vector<SigValue> signatures;
 };
