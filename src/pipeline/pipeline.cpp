@@ -212,7 +212,6 @@ public:
         const LshParams lsh = index_.params();
         std::vector<std::uint64_t> keys(lsh.bands);
         std::unordered_map<std::uint64_t, DocId> first_of_group;
-        index_.reserve(held.size());
         for (std::size_t i = 0; i < held.size(); ++i) {
             const auto id = static_cast<DocId>(i);
             held_ids_.insert(held.ids[i]);
@@ -264,10 +263,9 @@ public:
             std::vector<SigValue>().swap(signatures_);
     }
 
-    /// Frees the story terms of the documents below `first` (all: the default), except those
-    /// listed in `keep` (DocIds, any order).
-    void release_terms(std::span<const DocId> keep = {},
-                       std::size_t first = static_cast<std::size_t>(-1)) {
+    /// Frees the story terms of the documents below `first`, except those listed in `keep`
+    /// (DocIds, any order); with none kept below the last document, the whole array.
+    void release_terms(std::span<const DocId> keep, std::size_t first) {
         std::vector<bool> kept(terms_.size(), false);
         for (DocId d : keep)
             kept[d] = true;

@@ -464,8 +464,6 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
                 sketches.low_bytes.data() + std::size_t{c} * sketches.num_perm;
             for (std::uint32_t line = 0; line < sketches.num_perm; line += 64)
                 __builtin_prefetch(bytes + line);
-            __builtin_prefetch(docs.begin.data() + c);
-            __builtin_prefetch(docs.total.data() + c);
         }
         // Half the candidates pass: a coin toss for a branch, so the survivors are kept by
         // moving the write position instead.

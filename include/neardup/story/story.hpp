@@ -72,10 +72,11 @@ struct WeightedDocs {
     }
 };
 
-/// Every terms[which[i]] weighed by `weights` (in parallel). Entries are ordered by their
-/// heaviest term (then by i): articles on one story share their rarest names, so they land
-/// side by side, and comparing a story's members then reads memory the cache already holds
-/// (a story's rewrites otherwise sit anywhere in an arena far larger than the cache).
+/// Every terms[which[i]] weighed by `weights` (in parallel). Entries are ordered by the
+/// smallest hash among their names (caps terms; else among all terms), then by i: a MinHash of
+/// the names, so articles on one story, which share their names, land side by side, and
+/// comparing a story's members then reads memory the cache already holds (a story's rewrites
+/// otherwise sit anywhere in an arena far larger than the cache).
 [[nodiscard]] WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
                                            std::span<const DocId> which,
                                            const TermWeights& weights);
