@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole-program matrix of issue 5: 10k / 100k / 1M generated articles (SIZES), as JSONL and
 # as a folder of files (the folder only up to 100k), near and story modes, 1 and 2 threads.
-# One run per cell (use modes.sh for medians); prints TSV: input, docs, mode, threads, seconds,
+# One run per cell (use modes.sh for medians), wall time in ms; prints TSV: input, docs, mode, threads, seconds,
 # MB/s, docs/s, peak RSS MB, and the per-stage time line of the summary.
 # Inputs are generated once into BENCH_DIR (default /tmp/neardup-bench) by scripts/gen_corpus.py.
 set -euo pipefail
@@ -23,13 +23,17 @@ for n in "${sizes[@]}"; do
     for mode in near story; do
       flag=""; [ "$mode" = near ] && flag="--no-story"
       for threads in 1 2; do
-        /usr/bin/time -o "$dir/time.txt" -f "%e %M" "$bin" scan --threads "$threads" $flag "$input" \
+        # wall time in ms from date (/usr/bin/time's %e has 10 ms steps), peak RSS from time
+        t0=$(date +%s%N)
+        /usr/bin/time -o "$dir/time.txt" -f "%M" "$bin" scan --threads "$threads" $flag "$input" \
           -o /dev/null 2>"$dir/err.txt"
-        read -r secs rss <"$dir/time.txt"
+        t1=$(date +%s%N)
+        secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
+        read -r rss <"$dir/time.txt"
         stages=$(grep '^time:' "$dir/err.txt" | sed 's/^time: //')
         awk -v i="$(basename "$input")" -v n="$n" -v m="$mode" -v t="$threads" -v s="$secs" \
             -v mb="$mb" -v r="$rss" -v st="$stages" \
-            'BEGIN {printf "%s\t%d\t%s\t%d\t%.2f\t%.1f\t%.0f\t%d\t%s\n", i, n, m, t, s, mb / s, n / s, r / 1024, st}'
+            'BEGIN {printf "%s\t%d\t%s\t%d\t%.3f\t%.1f\t%.0f\t%d\t%s\n", i, n, m, t, s, mb / s, n / s, r / 1024, st}'
       done
     done
   done
