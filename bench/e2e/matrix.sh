@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole-program matrix of issue 5: 10k / 100k / 1M generated articles (SIZES), as JSONL and
 # as a folder of files (the folder only up to 100k), near and story modes, 1 and 2 threads.
-# One run per cell (use modes.sh for medians), wall time in ms; prints TSV: input, docs, mode, threads, seconds,
-# MB/s, docs/s, peak RSS MB, and the per-stage time line of the summary.
+# One run per cell (use modes.sh for medians), wall time in ms; prints TSV: input, docs, mode,
+# threads, seconds, MB/s, docs/s, peak RSS MB, and the per-stage time line of the summary.
 # Inputs are generated once into BENCH_DIR (default /tmp/neardup-bench) by scripts/gen_corpus.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
