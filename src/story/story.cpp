@@ -454,17 +454,25 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
     tbb::enumerable_thread_specific<std::uint64_t> candidate_count(0);
     tbb::enumerable_thread_specific<std::uint64_t> verified_count(0);
     // Each document's neighbours over all bands, each once, then screen and verify.
-    auto verify_neighbours = [&](std::size_t g, std::span<DocId> near_g) {
+    // Each document's neighbours over all bands go through three steps, each a document ahead
+    // of the next, so that what a step reads was asked of memory one document earlier
+    // (candidates sit anywhere in arrays far larger than the cache):
+    //  1. drop repeated neighbours, ask for their sketches;
+    //  2. screen them by sketch, ask for the survivors' term lists;
+    //  3. verify the survivors by exact weighted Jaccard.
+    auto ask_sketches = [&](std::span<DocId> near_g) {
         near_g = near_g.first(drop_repeats(near_g));
         candidate_count.local() += near_g.size();
-        // Candidates sit anywhere in memory: ask for all their sketches, then for the terms
-        // of those that pass the screen, before reading any (the loads overlap).
         for (const DocId c : near_g) {
             const std::uint8_t* bytes =
                 sketches.low_bytes.data() + std::size_t{c} * sketches.num_perm;
             for (std::uint32_t line = 0; line < sketches.num_perm; line += 64)
                 __builtin_prefetch(bytes + line);
+            __builtin_prefetch(docs.begin.data() + c);
         }
+        return near_g.size();
+    };
+    auto screen_by_sketch = [&](std::size_t g, std::span<DocId> near_g) {
         // Half the candidates pass: a coin toss for a branch, so the survivors are kept by
         // moving the write position instead.
         std::size_t passed = 0;
@@ -476,14 +484,17 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
             const auto terms = docs.of(c);
             for (std::size_t line = 0; line < terms.size(); line += 8)  // 8 terms a line
                 __builtin_prefetch(terms.data() + line);
+            __builtin_prefetch(docs.total.data() + c);
         }
         verified_count.local() += passed;
-        if (passed == 0)
+        return passed;
+    };
+    auto verify = [&](std::size_t g, std::span<const DocId> passed) {
+        if (passed.empty())
             return;
         thread_local TermLookup lookup;
         lookup.assign(docs.of(g));
-        for (std::size_t k = 0; k < passed; ++k) {
-            const DocId c = near_g[k];
+        for (const DocId c : passed) {
             const double sim = similarity(docs, lookup, g, c);
             if (sim >= t) {
                 const auto a = static_cast<std::uint32_t>(std::min<std::size_t>(c, g));
@@ -508,9 +519,18 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
                     block[k * bands + count[k]++] = prev[g];
             }
         }
-        for (std::size_t g = r.begin(); g < r.end(); ++g) {
-            const std::size_t k = g - r.begin();
-            verify_neighbours(g, std::span(block.data() + k * bands, count[k]));
+        auto neighbours = [&](std::size_t k) {
+            return std::span<DocId>(block.data() + k * bands, count[k]);
+        };
+        const std::size_t n = r.size();
+        for (std::size_t k = 0; k < n + 2; ++k) {
+            if (k < n)
+                count[k] = static_cast<std::uint32_t>(ask_sketches(neighbours(k)));
+            if (k >= 1 && k - 1 < n)
+                count[k - 1] = static_cast<std::uint32_t>(
+                    screen_by_sketch(r.begin() + k - 1, neighbours(k - 1)));
+            if (k >= 2)
+                verify(r.begin() + k - 2, neighbours(k - 2));
         }
     });
     stats.candidates = candidate_count.combine(std::plus<>());
