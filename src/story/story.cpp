@@ -37,7 +37,7 @@ struct Sketches {
     std::uint32_t bands = 0;
     std::vector<std::uint8_t> low_bytes;  ///< [g * num_perm, (g + 1) * num_perm)
     /// keys[b][g]: the high half of g's key in band b (a rare collision only adds a
-    /// candidate); one vector per band, so that each is freed once its band is sorted
+    /// candidate); one vector per band, so that each is freed once its band is linked
     std::vector<std::vector<std::uint32_t>> keys;
     std::vector<std::uint32_t> content;  ///< a hash of the whole sketch (orders equal keys)
 

@@ -98,6 +98,16 @@ Signature sign(const std::vector<ShingleHash>& s, std::uint32_t k, std::uint64_t
     return sig;
 }
 
+/// TermLookup's overlap of a with b, and of b with a, is `expected`.
+void check_overlap_both_ways(const std::vector<WeightedTerm>& a, const std::vector<WeightedTerm>& b,
+                             std::uint64_t expected) {
+    TermLookup lookup;
+    lookup.assign(a);
+    CHECK(lookup.overlap(b) == expected);
+    lookup.assign(b);
+    CHECK(lookup.overlap(a) == expected);
+}
+
 }  // namespace
 
 TEST_SUITE("property") {
@@ -276,11 +286,7 @@ TEST_SUITE("property") {
                 for (const WeightedTerm& y : b)
                     expected += x.hash == y.hash ? std::min(x.weight, y.weight) : 0;
             }
-            TermLookup lookup;
-            lookup.assign(a);
-            CHECK(lookup.overlap(b) == expected);
-            lookup.assign(b);
-            CHECK(lookup.overlap(a) == expected);
+            check_overlap_both_ways(a, b, expected);
         }
     }
 
@@ -298,11 +304,7 @@ TEST_SUITE("property") {
         std::uint64_t expected = 0;
         for (std::uint32_t i = 0; i < 64; i += 3)
             expected += std::min(1000 + i, 2000 - i);
-        TermLookup lookup;
-        lookup.assign(a);
-        CHECK(lookup.overlap(b) == expected);
-        lookup.assign(b);
-        CHECK(lookup.overlap(a) == expected);
+        check_overlap_both_ways(a, b, expected);
     }
 
     TEST_CASE("complete_link agrees with the O(n^3) definition, ties included") {

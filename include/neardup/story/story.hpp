@@ -3,8 +3,9 @@
 // Works on one representative per near-duplicate group (copies add nothing at this level):
 //  1. weigh each representative's story terms (weights.hpp; weigh_documents() lays them out in
 //     one arena) and sketch them with weighted MinHash (expansion into weight-many features,
-//     then one-permutation MinHash); LSH over those sketches (bands x rows in `lsh`), done by
-//     sorting each band, proposes candidates; the low byte of each sketch slot screens them;
+//     then one-permutation MinHash); LSH over those sketches (bands x rows in `lsh`), one pass
+//     per band in sketch-content order, proposes candidates; the low byte of each sketch slot
+//     screens them;
 //  2. a candidate pair is an edge when its exact weighted Jaccard reaches `edge_threshold`;
 //  3. connected components of those edges are refined by complete-link clustering at
 //     `link_threshold` (merge the two clusters whose least similar members are most similar,
@@ -51,7 +52,7 @@ struct StoryStats {
     std::uint64_t largest_component = 0;
     double weights_seconds = 0;    ///< document frequencies, idf, weighing (set by the caller)
     double sketch_seconds = 0;     ///< weighted MinHash sketches (parallel)
-    double candidate_seconds = 0;  ///< LSH by band sorts, screen, exact verification (parallel)
+    double candidate_seconds = 0;  ///< LSH bands, screen, exact verification (parallel)
     double link_seconds = 0;       ///< components, cut into pieces (serial)
     double refine_seconds = 0;     ///< complete-link inside each piece (parallel)
 };
