@@ -64,6 +64,28 @@ void MinHasher::sign(std::span<const ShingleHash> shingles,
     densify(filled.data(), out);
 }
 
+void MinHasher::sign_runs(std::span<const FeatureRun> runs,
+                          std::span<SigValue> out) const noexcept {
+    NEARDUP_ASSERT(out.size() == num_perm_);
+    std::array<std::uint8_t, kMaxNumPerm> filled;
+    std::fill_n(filled.begin(), num_perm_, std::uint8_t{0});
+    for (SigValue& v : out)
+        v = std::numeric_limits<SigValue>::max();
+    std::uint64_t features = 0;
+    for (const FeatureRun& run : runs) {
+        NEARDUP_ASSERT(run.count < (1u << 20) && (run.base & ((1u << 20) - 1)) == 0);
+        features += run.count;
+        for (std::uint32_t c = 0; c < run.count; ++c) {
+            const std::uint64_t x = mix64((run.base | c) ^ seed_mix_);
+            const std::uint32_t bin = fast_range(x, num_perm_);
+            filled[bin] = 1;
+            out[bin] = std::min(out[bin], static_cast<SigValue>(x));
+        }
+    }
+    NEARDUP_ASSERT(features > 0);
+    densify(filled.data(), out);
+}
+
 SigValue MinHasher::fill_slowly(const std::uint8_t* filled, std::uint32_t bin,
                                 std::span<const SigValue> out) const noexcept {
     const std::uint16_t* probe = probes_.data() + std::size_t{bin} * kTabledProbes;

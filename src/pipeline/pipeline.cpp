@@ -12,6 +12,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
+#include <tbb/task_group.h>
 
 #include "neardup/core/error.hpp"
 #include "neardup/lsh/index.hpp"
@@ -355,7 +356,8 @@ private:
 };
 
 /// Story clusters over the near-duplicate groups; without the story level, stories = groups.
-void cluster_story_level(const ScanConfig& cfg, Linker& linker,
+/// @param weights the background counts (loaded while the documents were read)
+void cluster_story_level(const ScanConfig& cfg, Linker& linker, TermWeights weights,
                          std::span<const RepresentativeKey> keys, ScanResult& result) {
     if (!cfg.story.enabled) {
         result.story = result.near;
@@ -367,7 +369,6 @@ void cluster_story_level(const ScanConfig& cfg, Linker& linker,
     // keep_document_data the new documents' (an index stores them; the held ones it has).
     const std::size_t not_kept = cfg.keep_document_data ? result.held : result.docs.size();
     linker.release_terms(reps, not_kept);
-    TermWeights weights = TermWeights::with_background();
     weights.add_documents(linker.terms(), reps);
     weights.finalize();
     const WeightedDocs groups = weigh_documents(linker.terms(), reps, weights);
@@ -377,7 +378,8 @@ void cluster_story_level(const ScanConfig& cfg, Linker& linker,
     result.story = cluster_stories(groups, result.near, cfg.story, keys, result.story_stats);
 }
 
-void finish_clustering(const ScanConfig& cfg, Linker& linker, ScanResult& result) {
+void finish_clustering(const ScanConfig& cfg, Linker& linker, TermWeights background,
+                       ScanResult& result) {
     std::vector<RepresentativeKey> keys;
     keys.reserve(result.docs.size());
     for (const DocMeta& d : result.docs)
@@ -392,7 +394,7 @@ void finish_clustering(const ScanConfig& cfg, Linker& linker, ScanResult& result
     // The story level needs no signature; with keep_document_data the new documents' are
     // handed back (an index stores them; the held ones it has).
     linker.release_signatures(cfg.keep_document_data);
-    cluster_story_level(cfg, linker, keys, result);
+    cluster_story_level(cfg, linker, std::move(background), keys, result);
 }
 
 /// A rough document count from the input sizes (about 2 KB per article, at most 50 million),
@@ -438,11 +440,23 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
         tbb::filter_mode::parallel, SignStage(config, hasher, result.lsh, scratch));
     auto link = tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
                                                  LinkStage(linker, pool));
-    tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
+    // The background table (a few ms to parse) loads meanwhile, on a thread the pipeline
+    // leaves idle (it starts with one batch being read).
+    TermWeights background;
+    tbb::task_group loading;
+    if (config.story.enabled)
+        loading.run([&background] { background = TermWeights::with_background(); });
+    try {
+        tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
+    } catch (...) {
+        loading.wait();
+        throw;
+    }
+    loading.wait();
 
     result.stats.docs = result.docs.size() - result.held;  // new documents only
     linker.drop_index();
-    finish_clustering(config, linker, result);
+    finish_clustering(config, linker, std::move(background), result);
     if (config.keep_document_data)
         linker.release_into(result);
     result.stats.seconds =

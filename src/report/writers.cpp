@@ -352,8 +352,8 @@ std::string format_summary(const ScanResult& r) {
            std::to_string(r.story_stats.edges) + " edges, largest component " +
            std::to_string(r.story_stats.largest_component) + "\n";
     std::snprintf(buf, sizeof buf,
-                  "time: scan %.2f s, story weights %.2f s, sketch %.2f s, candidates %.2f s, "
-                  "link %.2f s, refine %.2f s\n",
+                  "time: scan %.3f s, story weights %.3f s, sketch %.3f s, candidates %.3f s, "
+                  "link %.3f s, refine %.3f s\n",
                   s.seconds - r.story_stats.weights_seconds - r.story_stats.sketch_seconds -
                       r.story_stats.candidate_seconds - r.story_stats.link_seconds -
                       r.story_stats.refine_seconds,

@@ -80,23 +80,22 @@ void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const Mi
             std::size_t g, Sketches& out) {
     if (terms.empty())
         return;
-    thread_local std::vector<ShingleHash> features;
+    thread_local std::vector<FeatureRun> runs;
     thread_local Signature signature;
     thread_local std::vector<std::uint64_t> full;
-    features.clear();
+    runs.resize(terms.size());
     // copies = round(weight x copies_per_weight) in integers: weights are fixed-point (2^-16)
     // and so is the factor, so their product is in units of 2^-32.
     const auto per_unit = static_cast<std::uint64_t>(
         std::lround(static_cast<double>(o.copies_per_weight) * kWeightScale));
-    for (const WeightedTerm& t : terms) {
-        const std::uint64_t copies =
-            std::max<std::uint64_t>(1, (t.weight * per_unit + (std::uint64_t{1} << 31)) >> 32);
-        const std::uint64_t base = static_cast<std::uint64_t>(t.hash) << 20;
-        for (std::uint64_t c = 0; c < copies; ++c)
-            features.push_back(base | c);
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        const std::uint64_t copies = std::max<std::uint64_t>(
+            1, (terms[i].weight * per_unit + (std::uint64_t{1} << 31)) >> 32);
+        runs[i] = {static_cast<std::uint64_t>(terms[i].hash) << 20,
+                   static_cast<std::uint32_t>(copies)};
     }
     signature.resize(hasher.num_perm());
-    hasher.sign(features, signature);
+    hasher.sign_runs(runs, signature);
     full.resize(o.lsh.bands);
     band_keys(signature, o.lsh, full);
     for (std::uint32_t b = 0; b < o.lsh.bands; ++b)

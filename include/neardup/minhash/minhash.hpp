@@ -28,6 +28,12 @@ namespace neardup {
 
 inline constexpr std::uint32_t kMaxNumPerm = 4096;
 
+/// Consecutive features base | 0 .. base | (count - 1) (see MinHasher::sign_runs).
+struct FeatureRun {
+    ShingleHash base;
+    std::uint32_t count;
+};
+
 class MinHasher {
 public:
     /// @pre 1 <= num_perm <= kMaxNumPerm (throws ConfigError otherwise)
@@ -36,6 +42,13 @@ public:
     /// @param shingles any order, duplicates allowed, at least one element
     /// @param out exactly num_perm() slots
     void sign(std::span<const ShingleHash> shingles, std::span<SigValue> out) const noexcept;
+
+    /// The signature of the features base | 0, base | 1, ..., base | (count - 1) of every
+    /// run: the same as sign() over them, without writing them out (weighted MinHash by
+    /// expansion turns each term into a run of a few dozen).
+    /// @param runs at least one feature in all; each count below 2^20 and base's low 20 bits 0
+    /// @param out exactly num_perm() slots
+    void sign_runs(std::span<const FeatureRun> runs, std::span<SigValue> out) const noexcept;
 
     [[nodiscard]] std::uint32_t num_perm() const noexcept { return num_perm_; }
     [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
