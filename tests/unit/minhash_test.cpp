@@ -106,6 +106,33 @@ TEST_SUITE("minhash") {
         }
     }
 
+    TEST_CASE("sign_runs is sign over the runs written out") {
+        // Runs of 1 to 60 features (a story term's copies), a run of 0, one run alone.
+        std::vector<FeatureRun> runs;
+        std::vector<ShingleHash> features;
+        for (std::uint32_t terms = 1; terms <= 120; terms += 17) {
+            runs.clear();
+            features.clear();
+            for (std::uint32_t t = 0; t < terms; ++t) {
+                const ShingleHash base = (mix64(terms * 7919 + t) >> 33) << 20;
+                const std::uint32_t count = (t * 13) % 61;
+                runs.push_back({base, count});
+                for (std::uint32_t c = 0; c < count; ++c)
+                    features.push_back(base | c);
+            }
+            if (features.empty())
+                continue;
+            for (std::uint32_t k : {1u, 96u, 192u}) {
+                MinHasher h(k, 7);
+                Signature by_runs(k);
+                Signature by_features(k);
+                h.sign_runs(runs, by_runs);
+                h.sign(features, by_features);
+                CHECK_MESSAGE(by_runs == by_features, "terms ", terms, " k ", k);
+            }
+        }
+    }
+
     TEST_CASE("estimate_jaccard counts equal slots") {
         const Signature a{1, 2, 3, 4};
         const Signature b{1, 2, 9, 9};
