@@ -303,17 +303,16 @@ constexpr DocId kNoLink = 0xFFFFFFFFu;
 /// order (adding a corpus in batches gives what one scan gives). Documents are visited once in
 /// that order, and each band keeps a table from key to the last document seen with it: the
 /// previous holder of a key is the neighbour. The table (8-byte slots, at most half full) stays
-/// in cache, which a sort of each band did not. Bands run in parallel; each band's keys are
-/// freed as soon as it is done (the link arrays take their place in memory).
+/// in cache, which a sort of each band did not. Bands run in parallel; each band's links are
+/// written over its keys (consumed: sk.keys is left empty).
 /// Documents without terms have no sketch and take part in no band.
 std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& sk) {
     const std::size_t n = sk.content.size();
     std::vector<DocId> order;
+    std::vector<DocId> without_terms;
     order.reserve(n);
-    for (std::size_t g = 0; g < n; ++g) {
-        if (!docs.of(g).empty())
-            order.push_back(static_cast<DocId>(g));
-    }
+    for (std::size_t g = 0; g < n; ++g)
+        (docs.of(g).empty() ? without_terms : order).push_back(static_cast<DocId>(g));
     std::sort(order.begin(), order.end(), [&sk, &docs](DocId x, DocId y) {
         return sk.content[x] != sk.content[y] ? sk.content[x] < sk.content[y]
                                               : docs.source[x] < docs.source[y];
@@ -330,18 +329,20 @@ std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& s
         };
         thread_local std::vector<Slot> table;
         table.assign(size, {0, kNoLink});
-        const std::vector<std::uint32_t>& keys = sk.keys[b];
-        std::vector<DocId>& links = prev[b];
-        links.assign(n, kNoLink);
+        // The links take the keys' place: each document's key is read once, just before its
+        // link is written (no second array to fault in).
+        std::vector<std::uint32_t>& keys = sk.keys[b];
         for (const DocId g : order) {
             const std::uint32_t key = keys[g];
             std::size_t i = key & mask;  // keys are hash bits already
             while (table[i].last != kNoLink && table[i].key != key)
                 i = (i + 1) & mask;
-            links[g] = table[i].last;
+            keys[g] = table[i].last;
             table[i] = {key, g};
         }
-        std::vector<std::uint32_t>().swap(sk.keys[b]);
+        for (const DocId g : without_terms)
+            keys[g] = kNoLink;
+        prev[b] = std::move(keys);
     });
     return prev;
 }
