@@ -35,18 +35,18 @@ double similarity(const WeightedDocs& docs, const TermLookup& lookup, std::size_
 struct Sketches {
     std::uint32_t num_perm = 0;
     std::uint32_t bands = 0;
-    std::vector<std::uint8_t> low_bytes;  ///< [g * num_perm, (g + 1) * num_perm)
+    RawVector<std::uint8_t> low_bytes;  ///< [g * num_perm, (g + 1) * num_perm)
     /// keys[b][g]: the high half of g's key in band b (a rare collision only adds a
-    /// candidate); one vector per band, so that each is freed once its band is linked
-    std::vector<std::vector<std::uint32_t>> keys;
-    std::vector<std::uint32_t> content;  ///< a hash of the whole sketch (orders equal keys)
+    /// candidate); one vector per band, each turned into that band's links (band_links)
+    std::vector<RawVector<std::uint32_t>> keys;
+    RawVector<std::uint32_t> content;  ///< a hash of the whole sketch (orders equal keys)
 
+    /// Uninitialized: sketch() writes every document's part, in parallel.
     Sketches(std::size_t n, std::uint32_t perm, std::uint32_t b)
-        : num_perm(perm),
-          bands(b),
-          low_bytes(n * perm, 0),
-          keys(b, std::vector<std::uint32_t>(n, 0)),
-          content(n, 0) {}
+        : num_perm(perm), bands(b), low_bytes(n * perm), keys(b), content(n) {
+        for (RawVector<std::uint32_t>& band : keys)
+            band.resize(n);
+    }
 
     /// Slots where g and h hold the same low byte.
     [[nodiscard]] std::uint32_t matches(std::size_t g, std::size_t h) const noexcept {
@@ -78,8 +78,14 @@ struct Sketches {
 /// O(1) per feature (a few thousand features per article, versus ICWS's O(terms x slots)).
 void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const MinHasher& hasher,
             std::size_t g, Sketches& out) {
-    if (terms.empty())
+    if (terms.empty()) {  // no sketch: takes part in no band (band_links), never a candidate
+        std::fill_n(out.low_bytes.begin() + static_cast<std::ptrdiff_t>(g * hasher.num_perm()),
+                    hasher.num_perm(), std::uint8_t{0});
+        for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
+            out.keys[b][g] = 0;
+        out.content[g] = 0;
         return;
+    }
     thread_local std::vector<FeatureRun> runs;
     thread_local Signature signature;
     thread_local std::vector<std::uint64_t> full;
@@ -306,7 +312,7 @@ constexpr DocId kNoLink = 0xFFFFFFFFu;
 /// in cache, which a sort of each band did not. Bands run in parallel; each band's links are
 /// written over its keys (consumed: sk.keys is left empty).
 /// Documents without terms have no sketch and take part in no band.
-std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& sk) {
+std::vector<RawVector<DocId>> band_links(const WeightedDocs& docs, Sketches& sk) {
     const std::size_t n = sk.content.size();
     std::vector<DocId> order;
     std::vector<DocId> without_terms;
@@ -321,7 +327,7 @@ std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& s
     while (size < order.size() * 2)
         size *= 2;
     const std::size_t mask = size - 1;
-    std::vector<std::vector<DocId>> prev(sk.bands);
+    std::vector<RawVector<DocId>> prev(sk.bands);
     tbb::parallel_for(std::uint32_t{0}, sk.bands, [&](std::uint32_t b) {
         struct Slot {
             std::uint32_t key;
@@ -331,7 +337,7 @@ std::vector<std::vector<DocId>> band_links(const WeightedDocs& docs, Sketches& s
         table.assign(size, {0, kNoLink});
         // The links take the keys' place: each document's key is read once, just before its
         // link is written (no second array to fault in).
-        std::vector<std::uint32_t>& keys = sk.keys[b];
+        RawVector<std::uint32_t>& keys = sk.keys[b];
         for (const DocId g : order) {
             const std::uint32_t key = keys[g];
             std::size_t i = key & mask;  // keys are hash bits already
@@ -442,7 +448,7 @@ std::size_t drop_repeats(std::span<DocId> ids) {
 std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, const StoryOptions& o,
                                  StoryStats& stats) {
     const std::size_t groups = docs.size();
-    std::vector<std::vector<DocId>> links = band_links(docs, sketches);
+    std::vector<RawVector<DocId>> links = band_links(docs, sketches);
     const double t = o.edge_threshold;
     const double screen = t - 2.0 * std::sqrt(t * (1.0 - t) / o.num_perm);
     const double chance = 1.0 / 256.0;
@@ -512,7 +518,7 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
         block.resize(r.size() * bands);
         count.assign(r.size(), 0);
         for (std::size_t b = 0; b < bands; ++b) {
-            const std::vector<DocId>& prev = links[b];
+            const RawVector<DocId>& prev = links[b];
             for (std::size_t g = r.begin(); g < r.end(); ++g) {
                 const std::size_t k = g - r.begin();
                 if (prev[g] != kNoLink)
@@ -535,8 +541,8 @@ std::vector<Edge> verified_edges(const WeightedDocs& docs, Sketches sketches, co
     });
     stats.candidates = candidate_count.combine(std::plus<>());
     stats.verified = verified_count.combine(std::plus<>());
-    std::vector<std::vector<DocId>>().swap(links);
-    std::vector<std::uint8_t>().swap(sketches.low_bytes);
+    std::vector<RawVector<DocId>>().swap(links);
+    RawVector<std::uint8_t>().swap(sketches.low_bytes);
     std::vector<Edge> edges;
     std::size_t total = 0;
     for (const std::deque<Edge>& f : found)

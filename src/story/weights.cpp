@@ -33,6 +33,10 @@ constexpr double kCapsFactor = 2.0;
 /// background joining an ECB+ story.
 constexpr std::uint32_t kBackgroundWeight = 3;
 
+/// Term tables hold the vocabulary of the corpus and the background (megabytes, beyond the
+/// core's cache): lookups ask for the slot of the term this many places ahead.
+constexpr std::size_t kLookAhead = 8;
+
 }  // namespace
 
 std::string term_table_version() {
@@ -88,8 +92,12 @@ void TermWeights::add_documents(std::span<const std::vector<TermCode>> terms,
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, which.size(), 2048), [&](const auto& r) {
         Counts& mine = counts.local();
         for (std::size_t i = r.begin(); i < r.end(); ++i) {
-            for (TermCode t : terms[which[i]])
-                ++mine.upsert(term_hash(t));
+            const std::vector<TermCode>& list = terms[which[i]];
+            for (std::size_t k = 0; k < list.size(); ++k) {
+                if (k + kLookAhead < list.size())
+                    mine.prefetch(term_hash(list[k + kLookAhead]));
+                ++mine.upsert(term_hash(list[k]));
+            }
         }
     });
     for (Counts& c : counts)
@@ -114,6 +122,8 @@ float TermWeights::weight(TermCode code) const noexcept {
 void TermWeights::weigh(std::span<const TermCode> terms, std::span<WeightedTerm> out) const {
     NEARDUP_ASSERT(out.size() == terms.size());
     for (std::size_t i = 0; i < terms.size(); ++i) {
+        if (i + kLookAhead < terms.size())
+            terms_.prefetch(term_hash(terms[i + kLookAhead]));
         // round(weight x scale): exact in double, positive, so + 0.5 and truncation round it
         // like std::round without a libm call
         const double fixed = static_cast<double>(weight(terms[i])) * kWeightScale + 0.5;

@@ -41,6 +41,10 @@ public:
         return s.key == kEmpty ? nullptr : &s.value;
     }
 
+    /// Asks for the cache line where `key`'s probe starts: a table larger than the cache
+    /// costs a miss per lookup, which a prefetch a few lookups ahead hides.
+    void prefetch(Key key) const noexcept { __builtin_prefetch(&slots_[home(key)]); }
+
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
     /// Calls f(key, value&) for every entry.
@@ -58,9 +62,14 @@ private:
         Value value{};
     };
 
+    [[nodiscard]] std::size_t home(Key key) const noexcept {
+        return static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(key) + 1)) &
+               (slots_.size() - 1);
+    }
+
     [[nodiscard]] std::size_t probe(Key key) const noexcept {
         const std::size_t mask = slots_.size() - 1;
-        std::size_t i = static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(key) + 1)) & mask;
+        std::size_t i = home(key);
         while (slots_[i].key != kEmpty && slots_[i].key != key)
             i = (i + 1) & mask;
         return i;

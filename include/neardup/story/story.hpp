@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "neardup/cluster/clustering.hpp"
+#include "neardup/core/raw_vector.hpp"
 #include "neardup/lsh/params.hpp"
 #include "neardup/story/terms.hpp"
 #include "neardup/story/weights.hpp"
@@ -63,7 +64,7 @@ struct StoryStats {
 /// there), not in the order of `which`.
 struct WeightedDocs {
     std::vector<std::size_t> begin;  ///< entry k's terms are [begin[k], begin[k + 1])
-    std::vector<WeightedTerm> terms;
+    RawVector<WeightedTerm> terms;
     std::vector<std::uint64_t> total;   ///< sum of entry k's weights
     std::vector<std::uint32_t> source;  ///< entry k is which[source[k]]
 
