@@ -1,4 +1,5 @@
 #include "neardup/core/hash.hpp"
+#include "neardup/core/raw_vector.hpp"
 
 #include <string>
 #include <vector>
@@ -48,5 +49,22 @@ TEST_SUITE("hash") {
     TEST_CASE("mix64 is a bijection on a sample and moves every input") {
         CHECK(neardup::mix64(1) != neardup::mix64(2));
         CHECK(neardup::mix64(0) == 0);  // the murmur finalizer fixes zero: callers xor a salt
+    }
+
+    TEST_CASE("RawVector holds what is written and constructs from arguments like std::vector") {
+        RawVector<std::uint32_t> v;
+        v.resize(1000);  // indeterminate until written
+        for (std::uint32_t i = 0; i < v.size(); ++i)
+            v[i] = i * 3;
+        v.resize(2000);
+        for (std::uint32_t i = 0; i < 1000; ++i)
+            CHECK(v[i] == i * 3);  // growth keeps the written elements
+        RawVector<std::uint32_t> filled(5, 7u);  // an explicit value is still copied in
+        CHECK(filled == RawVector<std::uint32_t>{7, 7, 7, 7, 7});
+        RawVector<std::string> words;
+        words.emplace_back(std::size_t{3}, 'x');
+        words.resize(2);  // class types are still constructed
+        CHECK(words[0] == "xxx");
+        CHECK(words[1].empty());
     }
 }
