@@ -1,9 +1,9 @@
 // neardup command-line entry: dispatches subcommands, maps errors to exit codes.
-#include <malloc.h>
-
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <malloc.h>
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"

@@ -1,10 +1,11 @@
 #include "neardup/core/hash.hpp"
-#include "neardup/core/raw_vector.hpp"
 
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
+
+#include "neardup/core/raw_vector.hpp"
 
 using namespace neardup;
 
@@ -58,7 +59,7 @@ TEST_SUITE("hash") {
             v[i] = i * 3;
         v.resize(2000);
         for (std::uint32_t i = 0; i < 1000; ++i)
-            CHECK(v[i] == i * 3);  // growth keeps the written elements
+            CHECK(v[i] == i * 3);                // growth keeps the written elements
         RawVector<std::uint32_t> filled(5, 7u);  // an explicit value is still copied in
         CHECK(filled == RawVector<std::uint32_t>{7, 7, 7, 7, 7});
         RawVector<std::string> words;
