@@ -46,6 +46,7 @@ seed_story=$(awk -F'\t' '$1 ~ /000_4aad/ {print $3}' "$tmp/export.tsv")
 # --- re-adding held ids is a no-op, reported; query adds nothing
 before=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')
 expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch2.jsonl"; expect_grep "$tmp/err" "already_held"
+expect_grep "$tmp/err" "clustered with $before held in"
 [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 0 ] || fail "re-add wrote rows"
 expect_exit 0 -- "$bin" index query --db "$db" corpus/golden/edge/input.jsonl
 [ "$(tail -n +2 "$tmp/out" | wc -l)" -gt 0 ] || fail "query wrote no rows"
