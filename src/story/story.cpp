@@ -9,6 +9,10 @@
 #include <functional>
 #include <numeric>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -52,23 +56,28 @@ struct Sketches {
     [[nodiscard]] std::uint32_t matches(std::size_t g, std::size_t h) const noexcept {
         const std::uint8_t* x = low_bytes.data() + g * num_perm;
         const std::uint8_t* y = low_bytes.data() + h * num_perm;
-        constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-        std::uint32_t different = 0;
+        std::uint32_t same = 0;
         std::uint32_t i = 0;
-        for (; i + 8 <= num_perm; i += 8) {
-            std::uint64_t u = 0;
-            std::uint64_t v = 0;
-            std::memcpy(&u, x + i, 8);
-            std::memcpy(&v, y + i, 8);
-            const std::uint64_t d = u ^ v;
-            // bit 7 of each byte set iff that byte of d is non-zero; the multiply sums them
-            const std::uint64_t nonzero = ((((d & kLow7) + kLow7) | d) >> 7) & kOnes;
-            different += static_cast<std::uint32_t>((nonzero * kOnes) >> 56);
+#if defined(__SSE2__)
+        // Equal bytes compare to 0xFF (-1): subtracting counts them per byte lane (at most
+        // 255 blocks before a lane could wrap), and one sum of absolute differences adds up
+        // the lanes.
+        while (i + 16 <= num_perm) {
+            const std::uint32_t end = std::min(num_perm - 15, i + 255 * 16);
+            __m128i counts = _mm_setzero_si128();
+            for (; i < end; i += 16) {
+                const __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y + i));
+                counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(u, v));
+            }
+            const __m128i sums = _mm_sad_epu8(counts, _mm_setzero_si128());
+            same += static_cast<std::uint32_t>(_mm_cvtsi128_si32(sums)) +
+                    static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(sums, 8)));
         }
+#endif
         for (; i < num_perm; ++i)
-            different += x[i] != y[i] ? 1u : 0u;
-        return num_perm - different;
+            same += x[i] == y[i] ? 1u : 0u;
+        return same;
     }
 };
 
