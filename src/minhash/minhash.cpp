@@ -44,46 +44,49 @@ MinHasher::MinHasher(std::uint32_t num_perm, std::uint64_t seed)
     }
 }
 
-void MinHasher::sign(std::span<const ShingleHash> shingles,
-                     std::span<SigValue> out) const noexcept {
-    NEARDUP_ASSERT(out.size() == num_perm_);
-    NEARDUP_ASSERT(!shingles.empty());
+template <typename ForEachFeature>
+void MinHasher::sign_each(ForEachFeature&& for_each, std::span<SigValue> out) const noexcept {
     // One byte per bin, written without reading: a bit set would make every shingle wait for
     // the previous one's read-modify-write of the same word.
     std::array<std::uint8_t, kMaxNumPerm> filled;
     std::fill_n(filled.begin(), num_perm_, std::uint8_t{0});
     for (SigValue& v : out)
         v = std::numeric_limits<SigValue>::max();
-    for (ShingleHash h : shingles) {
+    for_each([&](ShingleHash h) {
         const std::uint64_t x = mix64(h ^ seed_mix_);
         const std::uint32_t bin = fast_range(x, num_perm_);
-        const auto value = static_cast<SigValue>(x);
         filled[bin] = 1;
-        out[bin] = std::min(out[bin], value);  // branch-free: the comparison is unpredictable
-    }
+        out[bin] = std::min(out[bin], static_cast<SigValue>(x));  // branch-free: unpredictable
+    });
     densify(filled.data(), out);
+}
+
+void MinHasher::sign(std::span<const ShingleHash> shingles,
+                     std::span<SigValue> out) const noexcept {
+    NEARDUP_ASSERT(out.size() == num_perm_);
+    NEARDUP_ASSERT(!shingles.empty());
+    sign_each(
+        [shingles](auto&& add) {
+            for (ShingleHash h : shingles)
+                add(h);
+        },
+        out);
 }
 
 void MinHasher::sign_runs(std::span<const FeatureRun> runs,
                           std::span<SigValue> out) const noexcept {
     NEARDUP_ASSERT(out.size() == num_perm_);
-    std::array<std::uint8_t, kMaxNumPerm> filled;
-    std::fill_n(filled.begin(), num_perm_, std::uint8_t{0});
-    for (SigValue& v : out)
-        v = std::numeric_limits<SigValue>::max();
-    std::uint64_t features = 0;
-    for (const FeatureRun& run : runs) {
-        NEARDUP_ASSERT(run.count < (1u << 20) && (run.base & ((1u << 20) - 1)) == 0);
-        features += run.count;
-        for (std::uint32_t c = 0; c < run.count; ++c) {
-            const std::uint64_t x = mix64((run.base | c) ^ seed_mix_);
-            const std::uint32_t bin = fast_range(x, num_perm_);
-            filled[bin] = 1;
-            out[bin] = std::min(out[bin], static_cast<SigValue>(x));
-        }
-    }
-    NEARDUP_ASSERT(features > 0);
-    densify(filled.data(), out);
+    NEARDUP_ASSERT(
+        std::any_of(runs.begin(), runs.end(), [](const FeatureRun& r) { return r.count > 0; }));
+    sign_each(
+        [runs](auto&& add) {
+            for (const FeatureRun& run : runs) {
+                NEARDUP_ASSERT(run.count < (1u << 20) && (run.base & ((1u << 20) - 1)) == 0);
+                for (std::uint32_t c = 0; c < run.count; ++c)
+                    add(run.base | c);
+            }
+        },
+        out);
 }
 
 SigValue MinHasher::fill_slowly(const std::uint8_t* filled, std::uint32_t bin,

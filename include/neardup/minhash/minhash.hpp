@@ -54,6 +54,10 @@ public:
     [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
 private:
+    /// One-permutation hashing of the features that for_each(add) passes to add(), then
+    /// densification: the one body of sign() and sign_runs().
+    template <typename ForEachFeature>
+    void sign_each(ForEachFeature&& for_each, std::span<SigValue> out) const noexcept;
     /// Fills each empty bin from its first directly filled probe (optimal densification).
     void densify(const std::uint8_t* filled, std::span<SigValue> out) const noexcept;
     /// The value of empty bin `bin` when none of its first kFirstProbes probes is filled.
