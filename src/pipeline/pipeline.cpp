@@ -441,17 +441,13 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     auto link = tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
                                                  LinkStage(linker, pool));
     // The background table (a few ms to parse) loads meanwhile, on a thread the pipeline
-    // leaves idle (it starts with one batch being read).
+    // leaves idle (it starts with one batch being read). Should the pipeline throw, the
+    // task_group's destructor cancels and waits for the load before `background` goes.
     TermWeights background;
     tbb::task_group loading;
     if (config.story.enabled)
         loading.run([&background] { background = TermWeights::with_background(); });
-    try {
-        tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
-    } catch (...) {
-        loading.wait();
-        throw;
-    }
+    tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
     loading.wait();
 
     result.stats.docs = result.docs.size() - result.held;  // new documents only

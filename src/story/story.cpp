@@ -1,10 +1,8 @@
 #include "neardup/story/story.hpp"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <deque>
 #include <functional>
 #include <numeric>
