@@ -40,21 +40,22 @@ std::int64_t now_seconds() {
         .count();
 }
 
-/// "90d", "72h", "30m", "45s", "2w" -> seconds. Throws UsageError.
+/// The longest duration an option takes: 100 years (a cutoff further back is "everything",
+/// and larger values overflowed into the future: prune then deleted the whole index).
+constexpr std::int64_t kMaxDurationSeconds = std::int64_t{36525} * 86400;
+
+/// "90d", "72h", "30m", "45s", "2w" -> seconds in 1..kMaxDurationSeconds. Throws UsageError.
 std::int64_t parse_duration(const std::string& text, const std::string& option) {
-    std::size_t used = 0;
-    long long value = 0;
-    try {
-        value = std::stoll(text, &used);
-    } catch (const std::exception&) {
-        throw UsageError("bad " + option + " '" + text + "': expected a duration like 90d or 72h");
-    }
     static const std::map<std::string, std::int64_t> kUnits{
         {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 604800}};
-    const auto unit = kUnits.find(text.substr(used));
-    if (unit == kUnits.end() || value <= 0)
+    const std::size_t digits = text.find_first_not_of("0123456789");
+    const auto unit = kUnits.find(digits == std::string::npos ? "" : text.substr(digits));
+    if (digits == 0 || unit == kUnits.end())
         throw UsageError("bad " + option + " '" + text + "': expected a duration like 90d or 72h");
-    return value * unit->second;
+    const auto count = static_cast<std::int64_t>(
+        parse_count(text.substr(0, digits), option, 1,
+                    static_cast<std::uint64_t>(kMaxDurationSeconds / unit->second)));
+    return count * unit->second;
 }
 
 /// What signatures and stored terms depend on: a mismatch makes the index unusable.
@@ -141,6 +142,7 @@ int match(const std::vector<std::string>& args, bool add) {
             "--exact-verify is not available with the index (it stores signatures, "
             "not shingle sets)");
     const OutputFormat format = parse_output_format(c.scan.format);
+    refuse_outputs_among_inputs(c.scan.paths, {c.scan.output});
     const std::int64_t now = now_seconds();
     std::optional<std::int64_t> since;
     if (!c.window.empty())

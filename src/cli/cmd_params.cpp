@@ -10,12 +10,13 @@ namespace neardup::cli {
 int cmd_params(const std::vector<std::string>& args) {
     namespace po = boost::program_options;
     double threshold = 0.8;
-    std::uint32_t num_perm = 128;
+    std::string num_perm_text = "128";
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")("threshold,t",
                                                    po::value(&threshold)->default_value(0.8, "0.8"),
                                                    "similarity threshold in (0, 1)")(
-        "num-perm,k", po::value(&num_perm)->default_value(128), "MinHash slots per signature");
+        "num-perm,k", po::value(&num_perm_text)->default_value("128"),
+        "MinHash slots per signature");
     po::variables_map vm;
     if (!parse_args(args,
                     "Usage: neardup params [--threshold T] [--num-perm K]\n"
@@ -25,8 +26,8 @@ int cmd_params(const std::vector<std::string>& args) {
     }
     if (!(threshold > 0.0 && threshold < 1.0))
         throw UsageError("--threshold must be in (0, 1)");
-    if (num_perm < 1 || num_perm > 4096)
-        throw UsageError("--num-perm must be in 1..4096");
+    const auto num_perm =
+        static_cast<std::uint32_t>(parse_count(num_perm_text, "--num-perm", 1, 4096));
     const LshParams p = choose_params(threshold, num_perm);
     std::printf("threshold\t%.4f\nnum_perm\t%u\nbands\t%u\nrows\t%u\n", threshold, num_perm,
                 p.bands, p.rows);

@@ -67,6 +67,7 @@ int cmd_scan(const std::vector<std::string>& args) {
     finish_config(c, vm);
     const OutputFormat format = parse_output_format(c.format);
     const Level level = parse_level(o.level);
+    refuse_outputs_among_inputs(c.paths, {c.output, o.keep, o.drop});
 
     const ScanResult result = run(c);
     OutputFile out(c.output);

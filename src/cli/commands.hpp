@@ -31,7 +31,18 @@ bool parse_args(const std::vector<std::string>& args, const std::string& usage,
                 boost::program_options::variables_map& vm,
                 const boost::program_options::options_description* hidden = nullptr);
 
-/// "16M", "512k", "2G", "1000" -> bytes. Throws UsageError.
-[[nodiscard]] std::uint64_t parse_size(const std::string& text, const std::string& option);
+/// The largest --max-doc-bytes: one document's work is bounded by a multiple of it.
+inline constexpr std::uint64_t kMaxDocBytesLimit = std::uint64_t{1} << 30;
+
+/// "16M", "512k", "2G", "1000" -> bytes in 1..max. Throws UsageError (also on overflow).
+[[nodiscard]] std::uint64_t parse_size(const std::string& text, const std::string& option,
+                                       std::uint64_t max);
+
+/// A decimal count in lo..hi ("-1", "1e3", "12x" and out-of-range values are UsageErrors).
+[[nodiscard]] std::uint64_t parse_count(const std::string& text, const std::string& option,
+                                        std::uint64_t lo, std::uint64_t hi);
+
+/// Throws UsageError unless 0 < value <= 1 (NaN fails too).
+void check_fraction(double value, const std::string& option);
 
 }  // namespace neardup::cli

@@ -1,4 +1,5 @@
 // neardup command-line entry: dispatches subcommands, maps errors to exit codes.
+#include <charconv>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -61,15 +62,29 @@ bool parse_args(const std::vector<std::string>& args, const std::string& usage,
     return true;
 }
 
-std::uint64_t parse_size(const std::string& text, const std::string& option) {
-    std::size_t used = 0;
-    unsigned long long value = 0;
-    try {
-        value = std::stoull(text, &used);
-    } catch (const std::exception&) {
-        throw UsageError("bad " + option + " '" + text + "': expected a size like 16M");
+std::uint64_t parse_count(const std::string& text, const std::string& option, std::uint64_t lo,
+                          std::uint64_t hi) {
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec == std::errc::invalid_argument || (ec == std::errc() && ptr != end))
+        throw UsageError("bad " + option + " '" + text + "': expected a whole number");
+    if (ec == std::errc::result_out_of_range || value < lo || value > hi) {
+        throw UsageError(option + " '" + text + "' is out of range " + std::to_string(lo) + ".." +
+                         std::to_string(hi));
     }
-    std::string suffix = text.substr(used);
+    return value;
+}
+
+void check_fraction(double value, const std::string& option) {
+    if (!(value > 0.0 && value <= 1.0))
+        throw UsageError(option + " must be in (0, 1]");
+}
+
+std::uint64_t parse_size(const std::string& text, const std::string& option, std::uint64_t max) {
+    const std::size_t digits = text.find_first_not_of("0123456789");
+    const std::string number = text.substr(0, digits);
+    const std::string suffix = digits == std::string::npos ? "" : text.substr(digits);
     int shift = 0;
     if (suffix == "k" || suffix == "K")
         shift = 10;
@@ -77,11 +92,13 @@ std::uint64_t parse_size(const std::string& text, const std::string& option) {
         shift = 20;
     else if (suffix == "g" || suffix == "G")
         shift = 30;
-    else if (!suffix.empty())
-        throw UsageError("bad " + option + " '" + text + "': unknown unit");
-    if (value == 0)
-        throw UsageError(option + " must be positive");
-    return static_cast<std::uint64_t>(value) << shift;
+    else if (!suffix.empty() || number.empty())
+        throw UsageError("bad " + option + " '" + text + "': expected a size like 16M");
+    std::uint64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (ec != std::errc() || value == 0 || value > (max >> shift))
+        throw UsageError(option + " '" + text + "' is out of range 1.." + std::to_string(max));
+    return value << shift;
 }
 
 /// A run allocates and frees arrays of megabytes stage after stage (batches, sketches, band

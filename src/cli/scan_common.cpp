@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "neardup/report/output_file.hpp"
 
 namespace neardup::cli {
 
@@ -18,18 +20,17 @@ boost::program_options::options_description matching_options(ScanCli& c) {
                        "weighted Jaccard of IDF-weighted content terms linking two stories")(
         "story-link", po::value(&c.cfg.story.link_threshold)->default_value(0.05, "0.05"),
         "complete-link threshold inside linked stories (keeps different events apart)")(
-        "story-bands", po::value(&c.cfg.story.lsh.bands)->default_value(96), "story LSH bands")(
-        "story-rows", po::value(&c.cfg.story.lsh.rows)->default_value(2),
-        "story LSH rows per band")("no-story", "skip the story level (story = near group)")(
+        "story-bands", po::value(&c.story_bands)->default_value("96"), "story LSH bands")(
+        "story-rows", po::value(&c.story_rows)->default_value("2"), "story LSH rows per band")(
+        "no-story", "skip the story level (story = near group)")(
         "threshold,t", po::value(&c.cfg.threshold)->default_value(0.8, "0.8"),
         "Jaccard similarity at which two documents are near-duplicates")(
-        "num-perm,k", po::value(&c.cfg.num_perm)->default_value(128),
-        "MinHash slots per signature")("shingle", po::value(&c.shingle)->default_value("words:5"),
-                                       "features: words:K or chars:N")(
-        "seed", po::value(&c.cfg.seed)->default_value(1), "MinHash seed")(
+        "num-perm,k", po::value(&c.num_perm)->default_value("128"), "MinHash slots per signature")(
+        "shingle", po::value(&c.shingle)->default_value("words:5"), "features: words:K or chars:N")(
+        "seed", po::value(&c.seed)->default_value("1"), "MinHash seed")(
         "exact-verify", po::bool_switch(&c.cfg.exact_verify),
         "verify candidates with exact Jaccard (keeps shingle sets in memory)")(
-        "threads,j", po::value(&c.cfg.threads)->default_value(0), "worker threads (0: all cores)")(
+        "threads,j", po::value(&c.threads)->default_value("0"), "worker threads (0: all cores)")(
         "id-field", po::value(&c.cfg.fields.id)->default_value("id"),
         "JSON field with the document id")("text-field",
                                            po::value(&c.cfg.fields.text)->default_value("text"),
@@ -79,6 +80,35 @@ private:
 
 }  // namespace
 
+void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
+                                 const std::vector<std::string>& outputs) {
+    namespace fs = std::filesystem;
+    for (const std::string& output : outputs) {
+        if (output.empty() || output == "-" || standard_stream_fd(output) >= 0)
+            continue;
+        std::error_code ec;
+        const fs::path target = resolve_output_path(output);
+        if (!fs::is_regular_file(target, ec))
+            continue;  // not there yet, or a device: cannot be an input being read
+        const fs::path canonical_target = fs::canonical(target, ec);
+        for (const std::string& p : paths) {
+            if (p == "-")
+                continue;
+            bool same = fs::equivalent(p, target, ec);
+            if (!same && fs::is_directory(p, ec)) {
+                const fs::path root = fs::canonical(p, ec);
+                const fs::path rel = canonical_target.lexically_relative(root);
+                RecordFormat format{};
+                Compression compression{};
+                same = !ec && !rel.empty() && *rel.begin() != ".." &&
+                       classify_path(target.filename().string(), format, compression);
+            }
+            if (same)
+                throw UsageError("output '" + output + "' is an input (" + p + ")");
+        }
+    }
+}
+
 void report_skips(const ScanResult& result) {
     std::size_t shown = 0;
     for (const SkipRecord& s : result.skips) {
@@ -95,13 +125,21 @@ void report_skips(const ScanResult& result) {
 
 void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) {
     c.cfg.shingle = parse_shingle_spec(c.shingle);
-    c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes");
+    c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes", kMaxDocBytesLimit);
+    c.cfg.threads = static_cast<std::uint32_t>(parse_count(c.threads, "--threads", 0, 1024));
+    c.cfg.num_perm = static_cast<std::uint32_t>(parse_count(c.num_perm, "--num-perm", 1, 4096));
+    c.cfg.seed = parse_count(c.seed, "--seed", 0, UINT64_MAX);
+    c.cfg.story.lsh.bands =
+        static_cast<std::uint32_t>(parse_count(c.story_bands, "--story-bands", 1, 4096));
+    c.cfg.story.lsh.rows =
+        static_cast<std::uint32_t>(parse_count(c.story_rows, "--story-rows", 1, 4096));
     c.cfg.story.enabled = vm.count("no-story") == 0;
     c.cfg.story.num_perm = c.cfg.story.lsh.bands * c.cfg.story.lsh.rows;
-    if (c.cfg.story.num_perm < 1 || c.cfg.story.num_perm > 4096)
-        throw UsageError("--story-bands x --story-rows must be in 1..4096");
-    if (!(c.cfg.threshold > 0.0 && c.cfg.threshold <= 1.0))
-        throw UsageError("--threshold must be in (0, 1]");
+    if (c.cfg.story.num_perm > 4096)
+        throw UsageError("--story-bands x --story-rows must be at most 4096");
+    check_fraction(c.cfg.threshold, "--threshold");
+    check_fraction(c.cfg.story.edge_threshold, "--story-threshold");
+    check_fraction(c.cfg.story.link_threshold, "--story-link");
 }
 
 ScanResult run(ScanCli& c) {

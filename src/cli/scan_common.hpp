@@ -18,6 +18,12 @@ struct ScanCli {
     std::string format = "tsv";
     std::string shingle = "words:5";
     std::string max_doc_bytes = "16M";
+    // Counts as text, checked by parse_count: Boost reads "-1" into an unsigned as 2^32 - 1.
+    std::string threads = "0";
+    std::string num_perm = "128";
+    std::string seed = "1";
+    std::string story_bands = "96";
+    std::string story_rows = "2";
     bool quiet = false;
 };
 
@@ -29,6 +35,11 @@ void finish_config(ScanCli& c, const boost::program_options::variables_map& vm);
 
 /// Collects the inputs and runs the pipeline, with a progress line on a terminal.
 [[nodiscard]] ScanResult run(ScanCli& c);
+
+/// Throws UsageError when an output names an input: a file given as PATH, or a file a folder
+/// PATH holds and the walk would read (writing it would destroy what is being read).
+void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
+                                 const std::vector<std::string>& outputs);
 
 /// Prints the first skipped inputs (and how many more) to stderr.
 void report_skips(const ScanResult& result);

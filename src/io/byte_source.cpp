@@ -67,32 +67,76 @@ private:
     Fd fd_;
 };
 
+/// gzip through zlib's inflate, not gzread: gzread takes a stream cut at a flush point or
+/// inside a later member, a file that is not gzip at all, and trailing garbage as complete
+/// data. Here every member must end with its checked trailer, and whatever follows a member
+/// must be another member.
 class GzipSource final : public ByteSource {
 public:
-    explicit GzipSource(const std::string& path) : path_(path) {
-        Fd fd(path);
-        gz_ = ::gzdopen(path == "-" ? ::dup(fd.get()) : fd.release(), "rb");
-        if (gz_ == nullptr)
-            throw IoError(path + ": cannot open gzip stream");
-        ::gzbuffer(gz_, 1u << 17);
+    explicit GzipSource(const std::string& path) : path_(path), fd_(path), in_(1u << 17) {
+        if (::inflateInit2(&z_, 16 + MAX_WBITS) != Z_OK)  // 16: gzip wrapper only
+            throw IoError(path + ": cannot create zlib stream");
     }
-    ~GzipSource() override { ::gzclose(gz_); }
+    ~GzipSource() override { ::inflateEnd(&z_); }
     GzipSource(const GzipSource&) = delete;
     GzipSource& operator=(const GzipSource&) = delete;
 
     std::size_t read(char* buf, std::size_t n) override {
-        int got = ::gzread(gz_, buf, static_cast<unsigned>(std::min<std::size_t>(n, 1u << 30)));
-        if (got < 0) {
-            int code = 0;
-            const char* msg = ::gzerror(gz_, &code);
-            throw IoError(path_ + ": corrupt gzip data (" + (msg ? msg : "unknown") + ")");
+        z_.next_out = reinterpret_cast<Bytef*>(buf);
+        z_.avail_out = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+        while (z_.next_out == reinterpret_cast<Bytef*>(buf)) {
+            if (z_.avail_in == 0 && !refill())
+                return 0;
+            if (member_done_) {  // more bytes after a complete member: the next one
+                ::inflateReset(&z_);
+                member_done_ = false;
+            }
+            const int rc = ::inflate(&z_, Z_NO_FLUSH);
+            if (rc == Z_STREAM_END) {
+                member_done_ = true;
+                ++members_;
+            } else if (rc == Z_BUF_ERROR && z_.avail_in == 0) {
+                continue;  // needs more input
+            } else if (rc != Z_OK) {
+                throw IoError(path_ + ": " + describe(rc));
+            }
         }
-        return static_cast<std::size_t>(got);
+        return static_cast<std::size_t>(z_.next_out - reinterpret_cast<Bytef*>(buf));
     }
 
 private:
+    /// Reads more compressed bytes; false at the end of a file that ended cleanly.
+    bool refill() {
+        const std::size_t got = read_fd(fd_.get(), in_.data(), in_.size(), path_);
+        if (got == 0) {
+            if (!started_)
+                return false;  // a zero-byte file: empty, as its plain twin would be
+            if (!member_done_)
+                throw IoError(path_ + ": truncated gzip data (unexpected end of file)");
+            return false;
+        }
+        started_ = true;
+        z_.next_in = reinterpret_cast<Bytef*>(in_.data());
+        z_.avail_in = static_cast<uInt>(got);
+        return true;
+    }
+
+    std::string describe(int rc) const {
+        const std::string detail = z_.msg != nullptr ? z_.msg : "error " + std::to_string(rc);
+        if (members_ == 0 && rc == Z_DATA_ERROR && detail == "incorrect header check")
+            return "not gzip data";
+        if (members_ > 0 && rc == Z_DATA_ERROR && detail == "incorrect header check")
+            return "trailing garbage after gzip data";
+        return "corrupt gzip data (" + detail + ")";
+    }
+
     std::string path_;
-    gzFile gz_ = nullptr;
+    Fd fd_;
+    std::vector<char> in_;
+    z_stream z_{};
+    std::uint64_t members_ = 0;
+    bool member_done_ = false;
+    bool started_ = false;
 };
 
 class ZstdSource final : public ByteSource {

@@ -33,25 +33,88 @@ bool looks_binary(std::string_view head) {
     return head.substr(0, kSniffBytes).find('\0') != std::string_view::npos;
 }
 
-void collect_folder(const fs::path& root, std::vector<InputFile>& out) {
-    std::vector<InputFile> found;
+std::string type_name(fs::file_type t) {
+    switch (t) {
+        case fs::file_type::fifo:
+            return "a FIFO";
+        case fs::file_type::socket:
+            return "a socket";
+        case fs::file_type::block:
+            return "a block device";
+        case fs::file_type::character:
+            return "a character device";
+        default:
+            return "not a regular file";
+    }
+}
+
+/// The id of a whole file found under `folder` (empty: named on the command line).
+std::string whole_file_id(const fs::path& file, const fs::path& folder, const InputIds& ids) {
+    if (!ids.absolute)
+        return folder.empty() ? file.string() : file.lexically_relative(folder).generic_string();
+    const fs::path abs = fs::absolute(file).lexically_normal();
+    if (!ids.root.empty()) {
+        const fs::path rel = abs.lexically_relative(fs::absolute(ids.root).lexically_normal());
+        if (!rel.empty() && *rel.begin() != "..")
+            return rel.generic_string();
+    }
+    return abs.generic_string();
+}
+
+InputFile input_for(const fs::path& file, const fs::path& folder, const InputIds& ids) {
+    InputFile in;
+    in.path = file.string();
+    (void)classify_path(file.filename().string(), in.format, in.compression);
+    in.file_id = whole_file_id(file, folder, ids);
+    // Scan ids of id-less JSONL lines read "<path as given>:<line>" (as they always have).
+    if (!ids.absolute && in.format == RecordFormat::kJsonLine)
+        in.file_id = in.path;
+    return in;
+}
+
+/// One entry of a folder walk: a file to read (or to skip with a reason), or nothing.
+void visit_entry(const fs::directory_entry& entry, const fs::path& root, const InputIds& ids,
+                 std::vector<InputFile>& found) {
+    RecordFormat format{};
+    Compression compression{};
+    if (!classify_path(entry.path().filename().string(), format, compression))
+        return;
+    InputFile file = input_for(entry.path(), root, ids);
     std::error_code ec;
-    auto it =
-        fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-    if (ec)
-        throw IoError(root.string() + ": " + ec.message());
-    for (const auto& entry : it) {
-        std::error_code type_ec;
-        // Broken symlinks and files we cannot stat are kept: reading them reports the reason.
-        if (entry.is_directory(type_ec))
-            continue;
-        InputFile file;
-        if (!classify_path(entry.path().filename().string(), file.format, file.compression)) {
-            continue;
+    const fs::file_status st = fs::status(entry.path(), ec);  // follows symlinks
+    if (ec) {
+        file.error =
+            (fs::is_symlink(entry.symlink_status(ec)) ? "broken symbolic link" : ec.message());
+    } else if (!fs::is_regular_file(st)) {
+        file.error = type_name(st.type()) + ", not read";
+    }
+    found.push_back(std::move(file));
+}
+
+/// Walks `root` without recursion (a hostile tree may be thousands of levels deep) and without
+/// following symlinked folders. A subfolder that cannot be opened or listed is kept as a skip.
+void collect_folder(const fs::path& root, const InputIds& ids, std::vector<InputFile>& out) {
+    std::vector<InputFile> found;
+    std::vector<fs::path> pending{root};
+    while (!pending.empty()) {
+        const fs::path dir = std::move(pending.back());
+        pending.pop_back();
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec);
+        for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::error_code type_ec;
+            if (it->symlink_status(type_ec).type() == fs::file_type::directory)
+                pending.push_back(it->path());
+            else
+                visit_entry(*it, root, ids, found);
         }
-        file.path = entry.path().string();
-        file.file_id = entry.path().lexically_relative(root).generic_string();
-        found.push_back(std::move(file));
+        if (!ec)
+            continue;
+        if (dir == root)
+            throw IoError(root.string() + ": cannot read folder: " + ec.message());
+        InputFile skipped = input_for(dir, root, ids);
+        skipped.error = "cannot read folder: " + ec.message();
+        found.push_back(std::move(skipped));
     }
     std::sort(found.begin(), found.end(),
               [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
@@ -110,25 +173,31 @@ bool classify_path(std::string_view name, RecordFormat& format, Compression& com
     return false;
 }
 
-std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths) {
+std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, const InputIds& ids) {
     std::vector<InputFile> out;
     for (const std::string& p : paths) {
         if (p == "-") {
-            out.push_back({"-", "-", RecordFormat::kJsonLine, Compression::kNone});
+            // In the index an id-less stdin line is known by its text ("-:<line>" would name
+            // another article every night): an empty file id asks the parser for that.
+            out.push_back(
+                {"-", ids.absolute ? "" : "-", RecordFormat::kJsonLine, Compression::kNone, ""});
             continue;
         }
         std::error_code ec;
-        fs::file_status st = fs::status(p, ec);
-        if (!fs::exists(st)) {
+        const fs::file_status st = fs::status(p, ec);
+        if (ec && ec != std::errc::no_such_file_or_directory)
+            throw IoError(p + ": " + ec.message());
+        if (!fs::exists(st))
             throw IoError(p + ": no such file or directory");
-        }
         if (fs::is_directory(st)) {
-            collect_folder(fs::path(p), out);
+            collect_folder(fs::path(p), ids, out);
             continue;
         }
-        InputFile file{p, p, RecordFormat::kText, Compression::kNone};
-        // A file named explicitly is read even with an unknown extension, as plain text.
-        (void)classify_path(fs::path(p).filename().string(), file.format, file.compression);
+        // A file named explicitly is read even with an unknown extension, as plain text; a
+        // FIFO named explicitly (a shell's <(zcat ...)) is read too: somebody writes to it.
+        InputFile file = input_for(fs::path(p), {}, ids);
+        if (!ids.absolute)
+            file.file_id = p;
         out.push_back(std::move(file));
     }
     return out;
@@ -184,6 +253,11 @@ bool RecordReader::open_next_file(RawBatch& out) {
         return false;
     file_ = &inputs_[next_input_++];
     source_index_ = -1;
+    if (!file_->error.empty()) {
+        add_skip(out, SkipReason::kUnreadable, file_->error, 0);
+        file_ = nullptr;
+        return true;
+    }
     if (file_->format != RecordFormat::kJsonLine) {
         read_whole_file(out);
         file_ = nullptr;

@@ -1,10 +1,12 @@
 #include "neardup/io/parse.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 #include <simdjson.h>
 #include <utf8proc.h>
 
+#include "neardup/core/hash.hpp"
 #include "neardup/text/date.hpp"
 #include "neardup/text/html.hpp"
 
@@ -18,6 +20,22 @@ std::string record_location(const RawBatch& batch, const RawRecord& rec) {
     }
     return loc;
 }
+
+namespace {
+
+/// The id of a record without one: "<file id>:<line>", the file id of a whole file, or (an
+/// empty file id: stdin read into an index) "text:<hash of the text>".
+std::string fallback_id(const RawBatch& batch, const RawRecord& rec, std::string_view text) {
+    const std::string& file_id = batch.sources[rec.source].file_id;
+    if (file_id.empty()) {  // stdin into an index: the text is the only stable identity
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash64(text)));
+        return std::string("text:") + hex;
+    }
+    return rec.line > 0 ? file_id + ":" + std::to_string(rec.line) : file_id;
+}
+
+}  // namespace
 
 bool repair_utf8(std::string_view in, std::string& out) {
     const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
@@ -133,10 +151,9 @@ struct RecordParser::Impl {
             fail(out, SkipReason::kMalformed, "no string field \"" + fields.text + "\"");
             return;
         }
-        if (out.id.empty()) {
-            out.id = rec.line > 0 ? record_location(batch, rec) : batch.sources[rec.source].file_id;
-        }
         join_title_body(out);
+        if (out.id.empty())
+            out.id = fallback_id(batch, rec, out.text);
     }
 };
 

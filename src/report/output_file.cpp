@@ -1,11 +1,13 @@
 #include "neardup/report/output_file.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <system_error>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -30,9 +32,93 @@ void fsync_path(const std::string& path, int flags) {
 
 }  // namespace
 
-OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+/// An unbuffered-by-the-kernel streambuf over a descriptor it does not own.
+class OutputFile::FdStreamBuf final : public std::streambuf {
+public:
+    explicit FdStreamBuf(int fd) : fd_(fd), buf_(1u << 16) {
+        setp(buf_.data(), buf_.data() + buf_.size());
+    }
+    [[nodiscard]] bool ok() const noexcept { return ok_; }
+
+protected:
+    int_type overflow(int_type c) override {
+        if (!drain())
+            return traits_type::eof();
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(c);
+            pbump(1);
+        }
+        return traits_type::not_eof(c);
+    }
+    int sync() override { return drain() ? 0 : -1; }
+
+private:
+    bool drain() {
+        const char* p = pbase();
+        while (ok_ && p < pptr()) {
+            const ssize_t n = ::write(fd_, p, static_cast<std::size_t>(pptr() - p));
+            if (n < 0 && errno == EINTR)
+                continue;
+            ok_ = n > 0;
+            p += n > 0 ? n : 0;
+        }
+        setp(buf_.data(), buf_.data() + buf_.size());
+        return ok_;
+    }
+
+    int fd_;
+    std::vector<char> buf_;
+    bool ok_ = true;
+};
+
+std::string resolve_output_path(const std::string& path) {
+    if (path == "-" || standard_stream_fd(path) >= 0)
+        return path;
+    std::filesystem::path p(path);
+    // Follow a chain of symlinks (a dangling one too: its target is created) so the rename
+    // replaces the file the link names, never the link.
+    for (int hops = 0; hops < 40; ++hops) {
+        struct stat st {};
+        if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode))
+            return p.string();
+        std::error_code ec;
+        const std::filesystem::path target = std::filesystem::read_symlink(p, ec);
+        if (ec)
+            throw IoError(path + ": " + ec.message());
+        p = target.is_absolute() ? target : p.parent_path() / target;
+        if (const int fd = standard_stream_fd(p.string()); fd >= 0)
+            return p.string();
+    }
+    throw IoError(path + ": too many levels of symbolic links");
+}
+
+int standard_stream_fd(std::string_view path) noexcept {
+    if (path == "/dev/stdout")
+        return STDOUT_FILENO;
+    if (path == "/dev/stderr")
+        return STDERR_FILENO;
+    for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+        if (path.substr(0, prefix.size()) != prefix)
+            continue;
+        int fd = -1;
+        const std::string_view digits = path.substr(prefix.size());
+        const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), fd);
+        if (ec == std::errc() && ptr == digits.data() + digits.size() && !digits.empty())
+            return fd;
+    }
+    return -1;
+}
+
+OutputFile::OutputFile(std::string path) : path_(resolve_output_path(path)), shown_(path) {
     if (path_ == "-") {
         to_stdout_ = true;
+        return;
+    }
+    if (const int fd = standard_stream_fd(path_); fd >= 0) {
+        // /dev/stdout and its kin name a descriptor we already hold: write to it where it
+        // stands (reopening would truncate a redirected file, renaming would replace the link).
+        fd_out_ = std::make_unique<FdStreamBuf>(fd);
+        out_ = std::make_unique<std::ostream>(fd_out_.get());
         return;
     }
     struct stat st {};
@@ -40,7 +126,7 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     if (exists && !S_ISREG(st.st_mode)) {  // /dev/null, a FIFO: write in place
         file_.open(path_, std::ios::out | std::ios::binary);
         if (!file_)
-            throw IoError(sys_error(path_));
+            throw IoError(sys_error(shown_));
         return;
     }
     std::filesystem::path target(path_);
@@ -48,7 +134,7 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     std::string pattern = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
     int fd = ::mkstemp(pattern.data());
     if (fd < 0)
-        throw IoError(sys_error(path_));
+        throw IoError(sys_error(shown_));
     const mode_t mask = ::umask(0);
     ::umask(mask);
     (void)::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask));
@@ -68,7 +154,11 @@ OutputFile::~OutputFile() {
     }
 }
 
-std::ostream& OutputFile::stream() noexcept { return to_stdout_ ? std::cout : file_; }
+std::ostream& OutputFile::stream() noexcept {
+    if (out_)
+        return *out_;
+    return to_stdout_ ? std::cout : file_;
+}
 
 void OutputFile::commit() {
     if (to_stdout_) {
@@ -78,9 +168,16 @@ void OutputFile::commit() {
         committed_ = true;
         return;
     }
+    if (out_) {
+        out_->flush();
+        if (!*out_ || !fd_out_->ok())
+            throw IoError(shown_ + ": write failed");
+        committed_ = true;
+        return;
+    }
     file_.flush();
     if (!file_)
-        throw IoError(path_ + ": write failed");
+        throw IoError(shown_ + ": write failed");
     file_.close();
     if (!temp_.empty()) {
         fsync_path(temp_, O_RDONLY);

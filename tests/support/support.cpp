@@ -1,6 +1,7 @@
 #include "support.hpp"
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -63,6 +64,11 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary) << bytes;
     return p;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void write_gzip(const std::filesystem::path& path, const std::string& bytes) {

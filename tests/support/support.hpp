@@ -33,6 +33,8 @@ private:
     std::filesystem::path path_;
 };
 
+/// The bytes of a file.
+std::string read_file(const std::filesystem::path& path);
 void write_gzip(const std::filesystem::path& path, const std::string& bytes);
 void write_zstd(const std::filesystem::path& path, const std::string& bytes);
 

@@ -2,6 +2,7 @@
 #include <map>
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include "../support/support.hpp"
 #include "neardup/core/error.hpp"
@@ -143,8 +144,82 @@ TEST_SUITE("io") {
         CHECK(by_loc[d + "corrupt.jsonl.zst"] == SkipReason::kUnreadable);
         CHECK(by_loc[d + "long.jsonl:1"] == SkipReason::kTooLarge);
         CHECK(by_loc[d + "long.jsonl:2"] == SkipReason::kNone);
-        // zlib reads non-gzip bytes transparently as plain data: that is text, not an error.
-        CHECK(by_loc[d + "corrupt.txt.gz"] == SkipReason::kNone);
+        // A file named .gz must be gzip: zlib's gzread passed other bytes through as text.
+        CHECK(by_loc[d + "corrupt.txt.gz"] == SkipReason::kUnreadable);
+    }
+
+    TEST_CASE("gzip data must be complete: cut, garbage after it or not gzip is unreadable") {
+        TempDir dir;
+        std::string lines;
+        for (int i = 0; i < 2000; ++i)
+            lines += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"words " +
+                     std::to_string(i * 7919) + "\"}\n";
+        test::write_gzip(dir.path() / "whole.jsonl.gz", lines);
+        const std::string whole = test::read_file(dir.path() / "whole.jsonl.gz");
+        const std::string half = lines.substr(0, lines.size() / 2);
+        test::write_gzip(dir.path() / "first.gz", half);
+        test::write_gzip(dir.path() / "second.gz", lines.substr(half.size()));
+        const std::string first = test::read_file(dir.path() / "first.gz");
+        const std::string second = test::read_file(dir.path() / "second.gz");
+        dir.write("members.jsonl.gz", first + second);
+        dir.write("cut.jsonl.gz", whole.substr(0, whole.size() / 3));
+        dir.write("cut-trailer.jsonl.gz", whole.substr(0, whole.size() - 4));
+        dir.write("cut-second.jsonl.gz", first + second.substr(0, second.size() / 2));
+        dir.write("garbage.jsonl.gz", whole + "trailing junk");
+        std::filesystem::remove(dir.path() / "first.gz");
+        std::filesystem::remove(dir.path() / "second.gz");
+        for (const char* name : {"whole.jsonl.gz", "members.jsonl.gz"}) {
+            CAPTURE(name);
+            auto r = read_all({(dir.path() / name).string()});
+            CHECK(r.docs.size() == 2000);
+            CHECK(r.docs.back().id == "1999");
+            CHECK(r.docs.back().skip == SkipReason::kNone);
+        }
+        for (const char* name :
+             {"cut.jsonl.gz", "cut-trailer.jsonl.gz", "cut-second.jsonl.gz", "garbage.jsonl.gz"}) {
+            CAPTURE(name);
+            auto r = read_all({(dir.path() / name).string()});
+            REQUIRE(!r.docs.empty());
+            CHECK(r.docs.back().skip == SkipReason::kUnreadable);
+        }
+        test::write_gzip(dir.path() / "doc.txt.gz", lines);
+        const std::string doc = test::read_file(dir.path() / "doc.txt.gz");
+        dir.write("doc.txt.gz", doc.substr(0, doc.size() / 3));
+        auto r = read_all({(dir.path() / "doc.txt.gz").string()});
+        REQUIRE(r.docs.size() == 1);
+        CHECK(r.docs[0].skip == SkipReason::kUnreadable);
+        CHECK(r.docs[0].message.find("truncated gzip") != std::string::npos);
+    }
+
+    TEST_CASE("a folder walk reads only regular files; a FIFO is a named skip, not a hang") {
+        TempDir dir;
+        dir.write("good.txt", "plain words");
+        REQUIRE(::mkfifo((dir.path() / "pipe.txt").c_str(), 0600) == 0);
+        std::filesystem::create_directory(dir.path() / "sub");
+        dir.write("sub/inner.txt", "inner words");
+        auto r = read_all({dir.path().string()});
+        REQUIRE(r.docs.size() == 3);
+        CHECK(r.docs[0].skip == SkipReason::kNone);
+        CHECK(r.locations[1] == (dir.path() / "pipe.txt").string());
+        CHECK(r.docs[1].skip == SkipReason::kUnreadable);
+        CHECK(r.docs[1].message.find("FIFO") != std::string::npos);
+        CHECK(r.docs[2].id == "sub/inner.txt");
+    }
+
+    TEST_CASE("ids of whole files: relative to the folder, absolute, or relative to a root") {
+        TempDir dir;
+        dir.write("day1/site/0001.txt", "words");
+        const std::string day = (dir.path() / "day1").string();
+        CHECK(collect_inputs({day})[0].file_id == "site/0001.txt");
+        const auto abs = collect_inputs({day}, {.absolute = true, .root = ""})[0].file_id;
+        CHECK(abs == (std::filesystem::absolute(dir.path()) / "day1/site/0001.txt").string());
+        const auto rooted =
+            collect_inputs({day}, {.absolute = true, .root = dir.path().string()})[0].file_id;
+        CHECK(rooted == "day1/site/0001.txt");
+        // Outside the root: the absolute path, never a "../" id.
+        const auto outside =
+            collect_inputs({day}, {.absolute = true, .root = day + "/site/x"})[0].file_id;
+        CHECK(outside == abs);
     }
 
     TEST_CASE("small batches split input without losing records") {

@@ -67,6 +67,23 @@ TEST_SUITE("report") {
         CHECK(s == "\"q\\\"\\\\\\n\\u0001\xEF\xBF\xBD\xC3\xA9\"");
     }
 
+    TEST_CASE("JSON strings never carry ill-formed UTF-8: overlong, surrogate, > U+10FFFF") {
+        const std::string bad[] = {"\xC0\xAF",         "\xE0\x80\xAF",     "\xED\xA0\x80",
+                                   "\xF0\x80\x80\xAF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80",
+                                   "\xE2\x82"};
+        for (const std::string& b : bad) {
+            CAPTURE(b);
+            std::string s;
+            append_json_string(s, b);
+            CHECK(s.find("\xEF\xBF\xBD") != std::string::npos);
+            for (char c : s)
+                CHECK(static_cast<unsigned char>(c) != 0x80);
+        }
+        std::string ok;
+        append_json_string(ok, "\xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF \xED\x9F\xBF");
+        CHECK(ok == "\"\xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF \xED\x9F\xBF\"");
+    }
+
     TEST_CASE("output format names") {
         CHECK(parse_output_format("csv") == OutputFormat::kCsv);
         CHECK_THROWS_AS((void)parse_output_format("xml"), ConfigError);

@@ -3,7 +3,15 @@
 // collect_inputs() expands the command line's paths: files are taken as given, folders are
 // walked recursively and only files with a known extension (.txt .md .html .htm .json .jsonl,
 // each optionally .gz or .zst) are kept, sorted by path so runs are reproducible. "-" is JSONL
-// on stdin. A path that does not exist is an IoError.
+// on stdin. A path that does not exist or cannot be read is an IoError. Inside a folder, only
+// regular files (after symlinks) are read: a FIFO, socket or device, a broken link and a
+// subfolder that cannot be opened become inputs marked with the reason, which the reader turns
+// into a counted skip (a FIFO with no writer would block the run forever).
+//
+// Ids of whole files (InputIds): by default the path relative to the folder given (a file
+// named on the command line: the path as given); with `absolute`, the absolute path, or the
+// path relative to `root` when one is set (the index's rule: two different files are never one
+// article). A JSONL line without an id field is "<file id>:<line>".
 //
 // RecordReader streams the inputs in that order and fills RawBatches. It never holds more than
 // one document's bytes beyond the batch: JSONL is read in chunks, whole files are read up to
@@ -32,6 +40,13 @@ struct InputFile {
     std::string file_id;  ///< document id for whole-file formats
     RecordFormat format = RecordFormat::kText;
     Compression compression = Compression::kNone;
+    std::string error;  ///< set when the walk found it unreadable: the reader skips it with this
+};
+
+/// How whole-file ids are formed (see the header comment).
+struct InputIds {
+    bool absolute = false;  ///< absolute paths instead of paths relative to the folder given
+    std::string root;       ///< with `absolute`: ids relative to this folder (if non-empty)
 };
 
 struct ReaderOptions {
@@ -46,8 +61,9 @@ struct ReaderOptions {
                                  Compression& compression);
 
 /// Expands paths (files, folders, "-") into the ordered list of inputs. Throws IoError when a
-/// path does not exist.
-[[nodiscard]] std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths);
+/// path does not exist or cannot be read.
+[[nodiscard]] std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths,
+                                                    const InputIds& ids = {});
 
 class ByteSource;
 

@@ -4,7 +4,10 @@
 // it writes a temporary file in the same folder (".<name>.tmp.XXXXXX") and commit() fsyncs and
 // renames it over the target, so readers see the old file or the new one, never a part; if
 // commit() is not reached (error, exception) the temporary file is removed. Anything else
-// (/dev/null, a pipe, a terminal) is opened and written directly, never replaced.
+// (/dev/null, a pipe, a terminal) is opened and written directly, never replaced. A symlink is
+// followed first, so the file it names is replaced and the link stays. /dev/stdout,
+// /dev/stderr, /dev/fd/N and /proc/self/fd/N are written through the descriptor this process
+// already holds, where it stands (as root, renaming over /dev/stdout replaced the system's link).
 // Not thread-safe.
 //
 // Example:
@@ -14,10 +17,19 @@
 #pragma once
 
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 namespace neardup {
+
+/// The file an output path names: symlinks followed (a dangling link: its target), else as given.
+/// Throws IoError on a symlink loop.
+[[nodiscard]] std::string resolve_output_path(const std::string& path);
+
+/// The descriptor /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N name, else -1.
+[[nodiscard]] int standard_stream_fd(std::string_view path) noexcept;
 
 class OutputFile {
 public:
@@ -31,9 +43,14 @@ public:
     void commit();
 
 private:
-    std::string path_;
-    std::string temp_;  ///< empty unless writing via a temporary file
+    class FdStreamBuf;
+
+    std::string path_;   ///< resolved path
+    std::string shown_;  ///< the path as given, for messages
+    std::string temp_;   ///< empty unless writing via a temporary file
     std::ofstream file_;
+    std::unique_ptr<FdStreamBuf> fd_out_;  ///< set when writing to a held descriptor
+    std::unique_ptr<std::ostream> out_;
     bool to_stdout_ = false;
     bool committed_ = false;
 };
