@@ -1,6 +1,8 @@
 // neardup index: the persistent index for nightly runs (add, query, prune, stats, check, export).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <unordered_map>
@@ -20,7 +22,7 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kIndexHelp =
-    "Usage: neardup index <add|query|prune|stats|check|export> --db FILE [options] ...\n"
+    "Usage: neardup index <add|query|prune|stats|check|export|runs|report> --db FILE ...\n"
     "\n"
     "  add     match new articles against the index and each other, write their rows, and\n"
     "          add them (one transaction; ids already held are skipped and reported)\n"
@@ -29,6 +31,8 @@ constexpr const char* kIndexHelp =
     "  stats   counts, time span and file size (TSV: name, value)\n"
     "  check   verify the index; exit 0 when sound, 1 on damage\n"
     "  export  every held article: id, near, story, representative, similarity, source, ...\n"
+    "  runs    the recorded 'index add' runs (TSV)\n"
+    "  report  the rows a recorded run wrote, again (--run N)\n"
     "\n"
     "Story and near ids are stable across runs; when a new article joins two groups the older\n"
     "id survives and the other becomes its alias (table aliases). Run 'neardup index <command>\n"
@@ -98,19 +102,83 @@ std::vector<std::string> first_held(const Clustering& c, const ScanResult& r) {
     return out;
 }
 
-void write_matches(const ScanResult& r, const StableIds& near, const StableIds& story,
-                   OutputFormat format, std::ostream& out) {
+/// The rows of a run: one per new article, in input order.
+std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const StableIds& story) {
     const auto near_match = first_held(r.near, r);
     const auto story_match = first_held(r.story, r);
-    std::vector<IndexOutputRow> rows;
+    std::vector<RunRow> rows;
+    rows.reserve(r.docs.size() - r.held);
     for (std::size_t d = r.held; d < r.docs.size(); ++d) {
         const std::uint32_t g = r.near.group_of[d];
         const std::uint32_t s = r.story.group_of[d];
         rows.push_back({r.docs[d].id, near.id_of_group[g], story.id_of_group[s],
                         r.near.representative[g] == d, r.similarity[d], r.docs[d].source,
-                        near_match[g], story_match[s], std::nullopt, 0});
+                        near_match[g], story_match[s]});
     }
-    write_index_rows(rows, format, true, out);
+    return rows;
+}
+
+void write_run_rows(std::span<const RunRow> rows, OutputFormat format, std::ostream& out) {
+    std::vector<IndexOutputRow> out_rows;
+    out_rows.reserve(rows.size());
+    for (const RunRow& r : rows) {
+        out_rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source,
+                            r.matched_near, r.matched_story, std::nullopt, 0});
+    }
+    write_index_rows(out_rows, format, true, out);
+}
+
+std::string joined_paths(const std::vector<std::string>& paths) {
+    std::string out;
+    for (const std::string& p : paths)
+        out.append(out.empty() ? "" : "\t").append(p);
+    return out;
+}
+
+/// Writes the night into the open transaction: merges, relabels, replaced updates, the new
+/// articles, the id counters and the run's record with its rows. Returns the run number.
+std::int64_t store_night(IndexStore& store, const ScanCli& c, const ScanResult& r,
+                         const StableIds& near, const RelabeledIds& relabeled,
+                         std::span<const RunRow> rows, std::int64_t started) {
+    const StableIds& story = relabeled.ids;
+    const std::int64_t now = now_seconds();
+    for (const IdMerge& m : near.merges)
+        store.merge("near", m.alias, m.target, now);
+    for (std::size_t d : relabeled.changed)
+        store.set_story(r.docs[d].id, story.id_of_group[r.story.group_of[d]]);
+    for (const IdMerge& m : story.merges)
+        store.merge("story", m.alias, m.target, now);
+    for (DocId d : r.updates)
+        (void)store.remove(r.docs[d].id);
+    const std::uint32_t num_perm = c.cfg.num_perm;
+    for (std::size_t d = r.held; d < r.docs.size(); ++d) {
+        const DocMeta& m = r.docs[d];
+        const std::span<const SigValue> sig(r.signatures.data() + (d - r.held) * num_perm,
+                                            num_perm);
+        const std::span<const TermCode> terms =
+            r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
+        store.insert(
+            {{m.id, m.source, m.date, started, m.length, near.id_of_group[r.near.group_of[d]],
+              story.id_of_group[r.story.group_of[d]], m.text_hash},
+             sig,
+             terms});
+    }
+    store.set_next_id("near", near.next);
+    store.set_next_id("story", story.next);
+    return store.record_run({0, started, now, joined_paths(c.paths), r.docs.size() - r.held,
+                             r.updates.size(), r.stats.total_skipped()},
+                            rows);
+}
+
+void report_updates(const ScanResult& r) {
+    constexpr std::size_t kMaxLines = 50;
+    for (std::size_t i = 0; i < std::min(r.updates.size(), kMaxLines); ++i) {
+        const DocMeta& m = r.docs[r.updates[i]];
+        std::cerr << "neardup: updated " << m.source << ": id '" << m.id
+                  << "' is held with another text; the held version is replaced\n";
+    }
+    if (r.updates.size() > kMaxLines)
+        std::cerr << "neardup: ... " << r.updates.size() - kMaxLines << " more updated\n";
 }
 
 int match(const std::vector<std::string>& args, bool add) {
@@ -120,7 +188,9 @@ int match(const std::vector<std::string>& args, bool add) {
                        "only match articles seen within this time (e.g. 72h)")(
         "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
         "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl")(
-        "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors");
+        "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors")(
+        "id-root", po::value(&c.scan.ids.root),
+        "ids of whole files are paths relative to DIR (default: absolute paths)");
     opts.add(matching_options(c.scan));
     po::options_description hidden;
     hidden.add_options()("path", po::value(&c.scan.paths), "input paths");
@@ -143,6 +213,9 @@ int match(const std::vector<std::string>& args, bool add) {
             "not shingle sets)");
     const OutputFormat format = parse_output_format(c.scan.format);
     refuse_outputs_among_inputs(c.scan.paths, {c.scan.output});
+    // Two different files are never one article: ids are absolute paths (or relative to
+    // --id-root), so day folders that reuse file names do not collide.
+    c.scan.ids.absolute = true;
     const std::int64_t now = now_seconds();
     std::optional<std::int64_t> since;
     if (!c.window.empty())
@@ -159,39 +232,82 @@ int match(const std::vector<std::string>& args, bool add) {
     const RelabeledIds relabeled = assign_majority_ids(r.story, held.story, store.next_id("story"));
     const StableIds& story = relabeled.ids;
 
+    const std::vector<RunRow> rows = match_rows(r, near, story);
+
+    // A night is all or nothing: the rows are written and synced first, so a full disk fails
+    // the run before the index changes; the run is recorded with its rows in the index's
+    // transaction, so a kill between the commit and the rename loses nothing ('index report
+    // --run N' writes them again).
     OutputFile out(c.scan.output);
-    write_matches(r, near, story, format, out.stream());
+    write_run_rows(rows, format, out.stream());
+    out.prepare();
+    std::int64_t run = 0;
     if (add) {
-        for (const IdMerge& m : near.merges)
-            store.merge("near", m.alias, m.target, now);
-        for (std::size_t d : relabeled.changed)
-            store.set_story(r.docs[d].id, story.id_of_group[r.story.group_of[d]]);
-        for (const IdMerge& m : story.merges)
-            store.merge("story", m.alias, m.target, now);
-        for (std::size_t d = r.held; d < r.docs.size(); ++d) {
-            const DocMeta& m = r.docs[d];
-            const std::span<const SigValue> sig(
-                r.signatures.data() + (d - r.held) * c.scan.cfg.num_perm, c.scan.cfg.num_perm);
-            const std::span<const TermCode> terms =
-                r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
-            store.insert(
-                {{m.id, m.source, m.date, now, m.length, near.id_of_group[r.near.group_of[d]],
-                  story.id_of_group[r.story.group_of[d]]},
-                 sig,
-                 terms});
-        }
-        store.set_next_id("near", near.next);
-        store.set_next_id("story", story.next);
+        run = store_night(store, c.scan, r, near, relabeled, rows, now);
         store.commit();
     }
     out.commit();
     if (!c.scan.quiet) {
         report_skips(r);
+        report_updates(r);
         std::cerr << format_summary(r) << "index: " << r.held << " held articles matched, "
-                  << r.docs.size() - r.held << (add ? " added" : " new (not added)") << ", "
+                  << r.docs.size() - r.held << (add ? " added" : " new (not added)") << " ("
+                  << r.updates.size() << " updates of held articles), "
                   << near.merges.size() + story.merges.size() << " ids merged, "
-                  << relabeled.changed.size() << " held articles changed story\n";
+                  << relabeled.changed.size() << " held articles changed story";
+        if (add)
+            std::cerr << "; recorded as run " << run;
+        std::cerr << "\n";
     }
+    return kExitOk;
+}
+
+/// `index runs`: one TSV row per recorded run.
+int list_runs(const std::vector<std::string>& args) {
+    IndexCli c;
+    auto opts = db_options(c);
+    po::variables_map vm;
+    if (!parse_args(args,
+                    "Usage: neardup index runs --db FILE\n\nOne row per recorded 'index add' "
+                    "(TSV): run, started, finished (unix s),\nadded, updated, skipped, inputs.",
+                    opts, {}, vm))
+        return kExitOk;
+    require_db(c);
+    const IndexStore store(c.db, IndexStore::Mode::kRead, false);
+    std::cout << "run\tstarted\tfinished\tadded\tupdated\tskipped\tinputs\n";
+    for (const RunInfo& i : store.runs()) {
+        std::string inputs = i.inputs;
+        std::replace(inputs.begin(), inputs.end(), '\t', ' ');
+        std::cout << i.run << '\t' << i.started << '\t' << i.finished << '\t' << i.added << '\t'
+                  << i.updated << '\t' << i.skipped << '\t' << inputs << '\n';
+    }
+    return kExitOk;
+}
+
+/// `index report --run N`: the rows run N wrote, again.
+int report_run(const std::vector<std::string>& args) {
+    IndexCli c;
+    std::string run_text;
+    auto opts = db_options(c);
+    opts.add_options()("run", po::value(&run_text), "the run's number (see 'index runs')")(
+        "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
+        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl");
+    po::variables_map vm;
+    if (!parse_args(args,
+                    "Usage: neardup index report --db FILE --run N [-f tsv|csv|jsonl] [-o FILE]\n\n"
+                    "Writes the rows 'index add' run N wrote (its matches file), byte for byte.",
+                    opts, {}, vm))
+        return kExitOk;
+    require_db(c);
+    if (run_text.empty())
+        throw UsageError("--run N is required");
+    const auto run = static_cast<std::int64_t>(parse_count(run_text, "--run", 1, INT64_MAX));
+    const OutputFormat format = parse_output_format(c.scan.format);
+    const IndexStore store(c.db, IndexStore::Mode::kRead, false);
+    const std::vector<RunRow> rows = store.run_rows(run);
+    OutputFile out(c.scan.output);
+    write_run_rows(rows, format, out.stream());
+    out.commit();
     return kExitOk;
 }
 
@@ -207,6 +323,8 @@ int prune(const std::vector<std::string>& args) {
     if (older.empty())
         throw UsageError("--older-than is required");
     const std::int64_t cutoff = now_seconds() - parse_duration(older, "--older-than");
+    if (!std::filesystem::exists(c.db))
+        throw IoError(c.db + ": no such index");
     IndexStore store(c.db, IndexStore::Mode::kWrite, c.wait);
     if (store.created())
         throw IoError(c.db + ": no such index");
@@ -323,6 +441,10 @@ int cmd_index(const std::vector<std::string>& args) {
         return check(rest);
     if (sub == "export")
         return export_index(rest);
+    if (sub == "runs")
+        return list_runs(rest);
+    if (sub == "report")
+        return report_run(rest);
     throw UsageError("unknown index command '" + sub + "'");
 }
 

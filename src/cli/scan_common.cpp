@@ -145,7 +145,7 @@ void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) 
 ScanResult run(ScanCli& c) {
     ProgressLine progress(!c.quiet && ::isatty(STDERR_FILENO) == 1);
     c.cfg.on_progress = [&progress](const ScanProgress& p) { progress.update(p); };
-    auto inputs = collect_inputs(c.paths);
+    auto inputs = collect_inputs(c.paths, c.ids);
     try {
         ScanResult result = run_scan(c.cfg, std::move(inputs));
         progress.clear();

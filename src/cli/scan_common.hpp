@@ -14,6 +14,7 @@ namespace neardup::cli {
 struct ScanCli {
     ScanConfig cfg;
     std::vector<std::string> paths;
+    InputIds ids;  ///< how whole-file ids are formed (the index: absolute or --id-root)
     std::string output = "-";
     std::string format = "tsv";
     std::string shingle = "words:5";

@@ -51,8 +51,8 @@ void LshIndex::reserve(std::size_t docs) {
 }
 
 void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
-    NEARDUP_ASSERT(id == docs_ && keys.size() == params_.bands);
-    next_.resize(next_.size() + params_.bands, kNone);
+    NEARDUP_ASSERT(id >= docs_ && keys.size() == params_.bands);
+    next_.resize((std::size_t{id} + 1) * params_.bands, kNone);
     for (std::uint32_t b = 0; b < params_.bands; ++b) {
         if ((used_ + 1) * 4 > slots_.size() * 3)
             grow();
@@ -65,7 +65,14 @@ void LshIndex::add(DocId id, std::span<const std::uint64_t> keys) {
         next_[std::size_t{id} * params_.bands + b] = slot.head;
         slot.head = id;
     }
-    ++docs_;
+    docs_ = std::size_t{id} + 1;
+}
+
+std::optional<DocId> LshIndex::newest(std::uint64_t key) const noexcept {
+    const Slot& slot = slots_[find_slot(tag_of(key))];
+    if (slot.tag == 0 || slot.head == kNone)
+        return std::nullopt;
+    return slot.head;
 }
 
 void LshIndex::prefetch(std::span<const std::uint64_t> keys) const noexcept {

@@ -15,6 +15,7 @@
 #include <tbb/task_group.h>
 
 #include "neardup/core/error.hpp"
+#include "neardup/core/hash.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/verify/similarity.hpp"
@@ -37,6 +38,7 @@ struct SignedDoc {
     std::string id;
     std::optional<std::int64_t> date;
     std::uint64_t length = 0;
+    std::uint64_t text_hash = 0;  ///< hash64 of the parsed text
 };
 
 /// One pipeline token: a batch of records and everything computed from them.
@@ -154,6 +156,7 @@ private:
         doc.id = std::move(s.parsed.id);
         doc.date = s.parsed.date;
         doc.length = s.parsed.text.size();
+        doc.text_hash = hash64(s.parsed.text);
     }
 
     const ScanConfig& cfg_;
@@ -172,13 +175,8 @@ public:
         result_.stats.input_bytes += b.raw.input_bytes;
         for (std::size_t i = 0; i < b.docs.size(); ++i) {
             SignedDoc& doc = b.docs[i];
-            // With an index, ids must be unique: a held id, or one seen earlier in this input,
-            // is skipped (the index's docs.id is UNIQUE).
-            if (doc.skip == SkipReason::kNone && cfg_.held != nullptr &&
-                !held_ids_.insert(doc.id).second) {
-                doc.skip = SkipReason::kAlreadyHeld;
-                doc.message = "id '" + doc.id + "' is already in the index or earlier in the input";
-            }
+            if (doc.skip == SkipReason::kNone && cfg_.held != nullptr)
+                check_held_id(doc);
             if (doc.skip != SkipReason::kNone) {
                 record_skip(b, i);
             } else {
@@ -191,6 +189,27 @@ public:
             cfg_.on_progress(
                 {result_.docs.size(), result_.stats.total_skipped(), result_.stats.input_bytes});
         }
+    }
+
+    /// With an index, ids are unique (the index's docs.id is UNIQUE): an id seen earlier in
+    /// this input is skipped, and so is a held id with the same text (a re-fetch). A held id with
+    /// another text is an update: the document goes on, and the index replaces the held one.
+    void check_held_id(SignedDoc& doc) {
+        if (!new_ids_.insert(doc.id).second) {
+            doc.skip = SkipReason::kAlreadyHeld;
+            doc.message = "id '" + doc.id + "' appears earlier in the input";
+            return;
+        }
+        const auto held = held_ids_.find(doc.id);
+        if (held == held_ids_.end())
+            return;
+        // Rows stored before the index kept text hashes count as the same text.
+        if (!held->second || *held->second == doc.text_hash) {
+            doc.skip = SkipReason::kAlreadyHeld;
+            doc.message = "id '" + doc.id + "' is already in the index with the same text";
+            return;
+        }
+        result_.updates.push_back(static_cast<DocId>(result_.docs.size()));
     }
 
     /// Sizes the LSH table for the held and about `new_docs` new documents (saves rehashing a
@@ -215,9 +234,10 @@ public:
         std::unordered_map<std::uint64_t, DocId> first_of_group;
         for (std::size_t i = 0; i < held.size(); ++i) {
             const auto id = static_cast<DocId>(i);
-            held_ids_.insert(held.ids[i]);
+            held_ids_.emplace(held.ids[i], held.text_hashes[i]);
             result_.docs.push_back({std::move(held.ids[i]), std::move(held.sources[i]),
-                                    held.dates[i], held.lengths[i]});
+                                    held.dates[i], held.lengths[i],
+                                    held.text_hashes[i].value_or(0)});
             const SigValue* sig = held.signatures.data() + i * cfg_.num_perm;
             if (cfg_.story.enabled)
                 terms_.push_back(std::move(held.terms[i]));
@@ -228,7 +248,8 @@ public:
             band_keys(std::span(sig, cfg_.num_perm), lsh, keys);
             index_.add(id, keys);
         }
-        held_ids_.insert(held.other_ids.begin(), held.other_ids.end());
+        for (std::size_t i = 0; i < held.other_ids.size(); ++i)
+            held_ids_.emplace(std::move(held.other_ids[i]), held.other_text_hashes[i]);
         result_.held = held.size();
         held_signatures_.swap(held.signatures);  // kept apart: no copy of a held signature
         std::vector<std::string>().swap(held.ids);
@@ -299,6 +320,30 @@ private:
         result_.skips.push_back(std::move(skip));
     }
 
+    /// An exact copy of the newest document in its first band's bucket (the same signature;
+    /// with exact_verify the same shingle set) joins that document and stays out of the index:
+    /// every later document that would meet the copy in a bucket meets the original there,
+    /// at the same similarity, so the groups are the same. Scraped corpora hold thousands of
+    /// copies of one page (paywall, consent, error pages), and each copy added to the index
+    /// made every later one walk buckets thousands long.
+    bool join_exact_copy(DocId id, std::span<const std::uint64_t> keys) {
+        const std::optional<DocId> newest = index_.newest(keys[0]);
+        if (!newest)
+            return false;
+        const std::span<const SigValue> a = signature(*newest);
+        const std::span<const SigValue> b = signature(id);
+        if (!std::equal(a.begin(), a.end(), b.begin()))
+            return false;
+        if (cfg_.exact_verify && sets_[*newest] != sets_[id])
+            return false;
+        if (uf_.find(*newest) != uf_.find(id)) {
+            uf_.unite(*newest, id);
+            ++result_.stats.edges;
+        }
+        ++result_.stats.exact_copies;
+        return true;
+    }
+
     [[nodiscard]] std::span<const std::uint64_t> keys_of(const Batch& b, std::size_t i) const {
         const std::uint32_t bands = index_.params().bands;
         return {b.keys.data() + i * bands, bands};
@@ -307,8 +352,8 @@ private:
     void link(Batch& b, std::size_t i) {
         const auto id = static_cast<DocId>(result_.docs.size());
         SignedDoc& doc = b.docs[i];
-        result_.docs.push_back(
-            {std::move(doc.id), record_location(b.raw, b.raw.records[i]), doc.date, doc.length});
+        result_.docs.push_back({std::move(doc.id), record_location(b.raw, b.raw.records[i]),
+                                doc.date, doc.length, doc.text_hash});
         const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
         signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
         if (cfg_.exact_verify)
@@ -317,6 +362,8 @@ private:
             terms_.push_back(std::move(b.terms[i]));
         uf_.resize(std::size_t{id} + 1);
         const std::span<const std::uint64_t> keys = keys_of(b, i);
+        if (join_exact_copy(id, keys))
+            return;
         index_.candidates(keys, candidates_);
         for (DocId c : candidates_) {
             if (uf_.find(c) == uf_.find(id))
@@ -339,7 +386,9 @@ private:
     std::vector<std::vector<ShingleHash>> sets_;
     std::vector<std::vector<TermCode>> terms_;
     std::vector<DocId> candidates_;
-    std::unordered_set<std::string> held_ids_;
+    /// Held ids and their text hashes (nullopt: stored before the index kept them).
+    std::unordered_map<std::string, std::optional<std::uint64_t>> held_ids_;
+    std::unordered_set<std::string> new_ids_;  ///< ids of this input so far (with an index)
 };
 
 class LinkStage {

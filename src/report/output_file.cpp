@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,12 +23,35 @@ std::string sys_error(const std::string& what) {
     return what + ": " + std::system_category().message(errno);
 }
 
-void fsync_path(const std::string& path, int flags) {
+/// fsync of a file or folder by path; 0, or -1 with errno. A folder that cannot be opened is
+/// not an error (some file systems refuse): syncing it is best effort.
+int fsync_path(const std::string& path, int flags) {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC);
     if (fd < 0)
-        return;  // best effort: some filesystems refuse to open folders
-    (void)::fsync(fd);
+        return (flags & O_DIRECTORY) != 0 ? 0 : -1;
+    const int rc = ::fsync(fd);
+    const int saved = errno;
     ::close(fd);
+    errno = saved;
+    return rc;
+}
+
+/// Removes "<stem><pid>.XXXXXX" files in `dir` left by runs that were killed before their
+/// commit (their process is gone). A live process's file, or one not named so, is left alone.
+void remove_stale_temps(const std::filesystem::path& dir, const std::string& stem) {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.compare(0, stem.size(), stem) != 0)
+            continue;
+        const std::string_view rest = std::string_view(name).substr(stem.size());
+        pid_t pid = 0;
+        const auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+        const bool named_so = err == std::errc() && pid > 0 && ptr != rest.data() + rest.size() &&
+                              *ptr == '.' && std::string_view(ptr + 1).size() == 6;
+        if (named_so && ::kill(pid, 0) != 0 && errno == ESRCH)
+            ::unlink(it->path().c_str());
+    }
 }
 
 }  // namespace
@@ -131,7 +155,9 @@ OutputFile::OutputFile(std::string path) : path_(resolve_output_path(path)), sho
     }
     std::filesystem::path target(path_);
     std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
-    std::string pattern = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+    const std::string stem = "." + target.filename().string() + ".tmp.";
+    remove_stale_temps(dir, stem);
+    std::string pattern = (dir / (stem + std::to_string(::getpid()) + ".XXXXXX")).string();
     int fd = ::mkstemp(pattern.data());
     if (fd < 0)
         throw IoError(sys_error(shown_));
@@ -160,31 +186,35 @@ std::ostream& OutputFile::stream() noexcept {
     return to_stdout_ ? std::cout : file_;
 }
 
-void OutputFile::commit() {
+void OutputFile::prepare() {
+    if (prepared_)
+        return;
     if (to_stdout_) {
         std::cout.flush();
         if (!std::cout)
             throw IoError("stdout: write failed");
-        committed_ = true;
-        return;
-    }
-    if (out_) {
+    } else if (out_) {
         out_->flush();
         if (!*out_ || !fd_out_->ok())
             throw IoError(shown_ + ": write failed");
-        committed_ = true;
-        return;
+    } else {
+        file_.flush();
+        if (!file_)
+            throw IoError(shown_ + ": write failed");
+        file_.close();
+        if (!temp_.empty() && fsync_path(temp_, O_RDONLY) != 0)
+            throw IoError(sys_error(shown_ + ": write failed"));
     }
-    file_.flush();
-    if (!file_)
-        throw IoError(shown_ + ": write failed");
-    file_.close();
+    prepared_ = true;
+}
+
+void OutputFile::commit() {
+    prepare();
     if (!temp_.empty()) {
-        fsync_path(temp_, O_RDONLY);
         if (std::rename(temp_.c_str(), path_.c_str()) != 0)
-            throw IoError(sys_error(path_));
+            throw IoError(sys_error(shown_));
         std::filesystem::path dir = std::filesystem::path(path_).parent_path();
-        fsync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
+        (void)fsync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
     }
     committed_ = true;
 }

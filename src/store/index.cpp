@@ -1,10 +1,12 @@
 #include "neardup/store/index.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <filesystem>
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "neardup/core/error.hpp"
 
@@ -26,7 +28,8 @@ CREATE TABLE IF NOT EXISTS docs(
   near INTEGER NOT NULL,
   story INTEGER NOT NULL,
   signature BLOB NOT NULL,
-  terms BLOB NOT NULL);
+  terms BLOB NOT NULL,
+  text_hash INTEGER);
 CREATE INDEX IF NOT EXISTS docs_near ON docs(near);
 CREATE INDEX IF NOT EXISTS docs_story ON docs(story);
 CREATE INDEX IF NOT EXISTS docs_time ON docs(coalesce(date, added));
@@ -38,6 +41,30 @@ CREATE TABLE IF NOT EXISTS aliases(
   PRIMARY KEY(kind, alias));
 )SQL";
 
+// Added by schema v2 (kSchema holds v1's tables; a v1 index also gets docs.text_hash).
+constexpr const char* kRunsSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS runs(
+  run INTEGER PRIMARY KEY,
+  started INTEGER NOT NULL,
+  finished INTEGER NOT NULL,
+  inputs TEXT NOT NULL,
+  added INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  skipped INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS run_rows(
+  run INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  near INTEGER NOT NULL,
+  story INTEGER NOT NULL,
+  representative INTEGER NOT NULL,
+  similarity REAL NOT NULL,
+  source TEXT NOT NULL,
+  matched_near TEXT NOT NULL,
+  matched_story TEXT NOT NULL,
+  PRIMARY KEY(run, seq)) WITHOUT ROWID;
+)SQL";
+
 constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms blob (4 MiB)
 
 }  // namespace
@@ -46,6 +73,7 @@ constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms bl
 struct IndexStore::Db {
     sqlite3* handle = nullptr;
     std::string path;
+    std::int64_t schema = 0;             ///< user_version of the file (1 lacks text_hash and runs)
     sqlite3_stmt* insert_doc = nullptr;  ///< prepared once per open, reused for every insert
 
     ~Db() {
@@ -122,6 +150,16 @@ public:
         sqlite3_clear_bindings(stmt_);
     }
     [[nodiscard]] std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
+    [[nodiscard]] std::optional<std::uint64_t> u64_or_null(int col) const {
+        if (is_null(col))
+            return std::nullopt;
+        return static_cast<std::uint64_t>(i64(col));
+    }
+    [[nodiscard]] double real(int col) const { return sqlite3_column_double(stmt_, col); }
+    Stmt& bind(int i, double v) {
+        sqlite3_bind_double(stmt_, i, v);
+        return *this;
+    }
     [[nodiscard]] bool is_null(int col) const {
         return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
     }
@@ -156,54 +194,121 @@ std::string time_filter(std::optional<std::int64_t> since) {
 
 }  // namespace
 
+namespace {
+
+/// Opens the connection. A reader in a folder it cannot write (no -shm can be made there) reads
+/// the file as immutable when no -wal file exists: nobody can be writing it, since a writer
+/// would have to create the -wal file in that folder.
+sqlite3* open_connection(const std::string& path, IndexStore::Mode mode) {
+    const bool write = mode == IndexStore::Mode::kWrite;
+    const int flags = write ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
+    sqlite3* handle = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+    if (rc == SQLITE_OK && !write) {
+        // The -shm file is opened lazily: probe with a read.
+        rc = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+        const bool shm_refused = rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY ||
+                                 (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_READONLY;
+        if (rc != SQLITE_OK && shm_refused && !std::filesystem::exists(path + "-wal") &&
+            ::access(std::filesystem::path(path).parent_path().empty()
+                         ? "."
+                         : std::filesystem::path(path).parent_path().c_str(),
+                     W_OK) != 0) {
+            sqlite3_close_v2(handle);
+            handle = nullptr;
+            const std::string uri =
+                "file:" + std::filesystem::absolute(path).string() + "?immutable=1";
+            rc = sqlite3_open_v2(uri.c_str(), &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                                 nullptr);
+        } else {
+            rc = SQLITE_OK;  // other errors surface, with their message, at the first query
+        }
+    }
+    if (rc != SQLITE_OK) {
+        const std::string msg = handle != nullptr ? sqlite3_errmsg(handle) : "out of memory";
+        sqlite3_close_v2(handle);
+        throw IoError(path + ": cannot open: " + msg);
+    }
+    return handle;
+}
+
+}  // namespace
+
 IndexStore::IndexStore(const std::string& path, Mode mode, bool wait)
     : db_(std::make_unique<Db>()), path_(path) {
     db_->path = path;
     const bool exists = std::filesystem::exists(path);
     if (mode == Mode::kRead && !exists)
         throw IoError(path + ": no such index");
-    const int flags =
-        mode == Mode::kWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
-    if (sqlite3_open_v2(path.c_str(), &db_->handle, flags, nullptr) != SQLITE_OK)
-        db_->fail("cannot open");
+    db_->handle = open_connection(path, mode);
     sqlite3_busy_timeout(db_->handle, wait ? 24 * 3600 * 1000 : 0);
-    {
-        Stmt version(*db_, "PRAGMA user_version");
-        version.step();
-        const std::int64_t v = version.i64(0);
-        if (v > kSchemaVersion) {
-            throw FormatError(path + ": index schema v" + std::to_string(v) + " > supported v" +
-                              std::to_string(kSchemaVersion));
+    created_ = !exists;  // until proven otherwise: a failed first open removes what it made
+    if (mode == Mode::kWrite)
+        begin_write(wait);
+    read_schema_version(exists, mode);
+    if (mode == Mode::kWrite)
+        upgrade_schema();
+}
+
+void IndexStore::begin_write(bool wait) {
+    // Each step may meet another writer (one creating the file sets WAL mode too).
+    for (const char* sql :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "BEGIN IMMEDIATE"}) {
+        if (sqlite3_exec(db_->handle, sql, nullptr, nullptr, nullptr) == SQLITE_OK)
+            continue;
+        if ((sqlite3_errcode(db_->handle) & 0xff) == SQLITE_BUSY) {
+            throw IoError(path_ + ": index is locked by another writer" +
+                          (wait ? std::string() : " (use --wait to wait)"));
         }
-        if (exists && v == 0 && mode == Mode::kRead)
-            throw FormatError(path + ": not a neardup index");
-    }
-    if (mode == Mode::kRead)
-        return;
-    db_->exec("PRAGMA journal_mode=WAL");
-    db_->exec("PRAGMA synchronous=NORMAL");
-    if (sqlite3_exec(db_->handle, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-        if (sqlite3_errcode(db_->handle) == SQLITE_BUSY)
-            throw IoError(path + ": index is locked by another writer (use --wait to wait)");
         db_->fail("cannot lock");
     }
     in_transaction_ = true;
+}
+
+void IndexStore::read_schema_version(bool exists, Mode mode) {
     Stmt version(*db_, "PRAGMA user_version");
     version.step();
-    if (version.i64(0) == 0) {
+    db_->schema = version.i64(0);
+    if (db_->schema > kSchemaVersion) {
+        throw FormatError(path_ + ": index schema v" + std::to_string(db_->schema) +
+                          " > supported v" + std::to_string(kSchemaVersion));
+    }
+    if (exists && db_->schema == 0 && mode == Mode::kRead)
+        throw FormatError(path_ + ": not a neardup index");
+}
+
+void IndexStore::upgrade_schema() {
+    if (db_->schema == 0) {
         Stmt tables(*db_, "SELECT count(*) FROM sqlite_master");
         tables.step();
         if (tables.i64(0) > 0)
-            throw FormatError(path + ": not a neardup index (other tables present)");
+            throw FormatError(path_ + ": not a neardup index (other tables present)");
         db_->exec(kSchema);
-        db_->exec("PRAGMA user_version = 1");
         created_ = true;
+    } else {
+        created_ = false;
+        if (db_->schema == 1)
+            db_->exec("ALTER TABLE docs ADD COLUMN text_hash INTEGER");
+    }
+    if (db_->schema < kSchemaVersion) {
+        db_->exec(kRunsSchema);
+        db_->exec("PRAGMA user_version = 2");
+        db_->schema = kSchemaVersion;
     }
 }
 
 IndexStore::~IndexStore() {
-    if (in_transaction_)
-        sqlite3_exec(db_->handle, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!in_transaction_)
+        return;
+    sqlite3_exec(db_->handle, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (created_) {  // a first run that failed leaves no file behind
+        sqlite3_finalize(db_->insert_doc);
+        db_->insert_doc = nullptr;
+        sqlite3_close_v2(db_->handle);
+        db_->handle = nullptr;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            ::unlink((path_ + suffix).c_str());
+    }
 }
 
 IndexSettings IndexStore::settings() const {
@@ -236,15 +341,18 @@ void IndexStore::check_settings(const IndexSettings& wanted) {
 
 HeldDocuments IndexStore::load(std::optional<std::int64_t> since, std::uint32_t num_perm) {
     HeldDocuments held;
-    const std::string sql =
-        "SELECT id, source, date, length, near, story, signature, terms FROM docs" +
-        time_filter(since) + " ORDER BY seq";
+    const std::string hash = db_->schema >= 2 ? "text_hash" : "NULL";
+    const std::string sql = "SELECT id, source, date, length, near, story, signature, terms, " +
+                            hash + " FROM docs" + time_filter(since) + " ORDER BY seq";
     if (since) {
-        const std::string others =
-            "SELECT id FROM docs WHERE coalesce(date, added) < " + std::to_string(*since);
+        const std::string others = "SELECT id, " + hash +
+                                   " FROM docs WHERE coalesce(date, added) < " +
+                                   std::to_string(*since);
         Stmt o(*db_, others.c_str());
-        while (o.step())
+        while (o.step()) {
             held.other_ids.push_back(o.text(0));
+            held.other_text_hashes.push_back(o.u64_or_null(1));
+        }
     }
     Stmt q(*db_, sql.c_str());
     std::vector<std::uint32_t> sig;
@@ -261,6 +369,7 @@ HeldDocuments IndexStore::load(std::optional<std::int64_t> since, std::uint32_t 
         held.terms.emplace_back();
         if (!q.u32s(7, kMaxTermsPerDoc, held.terms.back()))
             throw FormatError(path_ + ": document '" + held.ids.back() + "': bad terms blob");
+        held.text_hashes.push_back(q.u64_or_null(8));
     }
     return held;
 }
@@ -278,8 +387,8 @@ void IndexStore::set_next_id(const std::string& kind, std::uint64_t next) {
 
 void IndexStore::insert(const IndexedDoc& d) {
     static constexpr const char* kSql =
-        "INSERT INTO docs(id, source, date, added, length, near, story, signature, terms) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "INSERT INTO docs(id, source, date, added, length, near, story, signature, terms, "
+        "text_hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     if (db_->insert_doc == nullptr &&
         sqlite3_prepare_v2(db_->handle, kSql, -1, &db_->insert_doc, nullptr) != SQLITE_OK)
         db_->fail("prepare");
@@ -291,7 +400,73 @@ void IndexStore::insert(const IndexedDoc& d) {
     else
         q.bind_null(3);
     q.bind(4, r.added).bind(5, r.length).bind(6, r.near).bind(7, r.story);
-    q.bind_blob(8, d.signature).bind_blob(9, d.terms).run();
+    q.bind_blob(8, d.signature).bind_blob(9, d.terms);
+    if (r.text_hash)
+        q.bind(10, *r.text_hash);
+    else
+        q.bind_null(10);
+    q.run();
+}
+
+bool IndexStore::remove(const std::string& id) {
+    Stmt(*db_, "DELETE FROM docs WHERE id = ?").bind(1, id).run();
+    return sqlite3_changes64(db_->handle) > 0;
+}
+
+std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow> rows) {
+    Stmt(*db_,
+         "INSERT INTO runs(started, finished, inputs, added, updated, skipped) "
+         "VALUES(?, ?, ?, ?, ?, ?)")
+        .bind(1, info.started)
+        .bind(2, info.finished)
+        .bind(3, info.inputs)
+        .bind(4, info.added)
+        .bind(5, info.updated)
+        .bind(6, info.skipped)
+        .run();
+    const std::int64_t run = sqlite3_last_insert_rowid(db_->handle);
+    Stmt put(*db_,
+             "INSERT INTO run_rows(run, seq, id, near, story, representative, similarity, source, "
+             "matched_near, matched_story) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const RunRow& r = rows[i];
+        put.bind(1, run).bind(2, static_cast<std::uint64_t>(i)).bind(3, r.id).bind(4, r.near);
+        put.bind(5, r.story).bind(6, std::int64_t{r.representative ? 1 : 0});
+        put.bind(7, static_cast<double>(r.similarity)).bind(8, r.source);
+        put.bind(9, r.matched_near).bind(10, r.matched_story).run();
+    }
+    return run;
+}
+
+std::vector<RunInfo> IndexStore::runs() const {
+    std::vector<RunInfo> out;
+    if (db_->schema < 2)
+        return out;
+    Stmt q(*db_,
+           "SELECT run, started, finished, inputs, added, updated, skipped FROM runs ORDER BY run");
+    while (q.step()) {
+        out.push_back({q.i64(0), q.i64(1), q.i64(2), q.text(3),
+                       static_cast<std::uint64_t>(q.i64(4)), static_cast<std::uint64_t>(q.i64(5)),
+                       static_cast<std::uint64_t>(q.i64(6))});
+    }
+    return out;
+}
+
+std::vector<RunRow> IndexStore::run_rows(std::int64_t run) const {
+    const auto all = runs();
+    if (std::none_of(all.begin(), all.end(), [&](const RunInfo& r) { return r.run == run; }))
+        throw IoError(path_ + ": no run " + std::to_string(run) + " (see 'neardup index runs')");
+    std::vector<RunRow> out;
+    Stmt q(*db_,
+           "SELECT id, near, story, representative, similarity, source, matched_near, "
+           "matched_story FROM run_rows WHERE run = ? ORDER BY seq");
+    q.bind(1, run);
+    while (q.step()) {
+        out.push_back({q.text(0), static_cast<std::uint64_t>(q.i64(1)),
+                       static_cast<std::uint64_t>(q.i64(2)), q.i64(3) != 0,
+                       static_cast<float>(q.real(4)), q.text(5), q.text(6), q.text(7)});
+    }
+    return out;
 }
 
 void IndexStore::merge(const std::string& kind, std::uint64_t alias, std::uint64_t target,
@@ -318,7 +493,14 @@ void IndexStore::set_story(const std::string& id, std::uint64_t story) {
 std::uint64_t IndexStore::prune(std::int64_t cutoff) {
     Stmt q(*db_, "DELETE FROM docs WHERE coalesce(date, added) < ?");
     q.bind(1, cutoff).run();
-    return static_cast<std::uint64_t>(sqlite3_changes64(db_->handle));
+    const auto removed = static_cast<std::uint64_t>(sqlite3_changes64(db_->handle));
+    if (db_->schema >= 2) {  // the record of runs older than what is kept goes too
+        Stmt(*db_, "DELETE FROM run_rows WHERE run IN (SELECT run FROM runs WHERE finished < ?)")
+            .bind(1, cutoff)
+            .run();
+        Stmt(*db_, "DELETE FROM runs WHERE finished < ?").bind(1, cutoff).run();
+    }
+    return removed;
 }
 
 void IndexStore::commit() {
@@ -334,7 +516,8 @@ std::vector<IndexRow> IndexStore::rows() const {
     while (q.step()) {
         out.push_back({q.text(0), q.text(1), q.is_null(2) ? std::nullopt : std::optional(q.i64(2)),
                        q.i64(3), static_cast<std::uint64_t>(q.i64(4)),
-                       static_cast<std::uint64_t>(q.i64(5)), static_cast<std::uint64_t>(q.i64(6))});
+                       static_cast<std::uint64_t>(q.i64(5)), static_cast<std::uint64_t>(q.i64(6)),
+                       std::nullopt});
     }
     return out;
 }
@@ -372,6 +555,48 @@ IndexStats IndexStore::stats() const {
     return s;
 }
 
+void IndexStore::check_tables(std::vector<std::string>& problems) const {
+    struct Table {
+        const char* name;
+        std::vector<std::string> columns;
+        int since;  ///< schema version that added it
+    };
+    const Table tables[] = {
+        {"settings", {"key", "value"}, 1},
+        {"docs",
+         {"seq", "id", "source", "date", "added", "length", "near", "story", "signature", "terms"},
+         1},
+        {"aliases", {"kind", "alias", "target", "merged"}, 1},
+        {"runs", {"run", "started", "finished", "inputs", "added", "updated", "skipped"}, 2},
+        {"run_rows",
+         {"run", "seq", "id", "near", "story", "representative", "similarity", "source",
+          "matched_near", "matched_story"},
+         2},
+    };
+    if (db_->schema < 1)
+        problems.push_back("schema version " + std::to_string(db_->schema) + " (not an index)");
+    for (const Table& t : tables) {
+        if (db_->schema < t.since)
+            continue;
+        std::vector<std::string> have;
+        Stmt q(*db_, "SELECT name FROM pragma_table_info(?)");
+        q.bind(1, std::string(t.name));
+        while (q.step())
+            have.push_back(q.text(0));
+        if (have.empty()) {
+            problems.push_back(std::string("table '") + t.name + "' is missing");
+            continue;
+        }
+        std::vector<std::string> want = t.columns;
+        if (std::string(t.name) == "docs" && db_->schema >= 2)
+            want.emplace_back("text_hash");
+        for (const std::string& c : want) {
+            if (std::find(have.begin(), have.end(), c) == have.end())
+                problems.push_back(std::string("table '") + t.name + "' lacks column '" + c + "'");
+        }
+    }
+}
+
 std::vector<std::string> IndexStore::check() const {
     std::vector<std::string> problems;
     try {
@@ -380,6 +605,9 @@ std::vector<std::string> IndexStore::check() const {
             if (integrity.text(0) != "ok")
                 problems.push_back("sqlite: " + integrity.text(0));
         }
+        if (!problems.empty())
+            return problems;
+        check_tables(problems);
         if (!problems.empty())
             return problems;
         const IndexSettings s = settings();

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -58,8 +59,13 @@ bool is_word_codepoint(utf8proc_int32_t cp) {
 class WordWriter {
 public:
     WordWriter(std::string& out, std::vector<std::uint8_t>* name_flags,
-               std::vector<TokenSpan>* tokens = nullptr)
-        : out_(out), name_flags_(name_flags), tokens_(tokens) {}
+               std::vector<TokenSpan>* tokens = nullptr, std::size_t limit = SIZE_MAX)
+        : out_(out), name_flags_(name_flags), tokens_(tokens), limit_(limit) {}
+    /// True once the output has reached its limit: the rest of the input is dropped.
+    [[nodiscard]] bool full() const noexcept {
+        return out_.size() >= limit_ ||
+               (tokens_ != nullptr && tokens_->size() >= kMaxDocumentTokens);
+    }
     void separator() { pending_space_ = true; }
     /// Starts an output token; `name` is its name flag (see normalize.hpp). Inlined: it runs
     /// once per word of every document.
@@ -98,6 +104,7 @@ private:
     std::string& out_;
     std::vector<std::uint8_t>* name_flags_;
     std::vector<TokenSpan>* tokens_;
+    std::size_t limit_;
     bool pending_space_ = false;
     bool name_ = false;
 };
@@ -115,25 +122,91 @@ bool starts_upper(const unsigned char* p, std::size_t n) {
     return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
 }
 
-/// Maps one word that holds non-ASCII letters through NFKC(+casefold) and writes the result,
-/// splitting it again where the mapping produced separators (e.g. "½" -> "1⁄2").
-void write_mapped_word(std::string_view word, const NormalizeOptions& options, WordWriter& w) {
-    int flags = UTF8PROC_STABLE | UTF8PROC_IGNORE;
-    if (options.unicode)
-        flags |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
-    if (options.fold_case)
-        flags |= UTF8PROC_CASEFOLD;
+/// Longest run of non-starters (combining class != 0) kept: the limit of UAX #15's Stream-Safe
+/// Text Format (section 13), which Unicode sets because no real text comes near it. utf8proc
+/// orders a run of n marks in O(n^2) steps: one word of 100,000 marks took 38 s.
+constexpr int kMaxNonStarters = 30;
+/// Words longer than this (bytes) are checked for such runs; shorter ones cannot be costly.
+constexpr std::size_t kLongWord = 64;
+/// A long word is mapped in pieces of about this many bytes, cut before a code point nothing
+/// composes with, so utf8proc's buffers stay small (NFKC expands U+FDFA 18-fold, and one 15 MB
+/// word asked it for a gigabyte).
+constexpr std::size_t kMapPiece = 4096;
+
+/// `word` with every run of non-starters cut to kMaxNonStarters (into buf, when any is cut).
+std::string_view stream_safe(std::string_view word, std::string& buf) {
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(word.data());
+    const auto n = static_cast<utf8proc_ssize_t>(word.size());
+    int run = 0;
+    bool cut = false;
+    for (utf8proc_ssize_t i = 0; i < n;) {
+        utf8proc_int32_t cp = 0;
+        const utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
+        if (len <= 0)
+            break;  // the word was cut at valid UTF-8; cannot happen
+        run = utf8proc_get_property(cp)->combining_class != 0 ? run + 1 : 0;
+        const bool keep = run <= kMaxNonStarters;
+        if (!keep && !cut) {
+            buf.assign(word.substr(0, static_cast<std::size_t>(i)));
+            cut = true;
+        }
+        if (keep && cut)
+            buf.append(word.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(len)));
+        i += len;
+    }
+    return cut ? std::string_view(buf) : word;
+}
+
+/// True when nothing before `cp` can compose with it or reorder across it: a starter that is
+/// neither a mark (U+0B3E and its kind compose with the letter before) nor a Hangul vowel or
+/// final jamo (they compose into the syllable before).
+bool is_piece_boundary(utf8proc_int32_t cp) {
+    const utf8proc_property_t* prop = utf8proc_get_property(cp);
+    if (prop->combining_class != 0)
+        return false;
+    const auto cat = static_cast<utf8proc_category_t>(prop->category);
+    if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME)
+        return false;
+    return !(cp >= 0x1160 && cp <= 0x11FF) && !(cp >= 0xD7B0 && cp <= 0xD7FF);
+}
+
+/// Where the next piece of `word` from `from` ends: before the first boundary code point past
+/// kMapPiece bytes (past 4 * kMapPiece, anywhere: a hostile run of jamo has no boundary).
+std::size_t piece_end(std::string_view word, std::size_t from) {
+    if (word.size() - from <= kMapPiece)
+        return word.size();
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(word.data());
+    const auto n = static_cast<utf8proc_ssize_t>(word.size());
+    auto i = static_cast<utf8proc_ssize_t>(from + kMapPiece);
+    while (i < n && (p[i] & 0xC0) == 0x80)  // to the start of a code point
+        ++i;
+    while (i < n) {
+        utf8proc_int32_t cp = 0;
+        const utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
+        if (len <= 0 || is_piece_boundary(cp) ||
+            static_cast<std::size_t>(i) >= from + 4 * kMapPiece)
+            break;
+        i += len;
+    }
+    return static_cast<std::size_t>(i);
+}
+
+/// Maps one piece of a word through NFKC(+casefold) and writes the result, splitting it again
+/// where the mapping produced separators (e.g. "½" -> "1⁄2"). `in_word`: the output is
+/// inside a word (a piece continues the one before it).
+void write_mapped_piece(std::string_view piece, int flags, WordWriter& w, bool& in_word) {
     utf8proc_uint8_t* mapped = nullptr;
-    const auto* src = reinterpret_cast<const utf8proc_uint8_t*>(word.data());
-    utf8proc_ssize_t len = utf8proc_map(src, static_cast<utf8proc_ssize_t>(word.size()), &mapped,
+    const auto* src = reinterpret_cast<const utf8proc_uint8_t*>(piece.data());
+    utf8proc_ssize_t len = utf8proc_map(src, static_cast<utf8proc_ssize_t>(piece.size()), &mapped,
                                         static_cast<utf8proc_option_t>(flags));
     std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
     if (len < 0) {  // the word was valid UTF-8 when cut, so this is out of memory or similar
-        w.begin_word();
-        w.bytes(word);
+        if (!in_word)
+            w.begin_word();
+        in_word = true;
+        w.bytes(piece);
         return;
     }
-    bool in_word = false;
     for (utf8proc_ssize_t i = 0; i < len;) {
         utf8proc_int32_t cp = 0;
         utf8proc_ssize_t n = utf8proc_iterate(mapped + i, len - i, &cp);
@@ -153,6 +226,25 @@ void write_mapped_word(std::string_view word, const NormalizeOptions& options, W
     }
 }
 
+/// Maps one word that holds non-ASCII letters through NFKC(+casefold) and writes the result:
+/// runs of marks cut to the stream-safe limit, a long word in pieces, until the output is full.
+void write_mapped_word(std::string_view word, const NormalizeOptions& options, WordWriter& w) {
+    int flags = UTF8PROC_STABLE | UTF8PROC_IGNORE;
+    if (options.unicode)
+        flags |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+    if (options.fold_case)
+        flags |= UTF8PROC_CASEFOLD;
+    std::string safe;
+    if (word.size() > kLongWord)
+        word = stream_safe(word, safe);
+    bool in_word = false;
+    for (std::size_t at = 0; at < word.size() && !w.full();) {
+        const std::size_t end = piece_end(word, at);
+        write_mapped_piece(word.substr(at, end - at), flags, w, in_word);
+        at = end;
+    }
+}
+
 }  // namespace
 
 namespace {
@@ -164,7 +256,7 @@ void normalize_into(std::string_view in, const NormalizeOptions& options, bool w
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     const std::size_t n = in.size();
     std::size_t i = 0;
-    while (i < n) {
+    while (i < n && !w.full()) {
         // One word: a maximal run of ASCII alphanumerics and non-ASCII word characters.
         std::size_t start = i;
         bool needs_map = false;
@@ -213,13 +305,23 @@ void normalize_into(std::string_view in, const NormalizeOptions& options, bool w
 
 }  // namespace
 
+namespace {
+
+/// The most output one input may give: NFKC of real text grows it by a few percent (ligatures,
+/// fractions); hostile text by up to 18x (U+FDFA), which the limit stops at 3x (the rest of
+/// such a document is dropped). Token offsets are 32-bit, and 3 x 1 GiB (the largest
+/// --max-doc-bytes) fits.
+std::size_t output_limit(std::size_t in) noexcept { return 3 * in + 64; }
+
+}  // namespace
+
 void normalize(std::string_view in, const NormalizeOptions& options, std::string& out,
                std::vector<std::uint8_t>* name_flags) {
     out.clear();
     out.reserve(in.size());
     if (name_flags != nullptr)
         name_flags->clear();
-    WordWriter w(out, name_flags);
+    WordWriter w(out, name_flags, nullptr, output_limit(in.size()));
     normalize_into(in, options, name_flags != nullptr, w);
 }
 
@@ -368,11 +470,18 @@ void normalize_tokens(std::string_view in, const NormalizeOptions& options, bool
     out.name_flags.clear();
     if (all_ascii(in) && (name_flags ? normalize_ascii<true>(in, options.fold_case, out)
                                      : normalize_ascii<false>(in, options.fold_case, out))) {
+        if (out.tokens.size() > kMaxDocumentTokens) {  // ASCII never expands: cut afterwards
+            out.tokens.resize(kMaxDocumentTokens);
+            if (name_flags)
+                out.name_flags.resize(kMaxDocumentTokens);
+            out.text.resize(out.tokens.back().end);
+        }
         return;
     }
     out.text.clear();
     out.text.reserve(in.size());
-    WordWriter w(out.text, name_flags ? &out.name_flags : nullptr, &out.tokens);
+    WordWriter w(out.text, name_flags ? &out.name_flags : nullptr, &out.tokens,
+                 output_limit(in.size()));
     normalize_into(in, options, name_flags, w);
     if (!out.tokens.empty())
         out.tokens.back().end = static_cast<std::uint32_t>(out.text.size());

@@ -71,8 +71,10 @@ TEST_SUITE("store") {
                                   {"shingle", "words:5"},
                                   {"bands", "2"},
                                   {"rows", "2"}});
-            store.insert({{"a", "src:1", 1700000000, 1800000000, 42, 1, 1}, sig_a, terms_a});
-            store.insert({{"b", "src:2", std::nullopt, 1800000001, 7, 2, 1}, sig_b, {}});
+            store.insert(
+                {{"a", "src:1", 1700000000, 1800000000, 42, 1, 1, std::nullopt}, sig_a, terms_a});
+            store.insert(
+                {{"b", "src:2", std::nullopt, 1800000001, 7, 2, 1, std::nullopt}, sig_b, {}});
             store.set_next_id("near", 3);
             store.commit();
         }
@@ -102,12 +104,12 @@ TEST_SUITE("store") {
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings({{"num_perm", "2"}});
-            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1}, sig, {}});
+            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt}, sig, {}});
             store.commit();
         }
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
-            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2}, sig, {}});
+            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt}, sig, {}});
             // destroyed without commit
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);
@@ -121,7 +123,7 @@ TEST_SUITE("store") {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings({{"num_perm", "2"}});
             const std::vector<SigValue> short_sig{1};
-            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1}, short_sig, {}});
+            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt}, short_sig, {}});
             store.commit();
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -36,8 +37,12 @@ public:
     /// Sizes the table for `docs` documents in total (optional; avoids rehashing).
     void reserve(std::size_t docs);
 
-    /// Adds document `id`; ids must be added in increasing order starting at 0.
+    /// Adds document `id`; ids must increase from call to call (ids left out, like exact copies
+    /// of a document already added, are never candidates).
     void add(DocId id, std::span<const std::uint64_t> keys);
+
+    /// The newest document added under `key` (any band's), or nullopt.
+    [[nodiscard]] std::optional<DocId> newest(std::uint64_t key) const noexcept;
 
     /// Documents sharing at least one band key, sorted ascending, no duplicates (out is cleared).
     void candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const;
@@ -46,6 +51,7 @@ public:
     /// can have them arrive while it works on the current one.
     void prefetch(std::span<const std::uint64_t> keys) const noexcept;
 
+    /// One past the largest id added.
     [[nodiscard]] std::size_t size() const noexcept { return docs_; }
     [[nodiscard]] const LshParams& params() const noexcept { return params_; }
 

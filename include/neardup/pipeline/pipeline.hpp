@@ -61,8 +61,10 @@ struct ScanConfig {
     StoryOptions story;         ///< the story level (rewrites of the same story)
     std::function<void(const ScanProgress&)> on_progress;  ///< called from the link stage
     /// Documents of a persistent index to match against: they become DocIds 0 .. held->size()-1
-    /// (their near groups pre-joined by their stored group ids), and new documents whose id is
-    /// already held are skipped as kAlreadyHeld. Signatures must use the same settings.
+    /// (their near groups pre-joined by their stored group ids). A new document whose id is
+    /// held with the same text, or appears earlier in the input, is skipped as kAlreadyHeld; one
+    /// whose id is held with another text is kept and listed in ScanResult::updates.
+    /// Signatures must use the same settings.
     /// run_scan() moves the ids, sources, signatures and terms out of it (the result has them);
     /// the rest (dates, lengths, stored group ids) stays for the caller.
     HeldDocuments* held = nullptr;
@@ -76,7 +78,8 @@ struct DocMeta {
     std::string id;
     std::string source;  ///< "file" or "file:line"
     std::optional<std::int64_t> date;
-    std::uint64_t length = 0;  ///< bytes of text (title + body)
+    std::uint64_t length = 0;     ///< bytes of text (title + body)
+    std::uint64_t text_hash = 0;  ///< hash64 of that text (an index tells updates by it)
 };
 
 struct SkipRecord {
@@ -89,8 +92,9 @@ struct ScanStats {
     std::uint64_t docs = 0;
     std::uint64_t input_bytes = 0;  ///< bytes read (decompressed)
     std::array<std::uint64_t, kSkipReasonCount> skipped{};
-    std::uint64_t candidates = 0;  ///< candidate pairs verified
-    std::uint64_t edges = 0;       ///< verified pairs that merged two groups
+    std::uint64_t candidates = 0;    ///< candidate pairs verified
+    std::uint64_t edges = 0;         ///< verified pairs that merged two groups
+    std::uint64_t exact_copies = 0;  ///< documents joined as exact copies, without LSH
     double seconds = 0;
 
     [[nodiscard]] std::uint64_t total_skipped() const noexcept;
@@ -106,6 +110,9 @@ struct ScanResult {
     ScanStats stats;
     std::vector<SkipRecord> skips;  ///< in input order
     std::size_t held = 0;           ///< DocIds below this are preloaded held documents
+    /// New documents (DocIds, ascending) whose id is held with another text: updates of a held
+    /// article, which an index stores in place of the held version.
+    std::vector<DocId> updates;
     /// With keep_document_data, the new documents' data (an index has the held ones): story
     /// terms by DocId (story level only; held documents' are empty), and signatures of the
     /// DocIds from `held` on, document d's at (d - held) * num_perm. Empty otherwise.

@@ -1,8 +1,9 @@
 // Output destinations that never leave a half-written file behind.
 //
 // OutputFile("-") writes to stdout. For a path that is a regular file or does not exist yet,
-// it writes a temporary file in the same folder (".<name>.tmp.XXXXXX") and commit() fsyncs and
-// renames it over the target, so readers see the old file or the new one, never a part; if
+// it writes a temporary file in the same folder (".<name>.tmp.<pid>.XXXXXX"; those of killed
+// runs, whose process is gone, are removed when the next run opens the output) and commit() fsyncs
+// and renames it over the target, so readers see the old file or the new one, never a part; if
 // commit() is not reached (error, exception) the temporary file is removed. Anything else
 // (/dev/null, a pipe, a terminal) is opened and written directly, never replaced. A symlink is
 // followed first, so the file it names is replaced and the link stays. /dev/stdout,
@@ -39,7 +40,10 @@ public:
     OutputFile& operator=(const OutputFile&) = delete;
 
     std::ostream& stream() noexcept;
-    /// Flushes, syncs and (for regular files) renames into place. Throws IoError.
+    /// Flushes and syncs everything written, so that commit() can only fail in the rename.
+    /// Throws IoError (a full disk: "write failed"). Optional: commit() does it too.
+    void prepare();
+    /// prepare(), then (for regular files) renames into place. Throws IoError.
     void commit();
 
 private:
@@ -52,6 +56,7 @@ private:
     std::unique_ptr<FdStreamBuf> fd_out_;  ///< set when writing to a held descriptor
     std::unique_ptr<std::ostream> out_;
     bool to_stdout_ = false;
+    bool prepared_ = false;
     bool committed_ = false;
 };
 

@@ -23,8 +23,13 @@ struct HeldDocuments {
     std::vector<std::uint64_t> story;  ///< stable story id
     std::vector<SigValue> signatures;  ///< size() * num_perm values, document-major
     std::vector<std::vector<TermCode>> terms;
+    /// Hash of each held document's text (hash64 of the parsed text); nullopt for documents
+    /// stored before the index kept it. A new document with a held id and another text is an
+    /// update of that article.
+    std::vector<std::optional<std::uint64_t>> text_hashes;
     /// Ids held but not loaded (outside a --window): still "already held" for new input.
     std::vector<std::string> other_ids;
+    std::vector<std::optional<std::uint64_t>> other_text_hashes;  ///< of other_ids
 
     [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };

@@ -1,6 +1,6 @@
 // The persistent index for nightly runs: one SQLite file (WAL), documented schema.
 //
-// Schema (user_version 1; query it with the sqlite3 shell):
+// Schema (user_version 2; query it with the sqlite3 shell):
 //   settings(key TEXT PRIMARY KEY, value TEXT)      -- what signatures and terms depend on,
 //                                                   -- plus next_near / next_story counters
 //   docs(seq INTEGER PRIMARY KEY,                   -- insertion order
@@ -8,9 +8,17 @@
 //        added INTEGER NOT NULL (insertion, unix s), length INTEGER,
 //        near INTEGER NOT NULL, story INTEGER NOT NULL,   -- stable group ids
 //        signature BLOB,   -- num_perm x uint32, little-endian
-//        terms BLOB)       -- story term codes, uint32 little-endian, ascending
+//        terms BLOB,       -- story term codes, uint32 little-endian, ascending
+//        text_hash INTEGER NULL)  -- hash64 of the text (v2; NULL in rows stored by v1)
 //   aliases(kind TEXT, alias INTEGER, target INTEGER, merged INTEGER,  -- merged groups:
 //           PRIMARY KEY(kind, alias))                                   -- alias -> surviving id
+//   runs(run INTEGER PRIMARY KEY, started INTEGER, finished INTEGER,   -- v2: each index add
+//        inputs TEXT, added INTEGER, updated INTEGER, skipped INTEGER)  -- (unix s; inputs are
+//                                                                       -- the PATHs, tab-joined)
+//   run_rows(run, seq, id, near, story, representative, similarity,     -- v2: the rows that
+//            source, matched_near, matched_story,                       -- run wrote, to write
+//            PRIMARY KEY(run, seq)) WITHOUT ROWID                       -- them again
+// A v1 index is upgraded to v2 by its first writer (new tables, the text_hash column).
 // A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
 // fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL).
 // Everything a batch changes is written in that one transaction: a crash or kill leaves the
@@ -48,6 +56,30 @@ struct IndexRow {
     std::uint64_t length = 0;
     std::uint64_t near = 0;
     std::uint64_t story = 0;
+    std::optional<std::uint64_t> text_hash;  ///< hash64 of the text (nullopt: stored by v1)
+};
+
+/// One row a run wrote (the matches file), kept so the run's output can be written again.
+struct RunRow {
+    std::string id;
+    std::uint64_t near = 0;
+    std::uint64_t story = 0;
+    bool representative = false;
+    float similarity = 1.0F;
+    std::string source;
+    std::string matched_near;
+    std::string matched_story;
+};
+
+/// One recorded `index add`.
+struct RunInfo {
+    std::int64_t run = 0;  ///< 1, 2, ... in commit order
+    std::int64_t started = 0;
+    std::int64_t finished = 0;
+    std::string inputs;  ///< the command line's PATHs, tab-separated
+    std::uint64_t added = 0;
+    std::uint64_t updated = 0;  ///< held ids that came with a new text (replaced)
+    std::uint64_t skipped = 0;
 };
 
 /// One document to insert: its row and its blobs.
@@ -70,7 +102,7 @@ struct IndexStats {
 class IndexStore {
 public:
     enum class Mode : std::uint8_t { kRead, kWrite };
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     /// kWrite creates the file if needed and takes the write lock (IoError if another writer
     /// holds it and !wait). kRead requires an existing index.
@@ -79,7 +111,8 @@ public:
     IndexStore(const IndexStore&) = delete;
     IndexStore& operator=(const IndexStore&) = delete;
 
-    /// True when this open created the index.
+    /// True when this open created the index (a created index whose transaction is never
+    /// committed is removed again: a failed first run leaves no file).
     [[nodiscard]] bool created() const noexcept { return created_; }
     /// Stores `settings` in a new index, or throws ConfigError when they differ from the stored.
     void check_settings(const IndexSettings& settings);
@@ -93,6 +126,13 @@ public:
     void set_next_id(const std::string& kind, std::uint64_t next);
 
     void insert(const IndexedDoc& doc);
+    /// Deletes the held document `id` (an update replaces it); true when it was held.
+    bool remove(const std::string& id);
+    /// Records a run and the rows it wrote; returns its number. Part of the open transaction.
+    std::int64_t record_run(const RunInfo& info, std::span<const RunRow> rows);
+    [[nodiscard]] std::vector<RunInfo> runs() const;
+    /// The rows run `run` wrote, in their order. Throws IoError when there is no such run.
+    [[nodiscard]] std::vector<RunRow> run_rows(std::int64_t run) const;
     /// Sets the story id of the held document `id`.
     void set_story(const std::string& id, std::uint64_t story);
     /// Moves every document of group `alias` to `target` and records the alias.
@@ -111,6 +151,11 @@ public:
     struct Db;  ///< the SQLite connection (opaque)
 
 private:
+    void begin_write(bool wait);
+    void read_schema_version(bool exists, Mode mode);
+    void upgrade_schema();
+    void check_tables(std::vector<std::string>& problems) const;
+
     std::unique_ptr<Db> db_;
     std::string path_;
     bool created_ = false;

@@ -16,6 +16,7 @@
 //   neardup::tokenize(norm, toks);                   // 2 tokens
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +25,11 @@
 #include "neardup/core/types.hpp"
 
 namespace neardup {
+
+/// The most words normalize_tokens() gives one document (the rest is dropped): a news article
+/// has a few thousand, and each word costs some 40 bytes of working memory downstream, so a
+/// hostile 15 MB page of 5 million one-letter words would otherwise need 400 MB to sign.
+inline constexpr std::size_t kMaxDocumentTokens = std::size_t{1} << 20;
 
 struct NormalizeOptions {
     bool fold_case = true;  ///< case folding (Unicode casefold; ASCII tolower on the fast path)
@@ -46,7 +52,9 @@ struct NormalizedText {
     std::vector<std::uint8_t> name_flags;  ///< per token; filled only when asked for
 };
 
-/// normalize() and tokenize() in one pass (the pipeline's path). Reuses out's buffers.
+/// normalize() and tokenize() in one pass (the pipeline's path), up to kMaxDocumentTokens
+/// tokens. Reuses out's buffers. Both stop once the output is 3x the input plus 64 bytes
+/// (NFKC expands real text by a few percent; U+FDFA 18-fold).
 void normalize_tokens(std::string_view in, const NormalizeOptions& options, bool name_flags,
                       NormalizedText& out);
 
