@@ -390,8 +390,7 @@ int export_index(const std::vector<std::string>& args) {
     require_db(c);
     const OutputFormat format = parse_output_format(c.scan.format);
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
-    const auto settings = store.settings();
-    const auto num_perm = static_cast<std::uint32_t>(std::stoul(settings.at("num_perm")));
+    const std::uint32_t num_perm = store.num_perm();
     const std::vector<IndexRow> rows = store.rows();
     const std::vector<SigValue> sigs = store.signatures(num_perm);
     // Representative of each near group: earliest date, else longest, else smallest id.

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <system_error>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "byte_source.hpp"
 #include "neardup/core/error.hpp"
 
@@ -46,6 +49,16 @@ std::string type_name(fs::file_type t) {
         default:
             return "not a regular file";
     }
+}
+
+/// "-" reads stdin: a closed stdin (cron's `<&-`) or a folder there is an error, not an empty
+/// input.
+void check_stdin() {
+    struct stat st {};
+    if (::fstat(STDIN_FILENO, &st) != 0)
+        throw IoError(std::string("stdin: cannot read: ") + std::strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        throw IoError("stdin: is a directory");
 }
 
 /// The id of a whole file found under `folder` (empty: named on the command line).
@@ -177,6 +190,7 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, con
     std::vector<InputFile> out;
     for (const std::string& p : paths) {
         if (p == "-") {
+            check_stdin();
             // In the index an id-less stdin line is known by its text ("-:<line>" would name
             // another article every night): an empty file id asks the parser for that.
             out.push_back(

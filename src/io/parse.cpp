@@ -59,6 +59,54 @@ bool repair_utf8(std::string_view in, std::string& out) {
     return repaired;
 }
 
+bool repair_surrogate_escapes(std::string_view in, std::string& out) {
+    // A JSON \\uXXXX escape of a UTF-16 surrogate must pair a high (D800-DBFF) with a low
+    // (DC00-DFFF); a lone one cannot become UTF-8, and simdjson rejects the whole record.
+    const auto hex4 = [&](std::size_t at, unsigned& v) {
+        if (at + 6 > in.size() || in[at] != '\\' || in[at + 1] != 'u')
+            return false;
+        v = 0;
+        for (std::size_t k = at + 2; k < at + 6; ++k) {
+            const char c = in[k];
+            const int d = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+            if (d < 0)
+                return false;
+            v = v * 16 + static_cast<unsigned>(d);
+        }
+        return true;
+    };
+    bool repaired = false;
+    std::string result;
+    result.reserve(in.size());
+    for (std::size_t i = 0; i < in.size();) {
+        unsigned v = 0;
+        if (in[i] == '\\' && i + 1 < in.size() && in[i + 1] != 'u') {
+            result.append(in.substr(i, 2));  // another escape, maybe an escaped backslash
+            i += 2;
+            continue;
+        }
+        if (!hex4(i, v) || v < 0xD800 || v > 0xDFFF) {
+            result.push_back(in[i++]);
+            continue;
+        }
+        unsigned low = 0;
+        if (v <= 0xDBFF && hex4(i + 6, low) && low >= 0xDC00 && low <= 0xDFFF) {
+            result.append(in.substr(i, 12));  // a proper pair
+            i += 12;
+            continue;
+        }
+        result.append("\\uFFFD");
+        repaired = true;
+        i += 6;
+    }
+    if (repaired)
+        out.swap(result);
+    return repaired;
+}
+
 struct RecordParser::Impl {
     FieldNames fields;
     simdjson::dom::parser json;
@@ -128,14 +176,24 @@ struct RecordParser::Impl {
             out = simdjson::minify(value);
             return simdjson::SUCCESS;
         }
+        if (value.is_null()) {  // "id": null is no id: the record gets its fallback id
+            out.clear();
+            return simdjson::SUCCESS;
+        }
         return simdjson::INCORRECT_TYPE;
     }
 
     void parse_json(std::string_view bytes, const RawBatch& batch, const RawRecord& rec,
                     ParsedDoc& out) {
+        constexpr std::string_view kBom = "\xEF\xBB\xBF";  // editors put one before line 1
+        if (bytes.substr(0, kBom.size()) == kBom)
+            bytes.remove_prefix(kBom.size());
         bool has_text = false;
         simdjson::error_code err = read_object(bytes, out, has_text);
-        if (err == simdjson::UTF8_ERROR && repair_utf8(bytes, repaired)) {
+        const bool repairable =
+            (err == simdjson::UTF8_ERROR && repair_utf8(bytes, repaired)) ||
+            (err == simdjson::STRING_ERROR && repair_surrogate_escapes(bytes, repaired));
+        if (repairable) {
             out.id.clear();
             out.date.reset();
             title.clear();

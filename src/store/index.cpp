@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 
@@ -319,6 +320,23 @@ IndexSettings IndexStore::settings() const {
     return out;
 }
 
+std::uint64_t IndexStore::stored_number(const std::string& text, const std::string& key,
+                                        std::uint64_t lo, std::uint64_t hi) const {
+    std::uint64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || v < lo || v > hi)
+        throw FormatError(path_ + ": setting " + key + " = '" + text + "' is not a valid value");
+    return v;
+}
+
+std::uint32_t IndexStore::num_perm() const {
+    const IndexSettings s = settings();
+    const auto it = s.find("num_perm");
+    if (it == s.end())
+        throw FormatError(path_ + ": index has no num_perm setting");
+    return static_cast<std::uint32_t>(stored_number(it->second, "num_perm", 1, 4096));
+}
+
 void IndexStore::check_settings(const IndexSettings& wanted) {
     if (created_) {
         Stmt put(*db_, "INSERT INTO settings(key, value) VALUES(?, ?)");
@@ -327,7 +345,19 @@ void IndexStore::check_settings(const IndexSettings& wanted) {
         return;
     }
     const IndexSettings stored = settings();
+    // The settings others derive from first: bands and rows follow from num_perm, so a
+    // num_perm mismatch must be reported as one, not as "bands".
+    std::vector<std::pair<std::string, std::string>> ordered;
+    for (const char* key : {"num_perm", "seed", "shingle", "normalization", "hash"}) {
+        if (const auto w = wanted.find(key); w != wanted.end())
+            ordered.emplace_back(*w);
+    }
     for (const auto& [k, v] : wanted) {
+        const auto same_key = [&k = k](const auto& o) { return o.first == k; };
+        if (std::none_of(ordered.begin(), ordered.end(), same_key))
+            ordered.emplace_back(k, v);
+    }
+    for (const auto& [k, v] : ordered) {
         auto it = stored.find(k);
         const std::string have = it == stored.end() ? "(missing)" : it->second;
         if (have != v) {
@@ -377,7 +407,9 @@ HeldDocuments IndexStore::load(std::optional<std::int64_t> since, std::uint32_t 
 std::uint64_t IndexStore::next_id(const std::string& kind) const {
     Stmt q(*db_, "SELECT value FROM settings WHERE key = ?");
     q.bind(1, "next_" + kind);
-    return q.step() ? std::stoull(q.text(0)) : 1;
+    if (!q.step())
+        return 1;
+    return stored_number(q.text(0), "next_" + kind, 1, UINT64_MAX);
 }
 
 void IndexStore::set_next_id(const std::string& kind, std::uint64_t next) {
@@ -615,8 +647,7 @@ std::vector<std::string> IndexStore::check() const {
             if (s.count(key) == 0)
                 problems.push_back(std::string("setting '") + key + "' is missing");
         }
-        const std::uint32_t num_perm =
-            s.count("num_perm") > 0 ? static_cast<std::uint32_t>(std::stoul(s.at("num_perm"))) : 0;
+        const std::uint32_t num_perm = s.count("num_perm") > 0 ? this->num_perm() : 0;
         Stmt blobs(*db_, "SELECT id, length(signature), length(terms) FROM docs");
         while (blobs.step()) {
             if (blobs.i64(1) != std::int64_t{num_perm} * 4)

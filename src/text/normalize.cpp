@@ -207,7 +207,7 @@ void write_mapped_piece(std::string_view piece, int flags, WordWriter& w, bool& 
         w.bytes(piece);
         return;
     }
-    for (utf8proc_ssize_t i = 0; i < len;) {
+    for (utf8proc_ssize_t i = 0; i < len && !w.full();) {
         utf8proc_int32_t cp = 0;
         utf8proc_ssize_t n = utf8proc_iterate(mapped + i, len - i, &cp);
         if (n <= 0)

@@ -62,8 +62,9 @@ fifo=$tmp/fifo; mkdir -p "$fifo"; printf 'some words\n' >"$fifo/a.txt"; mkfifo "
 expect_exit 0 -- timeout 20 "$bin" scan "$fifo"; expect_grep "$tmp/err" "pipe.txt: unreadable: a FIFO, not read"
 expect_exit 0 -- timeout 20 "$bin" index add --db "$tmp/fifo.db" "$fifo"
 expect_grep "$tmp/err" "a FIFO, not read"
-# A FIFO named on the command line is read: a shell's <(...) is one.
-expect_exit 0 -- "$bin" scan <(printf '{"id":"p","text":"from a pipe"}\n')
+# A FIFO named on the command line is read: a shell's <(...) is one (its size once sized the
+# table for 50 million documents: 16 s).
+expect_exit 0 -- timeout 5 "$bin" scan <(printf '{"id":"p","text":"from a pipe"}\n')
 expect_grep "$tmp/out" "^/dev/fd/[0-9]*	"
 
 # --- out-of-range numbers are usage errors (exit 2), never a wrap, an abort or a huge allocation
@@ -114,5 +115,91 @@ expect_exit 2 -- "$bin" scan --drop "$out/input.txt" "$out"; expect_grep "$tmp/e
 expect_exit 2 -- "$bin" index add --db "$tmp/o.db" -o "$out/input.txt" "$out"
 cmp -s corpus/seeds/000_*.txt "$out/input.txt" || fail "a refused output changed the input"
 expect_exit 0 -- "$bin" scan -o "$out/res.dat" "$out"  # not a readable extension: not an input
+
+# --- a night is all or nothing: when the matches file cannot be written the index is untouched,
+# and every run is recorded with its rows ('index report --run N' writes them again)
+night=$tmp/night; mkdir -p "$night/d0" "$night/d1"
+cp corpus/seeds/000_*.txt "$night/d0/"; cp corpus/news/*.txt "$night/d1/"
+db=$tmp/night.db
+expect_exit 0 -- "$bin" index add --db "$db" -o "$tmp/m0.tsv" "$night/d0"
+count() { "$bin" index stats --db "$1" | awk -F'\t' '$1 == "documents" {print $2}'; }
+before=$(count "$db")
+expect_exit 1 -- "$bin" index add --db "$db" -o /dev/full "$night/d1"; expect_grep "$tmp/err" "write failed"
+[ "$(count "$db")" = "$before" ] || fail "a failed matches file still changed the index"
+expect_exit 0 -- "$bin" index add --db "$db" -o "$tmp/m1.tsv" "$night/d1"
+want=$(ls "$night/d1" | wc -l)
+[ "$(tail -n +2 "$tmp/m1.tsv" | wc -l)" -eq "$want" ] || fail "the re-run after a failed write lost rows"
+expect_grep "$tmp/err" "recorded as run 2"
+expect_exit 0 -- "$bin" index runs --db "$db"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 2 ] || fail "index runs: want 2 runs"
+expect_exit 0 -- "$bin" index report --db "$db" --run 2 -o "$tmp/again.tsv"
+cmp -s "$tmp/m1.tsv" "$tmp/again.tsv" || fail "index report --run 2 differs from the night's file"
+expect_exit 0 -- "$bin" index report --db "$db" --run 2 --format jsonl
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" || fail "report jsonl"
+expect_exit 1 -- "$bin" index report --db "$db" --run 9; expect_grep "$tmp/err" "no run 9"
+expect_exit 2 -- "$bin" index report --db "$db"; expect_grep "$tmp/err" "--run N is required"
+
+# --- day folders that reuse file names: two files are never one article; a re-fetch with the
+# same text is already held, one with a new text an update (replaces the held version)
+days=$tmp/days; mkdir -p "$days/2026-11-30/site" "$days/2026-12-01/site"
+printf 'Storm closes the harbour as waves reach six metres and ferries stay in port.\n' >"$days/2026-11-30/site/0001.txt"
+printf 'Council approves the new library budget after a long debate on Tuesday night.\n' >"$days/2026-12-01/site/0001.txt"
+db=$tmp/days.db
+expect_exit 0 -- "$bin" index add --db "$db" "$days/2026-11-30"
+expect_exit 0 -- "$bin" index add --db "$db" "$days/2026-12-01"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 1 ] || fail "night 2 with a reused file name was skipped"
+expect_grep "$tmp/out" "^$days/2026-12-01/site/0001.txt	"
+expect_exit 0 -- "$bin" index add --db "$db" "$days/2026-12-01"; expect_grep "$tmp/err" "already_held"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 0 ] || fail "a re-fetch with the same text was added again"
+printf 'Council approves the new library budget after a long debate; the mayor abstains.\n' >"$days/2026-12-01/site/0001.txt"
+expect_exit 0 -- "$bin" index add --db "$db" "$days/2026-12-01"
+expect_grep "$tmp/err" "updated $days/2026-12-01/site/0001.txt"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 1 ] || fail "an updated article was not written"
+[ "$(count "$db")" -eq 2 ] || fail "an update must replace the held version (want 2 documents)"
+expect_exit 0 -- "$bin" index add --db "$tmp/rooted.db" --id-root "$days" "$days/2026-11-30"
+expect_grep "$tmp/out" "^2026-11-30/site/0001.txt	"
+
+# --- small ones: BOM, null id, lone surrogate; closed or folder stdin; stale temp files;
+# check verifies the schema; prune of a missing index; readers in a read-only folder; messages
+printf '\xef\xbb\xbf{"id":"bom","text":"first line words"}\n{"id":null,"text":"null id words"}\n{"id":"s","text":"lone \\ud800 surrogate"}\n' >"$tmp/small.jsonl"
+expect_exit 0 -- "$bin" scan --strict "$tmp/small.jsonl"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 3 ] || fail "BOM, null id or lone surrogate dropped a record"
+expect_grep "$tmp/out" "^$tmp/small.jsonl:2	"
+expect_exit 1 -- "$bin" scan - <&-; expect_grep "$tmp/err" "stdin"
+expect_exit 1 -- "$bin" scan - <"$tmp"; expect_grep "$tmp/err" "stdin: is a directory"
+sleep 0 & dead=$!; wait
+: >"$tmp/.res.tsv.tmp.$dead.AbCdEf"; : >"$tmp/.res.tsv.tmp.$$.AbCdEf"
+expect_exit 0 -- "$bin" scan -o "$tmp/res.tsv" corpus/seeds
+[ ! -e "$tmp/.res.tsv.tmp.$dead.AbCdEf" ] || fail "a killed run's temp file was left"
+[ -e "$tmp/.res.tsv.tmp.$$.AbCdEf" ] || fail "a live run's temp file was removed"
+db=$tmp/schema.db
+expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("ALTER TABLE aliases DROP COLUMN merged"); c.commit()' "$db"
+expect_exit 1 -- "$bin" index check --db "$db"; expect_grep "$tmp/err" "lacks column 'merged'"
+db=$tmp/settings.db
+expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
+expect_exit 2 -- "$bin" index add --db "$db" --num-perm 64 corpus/seeds; expect_grep "$tmp/err" "num_perm=128"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM settings WHERE key=\"num_perm\""); c.commit()' "$db"
+expect_exit 1 -- "$bin" index export --db "$db"; expect_grep "$tmp/err" "has no num_perm setting"
+expect_exit 1 -- "$bin" index prune --db "$tmp/none.db" --older-than 1d; expect_grep "$tmp/err" "no such index"
+[ ! -e "$tmp/none.db" ] || fail "prune of a missing index created a file"
+expect_exit 1 -- "$bin" index add --db "$tmp/first.db" /nonexistent/path
+[ ! -e "$tmp/first.db" ] || fail "a failed first run left an index file"
+ro=$tmp/ro; mkdir -p "$ro"; "$bin" index add -q --db "$ro/news.db" corpus/seeds >/dev/null
+chmod 555 "$ro"
+expect_exit 0 -- as_user "$bin" index stats --db "$ro/news.db"; expect_grep "$tmp/out" "^documents	2$"
+expect_exit 0 -- as_user "$bin" index query --db "$ro/news.db" corpus/news
+chmod 755 "$ro"
+python3 - "$tmp/busy.db" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE"); c.execute("CREATE TABLE t(x)")
+open(sys.argv[1] + ".held", "w").close()
+time.sleep(30)
+PY
+for _ in $(seq 100); do [ -e "$tmp/busy.db.held" ] && break; sleep 0.1; done
+expect_exit 1 -- "$bin" index add --db "$tmp/busy.db" corpus/seeds
+expect_grep "$tmp/err" "locked by another writer"
+kill %% 2>/dev/null
 
 finish hostile

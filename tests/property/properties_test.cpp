@@ -361,6 +361,44 @@ TEST_SUITE("property") {
         }
     }
 
+    TEST_CASE("exact copies join their original and leave every other group as it was") {
+        for (std::uint64_t seed = 0; seed < 4; ++seed) {
+            CAPTURE(seed);
+            std::mt19937_64 rng(seed);
+            test::TempDir dir;
+            std::vector<std::string> texts;
+            std::string originals;
+            for (int i = 0; i < 150; ++i) {
+                texts.push_back(!texts.empty() && rng() % 3 == 0
+                                    ? test::mutate_words(rng, texts[rng() % texts.size()], 0.03)
+                                    : test::random_text(rng, 40 + rng() % 150));
+                originals +=
+                    "{\"id\":\"d" + std::to_string(i) + "\",\"text\":\"" + texts.back() + "\"}\n";
+            }
+            std::string with_copies = originals;
+            std::vector<std::size_t> copy_of;
+            for (int i = 0; i < 400; ++i) {  // many copies of a few texts, as scrapes have
+                copy_of.push_back(rng() % 8 == 0 ? rng() % texts.size() : rng() % 3);
+                with_copies += "{\"id\":\"c" + std::to_string(i) + "\",\"text\":\"" +
+                               texts[copy_of.back()] + "\"}\n";
+            }
+            ScanConfig cfg;
+            cfg.story.enabled = false;
+            const ScanResult a =
+                run_scan(cfg, collect_inputs({dir.write("a.jsonl", originals).string()}));
+            const ScanResult b =
+                run_scan(cfg, collect_inputs({dir.write("b.jsonl", with_copies).string()}));
+            REQUIRE(b.docs.size() == 550);
+            // Most copies take the shortcut (one whose first band's newest document is a near
+            // copy walks the buckets as before; an original equal to an earlier one counts too).
+            CHECK(b.stats.exact_copies >= 380);
+            for (std::size_t d = 0; d < 150; ++d)
+                CHECK(b.near.group_of[d] == a.near.group_of[d]);
+            for (std::size_t c = 0; c < copy_of.size(); ++c)
+                CHECK(b.near.group_of[150 + c] == b.near.group_of[copy_of[c]]);
+        }
+    }
+
     TEST_CASE("output is identical for 1, 2, 4 and 8 threads") {
         std::mt19937_64 rng(99);
         test::TempDir dir;

@@ -107,6 +107,21 @@ TEST_SUITE("io") {
         CHECK(r.docs[0].text == "caf\xEF\xBF\xBD ok");
     }
 
+    TEST_CASE("a BOM, a null id and a lone surrogate escape do not drop the record") {
+        TempDir dir;
+        auto p = dir.write("odd.jsonl",
+                           "\xEF\xBB\xBF{\"id\":\"bom\",\"text\":\"one\"}\n"
+                           "{\"id\":null,\"text\":\"two\"}\n"
+                           "{\"id\":\"s\",\"text\":\"three \\ud800 x\"}\n");
+        auto r = read_all({p.string()});
+        REQUIRE(r.docs.size() == 3);
+        for (const ParsedDoc& d : r.docs)
+            CHECK(d.skip == SkipReason::kNone);
+        CHECK(r.docs[0].id == "bom");
+        CHECK(r.docs[1].id == p.string() + ":2");
+        CHECK(r.docs[2].text == "three \xEF\xBF\xBD x");
+    }
+
     TEST_CASE("compressed inputs read like plain ones") {
         TempDir dir;
         const std::string jsonl = "{\"id\":\"z1\",\"text\":\"zstd text\"}\n";

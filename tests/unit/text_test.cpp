@@ -42,6 +42,65 @@ TEST_SUITE("text") {
         CHECK(norm("ok\xE2\x82") == "ok");
     }
 
+    TEST_CASE("a run of combining marks is cut to the stream-safe 30 (UAX #15), not sorted") {
+        std::string marks;
+        for (int i = 0; i < 200000; ++i)
+            marks += i % 2 == 0 ? "\xCC\x81" : "\xCC\x96";  // U+0301 (ccc 230), U+0316 (220)
+        const std::string out = norm("a" + marks + " end");
+        // "a" + 30 marks in canonical order (ccc 220 first), then composed: U+00E1 (a + the
+        // first acute), 15 x U+0316, 14 x U+0301.
+        std::string want = "\xC3\xA1";
+        for (int i = 0; i < 15; ++i)
+            want += "\xCC\x96";
+        for (int i = 0; i < 14; ++i)
+            want += "\xCC\x81";
+        CHECK(out == want + " end");
+        // Up to 30 marks nothing is cut: U+00F6 (o + the first diaeresis) and 29 more.
+        std::string thirty = "o";
+        for (int i = 0; i < 30; ++i)
+            thirty += "\xCC\x88";
+        CHECK(norm(thirty).size() == 2 + 29 * 2);
+    }
+
+    TEST_CASE("long words map in pieces to the same text as short ones") {
+        std::string word;
+        for (int i = 0; i < 3000; ++i)
+            word += "e\xCC\x81\xEF\xAC\x81";  // e + acute (composes), ligature fi (NFKC)
+        std::string want;
+        for (int i = 0; i < 3000; ++i)
+            want +=
+                "\xC3\xA9"
+                "fi";
+        CHECK(norm(word) == want);
+    }
+
+    TEST_CASE("normalization output is bounded: 3x the input, 2^20 words") {
+        std::string fdfa;
+        for (int i = 0; i < 20000; ++i)
+            fdfa += "\xEF\xB7\xBA";  // U+FDFA: NFKC gives 18 letters (33 bytes)
+        const std::string out = norm(fdfa);
+        CHECK(out.size() <= 3 * fdfa.size() + 64 + 4);  // checked per code point
+        CHECK(out.size() >= 2 * fdfa.size());
+        std::string words;
+        for (std::size_t i = 0; i < neardup::kMaxDocumentTokens + 10; ++i)
+            words += "ab ";
+        neardup::NormalizedText t;
+        neardup::normalize_tokens(words, {}, true, t);
+        CHECK(t.tokens.size() == neardup::kMaxDocumentTokens);
+        CHECK(t.name_flags.size() == neardup::kMaxDocumentTokens);
+        CHECK(t.text.size() == 3 * neardup::kMaxDocumentTokens - 1);
+        neardup::normalize_tokens("\xC3\xA9" + words, {}, false, t);  // the general path
+        CHECK(t.tokens.size() == neardup::kMaxDocumentTokens);
+    }
+
+    TEST_CASE("JSON repairs: lone surrogate escapes become U+FFFD, pairs stay") {
+        std::string out;
+        CHECK(neardup::repair_surrogate_escapes(R"({"t":"a\ud800b\udc00c\ud83d\ude00\\ud800"})",
+                                                out));
+        CHECK(out == R"({"t":"a\uFFFDb\uFFFDc\ud83d\ude00\\ud800"})");
+        CHECK_FALSE(neardup::repair_surrogate_escapes(R"({"t":"\ud83d\ude00 \\ud800"})", out));
+    }
+
     TEST_CASE("case folding can be turned off") {
         neardup::NormalizeOptions o;
         o.fold_case = false;

@@ -45,6 +45,10 @@ struct ParsedDoc {
 /// leaves `out` untouched).
 bool repair_utf8(std::string_view in, std::string& out);
 
+/// Replaces each \\u escape of an unpaired UTF-16 surrogate in JSON text with \\uFFFD.
+/// Returns false when there was none (and leaves `out` untouched).
+bool repair_surrogate_escapes(std::string_view in, std::string& out);
+
 class RecordParser {
 public:
     explicit RecordParser(FieldNames fields);

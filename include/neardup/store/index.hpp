@@ -117,6 +117,8 @@ public:
     /// Stores `settings` in a new index, or throws ConfigError when they differ from the stored.
     void check_settings(const IndexSettings& settings);
     [[nodiscard]] IndexSettings settings() const;
+    /// The stored num_perm (FormatError when missing or not a number in 1..4096).
+    [[nodiscard]] std::uint32_t num_perm() const;
 
     /// Held documents whose time (date, else added) is >= since (all when nullopt).
     [[nodiscard]] HeldDocuments load(std::optional<std::int64_t> since, std::uint32_t num_perm);
@@ -155,6 +157,9 @@ private:
     void read_schema_version(bool exists, Mode mode);
     void upgrade_schema();
     void check_tables(std::vector<std::string>& problems) const;
+    /// A stored number in lo..hi, or FormatError naming the setting.
+    [[nodiscard]] std::uint64_t stored_number(const std::string& text, const std::string& key,
+                                              std::uint64_t lo, std::uint64_t hi) const;
 
     std::unique_ptr<Db> db_;
     std::string path_;
