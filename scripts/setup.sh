@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages neardup needs to build, test and benchmark (as root, via apt).
-# Does nothing when they are all present already.
+# Does nothing when they are all present already. With --dev, also what CI's fuzz and
+# sanitizer runs need (clang with libFuzzer and its sanitizer runtimes, llvm-symbolizer, and
+# dpkg-dev for `apt-get source onetbb`, which scripts/tsan.sh builds with TSan).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libxxhash-dev libtbb-dev libboost-program-options-dev
           doctest-dev libbenchmark-dev libsimdjson-dev libutf8proc-dev libzstd-dev zlib1g-dev
           libsqlite3-dev
           python3)
+if [ "${1:-}" = "--dev" ]; then
+  packages+=(clang libclang-rt-14-dev llvm dpkg-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
