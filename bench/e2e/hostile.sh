@@ -9,13 +9,18 @@ runs=${RUNS:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# median_run CMD...: prints "seconds peak_rss_mb", medians over $runs runs
+# median_run CMD...: prints "seconds peak_rss_mb", medians over $runs runs; a run longer than
+# LIMIT seconds (default 120) is stopped and printed as "> LIMIT" (an older binary's quadratic
+# normalization would take hours)
+limit=${LIMIT:-120}
 median_run() {
   local i
   for i in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>&1 || true
-    cat "$tmp/time"
-  done | sort -n | awk '{t[NR]=$1; m[NR]=$2} END {i=int((NR+1)/2); printf "%.3f %.0f\n", t[i], m[i]/1024}'
+    if ! /usr/bin/time -f '%e %M' -o "$tmp/time" timeout "$limit" "$@" >/dev/null 2>&1; then
+      [ "$(head -c 7 "$tmp/time")" = "Command" ] && { echo "> $limit s (stopped)"; return; }
+    fi
+    tail -n 1 "$tmp/time"
+  done | sort -n | awk '/stopped/ {print; exit} {t[NR]=$1; m[NR]=$2} END {if (NR && !t[0]) {i=int((NR+1)/2); if (t[i] != "") printf "%.3f %.0f\n", t[i], m[i]/1024}}'
 }
 
 python3 - "$tmp" <<'PY'

@@ -382,7 +382,8 @@ std::string format_summary(const ScanResult& r) {
     out += std::to_string(groups) + " near-duplicate groups, " +
            std::to_string(r.docs.size() - groups) + " duplicates; LSH " +
            std::to_string(r.lsh.bands) + " bands x " + std::to_string(r.lsh.rows) + " rows, " +
-           std::to_string(s.candidates) + " candidate pairs verified\n";
+           std::to_string(s.candidates) + " candidate pairs verified, " +
+           std::to_string(s.exact_copies) + " exact copies joined directly\n";
     out += std::to_string(r.story.groups()) + " story clusters; " +
            std::to_string(r.story_stats.candidates) + " story candidate pairs (" +
            std::to_string(r.story_stats.verified) + " verified), " +
