@@ -168,6 +168,22 @@ expect_grep "$tmp/err" "updated $days/2026-12-01/site/0001.txt"
 expect_exit 0 -- "$bin" index add --db "$tmp/rooted.db" --id-root "$days" "$days/2026-11-30"
 expect_grep "$tmp/out" "^2026-11-30/site/0001.txt	"
 
+# --- a schema v1 index (no text hashes, no runs) is upgraded by its first writer
+db=$tmp/v1.db
+expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
+python3 - "$db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("DROP TABLE runs; DROP TABLE run_rows; ALTER TABLE docs DROP COLUMN text_hash; PRAGMA user_version = 1;")
+c.commit()
+PY
+expect_exit 0 -- "$bin" index check --db "$db"
+expect_exit 0 -- "$bin" index runs --db "$db"; [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "v1: runs"
+expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds; expect_grep "$tmp/err" "already_held"
+expect_exit 0 -- "$bin" index add --db "$db" "$night/d1"; expect_grep "$tmp/err" "recorded as run 2"
+expect_exit 0 -- "$bin" index check --db "$db"
+python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 2)' "$db" || fail "v1 index not upgraded to v2"
+
 # --- small ones: BOM, null id, lone surrogate; closed or folder stdin; stale temp files;
 # check verifies the schema; prune of a missing index; readers in a read-only folder; messages
 printf '\xef\xbb\xbf{"id":"bom","text":"first line words"}\n{"id":null,"text":"null id words"}\n{"id":"s","text":"lone \\ud800 surrogate"}\n' >"$tmp/small.jsonl"

@@ -97,6 +97,45 @@ TEST_SUITE("store") {
         CHECK(recent.other_ids == std::vector<std::string>{"a"});
     }
 
+    TEST_CASE("runs are recorded with their rows; remove deletes; text hashes round-trip") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "i.db").string();
+        const std::vector<SigValue> sig{1, 2, 3, 4};
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings({{"num_perm", "4"},
+                                  {"seed", "1"},
+                                  {"shingle", "words:5"},
+                                  {"bands", "2"},
+                                  {"rows", "2"}});
+            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, 0xFEDCBA9876543210ULL}, sig, {}});
+            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt}, sig, {}});
+            const std::vector<RunRow> rows{{"a", 1, 1, true, 1.0F, "f:1", "", ""},
+                                           {"b", 2, 2, false, 0.8125F, "f:2", "x\ty", "z"}};
+            CHECK(store.record_run({0, 10, 20, "in1\tin2", 2, 0, 1}, rows) == 1);
+            CHECK(store.remove("b"));
+            CHECK_FALSE(store.remove("nobody"));
+            store.commit();
+        }
+        const IndexStore store(path, IndexStore::Mode::kRead, false);
+        const auto runs = store.runs();
+        REQUIRE(runs.size() == 1);
+        CHECK(runs[0].run == 1);
+        CHECK(runs[0].inputs == "in1\tin2");
+        CHECK(runs[0].skipped == 1);
+        const auto rows = store.run_rows(1);
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[1].matched_near == "x\ty");
+        CHECK(rows[1].similarity == 0.8125F);
+        CHECK(rows[0].representative);
+        CHECK_THROWS_AS((void)store.run_rows(2), IoError);
+        IndexStore reader(path, IndexStore::Mode::kRead, false);
+        const HeldDocuments held = reader.load(std::nullopt, 4);
+        REQUIRE(held.size() == 1);
+        CHECK(held.text_hashes[0] == 0xFEDCBA9876543210ULL);
+        CHECK(store.check().empty());
+    }
+
     TEST_CASE("an uncommitted batch leaves the index as it was") {
         test::TempDir dir;
         const std::string path = (dir.path() / "i.db").string();
