@@ -103,8 +103,11 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
                 same = !ec && !rel.empty() && *rel.begin() != ".." &&
                        classify_path(target.filename().string(), format, compression);
             }
-            if (same)
-                throw UsageError("output '" + output + "' is an input (" + p + ")");
+            if (same) {
+                std::string message = "output '";
+                message.append(output).append("' is an input (").append(p).append(")");
+                throw UsageError(message);
+            }
         }
     }
 }

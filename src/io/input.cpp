@@ -56,7 +56,7 @@ std::string type_name(fs::file_type t) {
 void check_stdin() {
     struct stat st {};
     if (::fstat(STDIN_FILENO, &st) != 0)
-        throw IoError(std::string("stdin: cannot read: ") + std::strerror(errno));
+        throw IoError("stdin: cannot read: " + std::system_category().message(errno));
     if (S_ISDIR(st.st_mode))
         throw IoError("stdin: is a directory");
 }

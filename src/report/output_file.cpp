@@ -133,7 +133,7 @@ int standard_stream_fd(std::string_view path) noexcept {
     return -1;
 }
 
-OutputFile::OutputFile(std::string path) : path_(resolve_output_path(path)), shown_(path) {
+OutputFile::OutputFile(const std::string& path) : path_(resolve_output_path(path)), shown_(path) {
     if (path_ == "-") {
         to_stdout_ = true;
         return;

@@ -34,7 +34,7 @@ namespace neardup {
 
 class OutputFile {
 public:
-    explicit OutputFile(std::string path);
+    explicit OutputFile(const std::string& path);
     ~OutputFile();
     OutputFile(const OutputFile&) = delete;
     OutputFile& operator=(const OutputFile&) = delete;
