@@ -23,6 +23,7 @@ constexpr const char* kMainHelp =
     "  scan     cluster the articles in files, folders or JSONL into near-duplicate groups\n"
     "  index    the persistent index for nightly runs: add, query, prune, stats, check, export,\n"
     "           runs, report\n"
+    "  extract  write what neardup reads of each document (a web page's article) as JSONL\n"
     "  params   show the LSH bands x rows chosen for a threshold\n"
     "\n"
     "Run 'neardup <command> --help' for a command's options.\n"
@@ -35,6 +36,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
         return cmd_params(args);
     if (command == "index")
         return cmd_index(args);
+    if (command == "extract")
+        return cmd_extract(args);
     throw UsageError("unknown command '" + command + "'");
 }
 

@@ -12,6 +12,34 @@
 
 namespace neardup::cli {
 
+boost::program_options::options_description input_options(ScanCli& c) {
+    namespace po = boost::program_options;
+    po::options_description opts("Input options");
+    opts.add_options()("id-field", po::value(&c.cfg.fields.id)->default_value("id"),
+                       "JSON field with the document id")(
+        "text-field", po::value(&c.cfg.fields.text)->default_value("text"),
+        "JSON field with the text")("title-field", po::value(&c.cfg.fields.title),
+                                    "JSON field with the title (optional)")(
+        "date-field", po::value(&c.cfg.fields.date),
+        "JSON field with the publication date (optional)")(
+        "html", po::value(&c.html)->default_value("main"),
+        "web pages: main (the article only) or all (every visible text)")(
+        "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
+        "skip documents larger than this (k, M, G suffixes)")(
+        "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error");
+    return opts;
+}
+
+void finish_input_config(ScanCli& c) {
+    c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes", kMaxDocBytesLimit);
+    if (c.html == "main")
+        c.cfg.html.mode = ExtractMode::kMain;
+    else if (c.html == "all")
+        c.cfg.html.mode = ExtractMode::kAll;
+    else
+        throw UsageError("unknown --html '" + c.html + "': expected main or all");
+}
+
 boost::program_options::options_description matching_options(ScanCli& c) {
     namespace po = boost::program_options;
     po::options_description opts("Matching options");
@@ -30,17 +58,8 @@ boost::program_options::options_description matching_options(ScanCli& c) {
         "seed", po::value(&c.seed)->default_value("1"), "MinHash seed")(
         "exact-verify", po::bool_switch(&c.cfg.exact_verify),
         "verify candidates with exact Jaccard (keeps shingle sets in memory)")(
-        "threads,j", po::value(&c.threads)->default_value("0"), "worker threads (0: all cores)")(
-        "id-field", po::value(&c.cfg.fields.id)->default_value("id"),
-        "JSON field with the document id")("text-field",
-                                           po::value(&c.cfg.fields.text)->default_value("text"),
-                                           "JSON field with the text")(
-        "title-field", po::value(&c.cfg.fields.title), "JSON field with the title (optional)")(
-        "date-field", po::value(&c.cfg.fields.date),
-        "JSON field with the publication date (optional)")(
-        "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
-        "skip documents larger than this (k, M, G suffixes)")(
-        "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error");
+        "threads,j", po::value(&c.threads)->default_value("0"), "worker threads (0: all cores)");
+    opts.add(input_options(c));
     return opts;
 }
 
@@ -128,7 +147,7 @@ void report_skips(const ScanResult& result) {
 
 void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) {
     c.cfg.shingle = parse_shingle_spec(c.shingle);
-    c.cfg.reader.max_doc_bytes = parse_size(c.max_doc_bytes, "--max-doc-bytes", kMaxDocBytesLimit);
+    finish_input_config(c);
     c.cfg.threads = static_cast<std::uint32_t>(parse_count(c.threads, "--threads", 0, 1024));
     c.cfg.num_perm = static_cast<std::uint32_t>(parse_count(c.num_perm, "--num-perm", 1, 4096));
     c.cfg.seed = parse_count(c.seed, "--seed", 0, UINT64_MAX);

@@ -25,8 +25,15 @@ struct ScanCli {
     std::string seed = "1";
     std::string story_bands = "96";
     std::string story_rows = "2";
+    std::string html = "main";
     bool quiet = false;
 };
+
+/// Options of how inputs are read (fields, web pages, size limit, strictness).
+[[nodiscard]] boost::program_options::options_description input_options(ScanCli& c);
+
+/// Parses the input option strings into c.cfg. Throws UsageError.
+void finish_input_config(ScanCli& c);
 
 /// Options of the input, features, thresholds and story level (everything `run` needs).
 [[nodiscard]] boost::program_options::options_description matching_options(ScanCli& c);

@@ -109,6 +109,8 @@ bool repair_surrogate_escapes(std::string_view in, std::string& out) {
 
 struct RecordParser::Impl {
     FieldNames fields;
+    ExtractOptions html;
+    ExtractedPage page;
     simdjson::dom::parser json;
     std::string padded;    // JSON bytes + SIMDJSON_PADDING
     std::string repaired;  // JSON bytes with invalid UTF-8 replaced
@@ -121,6 +123,7 @@ struct RecordParser::Impl {
     }
 
     void join_title_body(ParsedDoc& out) {
+        out.title = title;
         out.text.clear();
         if (!title.empty()) {
             out.text.append(title);
@@ -215,8 +218,10 @@ struct RecordParser::Impl {
     }
 };
 
-RecordParser::RecordParser(FieldNames fields) : impl_(std::make_unique<Impl>()) {
+RecordParser::RecordParser(FieldNames fields, ExtractOptions html)
+    : impl_(std::make_unique<Impl>()) {
     impl_->fields = std::move(fields);
+    impl_->html = html;
 }
 
 RecordParser::~RecordParser() = default;
@@ -224,6 +229,9 @@ RecordParser::~RecordParser() = default;
 void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc& out) {
     out.id.clear();
     out.text.clear();
+    out.title.clear();
+    out.url.clear();
+    out.lang.clear();
     out.date.reset();
     out.skip = rec.skip;
     out.message = rec.message;
@@ -239,7 +247,12 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
             im.parse_json(bytes, batch, rec, out);
             return;
         case RecordFormat::kHtml:
-            html_to_text(bytes, im.title, im.body);
+            extract_page(bytes, im.html, im.page);
+            im.title.swap(im.page.title);
+            im.body.swap(im.page.text);
+            out.url.swap(im.page.url);
+            out.lang.swap(im.page.lang);
+            out.date = im.page.date;
             im.join_title_body(out);
             break;
         case RecordFormat::kText:

@@ -54,7 +54,7 @@ using BatchPtr = Batch*;
 
 /// Per-thread buffers of the sign stage, reused across documents.
 struct Scratch {
-    explicit Scratch(const FieldNames& fields) : parser(fields) {}
+    Scratch(const FieldNames& fields, ExtractOptions html) : parser(fields, html) {}
     RecordParser parser;
     ParsedDoc parsed;
     NormalizedText normalized;
@@ -109,7 +109,7 @@ public:
     BatchPtr operator()(BatchPtr b) const {
         std::unique_ptr<Scratch>& s = scratch_.local();
         if (!s)
-            s = std::make_unique<Scratch>(cfg_.fields);
+            s = std::make_unique<Scratch>(cfg_.fields, cfg_.html);
         const std::size_t n = b->raw.records.size();
         b->docs.resize(n);
         b->signatures.resize(n * hasher_.num_perm());

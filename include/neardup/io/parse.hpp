@@ -4,6 +4,7 @@
 // throws for bad data: a malformed JSON line, a missing or non-string text field, or a record
 // the reader already rejected comes back with `skip` set and a message saying why.
 //
+// Web pages go through extract_page() (extract/page.hpp): the article, its title and date.
 // Document ids: the JSON id field (string or number) when present, else "<file>:<line>" for
 // JSONL; for whole files, the path relative to the folder given on the command line.
 // The text that features are computed from is the title (if any), a blank line, then the body.
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "neardup/extract/page.hpp"
 #include "neardup/io/record.hpp"
 
 namespace neardup {
@@ -33,6 +35,9 @@ struct FieldNames {
 struct ParsedDoc {
     std::string id;
     std::string text;                  ///< title + "\n\n" + body, UTF-8 (possibly invalid)
+    std::string title;                 ///< the title alone (JSON title field, page title)
+    std::string url;                   ///< a web page's canonical URL, when it names one
+    std::string lang;                  ///< a web page's <html lang>, when given
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
     SkipReason skip = SkipReason::kNone;
     std::string message;  ///< why it was skipped
@@ -51,7 +56,8 @@ bool repair_surrogate_escapes(std::string_view in, std::string& out);
 
 class RecordParser {
 public:
-    explicit RecordParser(FieldNames fields);
+    /// `html`: how web pages are read (the article only, or all their text).
+    explicit RecordParser(FieldNames fields, ExtractOptions html = {});
     ~RecordParser();
     RecordParser(const RecordParser&) = delete;
     RecordParser& operator=(const RecordParser&) = delete;

@@ -50,6 +50,7 @@ struct ScanProgress {
 struct ScanConfig {
     ReaderOptions reader;
     FieldNames fields;
+    ExtractOptions html;  ///< web pages: the article only (default) or all their text
     NormalizeOptions normalize;
     ShingleOptions shingle;
     std::uint32_t num_perm = 128;

@@ -1,0 +1,60 @@
+// Web pages: the article a reader reads, and the metadata a news page carries.
+//
+// extract_page() parses HTML with libxml2's HTML parser (broken markup recovered, the full
+// entity table, the page's charset from a BOM, <meta charset> or http-equiv, else UTF-8 when
+// the bytes are valid UTF-8, else windows-1252) and, in ExtractMode::kMain, keeps the article
+// body: blocks are scored by their text (length, commas), discounted by link density, weighed
+// by class/id/role hints (article, content, story vs nav, menu, footer, sidebar, related,
+// comment, share, newsletter, cookie, promo, ad); the best-scoring container and its qualifying
+// siblings are the article. Hidden elements (hidden, aria-hidden, display:none), script, style,
+// noscript, template, svg, forms, select, buttons and iframes are never text. kAll keeps every
+// visible text of the page. Blocks are separated by blank lines.
+//
+// Metadata: title (og:title, JSON-LD headline, h1, <title> without its " | Site" suffix),
+// publication date (JSON-LD datePublished, article:published_time, <time datetime>),
+// canonical URL (<link rel=canonical>, og:url) and language (<html lang>).
+//
+// Module place: uses core and text (dates); io's record parser calls it for HTML records.
+// Pure and single-threaded; one call allocates its own parse tree. Never throws on bad input.
+//
+// Example:
+//   neardup::ExtractedPage page;
+//   neardup::extract_page(html_bytes, {}, page);   // page.text: the article, page.title, ...
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace neardup {
+
+enum class ExtractMode : std::uint8_t {
+    kMain,  ///< the article body only
+    kAll,   ///< every visible text of the page
+};
+
+struct ExtractOptions {
+    ExtractMode mode = ExtractMode::kMain;
+};
+
+struct ExtractedPage {
+    std::string title;
+    std::string text;                  ///< blocks separated by "\n\n"
+    std::string url;                   ///< canonical URL, when the page names one
+    std::string lang;                  ///< <html lang>, when given
+    std::optional<std::int64_t> date;  ///< publication time, unix seconds
+
+    void clear() {
+        title.clear();
+        text.clear();
+        url.clear();
+        lang.clear();
+        date.reset();
+    }
+};
+
+/// Extracts the article (or all text) and metadata of one HTML page into `out` (cleared first).
+void extract_page(std::string_view html, const ExtractOptions& options, ExtractedPage& out);
+
+}  // namespace neardup

@@ -1,0 +1,550 @@
+#include "neardup/extract/page.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <simdjson.h>
+
+#include "neardup/text/date.hpp"
+
+namespace neardup {
+namespace {
+
+// ---- nodes and attributes -------------------------------------------------------------------
+
+std::string_view name_of(const xmlNode* n) {
+    return n->name == nullptr ? std::string_view() : reinterpret_cast<const char*>(n->name);
+}
+
+bool is_element(const xmlNode* n) { return n->type == XML_ELEMENT_NODE; }
+
+/// The value of attribute `name` (libxml2 lower-cases HTML names), or empty.
+std::string_view attr(const xmlNode* n, std::string_view name) {
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        if (reinterpret_cast<const char*>(a->name) == name && a->children != nullptr &&
+            a->children->content != nullptr) {
+            return reinterpret_cast<const char*>(a->children->content);
+        }
+        if (reinterpret_cast<const char*>(a->name) == name)
+            return "";
+    }
+    return {};
+}
+
+bool has_attr(const xmlNode* n, std::string_view name) {
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        if (reinterpret_cast<const char*>(a->name) == name)
+            return true;
+    }
+    return false;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out;
+}
+
+bool contains_any(std::string_view hay, std::initializer_list<std::string_view> needles) {
+    return std::any_of(needles.begin(), needles.end(),
+                       [&](std::string_view n) { return hay.find(n) != std::string_view::npos; });
+}
+
+// ---- what is never text, what is a block ------------------------------------------------------
+
+bool never_text(std::string_view tag) {
+    static constexpr std::array<std::string_view, 17> kTags = {
+        "script", "style",    "noscript", "template", "svg",   "form",
+        "select", "button",   "iframe",   "object",   "embed", "canvas",
+        "input",  "textarea", "option",   "head",     "math"};
+    return std::find(kTags.begin(), kTags.end(), tag) != kTags.end();
+}
+
+bool is_block(std::string_view tag) {
+    static constexpr std::array<std::string_view, 33> kTags = {
+        "p",     "div", "section", "article", "main",       "header", "footer", "aside",      "nav",
+        "ul",    "ol",  "li",      "h1",      "h2",         "h3",     "h4",     "h5",         "h6",
+        "table", "tr",  "td",      "th",      "blockquote", "pre",    "figure", "figcaption", "dl",
+        "dt",    "dd",  "address", "hr",      "center",     "body"};
+    return std::find(kTags.begin(), kTags.end(), tag) != kTags.end();
+}
+
+bool hidden(const xmlNode* n) {
+    if (has_attr(n, "hidden") || attr(n, "aria-hidden") == "true")
+        return true;
+    const std::string_view style = attr(n, "style");
+    if (style.empty())
+        return false;
+    std::string s = lower(style);
+    s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+    return contains_any(s, {"display:none", "visibility:hidden"});
+}
+
+/// The class, id and role of an element, lower-cased, for the hint lists.
+std::string hints_of(const xmlNode* n) {
+    std::string h = lower(attr(n, "class"));
+    h.push_back(' ');
+    h += lower(attr(n, "id"));
+    h.push_back(' ');
+    h += lower(attr(n, "role"));
+    return h;
+}
+
+bool negative_hint(std::string_view h) {
+    return contains_any(
+        h, {"nav",          "menu",          "footer",      "sidebar",    "related",    "comment",
+            "share",        "social",        "newsletter",  "cookie",     "promo",      "advert",
+            "banner",       "subscribe",     "popup",       "modal",      "breadcrumb", "widget",
+            "sponsor",      "masthead",      "outbrain",    "taboola",    "signup",     "recommend",
+            "trending",     "complementary", "contentinfo", "dialog",     "paywall",    "teaser",
+            "more-stories", "most-popular",  "toolbar",     " ad ",       "-ad ",       " ads",
+            "ad-slot",      "adslot",        "disqus",      "author-bio", "tags"});
+}
+
+bool positive_hint(std::string_view h) {
+    return contains_any(
+        h, {"article", "content", "story", "entry", "post", "main", "body", "text", "blog"});
+}
+
+/// Whole regions a reader skips: page chrome by tag or role, and hinted boxes that are not the
+/// article (a hint both ways, like "article-related", counts as chrome).
+bool chrome(const xmlNode* n, std::string_view tag) {
+    if (tag == "nav" || tag == "footer" || tag == "aside" || tag == "header")
+        return true;
+    const std::string h = hints_of(n);
+    if (contains_any(h, {"navigation", "banner", "contentinfo", "complementary", "dialog"}))
+        return true;
+    if (tag == "body" || tag == "html" || tag == "main" || tag == "article")
+        return false;
+    return negative_hint(h) &&
+           (!positive_hint(h) || contains_any(h, {"related", "comment", "share", "social"}));
+}
+
+// ---- per-element text statistics --------------------------------------------------------------
+
+struct Stats {
+    std::uint32_t text = 0;    ///< visible characters in the subtree
+    std::uint32_t links = 0;   ///< of them inside <a>
+    std::uint32_t commas = 0;  ///< commas in the subtree's text
+    double score = 0;          ///< content score gathered from paragraphs below
+    bool candidate = false;
+    bool drop = false;  ///< never text, hidden or chrome (main mode)
+};
+
+class Page {
+public:
+    explicit Page(ExtractMode mode) : mode_(mode) {}
+
+    void analyse(xmlNode* root) {
+        nodes_.clear();
+        measure(root, false, 0);
+    }
+
+    Stats& stats(const xmlNode* n) { return nodes_[index(n)]; }
+    [[nodiscard]] bool known(const xmlNode* n) const { return n->_private != nullptr; }
+
+    /// The best container of the article (nullptr: none scored).
+    xmlNode* top_candidate(xmlNode* body) {
+        score_paragraphs(body, 0);
+        xmlNode* best = nullptr;
+        double best_score = 0;
+        for (xmlNode* n : candidates_) {
+            Stats& s = stats(n);
+            const double density = s.text == 0 ? 1.0 : static_cast<double>(s.links) / s.text;
+            s.score *= 1.0 - density;
+            if (s.score > best_score) {
+                best_score = s.score;
+                best = n;
+            }
+        }
+        return best;
+    }
+
+private:
+    static constexpr int kMaxDepth = 1000;  // libxml2 stops far below this; a guard all the same
+
+    std::size_t index(const xmlNode* n) const {
+        return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(n->_private)) - 1;
+    }
+
+    /// Fills the stats of every element below `n` (post-order); returns its own.
+    Stats measure(xmlNode* n, bool in_link, int depth) {
+        Stats own;
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            const char* t = reinterpret_cast<const char*>(n->content);
+            for (const char* p = t; p != nullptr && *p != 0; ++p) {
+                const auto c = static_cast<unsigned char>(*p);
+                if (c > ' ' && (c & 0xC0) != 0x80)  // count characters, not bytes
+                    ++own.text;
+                own.commas += c == ',' ? 1 : 0;
+            }
+            own.links = in_link ? own.text : 0;
+            return own;
+        }
+        if (!is_element(n) || depth > kMaxDepth)
+            return own;
+        const std::string_view tag = name_of(n);
+        own.drop = never_text(tag) || hidden(n) || (mode_ == ExtractMode::kMain && chrome(n, tag));
+        const bool link = in_link || tag == "a";
+        for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+            const Stats s = measure(c, link, depth + 1);
+            if (s.drop)
+                continue;
+            own.text += s.text;
+            own.links += s.links;
+            own.commas += s.commas;
+        }
+        nodes_.push_back(own);
+        n->_private = reinterpret_cast<void*>(static_cast<std::uintptr_t>(nodes_.size()));
+        return own;
+    }
+
+    /// A block whose own text makes it a paragraph: <p>, <pre>, <td>, <blockquote>, or a
+    /// <div>/<section> holding text directly and no block children.
+    static bool paragraph_like(const xmlNode* n, std::string_view tag) {
+        if (tag == "p" || tag == "pre" || tag == "td" || tag == "blockquote")
+            return true;
+        if (tag != "div" && tag != "section" && tag != "li")
+            return false;
+        bool direct_text = false;
+        for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+            if (is_element(c) && is_block(name_of(c)))
+                return false;
+            if (c->type == XML_TEXT_NODE && c->content != nullptr &&
+                std::strlen(reinterpret_cast<const char*>(c->content)) > 20)
+                direct_text = true;
+        }
+        return direct_text;
+    }
+
+    static double tag_weight(std::string_view tag) {
+        if (tag == "div" || tag == "article" || tag == "main")
+            return 5;
+        if (tag == "pre" || tag == "td" || tag == "blockquote")
+            return 3;
+        if (tag == "ol" || tag == "ul" || tag == "dl" || tag == "dd" || tag == "dt" || tag == "li")
+            return -3;
+        if (tag.size() == 2 && tag[0] == 'h')
+            return -5;
+        return 0;
+    }
+
+    static double hint_weight(const xmlNode* n) {
+        const std::string h = hints_of(n);
+        double w = 0;
+        if (positive_hint(h))
+            w += 25;
+        if (negative_hint(h))
+            w -= 25;
+        if (has_attr(n, "itemprop") && attr(n, "itemprop") == "articleBody")
+            w += 50;
+        return w;
+    }
+
+    void make_candidate(xmlNode* n) {
+        Stats& s = stats(n);
+        if (s.candidate)
+            return;
+        s.candidate = true;
+        s.score += tag_weight(name_of(n)) + hint_weight(n);
+        candidates_.push_back(n);
+    }
+
+    /// Readability's idea: each paragraph of 25+ characters gives its ancestors points for its
+    /// length and commas, the parent all of them, the grandparent half, further up a third.
+    void score_paragraphs(xmlNode* n, int depth) {
+        if (!is_element(n) || !known(n) || depth > kMaxDepth)
+            return;
+        const Stats own = stats(n);
+        if (own.drop)
+            return;
+        const std::string_view tag = name_of(n);
+        if (paragraph_like(n, tag) && own.text >= 25) {
+            const double points = 1.0 + own.commas + std::min(own.text / 100.0, 3.0);
+            xmlNode* a = n->parent;
+            for (int level = 0; level < 3 && a != nullptr && is_element(a) && known(a); ++level) {
+                make_candidate(a);
+                stats(a).score += points / (level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level);
+                a = a->parent;
+            }
+        }
+        for (xmlNode* c = n->children; c != nullptr; c = c->next)
+            score_paragraphs(c, depth + 1);
+    }
+
+    ExtractMode mode_;
+    std::vector<Stats> nodes_;
+    std::vector<xmlNode*> candidates_;
+};
+
+// ---- text rendering ---------------------------------------------------------------------------
+
+class TextWriter {
+public:
+    explicit TextWriter(std::string& out) : out_(out) {}
+    void text(const char* t) {
+        for (const char* p = t; *p != 0; ++p) {
+            const char c = *p;
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+                space_ = !out_.empty();
+                continue;
+            }
+            flush_pending();
+            out_.push_back(c);
+        }
+    }
+    void block() { paragraph_ = !out_.empty(); }
+    void line() {
+        if (!out_.empty() && !paragraph_)
+            newline_ = true;
+    }
+
+private:
+    void flush_pending() {
+        if (paragraph_) {
+            out_ += "\n\n";
+        } else if (newline_) {
+            out_ += "\n";
+        } else if (space_) {
+            out_ += " ";
+        }
+        paragraph_ = newline_ = space_ = false;
+    }
+    std::string& out_;
+    bool space_ = false;
+    bool newline_ = false;
+    bool paragraph_ = false;
+};
+
+/// Inside the article: a box that is mostly links (a list of related stories, share buttons)
+/// is left out, like readability's conditional cleaning.
+bool link_box(Page& page, const xmlNode* n, std::string_view tag) {
+    if (tag != "div" && tag != "ul" && tag != "ol" && tag != "section" && tag != "table" &&
+        tag != "figure")
+        return false;
+    const Stats& s = page.stats(n);
+    return s.text > 0 && s.text < 1000 && static_cast<double>(s.links) > 0.5 * s.text;
+}
+
+void render(Page& page, const xmlNode* n, TextWriter& w, bool clean, int depth) {
+    if (depth > 1000)
+        return;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content != nullptr)
+            w.text(reinterpret_cast<const char*>(n->content));
+        return;
+    }
+    if (!is_element(n) || !page.known(n))
+        return;
+    const std::string_view tag = name_of(n);
+    if (page.stats(n).drop || (clean && link_box(page, n, tag)))
+        return;
+    if (tag == "br") {
+        w.line();
+        return;
+    }
+    const bool block = is_block(tag);
+    if (block)
+        w.block();
+    for (const xmlNode* c = n->children; c != nullptr; c = c->next)
+        render(page, c, w, clean, depth + 1);
+    if (block)
+        w.block();
+}
+
+// ---- metadata ---------------------------------------------------------------------------------
+
+struct Meta {
+    std::string og_title, json_title, h1, title_tag;
+    std::string canonical, og_url;
+    std::string date_text;
+    std::string json_body;
+};
+
+std::string node_text(const xmlNode* n) {
+    std::string out;
+    TextWriter w(out);
+    // Title-like elements: plain descent, no statistics needed.
+    std::function<void(const xmlNode*)> walk = [&](const xmlNode* x) {
+        for (const xmlNode* c = x->children; c != nullptr; c = c->next) {
+            if (c->type == XML_TEXT_NODE && c->content != nullptr)
+                w.text(reinterpret_cast<const char*>(c->content));
+            else if (is_element(c) && !never_text(name_of(c)))
+                walk(c);
+        }
+    };
+    walk(n);
+    return out;
+}
+
+void read_json_ld(std::string_view json, Meta& m) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    const simdjson::padded_string padded(json);
+    if (parser.parse(padded).get(root) != simdjson::SUCCESS)
+        return;
+    std::vector<simdjson::dom::element> todo{root};
+    for (std::size_t i = 0; i < todo.size() && i < 256; ++i) {
+        const simdjson::dom::element e = todo[i];
+        simdjson::dom::array arr;
+        if (e.get_array().get(arr) == simdjson::SUCCESS) {
+            for (auto x : arr)
+                todo.push_back(x);
+            continue;
+        }
+        simdjson::dom::object obj;
+        if (e.get_object().get(obj) != simdjson::SUCCESS)
+            continue;
+        std::string_view s;
+        if (m.json_title.empty() && obj["headline"].get_string().get(s) == simdjson::SUCCESS)
+            m.json_title.assign(s);
+        if (m.date_text.empty() && obj["datePublished"].get_string().get(s) == simdjson::SUCCESS)
+            m.date_text.assign(s);
+        if (m.json_body.empty() && obj["articleBody"].get_string().get(s) == simdjson::SUCCESS)
+            m.json_body.assign(s);
+        simdjson::dom::element graph;
+        if (obj["@graph"].get(graph) == simdjson::SUCCESS)
+            todo.push_back(graph);
+    }
+}
+
+void read_meta(const xmlNode* n, Meta& m, int depth) {
+    if (depth > 1000)
+        return;
+    for (const xmlNode* c = n; c != nullptr; c = c->next) {
+        if (!is_element(c))
+            continue;
+        const std::string_view tag = name_of(c);
+        if (tag == "meta") {
+            const std::string key =
+                lower(attr(c, "property").empty() ? attr(c, "name") : attr(c, "property"));
+            const std::string_view content = attr(c, "content");
+            if (key == "og:title" && m.og_title.empty())
+                m.og_title.assign(content);
+            else if (key == "og:url" && m.og_url.empty())
+                m.og_url.assign(content);
+            else if ((key == "article:published_time" || key == "datepublished") &&
+                     m.date_text.empty())
+                m.date_text.assign(content);
+        } else if (tag == "link" && lower(attr(c, "rel")) == "canonical" && m.canonical.empty()) {
+            m.canonical.assign(attr(c, "href"));
+        } else if (tag == "title" && m.title_tag.empty()) {
+            m.title_tag = node_text(c);
+        } else if (tag == "h1" && m.h1.empty()) {
+            m.h1 = node_text(c);
+        } else if (tag == "time" && m.date_text.empty() && has_attr(c, "datetime")) {
+            m.date_text.assign(attr(c, "datetime"));
+        } else if (tag == "script" && lower(attr(c, "type")) == "application/ld+json") {
+            if (c->children != nullptr && c->children->content != nullptr)
+                read_json_ld(reinterpret_cast<const char*>(c->children->content), m);
+            continue;
+        }
+        if (c->children != nullptr)
+            read_meta(c->children, m, depth + 1);
+    }
+}
+
+/// "Headline | Site" or "Headline - Site": the headline, when the rest is short.
+std::string strip_site_suffix(std::string title) {
+    for (std::string_view sep : {" | ", " - ", " – ", " — ", " :: "}) {
+        const std::size_t at = title.rfind(sep);
+        if (at != std::string::npos && at > 0 && title.size() - at - sep.size() <= 40)
+            return title.substr(0, at);
+    }
+    return title;
+}
+
+// ---- charset ----------------------------------------------------------------------------------
+
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
+        if (len == 0 || i + len > s.size())
+            return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
+                return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+/// The encoding to hand libxml2: nullptr lets it follow a BOM or the page's own declaration;
+/// a page that declares none is UTF-8 when its bytes are, else windows-1252 (what browsers
+/// assume for Western pages).
+const char* encoding_for(std::string_view html) {
+    const std::string head = lower(html.substr(0, 4096));
+    if (html.substr(0, 3) == "\xEF\xBB\xBF" || html.substr(0, 2) == "\xFF\xFE" ||
+        html.substr(0, 2) == "\xFE\xFF" || head.find("charset") != std::string::npos)
+        return nullptr;
+    return valid_utf8(html) ? "UTF-8" : "windows-1252";
+}
+
+struct DocDeleter {
+    void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+
+}  // namespace
+
+void extract_page(std::string_view html, const ExtractOptions& options, ExtractedPage& out) {
+    out.clear();
+    if (html.size() > static_cast<std::size_t>(INT32_MAX))
+        return;
+    const int flags = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                      HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+    std::unique_ptr<xmlDoc, DocDeleter> doc(htmlReadMemory(
+        html.data(), static_cast<int>(html.size()), nullptr, encoding_for(html), flags));
+    if (!doc)
+        return;
+    xmlNode* root = xmlDocGetRootElement(doc.get());
+    if (root == nullptr)
+        return;
+    Meta meta;
+    read_meta(root, meta, 0);
+    out.lang.assign(attr(root, "lang"));
+    out.url = !meta.canonical.empty() ? meta.canonical : meta.og_url;
+    out.title = !meta.og_title.empty()     ? meta.og_title
+                : !meta.json_title.empty() ? meta.json_title
+                : !meta.h1.empty()         ? meta.h1
+                                           : strip_site_suffix(meta.title_tag);
+    if (!meta.date_text.empty())
+        out.date = parse_date(meta.date_text);
+
+    xmlNode* body = root;
+    for (xmlNode* c = root->children; c != nullptr; c = c->next) {
+        if (is_element(c) && name_of(c) == "body")
+            body = c;
+    }
+    Page page(options.mode);
+    page.analyse(root);
+    TextWriter w(out.text);
+    if (options.mode == ExtractMode::kAll) {
+        render(page, body, w, false, 0);
+        return;
+    }
+    xmlNode* top = page.top_candidate(body);
+    if (top == nullptr) {
+        render(page, body, w, true, 0);
+    } else {
+        render(page, top, w, true, 0);
+    }
+    // A page whose markup hides its article (script-rendered) often carries it in JSON-LD.
+    if (meta.json_body.size() > 2 * out.text.size())
+        out.text = meta.json_body;
+}
+
+}  // namespace neardup
