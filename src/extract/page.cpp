@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -60,10 +62,11 @@ bool contains_any(std::string_view hay, std::initializer_list<std::string_view> 
 // ---- what is never text, what is a block ------------------------------------------------------
 
 bool never_text(std::string_view tag) {
-    static constexpr std::array<std::string_view, 17> kTags = {
-        "script", "style",    "noscript", "template", "svg",   "form",
-        "select", "button",   "iframe",   "object",   "embed", "canvas",
-        "input",  "textarea", "option",   "head",     "math"};
+    // Not <form>: ASP.NET pages wrap the whole body in one. Not <head>: libxml2 leaves a page's
+    // body inside it when a stray block comes first; <title> is metadata, read apart.
+    static constexpr std::array<std::string_view, 16> kTags = {
+        "script", "style", "noscript", "template", "svg",      "select", "button", "iframe",
+        "object", "embed", "canvas",   "input",    "textarea", "option", "title",  "math"};
     return std::find(kTags.begin(), kTags.end(), tag) != kTags.end();
 }
 
@@ -113,16 +116,26 @@ bool positive_hint(std::string_view h) {
         h, {"article", "content", "story", "entry", "post", "main", "body", "text", "blog"});
 }
 
-/// Whole regions a reader skips: page chrome by tag or role, and hinted boxes that are not the
-/// article (a hint both ways, like "article-related", counts as chrome).
-bool chrome(const xmlNode* n, std::string_view tag) {
-    if (tag == "nav" || tag == "footer" || tag == "aside" || tag == "header")
-        return true;
-    const std::string h = hints_of(n);
-    if (contains_any(h, {"navigation", "banner", "contentinfo", "complementary", "dialog"}))
+/// Page chrome by tag or role: regions a reader skips whatever they hold.
+bool chrome_by_tag(const xmlNode* n, std::string_view tag) {
+    if (tag == "nav" || tag == "footer" || tag == "aside")
         return true;
     if (tag == "body" || tag == "html" || tag == "main" || tag == "article")
         return false;
+    return contains_any(lower(attr(n, "role")),
+                        {"navigation", "banner", "contentinfo", "complementary", "dialog"});
+}
+
+/// Boxes whose class or id says they are not the article (a hint both ways, like
+/// "article-related", counts as not). Only applied to boxes holding a small part of the page's
+/// text: wrappers named after ads or headers ("advertisement-off-canvas--pusher") hold the
+/// whole page.
+bool chrome_by_hint(const xmlNode* n, std::string_view tag) {
+    if (tag == "body" || tag == "html" || tag == "main" || tag == "article")
+        return false;
+    if (tag == "header")
+        return true;
+    const std::string h = hints_of(n);
     return negative_hint(h) &&
            (!positive_hint(h) || contains_any(h, {"related", "comment", "share", "social"}));
 }
@@ -142,8 +155,16 @@ class Page {
 public:
     explicit Page(ExtractMode mode) : mode_(mode) {}
 
+    /// Measures every element twice: first without the class/id hints, to know how much of
+    /// the page each box holds, then with them for boxes holding under a quarter of it.
     void analyse(xmlNode* root) {
         nodes_.clear();
+        hints_ = false;
+        const Stats page = measure(root, false, 0);
+        first_.swap(nodes_);
+        nodes_.clear();
+        hint_limit_ = page.text / 4;
+        hints_ = mode_ == ExtractMode::kMain;
         measure(root, false, 0);
     }
 
@@ -191,7 +212,6 @@ private:
         if (!is_element(n) || depth > kMaxDepth)
             return own;
         const std::string_view tag = name_of(n);
-        own.drop = never_text(tag) || hidden(n) || (mode_ == ExtractMode::kMain && chrome(n, tag));
         const bool link = in_link || tag == "a";
         for (xmlNode* c = n->children; c != nullptr; c = c->next) {
             const Stats s = measure(c, link, depth + 1);
@@ -201,6 +221,10 @@ private:
             own.links += s.links;
             own.commas += s.commas;
         }
+        // Post-order: both passes give this element the same index, nodes_.size().
+        own.drop = never_text(tag) || hidden(n) ||
+                   (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag)) ||
+                   (hints_ && first_[nodes_.size()].text < hint_limit_ && chrome_by_hint(n, tag));
         nodes_.push_back(own);
         n->_private = reinterpret_cast<void*>(static_cast<std::uintptr_t>(nodes_.size()));
         return own;
@@ -280,6 +304,9 @@ private:
     }
 
     ExtractMode mode_;
+    bool hints_ = false;            ///< apply chrome_by_hint (second pass, main mode)
+    std::uint32_t hint_limit_ = 0;  ///< boxes with less text than this may be hinted away
+    std::vector<Stats> first_;      ///< the first pass's stats, by the same index
     std::vector<Stats> nodes_;
     std::vector<xmlNode*> candidates_;
 };
@@ -537,6 +564,10 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
         return;
     }
     xmlNode* top = page.top_candidate(body);
+    if (std::getenv("NEARDUP_DEBUG_EXTRACT") != nullptr && top != nullptr)
+        std::fprintf(stderr, "top: %s class=%s score=%.1f text=%u links=%u\n",
+                     std::string(name_of(top)).c_str(), std::string(attr(top, "class")).c_str(),
+                     page.stats(top).score, page.stats(top).text, page.stats(top).links);
     if (top == nullptr) {
         render(page, body, w, true, 0);
     } else {
