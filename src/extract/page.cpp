@@ -188,8 +188,46 @@ public:
         return best;
     }
 
+    /// The article: the top candidate and the siblings that belong with it (readability's
+    /// idea: an article split into several boxes between ads and pictures), in page order.
+    std::vector<const xmlNode*> article(const xmlNode* top) {
+        std::vector<const xmlNode*> out;
+        if (top->parent == nullptr || !is_element(top->parent)) {
+            out.push_back(top);
+            return out;
+        }
+        const double top_score = stats(top).score;
+        const double threshold = std::max(10.0, top_score * 0.2);
+        const std::string_view top_class = attr(top, "class");
+        for (const xmlNode* s = top->parent->children; s != nullptr; s = s->next) {
+            if (s == top) {
+                out.push_back(s);
+                continue;
+            }
+            if (!is_element(s) || !known(s) || stats(s).drop)
+                continue;
+            if (belongs_with(s, top_class, top_score, threshold))
+                out.push_back(s);
+        }
+        return out;
+    }
+
 private:
-    static constexpr int kMaxDepth = 1000;  // libxml2 stops far below this; a guard all the same
+    static constexpr int kMaxDepth = 1000;
+
+    bool belongs_with(const xmlNode* s, std::string_view top_class, double top_score,
+                      double threshold) {
+        const Stats& st = stats(s);
+        const double density = st.text == 0 ? 1.0 : static_cast<double>(st.links) / st.text;
+        double score = st.candidate ? st.score : 0;
+        if (!top_class.empty() && attr(s, "class") == top_class)
+            score += top_score * 0.2;
+        if (score >= threshold)
+            return true;
+        if (name_of(s) != "p")
+            return false;
+        return (st.text > 80 && density < 0.25) || (st.text > 0 && density == 0 && st.commas > 0);
+    }  // libxml2 stops far below this; a guard all the same
 
     std::size_t index(const xmlNode* n) const {
         return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(n->_private)) - 1;
@@ -571,7 +609,8 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
     if (top == nullptr) {
         render(page, body, w, true, 0);
     } else {
-        render(page, top, w, true, 0);
+        for (const xmlNode* part : page.article(top))
+            render(page, part, w, true, 0);
     }
     // A page whose markup hides its article (script-rendered) often carries it in JSON-LD.
     if (meta.json_body.size() > 2 * out.text.size())
