@@ -118,7 +118,7 @@ bool positive_hint(std::string_view h) {
 
 /// Page chrome by tag or role: regions a reader skips whatever they hold.
 bool chrome_by_tag(const xmlNode* n, std::string_view tag) {
-    if (tag == "nav" || tag == "footer" || tag == "aside")
+    if (tag == "nav" || tag == "footer" || tag == "aside" || tag == "figcaption")
         return true;
     if (tag == "body" || tag == "html" || tag == "main" || tag == "article")
         return false;
@@ -424,6 +424,70 @@ void render(Page& page, const xmlNode* n, TextWriter& w, bool clean, int depth) 
         w.block();
 }
 
+/// Short paragraphs that are a page's furniture, not its article ("Advertisement", "Comments",
+/// "Read more:", a gallery's "Close"), compared without case and punctuation.
+bool furniture(std::string_view para) {
+    std::string key;
+    for (const char c : para) {
+        if ((static_cast<unsigned char>(c) & 0x80) != 0)
+            return false;  // the phrases are English; other scripts are article text
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            key.push_back(c);
+        else if (c >= 'A' && c <= 'Z')
+            key.push_back(static_cast<char>(c - 'A' + 'a'));
+        else if (c == ' ' && !key.empty() && key.back() != ' ')
+            key.push_back(' ');
+    }
+    while (!key.empty() && key.back() == ' ')
+        key.pop_back();
+    static constexpr std::array<std::string_view, 24> kPhrases = {
+        "advertisement",
+        "advert",
+        "ad",
+        "comments",
+        "comment",
+        "caption",
+        "close",
+        "share",
+        "share this",
+        "read more",
+        "related",
+        "related articles",
+        "subscribe",
+        "sign up",
+        "continue reading",
+        "continue reading below",
+        "back to gallery",
+        "more",
+        "next",
+        "previous",
+        "you may also like",
+        "iklan",
+        "story continues below advertisement",
+        "skip to content"};
+    return std::find(kPhrases.begin(), kPhrases.end(), key) != kPhrases.end();
+}
+
+/// Drops furniture paragraphs from rendered text (blocks are separated by "\n\n").
+void drop_furniture(std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        std::size_t end = text.find("\n\n", at);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string_view para = std::string_view(text).substr(at, end - at);
+        if (para.find_first_not_of(" \n") != std::string_view::npos && !furniture(para)) {
+            if (!out.empty())
+                out += "\n\n";
+            out.append(para);
+        }
+        at = end + 2;
+    }
+    text.swap(out);
+}
+
 // ---- metadata ---------------------------------------------------------------------------------
 
 struct Meta {
@@ -612,6 +676,7 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
         for (const xmlNode* part : page.article(top))
             render(page, part, w, true, 0);
     }
+    drop_furniture(out.text);
     // A page whose markup hides its article (script-rendered) often carries it in JSON-LD.
     if (meta.json_body.size() > 2 * out.text.size())
         out.text = meta.json_body;
