@@ -246,141 +246,138 @@ public:
 private:
     static constexpr int kMaxDepth = 1000;
 
-    return true;
-}
-
     bool belongs_with(const xmlNode* s, std::string_view top_class, double top_score,
                       double threshold) {
-    const Stats& st = stats(s);
-    const double density = st.text == 0 ? 1.0 : static_cast<double>(st.links) / st.text;
-    double score = st.candidate ? st.score : 0;
-    if (!top_class.empty() && attr(s, "class") == top_class)
-        score += top_score * 0.2;
-    if (score >= threshold)
-        return true;
-    if (name_of(s) != "p")
-        return false;
-    return (st.text > 80 && density < 0.25) || (st.text > 0 && density == 0 && st.commas > 0);
-}  // libxml2 stops far below this; a guard all the same
-
-std::size_t index(const xmlNode* n) const {
-    return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(n->_private)) - 1;
-}
-
-/// Fills the stats of every element below `n` (post-order); returns its own.
-Stats measure(xmlNode* n, bool in_link, int depth) {
-    Stats own;
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        const char* t = reinterpret_cast<const char*>(n->content);
-        for (const char* p = t; p != nullptr && *p != 0; ++p) {
-            const auto c = static_cast<unsigned char>(*p);
-            if (c > ' ' && (c & 0xC0) != 0x80)  // count characters, not bytes
-                ++own.text;
-            own.commas += c == ',' ? 1 : 0;
-        }
-        own.links = in_link ? own.text : 0;
-        return own;
-    }
-    if (!is_element(n) || depth > kMaxDepth)
-        return own;
-    const std::string_view tag = name_of(n);
-    const bool link = in_link || tag == "a";
-    for (xmlNode* c = n->children; c != nullptr; c = c->next) {
-        const Stats s = measure(c, link, depth + 1);
-        if (s.drop)
-            continue;
-        own.text += s.text;
-        own.links += s.links;
-        own.commas += s.commas;
-    }
-    // Post-order: both passes give this element the same index, nodes_.size().
-    own.drop = never_text(tag) || hidden(n) ||
-               (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag)) ||
-               (hints_ && first_[nodes_.size()].text < hint_limit_ && chrome_by_hint(n, tag));
-    nodes_.push_back(own);
-    n->_private = reinterpret_cast<void*>(static_cast<std::uintptr_t>(nodes_.size()));
-    return own;
-}
-
-/// A block whose own text makes it a paragraph: <p>, <pre>, <td>, <blockquote>, or a
-/// <div>/<section> holding text directly and no block children.
-static bool paragraph_like(const xmlNode* n, std::string_view tag) {
-    if (tag == "p" || tag == "pre" || tag == "td" || tag == "blockquote")
-        return true;
-    if (tag != "div" && tag != "section" && tag != "li")
-        return false;
-    bool direct_text = false;
-    for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
-        if (is_element(c) && is_block(name_of(c)))
+        const Stats& st = stats(s);
+        const double density = st.text == 0 ? 1.0 : static_cast<double>(st.links) / st.text;
+        double score = st.candidate ? st.score : 0;
+        if (!top_class.empty() && attr(s, "class") == top_class)
+            score += top_score * 0.2;
+        if (score >= threshold)
+            return true;
+        if (name_of(s) != "p")
             return false;
-        if (c->type == XML_TEXT_NODE && c->content != nullptr &&
-            std::strlen(reinterpret_cast<const char*>(c->content)) > 20)
-            direct_text = true;
+        return (st.text > 80 && density < 0.25) || (st.text > 0 && density == 0 && st.commas > 0);
+    }  // libxml2 stops far below this; a guard all the same
+
+    std::size_t index(const xmlNode* n) const {
+        return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(n->_private)) - 1;
     }
-    return direct_text;
-}
 
-static double tag_weight(std::string_view tag) {
-    if (tag == "div" || tag == "article" || tag == "main")
-        return 5;
-    if (tag == "pre" || tag == "td" || tag == "blockquote")
-        return 3;
-    if (tag == "ol" || tag == "ul" || tag == "dl" || tag == "dd" || tag == "dt" || tag == "li")
-        return -3;
-    if (tag.size() == 2 && tag[0] == 'h')
-        return -5;
-    return 0;
-}
-
-static double hint_weight(const xmlNode* n) {
-    const std::string h = hints_of(n);
-    double w = 0;
-    if (positive_hint(h))
-        w += 25;
-    if (negative_hint(h))
-        w -= 25;
-    if (has_attr(n, "itemprop") && attr(n, "itemprop") == "articleBody")
-        w += 50;
-    return w;
-}
-
-void make_candidate(xmlNode* n) {
-    Stats& s = stats(n);
-    if (s.candidate)
-        return;
-    s.candidate = true;
-    s.score += tag_weight(name_of(n)) + hint_weight(n);
-    candidates_.push_back(n);
-}
-
-/// Readability's idea: each paragraph of 25+ characters gives its ancestors points for its
-/// length and commas, the parent all of them, the grandparent half, further up a third.
-void score_paragraphs(xmlNode* n, int depth) {
-    if (!is_element(n) || !known(n) || depth > kMaxDepth)
-        return;
-    const Stats own = stats(n);
-    if (own.drop)
-        return;
-    const std::string_view tag = name_of(n);
-    if (paragraph_like(n, tag) && own.text >= 25) {
-        const double points = 1.0 + own.commas + std::min(own.text / 100.0, 3.0);
-        xmlNode* a = n->parent;
-        for (int level = 0; level < 3 && a != nullptr && is_element(a) && known(a); ++level) {
-            make_candidate(a);
-            stats(a).score += points / (level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level);
-            a = a->parent;
+    /// Fills the stats of every element below `n` (post-order); returns its own.
+    Stats measure(xmlNode* n, bool in_link, int depth) {
+        Stats own;
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            const char* t = reinterpret_cast<const char*>(n->content);
+            for (const char* p = t; p != nullptr && *p != 0; ++p) {
+                const auto c = static_cast<unsigned char>(*p);
+                if (c > ' ' && (c & 0xC0) != 0x80)  // count characters, not bytes
+                    ++own.text;
+                own.commas += c == ',' ? 1 : 0;
+            }
+            own.links = in_link ? own.text : 0;
+            return own;
         }
+        if (!is_element(n) || depth > kMaxDepth)
+            return own;
+        const std::string_view tag = name_of(n);
+        const bool link = in_link || tag == "a";
+        for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+            const Stats s = measure(c, link, depth + 1);
+            if (s.drop)
+                continue;
+            own.text += s.text;
+            own.links += s.links;
+            own.commas += s.commas;
+        }
+        // Post-order: both passes give this element the same index, nodes_.size().
+        own.drop = never_text(tag) || hidden(n) ||
+                   (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag)) ||
+                   (hints_ && first_[nodes_.size()].text < hint_limit_ && chrome_by_hint(n, tag));
+        nodes_.push_back(own);
+        n->_private = reinterpret_cast<void*>(static_cast<std::uintptr_t>(nodes_.size()));
+        return own;
     }
-    for (xmlNode* c = n->children; c != nullptr; c = c->next)
-        score_paragraphs(c, depth + 1);
-}
 
-ExtractMode mode_;
-bool hints_ = false;            ///< apply chrome_by_hint (second pass, main mode)
-std::uint32_t hint_limit_ = 0;  ///< boxes with less text than this may be hinted away
-std::vector<Stats> first_;      ///< the first pass's stats, by the same index
-std::vector<Stats> nodes_;
-std::vector<xmlNode*> candidates_;
+    /// A block whose own text makes it a paragraph: <p>, <pre>, <td>, <blockquote>, or a
+    /// <div>/<section> holding text directly and no block children.
+    static bool paragraph_like(const xmlNode* n, std::string_view tag) {
+        if (tag == "p" || tag == "pre" || tag == "td" || tag == "blockquote")
+            return true;
+        if (tag != "div" && tag != "section" && tag != "li")
+            return false;
+        bool direct_text = false;
+        for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+            if (is_element(c) && is_block(name_of(c)))
+                return false;
+            if (c->type == XML_TEXT_NODE && c->content != nullptr &&
+                std::strlen(reinterpret_cast<const char*>(c->content)) > 20)
+                direct_text = true;
+        }
+        return direct_text;
+    }
+
+    static double tag_weight(std::string_view tag) {
+        if (tag == "div" || tag == "article" || tag == "main")
+            return 5;
+        if (tag == "pre" || tag == "td" || tag == "blockquote")
+            return 3;
+        if (tag == "ol" || tag == "ul" || tag == "dl" || tag == "dd" || tag == "dt" || tag == "li")
+            return -3;
+        if (tag.size() == 2 && tag[0] == 'h')
+            return -5;
+        return 0;
+    }
+
+    static double hint_weight(const xmlNode* n) {
+        const std::string h = hints_of(n);
+        double w = 0;
+        if (positive_hint(h))
+            w += 25;
+        if (negative_hint(h))
+            w -= 25;
+        if (has_attr(n, "itemprop") && attr(n, "itemprop") == "articleBody")
+            w += 50;
+        return w;
+    }
+
+    void make_candidate(xmlNode* n) {
+        Stats& s = stats(n);
+        if (s.candidate)
+            return;
+        s.candidate = true;
+        s.score += tag_weight(name_of(n)) + hint_weight(n);
+        candidates_.push_back(n);
+    }
+
+    /// Readability's idea: each paragraph of 25+ characters gives its ancestors points for its
+    /// length and commas, the parent all of them, the grandparent half, further up a third.
+    void score_paragraphs(xmlNode* n, int depth) {
+        if (!is_element(n) || !known(n) || depth > kMaxDepth)
+            return;
+        const Stats own = stats(n);
+        if (own.drop)
+            return;
+        const std::string_view tag = name_of(n);
+        if (paragraph_like(n, tag) && own.text >= 25) {
+            const double points = 1.0 + own.commas + std::min(own.text / 100.0, 3.0);
+            xmlNode* a = n->parent;
+            for (int level = 0; level < 3 && a != nullptr && is_element(a) && known(a); ++level) {
+                make_candidate(a);
+                stats(a).score += points / (level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level);
+                a = a->parent;
+            }
+        }
+        for (xmlNode* c = n->children; c != nullptr; c = c->next)
+            score_paragraphs(c, depth + 1);
+    }
+
+    ExtractMode mode_;
+    bool hints_ = false;            ///< apply chrome_by_hint (second pass, main mode)
+    std::uint32_t hint_limit_ = 0;  ///< boxes with less text than this may be hinted away
+    std::vector<Stats> first_;      ///< the first pass's stats, by the same index
+    std::vector<Stats> nodes_;
+    std::vector<xmlNode*> candidates_;
 };
 
 // ---- text rendering ---------------------------------------------------------------------------
