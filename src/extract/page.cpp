@@ -7,6 +7,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include <libxml/HTMLparser.h>
@@ -244,7 +245,7 @@ public:
     }
 
 private:
-    static constexpr int kMaxDepth = 1000;
+    static constexpr int kMaxDepth = 1000;  // libxml2 stops far below this; a guard all the same
 
     bool belongs_with(const xmlNode* s, std::string_view top_class, double top_score,
                       double threshold) {
@@ -258,7 +259,7 @@ private:
         if (name_of(s) != "p")
             return false;
         return (st.text > 80 && density < 0.25) || (st.text > 0 && density == 0 && st.commas > 0);
-    }  // libxml2 stops far below this; a guard all the same
+    }
 
     std::size_t index(const xmlNode* n) const {
         return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(n->_private)) - 1;
@@ -654,6 +655,22 @@ const char* encoding_for(std::string_view html) {
     return valid_utf8(html) ? "UTF-8" : "windows-1252";
 }
 
+/// libxml2 reports encoding errors through its generic error handler even with
+/// HTML_PARSE_NOERROR, on stderr; a page with bad bytes is read as well as it can be, silently.
+void ignore_libxml_message(void* /*context*/, const char* /*format*/, ...) {}
+
+/// Once per process: libxml2's global tables (before threads use it, as its manual asks); then
+/// per thread, since libxml2 keeps its handlers per thread: the silent handler.
+void prepare_libxml() {
+    static std::once_flag once;
+    std::call_once(once, [] { xmlInitParser(); });
+    thread_local const bool silenced = [] {
+        xmlSetGenericErrorFunc(nullptr, &ignore_libxml_message);
+        return true;
+    }();
+    (void)silenced;
+}
+
 struct DocDeleter {
     void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
 };
@@ -664,6 +681,7 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
     out.clear();
     if (html.size() > static_cast<std::size_t>(INT32_MAX))
         return;
+    prepare_libxml();
     const int flags = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                       HTML_PARSE_NONET | HTML_PARSE_COMPACT;
     std::unique_ptr<xmlDoc, DocDeleter> doc(htmlReadMemory(
@@ -697,10 +715,6 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
         return;
     }
     xmlNode* top = page.top_candidate(body);
-    if (std::getenv("NEARDUP_DEBUG_EXTRACT") != nullptr && top != nullptr)
-        std::fprintf(stderr, "top: %s class=%s score=%.1f text=%u links=%u\n",
-                     std::string(name_of(top)).c_str(), std::string(attr(top, "class")).c_str(),
-                     page.stats(top).score, page.stats(top).text, page.stats(top).links);
     if (top == nullptr) {
         render(page, body, w, true, 0);
     } else {

@@ -93,6 +93,24 @@ cp "$tmp/res.tsv" "$tmp/keep-me.tsv"
 expect_exit 1 -- "$bin" scan --strict -o "$tmp/keep-me.tsv" "$bad"
 cmp -s "$tmp/res.tsv" "$tmp/keep-me.tsv" || fail "a failed run changed the existing -o file"
 
+# --- extract: what neardup reads of each document, as JSONL
+expect_exit 0 -- "$bin" extract --help; expect_grep "$tmp/out" "Usage: neardup extract"
+expect_exit 2 -- "$bin" extract; expect_grep "$tmp/err" "no input PATH"
+expect_exit 2 -- "$bin" extract --html some corpus/news/web; expect_grep "$tmp/err" "unknown --html"
+expect_exit 0 -- "$bin" extract corpus/news/web
+python3 - "$tmp/out" <<'PY' || fail "extract: JSONL fields"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert len(rows) == 6, len(rows)
+for r in rows:
+    assert r["text"] and r["title"] and r["source"].endswith(".html"), r
+    assert "Copyright" not in r["text"] and "Home" not in r["text"], r["text"][:200]
+PY
+expect_exit 0 -- "$bin" extract --html all corpus/news/web/storm-power-outage.html
+expect_grep "$tmp/out" "Copyright"
+expect_exit 0 -- "$bin" extract corpus/news/feed.jsonl
+[ "$(wc -l <"$tmp/out")" -eq 24 ] || fail "extract of JSONL: want 24 rows"
+
 # --- the same bytes for any thread count
 for t in 1 2 4 8; do "$bin" scan --quiet --threads $t corpus/news corpus/seeds >"$tmp/t$t.tsv"; done
 for t in 2 4 8; do cmp -s "$tmp/t1.tsv" "$tmp/t$t.tsv" || fail "--threads $t output differs from --threads 1"; done

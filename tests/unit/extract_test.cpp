@@ -1,0 +1,150 @@
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "neardup/extract/page.hpp"
+
+using neardup::extract_page;
+using neardup::ExtractedPage;
+using neardup::ExtractMode;
+
+namespace {
+
+ExtractedPage extract(const std::string& html, ExtractMode mode = ExtractMode::kMain) {
+    ExtractedPage page;
+    extract_page(html, {mode}, page);
+    return page;
+}
+
+/// A page of a news site: navigation, the article, a related-links box, a newsletter box and
+/// a footer around it.
+std::string news_page(const std::string& article) {
+    return "<html lang=\"en\"><head><title>Harbour closes | Example Times</title></head><body>"
+           "<nav><a href=/>Home</a> <a href=/world>World</a> <a href=/sport>Sport</a></nav>"
+           "<div class=\"site-header\"><a href=/>Example Times</a></div>"
+           "<div class=\"article-body\">" +
+           article +
+           "</div><div class=\"related-stories\"><a href=/a>Other story one</a>"
+           "<a href=/b>Other story two</a><a href=/c>Other story three</a></div>"
+           "<div class=\"newsletter\">Sign up for our newsletter, every morning.</div>"
+           "<footer>Copyright 2025 Example Media. All rights reserved.</footer></body></html>";
+}
+
+const std::string kArticle =
+    "<p>The harbour closed on Monday after waves reached six metres, the port authority said, "
+    "and ferries stayed in port.</p><p>Fishermen, who had been warned on Sunday, moved their "
+    "boats to the inner basin, where the water was calmer.</p><p>The authority said the harbour "
+    "would reopen when the swell fell below three metres, perhaps on Wednesday.</p>";
+
+}  // namespace
+
+TEST_SUITE("extract") {
+    TEST_CASE("the article is kept, the site around it is not") {
+        const ExtractedPage p = extract(news_page(kArticle));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        CHECK(p.text.find("perhaps on Wednesday") != std::string::npos);
+        for (const char* chrome : {"World", "Other story", "newsletter", "Copyright"}) {
+            CAPTURE(chrome);
+            CHECK(p.text.find(chrome) == std::string::npos);
+        }
+        CHECK(p.title == "Harbour closes");  // the " | Site" suffix goes
+        CHECK(p.lang == "en");
+        // Paragraphs are blocks, separated by blank lines.
+        CHECK(p.text.find("ferries stayed in port.\n\nFishermen") != std::string::npos);
+    }
+
+    TEST_CASE("--html all keeps every visible text, still without scripts and hidden parts") {
+        const std::string html =
+            news_page(kArticle +
+                      "<p hidden>hidden one</p><div style=\"display: none\">hidden "
+                      "two</div><span aria-hidden=\"true\">hidden three</span>"
+                      "<script>var secret = 1;</script><style>p{}</style>"
+                      "<noscript>enable js</noscript><select><option>opt</option>"
+                      "</select><button>Click</button><template>tpl</template>");
+        const ExtractedPage all = extract(html, ExtractMode::kAll);
+        CHECK(all.text.find("World") != std::string::npos);
+        CHECK(all.text.find("Copyright") != std::string::npos);
+        for (const char* gone : {"hidden", "secret", "p{}", "enable js", "opt", "Click", "tpl"}) {
+            CAPTURE(gone);
+            CHECK(all.text.find(gone) == std::string::npos);
+            CHECK(extract(html).text.find(gone) == std::string::npos);
+        }
+    }
+
+    TEST_CASE("character references, broken markup and charsets") {
+        const ExtractedPage p =
+            extract("<p>caf&eacute; &mdash; it&#8217;s &#x263A; &amp; <b>bold <i>unclosed</p>");
+        CHECK(p.text == "café — it’s ☺ & bold unclosed");
+        // No declaration and bytes that are not UTF-8: windows-1252, as browsers read them.
+        CHECK(extract("<p>caf\xE9 \x93quoted\x94</p>").text == "café “quoted”");
+        // A declared charset wins.
+        CHECK(extract("<meta charset=\"iso-8859-1\"><p>na\xEFve</p>").text == "naïve");
+        CHECK(extract("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">"
+                      "<p>\xD6\xD0\xCE\xC4</p>")
+                  .text == "中文");
+        CHECK(extract("<p>caf\xC3\xA9</p>").text == "café");  // UTF-8 without a declaration
+    }
+
+    TEST_CASE("metadata: og and JSON-LD, canonical URL, dates") {
+        const ExtractedPage p = extract(
+            "<html lang=\"fr\"><head><title>T | S</title><meta property=\"og:title\" "
+            "content=\"The headline\"><link rel=\"canonical\" href=\"https://ex.com/a\">"
+            "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\","
+            "\"@graph\":[{\"@type\":\"NewsArticle\",\"headline\":\"LD headline\","
+            "\"datePublished\":\"2025-01-02T03:04:05Z\"}]}</script></head><body><h1>H1</h1>"
+            "<p>Body text of the article, long enough to count as a paragraph here.</p></body>"
+            "</html>");
+        CHECK(p.title == "The headline");
+        CHECK(p.url == "https://ex.com/a");
+        CHECK(p.lang == "fr");
+        REQUIRE(p.date.has_value());
+        CHECK(*p.date == 1735787045);
+        const ExtractedPage q = extract(
+            "<head><meta property=\"og:url\" content=\"https://ex.com/b\"><meta "
+            "property=\"article:published_time\" content=\"2024-05-06\"></head><h1>Only h1</h1>");
+        CHECK(q.title == "Only h1");
+        CHECK(q.url == "https://ex.com/b");
+        CHECK(q.date == 1714953600);
+        CHECK(extract("<time datetime=\"1970-01-02\">Jan 2</time>").date == 86400);
+    }
+
+    TEST_CASE("a page whose markup lacks the article uses JSON-LD's articleBody") {
+        const ExtractedPage p = extract(
+            "<script type=\"application/ld+json\">{\"@type\":\"Article\",\"articleBody\":"
+            "\"The whole story is here in the structured data, rendered later by a script on the "
+            "reader's screen.\"}</script><div id=root>Loading</div>");
+        CHECK(p.text.find("rendered later by a script") != std::string::npos);
+    }
+
+    TEST_CASE("an article in sections between ads is read whole; furniture paragraphs go") {
+        std::string body = "<div class=\"story\">";
+        for (int i = 0; i < 4; ++i) {
+            body += "<div class=\"story-section\"><p>Section " + std::to_string(i) +
+                    " tells more of the story, with commas, clauses, and detail enough to "
+                    "score as a paragraph of real text.</p><p>A second paragraph of section " +
+                    std::to_string(i) +
+                    ", equally long, equally plain, and equally real.</p>"
+                    "</div><div class=\"ad-slot\">Advertisement</div><p>Advertisement</p>";
+        }
+        body += "</div>";
+        const ExtractedPage p = extract(news_page(body));
+        for (int i = 0; i < 4; ++i) {
+            CAPTURE(i);
+            CHECK(p.text.find("Section " + std::to_string(i)) != std::string::npos);
+        }
+        CHECK(p.text.find("Advertisement") == std::string::npos);
+    }
+
+    TEST_CASE("hostile pages: deep nesting, huge attributes, unclosed comments, no markup") {
+        std::string deep;
+        for (int i = 0; i < 100000; ++i)
+            deep += "<div>";
+        deep += "deep";
+        CHECK_NOTHROW((void)extract(deep));
+        CHECK(extract("<p class=\"" + std::string(1 << 20, 'a') + "\">text</p>").text == "text");
+        CHECK(extract("<p>before</p><!-- never closed <p>after</p>").text == "before");
+        CHECK(extract("").text.empty());
+        CHECK(extract("just words, no tags").text == "just words, no tags");
+        CHECK_NOTHROW((void)extract(std::string("\0\0<p>\xFF\xFE</p>", 10)));
+    }
+}
