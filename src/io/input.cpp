@@ -175,6 +175,9 @@ bool classify_path(std::string_view name, RecordFormat& format, Compression& com
     static constexpr Ext kExts[] = {
         {".txt", RecordFormat::kText},       {".md", RecordFormat::kText},
         {".html", RecordFormat::kHtml},      {".htm", RecordFormat::kHtml},
+        {".shtml", RecordFormat::kHtml},     {".xhtml", RecordFormat::kHtml},
+        {".php", RecordFormat::kHtml},       {".asp", RecordFormat::kHtml},
+        {".aspx", RecordFormat::kHtml},
         {".jsonl", RecordFormat::kJsonLine}, {".json", RecordFormat::kJson},
     };
     for (const Ext& e : kExts) {

@@ -48,6 +48,11 @@ TEST_SUITE("io") {
         CHECK(classify_path("b.htm.gz", f, c));
         CHECK(f == RecordFormat::kHtml);
         CHECK(c == Compression::kGzip);
+        for (const char* saved : {"a.shtml", "b.PHP", "c.aspx.gz", "d.asp", "e.xhtml"}) {
+            CAPTURE(saved);
+            CHECK(classify_path(saved, f, c));
+            CHECK(f == RecordFormat::kHtml);
+        }
         CHECK(classify_path("c.md", f, c));
         CHECK(f == RecordFormat::kText);
         CHECK_FALSE(classify_path("d.pdf", f, c));

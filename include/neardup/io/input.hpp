@@ -1,8 +1,8 @@
 // Input discovery and the serial record reader.
 //
 // collect_inputs() expands the command line's paths: files are taken as given, folders are
-// walked recursively and only files with a known extension (.txt .md .html .htm .json .jsonl,
-// each optionally .gz or .zst) are kept, sorted by path so runs are reproducible. "-" is JSONL
+// walked recursively and only files with a known extension (.txt .md .html .htm .shtml .xhtml
+// .php .asp .aspx (saved pages) .json .jsonl, each optionally .gz or .zst) are kept, sorted by path so runs are reproducible. "-" is JSONL
 // on stdin. A path that does not exist or cannot be read is an IoError. Inside a folder, only
 // regular files (after symlinks) are read: a FIFO, socket or device, a broken link and a
 // subfolder that cannot be opened become inputs marked with the reason, which the reader turns
