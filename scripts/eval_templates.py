@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Web pages across site templates: does `neardup scan` see the article, not the site?
+
+From ../shared/eval/article-extraction/ (181 real pages of 181 sites with their article bodies)
+it builds pages the way scrapers meet them: ARTICLES articles, each put into the real templates
+of three different sites (the template's own article paragraphs replaced by the article's), and
+every template holding every article, so that different articles share templates. Then it scans
+the folder and prints:
+  - the share of articles whose three copies are one near group and one story (want >= 95%);
+  - false near pairs and false story pairs: pairs of different articles in one group, over all
+    pairs of different articles sharing a template, beside the same for the plain texts.
+  scripts/eval_templates.py [--neardup build/neardup] [--articles 40] [--html main|all]
+"""
+import argparse, html, itertools, json, pathlib, random, re, subprocess, sys, tempfile, gzip
+
+P_RE = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
+TAG_RE = re.compile(r"<[^>]+>")
+
+def words(s):
+    return re.findall(r"\w+", s.lower())
+
+def template_slots(page, body):
+    """Spans of <p> elements whose text belongs to the page's own article."""
+    article = set(words(body))
+    spans = []
+    for m in P_RE.finditer(page):
+        w = words(html.unescape(TAG_RE.sub(" ", m.group(1))))
+        if len(w) >= 5 and sum(x in article for x in w) >= 0.8 * len(w):
+            spans.append(m.span())
+    return spans
+
+LD_RE = re.compile(r"<script[^>]*application/ld\+json[^>]*>.*?</script>", re.S | re.I)
+TITLE_RE = re.compile(r"<title[^>]*>.*?</title>", re.S | re.I)
+OG_RE = re.compile(r"<meta[^>]*(og:title|og:description|twitter:title)[^>]*>", re.I)
+H1_RE = re.compile(r"(<h1\b[^>]*>)(.*?)(</h1>)", re.S | re.I)
+
+def fill(page, spans, paragraphs):
+    """The template with the article's paragraphs in place of its own, and its own headline,
+    title and JSON-LD (which name the template's article, not this one) replaced or removed."""
+    new = "".join("<p>%s</p>" % html.escape(p) for p in paragraphs)
+    out, last = [], 0
+    for i, (a, b) in enumerate(spans):
+        out.append(page[last:a])
+        if i == 0:
+            out.append(new)
+        last = b
+    out.append(page[last:])
+    page = "".join(out)
+    headline = html.escape(" ".join(paragraphs[0].split()[:10]))
+    page = LD_RE.sub("", page)
+    page = OG_RE.sub("", page)
+    page = TITLE_RE.sub("<title>%s | Site</title>" % headline, page, count=1)
+    return H1_RE.sub(lambda m: m.group(1) + headline + m.group(3), page)
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--neardup", default="build/neardup")
+    ap.add_argument("--bench", default="../shared/eval/article-extraction")
+    ap.add_argument("--articles", type=int, default=40)
+    ap.add_argument("--templates", type=int, default=12)
+    ap.add_argument("--html", default="main")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", help="write the pages into this folder (kept) instead of a temporary one")
+    args = ap.parse_args()
+    bench = pathlib.Path(args.bench)
+    truth = json.loads((bench / "ground-truth.json").read_text())
+    rng = random.Random(args.seed)
+    ids = sorted(truth)
+    pages = {}
+    for k in ids:
+        page = gzip.decompress((bench / "html" / (k + ".html.gz")).read_bytes()).decode("utf-8", "replace")
+        spans = template_slots(page, truth[k]["articleBody"])
+        # Only templates whose own article sits wholly in those paragraphs: elsewhere the old
+        # article would stay on the page beside the new one.
+        covered = sum(len(words(TAG_RE.sub(" ", page[a:b]))) for a, b in spans)
+        if len(spans) >= 3 and covered >= 0.9 * len(words(truth[k]["articleBody"])):
+            pages[k] = (page, spans)
+    templates = rng.sample(sorted(pages), args.templates)
+    bodies = [k for k in ids if k not in templates and len(words(truth[k]["articleBody"])) >= 80]
+    articles = rng.sample(bodies, min(args.articles, len(bodies)))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(args.keep or tmp)
+        (root / "web").mkdir(parents=True, exist_ok=True)
+        (root / "plain").mkdir(exist_ok=True)
+        placed = {}  # article -> its three templates
+        for i, a in enumerate(articles):
+            paras = [p for p in truth[a]["articleBody"].split("\n") if p.strip()]
+            (root / "plain" / ("a%03d.txt" % i)).write_text("\n\n".join(paras))
+            placed[i] = [templates[(i + j * 5) % len(templates)] for j in range(3)]
+            for t in placed[i]:
+                page, spans = pages[t]
+                (root / "web" / ("a%03d-%s.html" % (i, t[:8]))).write_text(fill(page, spans, paras))
+        def scan(folder):
+            out = subprocess.run([args.neardup, "scan", "-q", "--html", args.html, str(folder)],
+                                 check=True, capture_output=True, text=True).stdout.splitlines()[1:]
+            return [(r.split("\t")[0], r.split("\t")[1], r.split("\t")[2]) for r in out]
+        web = scan(root / "web")
+        plain = scan(root / "plain")
+    art = lambda doc_id: int(doc_id[1:4])
+    tpl = lambda doc_id: doc_id[5:13]
+    near_ok = story_ok = 0
+    for i in range(len(articles)):
+        rows = [r for r in web if art(r[0]) == i]
+        near_ok += len(rows) == 3 and len({r[1] for r in rows}) == 1
+        story_ok += len(rows) == 3 and len({r[2] for r in rows}) == 1
+    pairs = false_near = false_story = 0
+    for x, y in itertools.combinations(web, 2):
+        if art(x[0]) != art(y[0]) and tpl(x[0]) == tpl(y[0]):
+            pairs += 1
+            false_near += x[1] == y[1]
+            false_story += x[2] == y[2]
+    plain_pairs = plain_story = 0
+    for x, y in itertools.combinations(plain, 2):
+        plain_pairs += 1
+        plain_story += x[2] == y[2]
+    n = len(articles)
+    print("articles\t%d on %d real templates (3 each), %d pages" % (n, len(templates), len(web)))
+    print("three_copies_one_near_group\t%.3f" % (near_ok / n))
+    print("three_copies_one_story\t%.3f" % (story_ok / n))
+    print("false_near_pairs_same_template\t%.4f (%d of %d)" % (false_near / max(1, pairs), false_near, pairs))
+    print("false_story_pairs_same_template\t%.4f (%d of %d)" % (false_story / max(1, pairs), false_story, pairs))
+    print("false_story_pairs_plain_text\t%.4f (%d of %d)" % (plain_story / max(1, plain_pairs), plain_story, plain_pairs))
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())
