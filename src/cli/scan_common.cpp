@@ -24,6 +24,8 @@ boost::program_options::options_description input_options(ScanCli& c) {
         "JSON field with the publication date (optional)")(
         "html", po::value(&c.html)->default_value("main"),
         "web pages: main (the article only) or all (every visible text)")(
+        "text-format", po::value(&c.text_format)->default_value("text"),
+        "what the JSON text field holds: text, html (a web page) or auto")(
         "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
         "skip documents larger than this (k, M, G suffixes)")(
         "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error");
@@ -38,6 +40,15 @@ void finish_input_config(ScanCli& c) {
         c.cfg.html.mode = ExtractMode::kAll;
     else
         throw UsageError("unknown --html '" + c.html + "': expected main or all");
+    if (c.text_format == "text")
+        c.cfg.fields.text_format = TextFormat::kText;
+    else if (c.text_format == "html")
+        c.cfg.fields.text_format = TextFormat::kHtml;
+    else if (c.text_format == "auto")
+        c.cfg.fields.text_format = TextFormat::kAuto;
+    else
+        throw UsageError("unknown --text-format '" + c.text_format +
+                         "': expected text, html or auto");
 }
 
 boost::program_options::options_description matching_options(ScanCli& c) {

@@ -26,6 +26,7 @@ struct ScanCli {
     std::string story_bands = "96";
     std::string story_rows = "2";
     std::string html = "main";
+    std::string text_format = "text";
     bool quiet = false;
 };
 

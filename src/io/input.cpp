@@ -173,12 +173,12 @@ bool classify_path(std::string_view name, RecordFormat& format, Compression& com
         RecordFormat format;
     };
     static constexpr Ext kExts[] = {
-        {".txt", RecordFormat::kText},       {".md", RecordFormat::kText},
-        {".html", RecordFormat::kHtml},      {".htm", RecordFormat::kHtml},
-        {".shtml", RecordFormat::kHtml},     {".xhtml", RecordFormat::kHtml},
-        {".php", RecordFormat::kHtml},       {".asp", RecordFormat::kHtml},
-        {".aspx", RecordFormat::kHtml},
-        {".jsonl", RecordFormat::kJsonLine}, {".json", RecordFormat::kJson},
+        {".txt", RecordFormat::kText},   {".md", RecordFormat::kText},
+        {".html", RecordFormat::kHtml},  {".htm", RecordFormat::kHtml},
+        {".shtml", RecordFormat::kHtml}, {".xhtml", RecordFormat::kHtml},
+        {".php", RecordFormat::kHtml},   {".asp", RecordFormat::kHtml},
+        {".aspx", RecordFormat::kHtml},  {".jsonl", RecordFormat::kJsonLine},
+        {".json", RecordFormat::kJson},
     };
     for (const Ext& e : kExts) {
         if (ends_with(base, e.ext)) {

@@ -122,6 +122,27 @@ struct RecordParser::Impl {
         out.message = std::move(message);
     }
 
+    [[nodiscard]] bool is_page(std::string_view text) const {
+        if (fields.text_format != TextFormat::kAuto)
+            return fields.text_format == TextFormat::kHtml;
+        const std::size_t at = text.find_first_not_of(" \t\r\n");
+        return at != std::string_view::npos && text[at] == '<' &&
+               text.find("</", at) != std::string_view::npos;
+    }
+
+    /// The text field holds a web page: its article is the body; the page's title and date
+    /// stand in for fields the record lacks.
+    void read_page_field(ParsedDoc& out) {
+        extract_page(body, html, page);
+        body.swap(page.text);
+        if (title.empty())
+            title.swap(page.title);
+        if (!out.date)
+            out.date = page.date;
+        out.url.swap(page.url);
+        out.lang.swap(page.lang);
+    }
+
     void join_title_body(ParsedDoc& out) {
         out.title = title;
         out.text.clear();
@@ -212,6 +233,8 @@ struct RecordParser::Impl {
             fail(out, SkipReason::kMalformed, "no string field \"" + fields.text + "\"");
             return;
         }
+        if (is_page(body))
+            read_page_field(out);
         join_title_body(out);
         if (out.id.empty())
             out.id = fallback_id(batch, rec, out.text);

@@ -108,6 +108,11 @@ for r in rows:
 PY
 expect_exit 0 -- "$bin" extract --html all corpus/news/web/storm-power-outage.html
 expect_grep "$tmp/out" "Copyright"
+expect_exit 2 -- "$bin" extract --text-format xml corpus/news/feed.jsonl; expect_grep "$tmp/err" "unknown --text-format"
+python3 -c 'import json; print(json.dumps({"id": "p", "text": open("corpus/news/web/storm-power-outage.html").read()}))' >"$tmp/page.jsonl"
+expect_exit 0 -- "$bin" extract --text-format html "$tmp/page.jsonl"
+expect_grep "$tmp/out" '"title":"Storm leaves'
+grep -q 'Copyright' "$tmp/out" && fail "--text-format html kept the page's footer"
 expect_exit 0 -- "$bin" extract corpus/news/feed.jsonl
 [ "$(wc -l <"$tmp/out")" -eq 24 ] || fail "extract of JSONL: want 24 rows"
 

@@ -127,6 +127,25 @@ TEST_SUITE("io") {
         CHECK(r.docs[2].text == "three \xEF\xBF\xBD x");
     }
 
+    TEST_CASE("a JSON text field holding a web page is read like one (--text-format)") {
+        TempDir dir;
+        auto p = dir.write(
+            "pages.jsonl",
+            "{\"id\":\"w\",\"text\":\"<html><head><title>Head | Site</title></head><body><nav>"
+            "Menu</nav><p>The article text, long enough to be a paragraph of its own.</p>"
+            "</body></html>\"}\n{\"id\":\"t\",\"text\":\"a < b and c\"}\n");
+        FieldNames fields;
+        fields.text_format = TextFormat::kAuto;
+        auto r = read_all({p.string()}, {}, fields);
+        REQUIRE(r.docs.size() == 2);
+        CHECK(r.docs[0].title == "Head");
+        CHECK(r.docs[0].text ==
+              "Head\n\nThe article text, long enough to be a paragraph of its own.");
+        CHECK(r.docs[1].text == "a < b and c");  // no markup: text
+        fields.text_format = TextFormat::kText;
+        CHECK(read_all({p.string()}, {}, fields).docs[0].text.find("<nav>") != std::string::npos);
+    }
+
     TEST_CASE("compressed inputs read like plain ones") {
         TempDir dir;
         const std::string jsonl = "{\"id\":\"z1\",\"text\":\"zstd text\"}\n";

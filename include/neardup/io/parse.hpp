@@ -25,11 +25,16 @@
 
 namespace neardup {
 
+/// What a JSON record's text field holds: plain text, a web page (read like an .html file),
+/// or either (a field that starts with markup is read as a page).
+enum class TextFormat : std::uint8_t { kText, kHtml, kAuto };
+
 struct FieldNames {
     std::string id = "id";
     std::string text = "text";
     std::string title;  ///< empty: no title field
     std::string date;   ///< empty: no date field
+    TextFormat text_format = TextFormat::kText;
 };
 
 struct ParsedDoc {
