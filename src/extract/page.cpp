@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -169,7 +170,9 @@ public:
         measure(root, false, 0);
     }
 
-    Stats& stats(const xmlNode* n) { return nodes_[index(n)]; }
+    /// An element's stats: each element's _private points at its entry (a deque keeps them
+    /// in place as it grows).
+    Stats& stats(const xmlNode* n) { return *static_cast<Stats*>(n->_private); }
     [[nodiscard]] bool known(const xmlNode* n) const { return n->_private != nullptr; }
 
     /// The best container of the article (nullptr: none scored).
@@ -261,10 +264,6 @@ private:
         return (st.text > 80 && density < 0.25) || (st.text > 0 && density == 0 && st.commas > 0);
     }
 
-    std::size_t index(const xmlNode* n) const {
-        return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(n->_private)) - 1;
-    }
-
     /// Fills the stats of every element below `n` (post-order); returns its own.
     Stats measure(xmlNode* n, bool in_link, int depth) {
         Stats own;
@@ -291,12 +290,12 @@ private:
             own.links += s.links;
             own.commas += s.commas;
         }
-        // Post-order: both passes give this element the same index, nodes_.size().
+        // In the second pass _private still points at the first pass's entry.
         own.drop = never_text(tag) || hidden(n) ||
                    (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag)) ||
-                   (hints_ && first_[nodes_.size()].text < hint_limit_ && chrome_by_hint(n, tag));
+                   (hints_ && stats(n).text < hint_limit_ && chrome_by_hint(n, tag));
         nodes_.push_back(own);
-        n->_private = reinterpret_cast<void*>(static_cast<std::uintptr_t>(nodes_.size()));
+        n->_private = &nodes_.back();
         return own;
     }
 
@@ -376,8 +375,8 @@ private:
     ExtractMode mode_;
     bool hints_ = false;            ///< apply chrome_by_hint (second pass, main mode)
     std::uint32_t hint_limit_ = 0;  ///< boxes with less text than this may be hinted away
-    std::vector<Stats> first_;      ///< the first pass's stats, by the same index
-    std::vector<Stats> nodes_;
+    std::deque<Stats> first_;       ///< the first pass's stats (kept while the second reads them)
+    std::deque<Stats> nodes_;
     std::vector<xmlNode*> candidates_;
 };
 
