@@ -91,7 +91,8 @@ def main():
                 page, spans = pages[t]
                 (root / "web" / ("a%03d-%s.html" % (i, t[:8]))).write_text(fill(page, spans, paras))
         def scan(folder):
-            out = subprocess.run([args.neardup, "scan", "-q", "--html", args.html, str(folder)],
+            html_opt = [] if args.html == "main" else ["--html", args.html]  # older builds lack it
+            out = subprocess.run([args.neardup, "scan", "-q", *html_opt, str(folder)],
                                  check=True, capture_output=True, text=True).stdout.splitlines()[1:]
             return [(r.split("\t")[0], r.split("\t")[1], r.split("\t")[2]) for r in out]
         web = scan(root / "web")
