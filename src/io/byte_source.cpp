@@ -5,7 +5,9 @@
 #include <system_error>
 #include <vector>
 
+#include <bzlib.h>
 #include <fcntl.h>
+#include <lzma.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -180,6 +182,123 @@ private:
     bool frame_done_ = true;
 };
 
+/// xz (and lzma) through liblzma; concatenated streams are read in full, and the end of the
+/// file must be the end of a stream (a cut file is an error, as with gzip).
+class XzSource final : public ByteSource {
+public:
+    explicit XzSource(const std::string& path) : path_(path), fd_(path), in_(1u << 17) {
+        if (lzma_auto_decoder(&z_, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+            throw IoError(path + ": cannot create xz decoder");
+    }
+    ~XzSource() override { lzma_end(&z_); }
+    XzSource(const XzSource&) = delete;
+    XzSource& operator=(const XzSource&) = delete;
+
+    std::size_t read(char* buf, std::size_t n) override {
+        z_.next_out = reinterpret_cast<std::uint8_t*>(buf);
+        z_.avail_out = n;
+        while (z_.avail_out == n && !done_) {
+            lzma_action action = LZMA_RUN;
+            if (z_.avail_in == 0) {
+                const std::size_t got = read_fd(fd_.get(), in_.data(), in_.size(), path_);
+                if (got == 0 && !started_)
+                    return 0;  // a zero-byte file: empty
+                started_ = true;
+                z_.next_in = reinterpret_cast<const std::uint8_t*>(in_.data());
+                z_.avail_in = got;
+                if (got == 0)
+                    action = LZMA_FINISH;
+            }
+            const lzma_ret rc = lzma_code(&z_, action);
+            if (rc == LZMA_STREAM_END) {
+                done_ = true;
+            } else if (rc == LZMA_BUF_ERROR && action == LZMA_FINISH) {
+                throw IoError(path_ +
+                              ": truncated xz data, or garbage after it (unexpected end of file)");
+            } else if (rc == LZMA_FORMAT_ERROR) {
+                throw IoError(path_ + ": not xz data");
+            } else if (rc != LZMA_OK) {
+                throw IoError(path_ + ": corrupt xz data (liblzma error " +
+                              std::to_string(static_cast<int>(rc)) + ")");
+            }
+        }
+        return n - z_.avail_out;
+    }
+
+private:
+    std::string path_;
+    Fd fd_;
+    std::vector<char> in_;
+    lzma_stream z_ = LZMA_STREAM_INIT;
+    bool started_ = false;
+    bool done_ = false;
+};
+
+/// bzip2 through libbz2; concatenated streams are read in full, a cut file is an error.
+class Bzip2Source final : public ByteSource {
+public:
+    explicit Bzip2Source(const std::string& path) : path_(path), fd_(path), in_(1u << 17) {
+        if (BZ2_bzDecompressInit(&z_, 0, 0) != BZ_OK)
+            throw IoError(path + ": cannot create bzip2 decoder");
+    }
+    ~Bzip2Source() override { BZ2_bzDecompressEnd(&z_); }
+    Bzip2Source(const Bzip2Source&) = delete;
+    Bzip2Source& operator=(const Bzip2Source&) = delete;
+
+    std::size_t read(char* buf, std::size_t n) override {
+        const auto want = static_cast<unsigned>(std::min<std::size_t>(n, 1u << 30));
+        z_.next_out = buf;
+        z_.avail_out = want;
+        while (z_.avail_out == want) {
+            if (z_.avail_in == 0) {
+                const std::size_t got = read_fd(fd_.get(), in_.data(), in_.size(), path_);
+                if (got == 0) {
+                    if (started_ && !stream_done_)
+                        throw IoError(path_ + ": truncated bzip2 data (unexpected end of file)");
+                    return 0;
+                }
+                z_.next_in = in_.data();
+                z_.avail_in = static_cast<unsigned>(got);
+            }
+            if (stream_done_) {  // more bytes after a complete stream: the next one
+                BZ2_bzDecompressEnd(&z_);
+                const char* next = z_.next_in;
+                const unsigned left = z_.avail_in;
+                z_ = bz_stream{};
+                if (BZ2_bzDecompressInit(&z_, 0, 0) != BZ_OK)
+                    throw IoError(path_ + ": cannot create bzip2 decoder");
+                z_.next_in = const_cast<char*>(next);
+                z_.avail_in = left;
+                z_.next_out = buf;  // nothing was written in this call yet
+                z_.avail_out = want;
+                stream_done_ = false;
+            }
+            started_ = true;
+            const int rc = BZ2_bzDecompress(&z_);
+            if (rc == BZ_STREAM_END) {
+                stream_done_ = true;
+                ++streams_;
+            } else if (rc == BZ_DATA_ERROR_MAGIC) {
+                throw IoError(path_ + (streams_ > 0 ? ": trailing garbage after bzip2 data"
+                                                    : ": not bzip2 data"));
+            } else if (rc != BZ_OK) {
+                throw IoError(path_ + ": corrupt bzip2 data (libbz2 error " + std::to_string(rc) +
+                              ")");
+            }
+        }
+        return want - z_.avail_out;
+    }
+
+private:
+    std::string path_;
+    Fd fd_;
+    std::vector<char> in_;
+    bz_stream z_{};
+    std::uint64_t streams_ = 0;
+    bool started_ = false;
+    bool stream_done_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<ByteSource> open_byte_source(const InputFile& file) {
@@ -188,6 +307,10 @@ std::unique_ptr<ByteSource> open_byte_source(const InputFile& file) {
             return std::make_unique<GzipSource>(file.path);
         case Compression::kZstd:
             return std::make_unique<ZstdSource>(file.path);
+        case Compression::kXz:
+            return std::make_unique<XzSource>(file.path);
+        case Compression::kBzip2:
+            return std::make_unique<Bzip2Source>(file.path);
         case Compression::kNone:
             break;
     }

@@ -167,6 +167,12 @@ bool classify_path(std::string_view name, RecordFormat& format, Compression& com
     } else if (ends_with(base, ".zst")) {
         compression = Compression::kZstd;
         base.remove_suffix(4);
+    } else if (ends_with(base, ".xz")) {
+        compression = Compression::kXz;
+        base.remove_suffix(3);
+    } else if (ends_with(base, ".bz2")) {
+        compression = Compression::kBzip2;
+        base.remove_suffix(4);
     }
     struct Ext {
         std::string_view ext;

@@ -39,6 +39,31 @@ two = gzip.compress(lines[:half].encode()) + gzip.compress(lines[half:].encode()
 doc = gzip.compress(("a long article " * 3000).encode())
 (d / "doc.txt.gz").write_bytes(doc[: len(doc) // 3])
 PY
+python3 - "$gz" <<'PY'
+import bz2, lzma, pathlib, sys
+d = pathlib.Path(sys.argv[1])
+lines = (d / "whole.jsonl.gz").read_bytes()
+import gzip
+lines = gzip.decompress(lines)
+half = len(lines) // 2
+for ext, mod in (("xz", lzma), ("bz2", bz2)):
+    whole = mod.compress(lines)
+    two = mod.compress(lines[:half]) + mod.compress(lines[half:])
+    (d / ("whole-%s.jsonl.%s" % (ext, ext))).write_bytes(whole)
+    (d / ("members-%s.jsonl.%s" % (ext, ext))).write_bytes(two)
+    (d / ("cut-%s.jsonl.%s" % (ext, ext))).write_bytes(whole[: len(whole) // 2])
+    (d / ("garbage-%s.jsonl.%s" % (ext, ext))).write_bytes(whole + b"garbage")
+    (d / ("plain-%s.jsonl.%s" % (ext, ext))).write_bytes(lines)
+PY
+for ext in xz bz2; do
+  for f in whole members; do
+    expect_exit 0 -- "$bin" scan --strict "$gz/$f-$ext.jsonl.$ext"
+    [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 3000 ] || fail "$f-$ext.jsonl.$ext: want 3000 rows"
+  done
+  for f in cut garbage plain; do
+    expect_exit 1 -- "$bin" scan --strict "$gz/$f-$ext.jsonl.$ext"; expect_grep "$tmp/err" "unreadable"
+  done
+done
 for f in whole members; do
   expect_exit 0 -- "$bin" scan --strict "$gz/$f.jsonl.gz"
   [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 3000 ] || fail "$f.jsonl.gz: want 3000 rows"

@@ -1,5 +1,5 @@
-// Fuzz target: bytes as a JSONL file (and, from the first byte, as gzip or zstd data) through
-// the streaming reader with a small document limit, then every record through the parser.
+// Fuzz target: bytes as a JSONL file (and, from the first byte, as gzip, zstd, xz or bzip2 data)
+// through the streaming reader with a small document limit, then every record through the parser.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -15,11 +15,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using namespace neardup;
     if (size == 0)
         return 0;
-    static const char* kNames[] = {"in.jsonl", "in.jsonl.gz", "in.jsonl.zst", "in.html"};
+    static const char* kNames[] = {"in.jsonl", "in.jsonl.gz", "in.jsonl.zst",
+                                   "in.html",  "in.jsonl.xz", "in.jsonl.bz2"};
     char dir[] = "/tmp/neardup-fuzz-XXXXXX";
     if (::mkdtemp(dir) == nullptr)
         return 0;
-    const std::string path = std::string(dir) + "/" + kNames[data[0] % 4];
+    const std::string path = std::string(dir) + "/" + kNames[data[0] % 6];
     std::ofstream(path, std::ios::binary)
         .write(reinterpret_cast<const char*>(data) + 1, static_cast<std::streamsize>(size - 1));
     ReaderOptions opts;

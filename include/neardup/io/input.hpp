@@ -2,11 +2,12 @@
 //
 // collect_inputs() expands the command line's paths: files are taken as given, folders are
 // walked recursively and only files with a known extension (.txt .md .html .htm .shtml .xhtml
-// .php .asp .aspx (saved pages) .json .jsonl, each optionally .gz or .zst) are kept, sorted by path
-// so runs are reproducible. "-" is JSONL on stdin. A path that does not exist or cannot be read is
-// an IoError. Inside a folder, only regular files (after symlinks) are read: a FIFO, socket or
-// device, a broken link and a subfolder that cannot be opened become inputs marked with the reason,
-// which the reader turns into a counted skip (a FIFO with no writer would block the run forever).
+// .php .asp .aspx (saved pages) .json .jsonl, each optionally .gz, .zst, .xz or .bz2) are kept,
+// sorted by path so runs are reproducible. "-" is JSONL on stdin. A path that does not exist or
+// cannot be read is an IoError. Inside a folder, only regular files (after symlinks) are read: a
+// FIFO, socket or device, a broken link and a subfolder that cannot be opened become inputs marked
+// with the reason, which the reader turns into a counted skip (a FIFO with no writer would block
+// the run forever).
 //
 // Ids of whole files (InputIds): by default the path relative to the folder given (a file
 // named on the command line: the path as given); with `absolute`, the absolute path, or the
@@ -33,7 +34,7 @@
 
 namespace neardup {
 
-enum class Compression : std::uint8_t { kNone, kGzip, kZstd };
+enum class Compression : std::uint8_t { kNone, kGzip, kZstd, kXz, kBzip2 };
 
 struct InputFile {
     std::string path;     ///< path to open ("-" for stdin)
