@@ -82,7 +82,7 @@ int cmd_extract(const std::vector<std::string>& args) {
     OutputFile out(c.output);
     RawBatch batch;
     ParsedDoc doc;
-    ScanResult skipped;  // report_skips() reads its skips
+    std::vector<SkipRecord> skipped;
     std::uint64_t docs = 0;
     while (reader.next_batch(batch)) {
         for (const RawRecord& rec : batch.records) {
@@ -92,7 +92,7 @@ int cmd_extract(const std::vector<std::string>& args) {
                 if (c.cfg.strict)
                     throw FormatError(where + ": " + std::string(skip_reason_name(doc.skip)) +
                                       ": " + doc.message + " (--strict)");
-                skipped.skips.push_back({where, doc.skip, doc.message});
+                skipped.push_back({where, doc.skip, doc.message});
                 continue;
             }
             write_doc(doc, where, out.stream());
@@ -102,7 +102,7 @@ int cmd_extract(const std::vector<std::string>& args) {
     out.commit();
     if (!c.quiet) {
         report_skips(skipped);
-        std::cerr << "extract: " << docs << " documents, " << skipped.skips.size() << " skipped\n";
+        std::cerr << "extract: " << docs << " documents, " << skipped.size() << " skipped\n";
     }
     return kExitOk;
 }

@@ -249,7 +249,7 @@ int match(const std::vector<std::string>& args, bool add) {
     }
     out.commit();
     if (!c.scan.quiet) {
-        report_skips(r);
+        report_skips(r.skips);
         report_updates(r);
         std::cerr << format_summary(r) << "index: " << r.held << " held articles matched, "
                   << r.docs.size() - r.held << (add ? " added" : " new (not added)") << " ("

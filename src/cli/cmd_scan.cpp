@@ -77,7 +77,7 @@ int cmd_scan(const std::vector<std::string>& args) {
     write_list(o.keep, result, level, true);
     write_list(o.drop, result, level, false);
     if (!c.quiet) {
-        report_skips(result);
+        report_skips(result.skips);
         std::cerr << format_summary(result);
     }
     return kExitOk;

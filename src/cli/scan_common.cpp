@@ -142,16 +142,16 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
     }
 }
 
-void report_skips(const ScanResult& result) {
+void report_skips(std::span<const SkipRecord> skips) {
     std::size_t shown = 0;
-    for (const SkipRecord& s : result.skips) {
+    for (const SkipRecord& s : skips) {
         if (shown++ == kMaxSkipLines)
             break;
         std::cerr << "neardup: skipped " << s.location << ": " << skip_reason_name(s.reason) << ": "
                   << s.message << "\n";
     }
-    if (result.skips.size() > kMaxSkipLines) {
-        std::cerr << "neardup: ... " << result.skips.size() - kMaxSkipLines
+    if (skips.size() > kMaxSkipLines) {
+        std::cerr << "neardup: ... " << skips.size() - kMaxSkipLines
                   << " more skipped (counts below)\n";
     }
 }

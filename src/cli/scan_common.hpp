@@ -2,6 +2,7 @@
 // running the pipeline with a progress line, and reporting skips.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,6 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
                                  const std::vector<std::string>& outputs);
 
 /// Prints the first skipped inputs (and how many more) to stderr.
-void report_skips(const ScanResult& result);
+void report_skips(std::span<const SkipRecord> skips);
 
 }  // namespace neardup::cli

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -15,6 +14,7 @@
 #include <libxml/tree.h>
 #include <simdjson.h>
 
+#include "neardup/core/utf8.hpp"
 #include "neardup/text/date.hpp"
 
 namespace neardup {
@@ -537,19 +537,20 @@ struct Meta {
     std::string json_body;
 };
 
+/// The text of a title-like element: its text nodes, outside never-text children.
+void append_node_text(const xmlNode* n, TextWriter& w, int depth) {
+    for (const xmlNode* c = n->children; c != nullptr && depth < 64; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content != nullptr)
+            w.text(reinterpret_cast<const char*>(c->content));
+        else if (is_element(c) && !never_text(name_of(c)))
+            append_node_text(c, w, depth + 1);
+    }
+}
+
 std::string node_text(const xmlNode* n) {
     std::string out;
     TextWriter w(out);
-    // Title-like elements: plain descent, no statistics needed.
-    std::function<void(const xmlNode*)> walk = [&](const xmlNode* x) {
-        for (const xmlNode* c = x->children; c != nullptr; c = c->next) {
-            if (c->type == XML_TEXT_NODE && c->content != nullptr)
-                w.text(reinterpret_cast<const char*>(c->content));
-            else if (is_element(c) && !never_text(name_of(c)))
-                walk(c);
-        }
-    };
-    walk(n);
+    append_node_text(n, w, 0);
     return out;
 }
 
@@ -632,26 +633,6 @@ std::string strip_site_suffix(std::string title) {
 
 // ---- charset ----------------------------------------------------------------------------------
 
-bool valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80         ? 1
-                          : (c >> 5) == 6  ? 2
-                          : (c >> 4) == 14 ? 3
-                          : (c >> 3) == 30 ? 4
-                                           : 0;
-        if (len == 0 || i + len > s.size())
-            return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
-                return false;
-        }
-        i += len;
-    }
-    return true;
-}
-
 /// The encoding to hand libxml2: nullptr lets it follow a BOM or the page's own declaration;
 /// a page that declares none is UTF-8 when its bytes are, else windows-1252 (what browsers
 /// assume for Western pages).
@@ -660,7 +641,7 @@ const char* encoding_for(std::string_view html) {
     if (html.substr(0, 3) == "\xEF\xBB\xBF" || html.substr(0, 2) == "\xFF\xFE" ||
         html.substr(0, 2) == "\xFE\xFF" || head.find("charset") != std::string::npos)
         return nullptr;
-    return valid_utf8(html) ? "UTF-8" : "windows-1252";
+    return is_valid_utf8(html) ? "UTF-8" : "windows-1252";
 }
 
 /// libxml2 reports encoding errors through its generic error handler even with

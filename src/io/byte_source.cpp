@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <span>
 #include <system_error>
 #include <vector>
 
@@ -36,11 +37,6 @@ public:
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
     [[nodiscard]] int get() const noexcept { return fd_; }
-    int release() noexcept {
-        int fd = fd_;
-        fd_ = -1;
-        return fd;
-    }
 
 private:
     int fd_ = -1;
@@ -69,13 +65,35 @@ private:
     Fd fd_;
 };
 
+/// The compressed bytes of a file, read a buffer at a time for a decoder.
+class CompressedInput {
+public:
+    CompressedInput(const std::string& path, std::size_t buffer)
+        : path_(path), fd_(path), buf_(buffer) {}
+    /// The next bytes of the file (empty at its end).
+    std::span<char> next() {
+        const std::size_t got = read_fd(fd_.get(), buf_.data(), buf_.size(), path_);
+        any_ = any_ || got > 0;
+        return {buf_.data(), got};
+    }
+    /// True once the file gave any byte (a zero-byte file is empty, not truncated).
+    [[nodiscard]] bool any() const noexcept { return any_; }
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+private:
+    std::string path_;
+    Fd fd_;
+    std::vector<char> buf_;
+    bool any_ = false;
+};
+
 /// gzip through zlib's inflate, not gzread: gzread takes a stream cut at a flush point or
 /// inside a later member, a file that is not gzip at all, and trailing garbage as complete
 /// data. Here every member must end with its checked trailer, and whatever follows a member
 /// must be another member.
 class GzipSource final : public ByteSource {
 public:
-    explicit GzipSource(const std::string& path) : path_(path), fd_(path), in_(1u << 17) {
+    explicit GzipSource(const std::string& path) : in_(path, 1u << 17) {
         if (::inflateInit2(&z_, 16 + MAX_WBITS) != Z_OK)  // 16: gzip wrapper only
             throw IoError(path + ": cannot create zlib stream");
     }
@@ -100,7 +118,7 @@ public:
             } else if (rc == Z_BUF_ERROR && z_.avail_in == 0) {
                 continue;  // needs more input
             } else if (rc != Z_OK) {
-                throw IoError(path_ + ": " + describe(rc));
+                throw IoError(in_.path() + ": " + describe(rc));
             }
         }
         return static_cast<std::size_t>(z_.next_out - reinterpret_cast<Bytef*>(buf));
@@ -109,17 +127,14 @@ public:
 private:
     /// Reads more compressed bytes; false at the end of a file that ended cleanly.
     bool refill() {
-        const std::size_t got = read_fd(fd_.get(), in_.data(), in_.size(), path_);
-        if (got == 0) {
-            if (!started_)
-                return false;  // a zero-byte file: empty, as its plain twin would be
-            if (!member_done_)
-                throw IoError(path_ + ": truncated gzip data (unexpected end of file)");
-            return false;
+        const std::span<char> got = in_.next();
+        if (got.empty()) {
+            if (in_.any() && !member_done_)
+                throw IoError(in_.path() + ": truncated gzip data (unexpected end of file)");
+            return false;  // the end, or a zero-byte file: empty, as its plain twin would be
         }
-        started_ = true;
-        z_.next_in = reinterpret_cast<Bytef*>(in_.data());
-        z_.avail_in = static_cast<uInt>(got);
+        z_.next_in = reinterpret_cast<Bytef*>(got.data());
+        z_.avail_in = static_cast<uInt>(got.size());
         return true;
     }
 
@@ -132,19 +147,16 @@ private:
         return "corrupt gzip data (" + detail + ")";
     }
 
-    std::string path_;
-    Fd fd_;
-    std::vector<char> in_;
+    CompressedInput in_;
     z_stream z_{};
     std::uint64_t members_ = 0;
     bool member_done_ = false;
-    bool started_ = false;
 };
 
 class ZstdSource final : public ByteSource {
 public:
     explicit ZstdSource(const std::string& path)
-        : path_(path), fd_(path), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {
+        : in_(path, ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {
         if (dctx_ == nullptr)
             throw IoError(path + ": cannot create zstd context");
     }
@@ -156,17 +168,17 @@ public:
         ZSTD_outBuffer out{buf, n, 0};
         while (out.pos == 0) {
             if (input_.pos == input_.size) {
-                std::size_t got = read_fd(fd_.get(), in_.data(), in_.size(), path_);
-                if (got == 0) {
+                const std::span<char> got = in_.next();
+                if (got.empty()) {
                     if (!frame_done_)
-                        throw IoError(path_ + ": truncated zstd data");
+                        throw IoError(in_.path() + ": truncated zstd data");
                     return 0;
                 }
-                input_ = ZSTD_inBuffer{in_.data(), got, 0};
+                input_ = ZSTD_inBuffer{got.data(), got.size(), 0};
             }
             std::size_t ret = ZSTD_decompressStream(dctx_, &out, &input_);
             if (ZSTD_isError(ret)) {
-                throw IoError(path_ + ": corrupt zstd data (" + ZSTD_getErrorName(ret) + ")");
+                throw IoError(in_.path() + ": corrupt zstd data (" + ZSTD_getErrorName(ret) + ")");
             }
             frame_done_ = (ret == 0);
         }
@@ -174,9 +186,7 @@ public:
     }
 
 private:
-    std::string path_;
-    Fd fd_;
-    std::vector<char> in_;
+    CompressedInput in_;
     ZSTD_inBuffer input_{nullptr, 0, 0};
     ZSTD_DCtx* dctx_;
     bool frame_done_ = true;
@@ -186,7 +196,7 @@ private:
 /// file must be the end of a stream (a cut file is an error, as with gzip).
 class XzSource final : public ByteSource {
 public:
-    explicit XzSource(const std::string& path) : path_(path), fd_(path), in_(1u << 17) {
+    explicit XzSource(const std::string& path) : in_(path, 1u << 17) {
         if (lzma_auto_decoder(&z_, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
             throw IoError(path + ": cannot create xz decoder");
     }
@@ -200,25 +210,24 @@ public:
         while (z_.avail_out == n && !done_) {
             lzma_action action = LZMA_RUN;
             if (z_.avail_in == 0) {
-                const std::size_t got = read_fd(fd_.get(), in_.data(), in_.size(), path_);
-                if (got == 0 && !started_)
+                const std::span<char> got = in_.next();
+                if (got.empty() && !in_.any())
                     return 0;  // a zero-byte file: empty
-                started_ = true;
-                z_.next_in = reinterpret_cast<const std::uint8_t*>(in_.data());
-                z_.avail_in = got;
-                if (got == 0)
+                z_.next_in = reinterpret_cast<const std::uint8_t*>(got.data());
+                z_.avail_in = got.size();
+                if (got.empty())
                     action = LZMA_FINISH;
             }
             const lzma_ret rc = lzma_code(&z_, action);
             if (rc == LZMA_STREAM_END) {
                 done_ = true;
             } else if (rc == LZMA_BUF_ERROR && action == LZMA_FINISH) {
-                throw IoError(path_ +
+                throw IoError(in_.path() +
                               ": truncated xz data, or garbage after it (unexpected end of file)");
             } else if (rc == LZMA_FORMAT_ERROR) {
-                throw IoError(path_ + ": not xz data");
+                throw IoError(in_.path() + ": not xz data");
             } else if (rc != LZMA_OK) {
-                throw IoError(path_ + ": corrupt xz data (liblzma error " +
+                throw IoError(in_.path() + ": corrupt xz data (liblzma error " +
                               std::to_string(static_cast<int>(rc)) + ")");
             }
         }
@@ -226,18 +235,15 @@ public:
     }
 
 private:
-    std::string path_;
-    Fd fd_;
-    std::vector<char> in_;
+    CompressedInput in_;
     lzma_stream z_ = LZMA_STREAM_INIT;
-    bool started_ = false;
     bool done_ = false;
 };
 
 /// bzip2 through libbz2; concatenated streams are read in full, a cut file is an error.
 class Bzip2Source final : public ByteSource {
 public:
-    explicit Bzip2Source(const std::string& path) : path_(path), fd_(path), in_(1u << 17) {
+    explicit Bzip2Source(const std::string& path) : in_(path, 1u << 17) {
         if (BZ2_bzDecompressInit(&z_, 0, 0) != BZ_OK)
             throw IoError(path + ": cannot create bzip2 decoder");
     }
@@ -251,14 +257,15 @@ public:
         z_.avail_out = want;
         while (z_.avail_out == want) {
             if (z_.avail_in == 0) {
-                const std::size_t got = read_fd(fd_.get(), in_.data(), in_.size(), path_);
-                if (got == 0) {
-                    if (started_ && !stream_done_)
-                        throw IoError(path_ + ": truncated bzip2 data (unexpected end of file)");
+                const std::span<char> got = in_.next();
+                if (got.empty()) {
+                    if (in_.any() && !stream_done_)
+                        throw IoError(in_.path() +
+                                      ": truncated bzip2 data (unexpected end of file)");
                     return 0;
                 }
-                z_.next_in = in_.data();
-                z_.avail_in = static_cast<unsigned>(got);
+                z_.next_in = got.data();
+                z_.avail_in = static_cast<unsigned>(got.size());
             }
             if (stream_done_) {  // more bytes after a complete stream: the next one
                 BZ2_bzDecompressEnd(&z_);
@@ -266,36 +273,32 @@ public:
                 const unsigned left = z_.avail_in;
                 z_ = bz_stream{};
                 if (BZ2_bzDecompressInit(&z_, 0, 0) != BZ_OK)
-                    throw IoError(path_ + ": cannot create bzip2 decoder");
+                    throw IoError(in_.path() + ": cannot create bzip2 decoder");
                 z_.next_in = const_cast<char*>(next);
                 z_.avail_in = left;
                 z_.next_out = buf;  // nothing was written in this call yet
                 z_.avail_out = want;
                 stream_done_ = false;
             }
-            started_ = true;
             const int rc = BZ2_bzDecompress(&z_);
             if (rc == BZ_STREAM_END) {
                 stream_done_ = true;
                 ++streams_;
             } else if (rc == BZ_DATA_ERROR_MAGIC) {
-                throw IoError(path_ + (streams_ > 0 ? ": trailing garbage after bzip2 data"
-                                                    : ": not bzip2 data"));
+                throw IoError(in_.path() + (streams_ > 0 ? ": trailing garbage after bzip2 data"
+                                                         : ": not bzip2 data"));
             } else if (rc != BZ_OK) {
-                throw IoError(path_ + ": corrupt bzip2 data (libbz2 error " + std::to_string(rc) +
-                              ")");
+                throw IoError(in_.path() + ": corrupt bzip2 data (libbz2 error " +
+                              std::to_string(rc) + ")");
             }
         }
         return want - z_.avail_out;
     }
 
 private:
-    std::string path_;
-    Fd fd_;
-    std::vector<char> in_;
+    CompressedInput in_;
     bz_stream z_{};
     std::uint64_t streams_ = 0;
-    bool started_ = false;
     bool stream_done_ = false;
 };
 

@@ -218,10 +218,7 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, con
         }
         // A file named explicitly is read even with an unknown extension, as plain text; a
         // FIFO named explicitly (a shell's <(zcat ...)) is read too: somebody writes to it.
-        InputFile file = input_for(fs::path(p), {}, ids);
-        if (!ids.absolute)
-            file.file_id = p;
-        out.push_back(std::move(file));
+        out.push_back(input_for(fs::path(p), {}, ids));
     }
     return out;
 }

@@ -8,7 +8,6 @@
 
 #include "neardup/core/hash.hpp"
 #include "neardup/text/date.hpp"
-#include "neardup/text/html.hpp"
 
 namespace neardup {
 

@@ -156,7 +156,8 @@ private:
         doc.id = std::move(s.parsed.id);
         doc.date = s.parsed.date;
         doc.length = s.parsed.text.size();
-        doc.text_hash = hash64(s.parsed.text);
+        if (cfg_.held != nullptr)  // only an index tells updates apart by it
+            doc.text_hash = hash64(s.parsed.text);
     }
 
     const ScanConfig& cfg_;

@@ -8,7 +8,7 @@
 #include <tbb/parallel_for.h>
 
 #include "neardup/core/error.hpp"
-#include "neardup/text/html.hpp"
+#include "neardup/core/utf8.hpp"
 
 namespace neardup {
 namespace {
@@ -198,40 +198,6 @@ OutputFormat parse_output_format(std::string_view name) {
         return OutputFormat::kJsonl;
     throw ConfigError("unknown --format '" + std::string(name) + "': expected tsv, csv or jsonl");
 }
-
-namespace {
-
-/// The length of the well-formed UTF-8 sequence `s` starts with, 0 when it starts with none.
-std::size_t valid_utf8_length(std::string_view s) noexcept {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = byte(0);
-    // Unicode's table of well-formed sequences (The Unicode Standard, table 3-7): the second
-    // byte's range excludes overlong forms (C0, C1, E0 80-9F, F0 80-8F), surrogates (ED A0-BF)
-    // and code points above U+10FFFF (F4 90-BF, F5-FF).
-    std::size_t len = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-    }
-    if (len == 0 || s.size() < len || byte(1) < lo || byte(1) > hi)
-        return 0;
-    for (std::size_t k = 2; k < len; ++k) {
-        if ((byte(k) & 0xC0) != 0x80)
-            return 0;
-    }
-    return len;
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');

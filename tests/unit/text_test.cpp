@@ -4,7 +4,6 @@
 
 #include "neardup/io/parse.hpp"
 #include "neardup/text/date.hpp"
-#include "neardup/text/html.hpp"
 #include "neardup/text/normalize.hpp"
 
 using neardup::normalize;
@@ -115,31 +114,6 @@ TEST_SUITE("text") {
         CHECK(toks[1].end == 5);
         neardup::tokenize("", toks);
         CHECK(toks.empty());
-    }
-
-    TEST_CASE("html_to_text drops markup and keeps the title") {
-        std::string title;
-        std::string text;
-        neardup::html_to_text(
-            "<!doctype html><html><head><title>Big &amp; Bold</title>"
-            "<style>p{color:red}</style><script>var x = '<p>';</script></head>"
-            "<body><!-- nav --><p>Caf&eacute; &#8220;open&#x201D;</p><p>a<b>b</b>c 1 < 2</p>",
-            title, text);
-        CHECK(title == "Big & Bold");
-        CHECK(norm(text) == "café open abc 1 2");
-        CHECK(text.find("color") == std::string::npos);
-        CHECK(text.find("var") == std::string::npos);
-    }
-
-    TEST_CASE("html_to_text survives broken markup") {
-        std::string title;
-        std::string text;
-        neardup::html_to_text("<p>unclosed <script>never ends", title, text);
-        CHECK(norm(text) == "unclosed");
-        neardup::html_to_text("<title>no end", title, text);
-        CHECK(title == "no end");
-        neardup::html_to_text("&bogus; &#xZZ; &", title, text);
-        CHECK(text == "&bogus; &#xZZ; &");
     }
 
     TEST_CASE("parse_date reads ISO 8601 and epoch seconds") {

@@ -1,4 +1,4 @@
-// From raw record bytes to a document: JSON field extraction, HTML stripping, ids and dates.
+// From raw record bytes to a document: JSON field extraction, web pages (extract/page.hpp), ids, dates.
 //
 // One RecordParser per thread (it owns a simdjson parser and scratch buffers). parse() never
 // throws for bad data: a malformed JSON line, a missing or non-string text field, or a record

@@ -33,7 +33,7 @@ inline constexpr int kSkipReasonCount = 7;
 /// How the bytes of a record are to be read.
 enum class RecordFormat : std::uint8_t {
     kText,      ///< .txt, .md: the whole file is the text
-    kHtml,      ///< .html, .htm: tags stripped, <title> kept
+    kHtml,      ///< .html, .htm, saved pages: read through extract_page() (the article)
     kJson,      ///< .json: one object with the configured fields
     kJsonLine,  ///< one line of a .jsonl file or of stdin
 };
