@@ -15,19 +15,31 @@ import argparse, html, itertools, json, pathlib, random, re, subprocess, sys, te
 
 P_RE = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
 TAG_RE = re.compile(r"<[^>]+>")
+SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.S | re.I)
 
 def words(s):
     return re.findall(r"\w+", s.lower())
 
 def template_slots(page, body):
-    """Spans of <p> elements whose text belongs to the page's own article."""
+    """Spans of the <p> elements that hold the page's own article: of the paragraphs whose words
+    belong to it, the run that lies together and holds most words (a teaser in a sidebar or a
+    hidden newsletter box may use the same words; the article goes where the article was)."""
     article = set(words(body))
-    spans = []
+    scripts = [m.span() for m in SCRIPT_RE.finditer(page)]  # markup inside a script is not the page's
+    runs = []
     for m in P_RE.finditer(page):
+        if any(a <= m.start() < b for a, b in scripts):
+            continue
         w = words(html.unescape(TAG_RE.sub(" ", m.group(1))))
         if len(w) >= 5 and sum(x in article for x in w) >= 0.8 * len(w):
-            spans.append(m.span())
-    return spans
+            if not runs or m.start() - runs[-1][-1][0][1] > 3000:
+                runs.append([])
+            runs[-1].append((m.span(), len(w)))
+    if not runs:
+        return []
+    best = max(runs, key=lambda run: sum(n for _, n in run))
+    # The article goes at the start of that run; every matching paragraph is taken out.
+    return [best[0][0]] + [span for run in runs for span, _ in run if span != best[0][0]]
 
 LD_RE = re.compile(r"<script[^>]*application/ld\+json[^>]*>.*?</script>", re.S | re.I)
 TITLE_RE = re.compile(r"<title[^>]*>.*?</title>", re.S | re.I)
@@ -39,9 +51,9 @@ def fill(page, spans, paragraphs):
     title and JSON-LD (which name the template's article, not this one) replaced or removed."""
     new = "".join("<p>%s</p>" % html.escape(p) for p in paragraphs)
     out, last = [], 0
-    for i, (a, b) in enumerate(spans):
+    for a, b in sorted(spans):
         out.append(page[last:a])
-        if i == 0:
+        if (a, b) == spans[0]:
             out.append(new)
         last = b
     out.append(page[last:])

@@ -2,11 +2,14 @@
 // field of a JSON record), as JSONL: id, source, title, date, url, lang, text.
 #include <ctime>
 #include <iostream>
+#include <memory>
 
 #include "commands.hpp"
+#include "neardup/boilerplate/site.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/io/input.hpp"
 #include "neardup/io/parse.hpp"
+#include "neardup/io/spool.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
 #include "scan_common.hpp"
@@ -19,7 +22,8 @@ constexpr const char* kUsage =
     "\n"
     "Writes one JSON line per accepted document with what neardup reads of it: id, source,\n"
     "title, date (ISO 8601, UTC), url and lang (web pages, when found) and text (the article of\n"
-    "a web page with --html main, the default). Skipped inputs are reported on stderr.";
+    "a web page with --html main, the default), without the paragraphs that recur across\n"
+    "different articles of a site (--site-boilerplate). Skipped inputs are reported on stderr.";
 
 std::string iso_date(std::int64_t t) {
     const auto tt = static_cast<std::time_t>(t);
@@ -36,7 +40,8 @@ void append_field(std::string& line, const char* name, std::string_view value) {
     append_json_string(line, value);
 }
 
-void write_doc(const ParsedDoc& d, const std::string& source, std::ostream& out) {
+/// The line of a document up to its text: {"id":...,"lang":...
+std::string head_of(const ParsedDoc& d, const std::string& source) {
     std::string line = "{";
     append_field(line, "id", d.id);
     append_field(line, "source", source);
@@ -48,13 +53,60 @@ void write_doc(const ParsedDoc& d, const std::string& source, std::ostream& out)
         append_field(line, "url", d.url);
     if (!d.lang.empty())
         append_field(line, "lang", d.lang);
-    // The text as read: for a web page the article, without the title joined in front.
-    const std::string_view body = std::string_view(d.text).substr(
+    return line;
+}
+
+/// The text as read: for a web page the article, without the title joined in front.
+std::string_view body_of(const ParsedDoc& d) {
+    return std::string_view(d.text).substr(
         d.title.empty() || d.text.size() < d.title.size() + 2 ? 0 : d.title.size() + 2);
+}
+
+void write_line(std::string line, std::string_view body, std::ostream& out) {
     append_field(line, "text", body);
     line += "}\n";
     out << line;
 }
+
+/// Documents waiting for the site boilerplate of the whole run: their lines on disk.
+struct Waiting {
+    TextSpool spool;
+    struct Doc {
+        TextSpool::Ref head;
+        TextSpool::Ref body;
+        std::uint32_t site = 0;
+    };
+    std::vector<Doc> docs;
+    BoilerplateFinder finder;
+    std::vector<Paragraph> paragraphs;
+
+    void add(const ParsedDoc& d, const std::string& source, const std::string& folder_site) {
+        paragraphs.clear();
+        split_paragraphs(d.text, paragraphs);
+        const std::uint32_t site = finder.site_id(site_of(d.url, folder_site));
+        finder.add(site, paragraphs, sketch_words(d.text));
+        const TextSpool::Ref head = spool.append(head_of(d, source));
+        docs.push_back({head, spool.append(body_of(d)), site});
+    }
+
+    /// Writes every document without its site's boilerplate; returns the documents stripped.
+    std::uint64_t write(std::ostream& out) {
+        const Boilerplate found = finder.find();
+        spool.flush();
+        std::string head;
+        std::string body;
+        std::string stripped;
+        std::uint64_t changed = 0;
+        for (const Doc& d : docs) {
+            spool.read(d.head, head);
+            spool.read(d.body, body);
+            const bool strip = strip_boilerplate(body, d.site, found, stripped) > 0;
+            changed += strip ? 1 : 0;
+            write_line(std::move(head), strip ? stripped : body, out);
+        }
+        return changed;
+    }
+};
 
 }  // namespace
 
@@ -77,13 +129,18 @@ int cmd_extract(const std::vector<std::string>& args) {
         throw UsageError("no input PATH given");
     finish_input_config(c);
     refuse_outputs_among_inputs(c.paths, {c.output});
-    RecordReader reader(collect_inputs(c.paths), c.cfg.reader);
+    std::vector<InputFile> inputs = collect_inputs(c.paths);
+    resolve_site_boilerplate(c, inputs);
+    RecordReader reader(std::move(inputs), c.cfg.reader);
     RecordParser parser(c.cfg.fields, c.cfg.html);
     OutputFile out(c.output);
     RawBatch batch;
     ParsedDoc doc;
     std::vector<SkipRecord> skipped;
     std::uint64_t docs = 0;
+    std::unique_ptr<Waiting> waiting;
+    if (c.cfg.site_boilerplate)
+        waiting = std::make_unique<Waiting>();
     while (reader.next_batch(batch)) {
         for (const RawRecord& rec : batch.records) {
             parser.parse(batch, rec, doc);
@@ -95,14 +152,19 @@ int cmd_extract(const std::vector<std::string>& args) {
                 skipped.push_back({where, doc.skip, doc.message});
                 continue;
             }
-            write_doc(doc, where, out.stream());
             ++docs;
+            if (waiting)
+                waiting->add(doc, where, batch.sources[rec.source].site);
+            else
+                write_line(head_of(doc, where), body_of(doc), out.stream());
         }
     }
+    const std::uint64_t stripped = waiting ? waiting->write(out.stream()) : 0;
     out.commit();
     if (!c.quiet) {
         report_skips(skipped);
-        std::cerr << "extract: " << docs << " documents, " << skipped.size() << " skipped\n";
+        std::cerr << "extract: " << docs << " documents (" << stripped
+                  << " without some site boilerplate), " << skipped.size() << " skipped\n";
     }
     return kExitOk;
 }

@@ -1,5 +1,6 @@
 #include "scan_common.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -26,8 +27,13 @@ boost::program_options::options_description input_options(ScanCli& c) {
         "web pages: main (the article only) or all (every visible text)")(
         "text-format", po::value(&c.text_format)->default_value("text"),
         "what the JSON text field holds: text, html (a web page) or auto")(
-        "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
-        "skip documents larger than this (k, M, G suffixes)")(
+        "url-field", po::value(&c.cfg.fields.url)->default_value("url"),
+        "JSON field with the article's URL (its host is its site)")(
+        "site-boilerplate", po::value(&c.site_boilerplate)->default_value("auto"),
+        "paragraphs recurring across different articles of a site: drop, keep, or auto (drop "
+        "when web pages are read)")("max-doc-bytes",
+                                    po::value(&c.max_doc_bytes)->default_value("16M"),
+                                    "skip documents larger than this (k, M, G suffixes)")(
         "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error");
     return opts;
 }
@@ -40,6 +46,10 @@ void finish_input_config(ScanCli& c) {
         c.cfg.html.mode = ExtractMode::kAll;
     else
         throw UsageError("unknown --html '" + c.html + "': expected main or all");
+    if (c.site_boilerplate != "drop" && c.site_boilerplate != "keep" &&
+        c.site_boilerplate != "auto")
+        throw UsageError("unknown --site-boilerplate '" + c.site_boilerplate +
+                         "': expected drop, keep or auto");
     if (c.text_format == "text")
         c.cfg.fields.text_format = TextFormat::kText;
     else if (c.text_format == "html")
@@ -175,10 +185,24 @@ void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) 
     check_fraction(c.cfg.story.link_threshold, "--story-link");
 }
 
+void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs) {
+    if (c.site_boilerplate != "auto") {
+        c.cfg.site_boilerplate = c.site_boilerplate == "drop";
+        return;
+    }
+    // Web pages: site templates are what the extractor leaves most of. Text and JSONL text are
+    // read without the look at the whole run (it would cost them a third of their speed).
+    c.cfg.site_boilerplate = c.cfg.fields.text_format != TextFormat::kText ||
+                             std::any_of(inputs.begin(), inputs.end(), [](const InputFile& f) {
+                                 return f.format == RecordFormat::kHtml;
+                             });
+}
+
 ScanResult run(ScanCli& c) {
     ProgressLine progress(!c.quiet && ::isatty(STDERR_FILENO) == 1);
     c.cfg.on_progress = [&progress](const ScanProgress& p) { progress.update(p); };
     auto inputs = collect_inputs(c.paths, c.ids);
+    resolve_site_boilerplate(c, inputs);
     try {
         ScanResult result = run_scan(c.cfg, std::move(inputs));
         progress.clear();

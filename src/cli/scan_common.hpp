@@ -28,6 +28,7 @@ struct ScanCli {
     std::string story_rows = "2";
     std::string html = "main";
     std::string text_format = "text";
+    std::string site_boilerplate = "auto";
     bool quiet = false;
 };
 
@@ -42,6 +43,9 @@ void finish_input_config(ScanCli& c);
 
 /// Parses the option strings into c.cfg after argument parsing. Throws UsageError.
 void finish_config(ScanCli& c, const boost::program_options::variables_map& vm);
+
+/// Sets c.cfg.site_boilerplate from --site-boilerplate (auto: when web pages are read).
+void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs);
 
 /// Collects the inputs and runs the pipeline, with a progress line on a terminal.
 [[nodiscard]] ScanResult run(ScanCli& c);

@@ -74,9 +74,25 @@ std::string whole_file_id(const fs::path& file, const fs::path& folder, const In
     return abs.generic_string();
 }
 
+/// The site of a file's documents that carry no URL: the subfolder of the folder given that
+/// holds it (scrapers save each site in a folder of its own), else that folder; for a file
+/// named on the command line, its folder.
+std::string site_folder(const fs::path& file, const fs::path& folder) {
+    if (folder.empty()) {
+        const fs::path parent = file.parent_path();
+        return parent.empty() ? "." : parent.generic_string();
+    }
+    const fs::path rel = file.lexically_relative(folder);
+    auto first = rel.begin();
+    if (first == rel.end() || std::next(first) == rel.end())
+        return folder.generic_string();
+    return (folder / *first).generic_string();
+}
+
 InputFile input_for(const fs::path& file, const fs::path& folder, const InputIds& ids) {
     InputFile in;
     in.path = file.string();
+    in.site = site_folder(file, folder);
     (void)classify_path(file.filename().string(), in.format, in.compression);
     in.file_id = whole_file_id(file, folder, ids);
     // Scan ids of id-less JSONL lines read "<path as given>:<line>" (as they always have).
@@ -202,8 +218,8 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, con
             check_stdin();
             // In the index an id-less stdin line is known by its text ("-:<line>" would name
             // another article every night): an empty file id asks the parser for that.
-            out.push_back(
-                {"-", ids.absolute ? "" : "-", RecordFormat::kJsonLine, Compression::kNone, ""});
+            out.push_back({"-", ids.absolute ? "" : "-", RecordFormat::kJsonLine,
+                           Compression::kNone, "", "-"});
             continue;
         }
         std::error_code ec;
@@ -230,7 +246,7 @@ RecordReader::~RecordReader() = default;
 
 std::uint32_t RecordReader::current_source(RawBatch& out) {
     if (source_index_ < 0) {
-        out.sources.push_back({file_->path, file_->file_id});
+        out.sources.push_back({file_->path, file_->file_id, file_->site});
         source_index_ = static_cast<std::int64_t>(out.sources.size() - 1);
     }
     return static_cast<std::uint32_t>(source_index_);

@@ -138,7 +138,8 @@ struct RecordParser::Impl {
             title.swap(page.title);
         if (!out.date)
             out.date = page.date;
-        out.url.swap(page.url);
+        if (out.url.empty())
+            out.url.swap(page.url);
         out.lang.swap(page.lang);
     }
 
@@ -180,6 +181,10 @@ struct RecordParser::Impl {
                 std::string_view s;
                 if (value.get_string().get(s) == simdjson::SUCCESS)
                     title.assign(s);
+            } else if (!fields.url.empty() && key == fields.url && out.url.empty()) {
+                std::string_view s;
+                if (value.get_string().get(s) == simdjson::SUCCESS)
+                    out.url.assign(s);
             } else if (!fields.date.empty() && key == fields.date && !out.date) {
                 std::string d;
                 if (scalar_text(value, d) == simdjson::SUCCESS)
@@ -218,6 +223,7 @@ struct RecordParser::Impl {
             (err == simdjson::STRING_ERROR && repair_surrogate_escapes(bytes, repaired));
         if (repairable) {
             out.id.clear();
+            out.url.clear();
             out.date.reset();
             title.clear();
             has_text = false;

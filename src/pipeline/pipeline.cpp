@@ -7,15 +7,19 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <tbb/blocked_range.h>
 #include <tbb/concurrent_queue.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_group.h>
 
+#include "neardup/boilerplate/site.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/core/hash.hpp"
+#include "neardup/io/spool.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/verify/similarity.hpp"
@@ -39,6 +43,11 @@ struct SignedDoc {
     std::optional<std::int64_t> date;
     std::uint64_t length = 0;
     std::uint64_t text_hash = 0;  ///< hash64 of the parsed text
+    // With site boilerplate: what the first look at the run needs.
+    std::string site;
+    std::vector<Paragraph> paragraphs;
+    WordSketch sketch;
+    std::string text;  ///< the parsed text, to be signed again without the site's boilerplate
 };
 
 /// One pipeline token: a batch of records and everything computed from them.
@@ -60,6 +69,52 @@ struct Scratch {
     NormalizedText normalized;
     std::vector<std::uint64_t> token_hashes;
     std::vector<ShingleHash> shingles;
+    // Signing again without site boilerplate.
+    std::string text;
+    std::string stripped;
+    std::vector<SigValue> signature;
+    std::vector<ShingleHash> set;
+    std::vector<TermCode> terms;
+};
+
+/// Signs one text: its MinHash into `sig`, and (when asked) its shingle set and story terms.
+/// Returns false when the text has no words (nothing is written then).
+bool sign_text(std::string_view text_in, const ScanConfig& cfg, const MinHasher& hasher, Scratch& s,
+               std::span<SigValue> sig, std::vector<ShingleHash>* set,
+               std::vector<TermCode>* terms) {
+    normalize_tokens(text_in, cfg.normalize, cfg.story.enabled, s.normalized);
+    const std::string& text = s.normalized.text;
+    const std::vector<TokenSpan>& tokens = s.normalized.tokens;
+    if (tokens.empty())
+        return false;
+    token_hashes(text, tokens, s.token_hashes);
+    compute_shingles(text, tokens, s.token_hashes, cfg.shingle, s.shingles);
+    hasher.sign(s.shingles, sig);
+    if (set != nullptr) {
+        make_set(s.shingles);
+        set->assign(s.shingles.begin(), s.shingles.end());
+    }
+    if (terms != nullptr)
+        story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags, *terms);
+    return true;
+}
+
+/// Site boilerplate's first look at the run: every new document's paragraphs and site, and
+/// its text kept on disk until the boilerplate is known.
+struct Survey {
+    explicit Survey(BoilerplateOptions options) : finder(options) {}
+    BoilerplateFinder finder;
+    TextSpool spool;
+    std::vector<TextSpool::Ref> texts;  ///< by new document (DocId - held)
+    std::vector<std::uint32_t> sites;   ///< by new document
+
+    void add(SignedDoc& doc) {
+        const std::uint32_t site = finder.site_id(doc.site);
+        finder.add(site, doc.paragraphs, doc.sketch);
+        sites.push_back(site);
+        texts.push_back(spool.append(doc.text));
+        std::string().swap(doc.text);
+    }
 };
 
 /// Owns every batch ever made; tokens are raw pointers into it, so batches still in flight
@@ -132,32 +187,28 @@ private:
         doc.message = std::move(s.parsed.message);
         if (doc.skip != SkipReason::kNone)
             return;
-        normalize_tokens(s.parsed.text, cfg_.normalize, cfg_.story.enabled, s.normalized);
-        const std::string& text = s.normalized.text;
-        const std::vector<TokenSpan>& tokens = s.normalized.tokens;
-        if (tokens.empty()) {
+        std::span<SigValue> sig(b.signatures.data() + i * hasher_.num_perm(), hasher_.num_perm());
+        if (!sign_text(s.parsed.text, cfg_, hasher_, s, sig,
+                       cfg_.exact_verify ? &b.sets[i] : nullptr,
+                       cfg_.story.enabled ? &b.terms[i] : nullptr)) {
             doc.skip = SkipReason::kEmpty;
             doc.message = "no words";
             return;
         }
-        token_hashes(text, tokens, s.token_hashes);
-        compute_shingles(text, tokens, s.token_hashes, cfg_.shingle, s.shingles);
-        std::span<SigValue> sig(b.signatures.data() + i * hasher_.num_perm(), hasher_.num_perm());
-        hasher_.sign(s.shingles, sig);
         band_keys(sig, lsh_, std::span(b.keys.data() + i * lsh_.bands, lsh_.bands));
-        if (cfg_.exact_verify) {
-            make_set(s.shingles);
-            b.sets[i].assign(s.shingles.begin(), s.shingles.end());
-        }
-        if (cfg_.story.enabled) {
-            story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags,
-                                    b.terms[i]);
+        if (cfg_.site_boilerplate) {
+            doc.site = site_of(s.parsed.url, b.raw.sources[rec.source].site);
+            doc.paragraphs.clear();
+            split_paragraphs(s.parsed.text, doc.paragraphs);
+            doc.sketch = sketch_words(s.parsed.text);
         }
         doc.id = std::move(s.parsed.id);
         doc.date = s.parsed.date;
         doc.length = s.parsed.text.size();
         if (cfg_.held != nullptr)  // only an index tells updates apart by it
             doc.text_hash = hash64(s.parsed.text);
+        if (cfg_.site_boilerplate)
+            doc.text = std::move(s.parsed.text);
     }
 
     const ScanConfig& cfg_;
@@ -169,8 +220,10 @@ private:
 /// The serial, in-order state: documents, signatures, the LSH index and the union-find.
 class Linker {
 public:
-    Linker(const ScanConfig& cfg, LshParams lsh, ScanResult& result)
-        : cfg_(cfg), index_(lsh), result_(result) {}
+    /// With a survey, documents are kept and linked later (link_new()), once site
+    /// boilerplate is known; without one, each is linked as it arrives.
+    Linker(const ScanConfig& cfg, LshParams lsh, ScanResult& result, Survey* survey)
+        : cfg_(cfg), index_(lsh), result_(result), survey_(survey) {}
 
     void consume(Batch& b) {
         result_.stats.input_bytes += b.raw.input_bytes;
@@ -181,9 +234,14 @@ public:
             if (doc.skip != SkipReason::kNone) {
                 record_skip(b, i);
             } else {
+                const DocId id = append(b, i);
+                if (survey_ != nullptr) {
+                    survey_->add(doc);
+                    continue;
+                }
                 if (i + 1 < b.docs.size())  // the next document's buckets arrive meanwhile
                     index_.prefetch(keys_of(b, i + 1));
-                link(b, i);
+                link(id, keys_of(b, i));
             }
         }
         if (cfg_.on_progress) {
@@ -263,6 +321,39 @@ public:
         if (cfg_.exact_verify)
             return exact_jaccard(sets_[a], sets_[b]);
         return estimate_jaccard(signature(a), signature(b));
+    }
+
+    /// Links the new documents kept while surveying, in input order.
+    void link_new() {
+        const LshParams lsh = index_.params();
+        std::vector<std::uint64_t> keys(lsh.bands);
+        std::vector<std::uint64_t> next(lsh.bands);
+        const std::size_t end = result_.docs.size();
+        if (result_.held < end)
+            band_keys(signature(static_cast<DocId>(result_.held)), lsh, next);
+        for (std::size_t d = result_.held; d < end; ++d) {
+            keys.swap(next);
+            if (d + 1 < end) {  // the next document's buckets arrive meanwhile
+                band_keys(signature(static_cast<DocId>(d + 1)), lsh, next);
+                index_.prefetch(next);
+            }
+            link(static_cast<DocId>(d), keys);
+        }
+    }
+
+    /// What a new document's signing wrote, for signing it again: its signature, shingle
+    /// set and terms (nullptr when not kept), and its length.
+    struct Slots {
+        std::span<SigValue> signature;
+        std::vector<ShingleHash>* set;
+        std::vector<TermCode>* terms;
+        std::uint64_t* length;
+    };
+    [[nodiscard]] Slots slots(std::size_t new_doc) {
+        const std::size_t d = result_.held + new_doc;
+        return {std::span<SigValue>(signatures_.data() + new_doc * cfg_.num_perm, cfg_.num_perm),
+                cfg_.exact_verify ? &sets_[d] : nullptr, cfg_.story.enabled ? &terms_[d] : nullptr,
+                &result_.docs[d].length};
     }
 
     UnionFind& union_find() noexcept { return uf_; }
@@ -350,7 +441,8 @@ private:
         return {b.keys.data() + i * bands, bands};
     }
 
-    void link(Batch& b, std::size_t i) {
+    /// Takes document i of the batch in as the next DocId (not linked yet).
+    DocId append(Batch& b, std::size_t i) {
         const auto id = static_cast<DocId>(result_.docs.size());
         SignedDoc& doc = b.docs[i];
         result_.docs.push_back({std::move(doc.id), record_location(b.raw, b.raw.records[i]),
@@ -362,7 +454,10 @@ private:
         if (cfg_.story.enabled)
             terms_.push_back(std::move(b.terms[i]));
         uf_.resize(std::size_t{id} + 1);
-        const std::span<const std::uint64_t> keys = keys_of(b, i);
+        return id;
+    }
+
+    void link(DocId id, std::span<const std::uint64_t> keys) {
         if (join_exact_copy(id, keys))
             return;
         index_.candidates(keys, candidates_);
@@ -387,6 +482,7 @@ private:
     std::vector<std::vector<ShingleHash>> sets_;
     std::vector<std::vector<TermCode>> terms_;
     std::vector<DocId> candidates_;
+    Survey* survey_ = nullptr;
     /// Held ids and their text hashes (nullopt: stored before the index kept them).
     std::unordered_map<std::string, std::optional<std::uint64_t>> held_ids_;
     std::unordered_set<std::string> new_ids_;  ///< ids of this input so far (with an index)
@@ -404,6 +500,50 @@ private:
     Linker& linker_;
     BatchPool& pool_;
 };
+
+/// Finds the site boilerplate of the surveyed documents and signs each document that carries
+/// some again without it (in parallel: each document on its own). A document that is nothing
+/// but boilerplate keeps its signature: it is still a document, and its copies still match.
+void strip_site_boilerplate(const ScanConfig& cfg, const MinHasher& hasher, Survey& survey,
+                            Linker& linker,
+                            tbb::enumerable_thread_specific<std::unique_ptr<Scratch>>& scratch,
+                            ScanStats& stats) {
+    const auto start = std::chrono::steady_clock::now();
+    const Boilerplate found = survey.finder.find();
+    stats.boilerplate_paragraphs = found.size();
+    survey.spool.flush();
+    const std::vector<std::uint32_t>& docs = found.documents();
+    std::vector<std::uint8_t> stripped(docs.size(), 0);
+    const auto sign_range = [&](const tbb::blocked_range<std::size_t>& range) {
+        std::unique_ptr<Scratch>& s = scratch.local();
+        if (!s)
+            s = std::make_unique<Scratch>(cfg.fields, cfg.html);
+        s->signature.resize(cfg.num_perm);
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+            const std::uint32_t d = docs[i];
+            survey.spool.read(survey.texts[d], s->text);
+            if (strip_boilerplate(s->text, survey.sites[d], found, s->stripped) == 0)
+                continue;
+            const Linker::Slots slot = linker.slots(d);
+            if (!sign_text(s->stripped, cfg, hasher, *s, s->signature,
+                           slot.set != nullptr ? &s->set : nullptr,
+                           slot.terms != nullptr ? &s->terms : nullptr))
+                continue;
+            std::copy(s->signature.begin(), s->signature.end(), slot.signature.begin());
+            if (slot.set != nullptr)
+                slot.set->swap(s->set);
+            if (slot.terms != nullptr)
+                slot.terms->swap(s->terms);
+            *slot.length = s->stripped.size();
+            stripped[i] = 1;
+        }
+    };
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, docs.size(), 16), sign_range);
+    stats.boilerplate_docs =
+        static_cast<std::uint64_t>(std::count(stripped.begin(), stripped.end(), std::uint8_t{1}));
+    stats.boilerplate_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 /// Story clusters over the near-duplicate groups; without the story level, stories = groups.
 /// @param weights the background counts (loaded while the documents were read)
@@ -483,7 +623,10 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     RecordReader reader(std::move(inputs), config.reader);
     BatchPool pool;
     tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch;
-    Linker linker(config, result.lsh, result);
+    std::unique_ptr<Survey> survey;
+    if (config.site_boilerplate)
+        survey = std::make_unique<Survey>(config.boilerplate);
+    Linker linker(config, result.lsh, result, survey.get());
     linker.reserve(expected_docs, config.held != nullptr ? config.held->size() : 0);
     if (config.held != nullptr)
         linker.preload(*config.held);
@@ -502,6 +645,11 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     if (config.story.enabled)
         loading.run([&background] { background = TermWeights::with_background(); });
     tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
+    if (survey) {
+        strip_site_boilerplate(config, hasher, *survey, linker, scratch, result.stats);
+        survey.reset();
+        linker.link_new();
+    }
     loading.wait();
 
     result.stats.docs = result.docs.size() - result.held;  // new documents only

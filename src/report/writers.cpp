@@ -350,6 +350,14 @@ std::string format_summary(const ScanResult& r) {
            std::to_string(r.lsh.bands) + " bands x " + std::to_string(r.lsh.rows) + " rows, " +
            std::to_string(s.candidates) + " candidate pairs verified, " +
            std::to_string(s.exact_copies) + " exact copies joined directly\n";
+    if (s.boilerplate_seconds > 0) {
+        std::snprintf(buf, sizeof buf,
+                      "site boilerplate: %llu paragraphs recurring across different articles of a "
+                      "site, dropped from %llu documents (%.3f s)\n",
+                      static_cast<unsigned long long>(s.boilerplate_paragraphs),
+                      static_cast<unsigned long long>(s.boilerplate_docs), s.boilerplate_seconds);
+        out += buf;
+    }
     out += std::to_string(r.story.groups()) + " story clusters; " +
            std::to_string(r.story_stats.candidates) + " story candidate pairs (" +
            std::to_string(r.story_stats.verified) + " verified), " +

@@ -42,6 +42,7 @@ struct InputFile {
     RecordFormat format = RecordFormat::kText;
     Compression compression = Compression::kNone;
     std::string error;  ///< set when the walk found it unreadable: the reader skips it with this
+    std::string site;   ///< the site of its documents without a URL (see site_folder in input.cpp)
 };
 
 /// How whole-file ids are formed (see the header comment).

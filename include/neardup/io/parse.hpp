@@ -1,4 +1,5 @@
-// From raw record bytes to a document: JSON field extraction, web pages (extract/page.hpp), ids, dates.
+// From raw record bytes to a document: JSON field extraction, web pages (extract/page.hpp), ids,
+// dates.
 //
 // One RecordParser per thread (it owns a simdjson parser and scratch buffers). parse() never
 // throws for bad data: a malformed JSON line, a missing or non-string text field, or a record
@@ -32,8 +33,9 @@ enum class TextFormat : std::uint8_t { kText, kHtml, kAuto };
 struct FieldNames {
     std::string id = "id";
     std::string text = "text";
-    std::string title;  ///< empty: no title field
-    std::string date;   ///< empty: no date field
+    std::string title;        ///< empty: no title field
+    std::string date;         ///< empty: no date field
+    std::string url = "url";  ///< the record's URL (its site, for site boilerplate)
     TextFormat text_format = TextFormat::kText;
 };
 
@@ -41,7 +43,7 @@ struct ParsedDoc {
     std::string id;
     std::string text;                  ///< title + "\n\n" + body, UTF-8 (possibly invalid)
     std::string title;                 ///< the title alone (JSON title field, page title)
-    std::string url;                   ///< a web page's canonical URL, when it names one
+    std::string url;                   ///< the url field, else a web page's canonical URL
     std::string lang;                  ///< a web page's <html lang>, when given
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
     SkipReason skip = SkipReason::kNone;

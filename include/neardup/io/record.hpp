@@ -42,6 +42,7 @@ enum class RecordFormat : std::uint8_t {
 struct RecordSource {
     std::string display;  ///< path as the user will read it (file, or "-" for stdin)
     std::string file_id;  ///< id of a whole-file record: path relative to the given folder
+    std::string site;     ///< the site of its records without a URL (boilerplate/site.hpp)
 };
 
 struct RawRecord {

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "neardup/boilerplate/site.hpp"
 #include "neardup/cluster/clustering.hpp"
 #include "neardup/io/input.hpp"
 #include "neardup/io/parse.hpp"
@@ -59,7 +60,12 @@ struct ScanConfig {
     bool exact_verify = false;  ///< verify with exact Jaccard (keeps shingle sets in memory)
     std::uint32_t threads = 0;  ///< 0: all cores
     bool strict = false;        ///< the first skipped record is an error
-    StoryOptions story;         ///< the story level (rewrites of the same story)
+    /// Drop paragraphs that recur across different articles of a site (boilerplate/site.hpp).
+    /// Costs a look at the whole run before linking: the texts wait in a temporary file, and
+    /// each document that carries some is signed again.
+    bool site_boilerplate = false;
+    BoilerplateOptions boilerplate;
+    StoryOptions story;  ///< the story level (rewrites of the same story)
     std::function<void(const ScanProgress&)> on_progress;  ///< called from the link stage
     /// Documents of a persistent index to match against: they become DocIds 0 .. held->size()-1
     /// (their near groups pre-joined by their stored group ids). A new document whose id is
@@ -93,9 +99,12 @@ struct ScanStats {
     std::uint64_t docs = 0;
     std::uint64_t input_bytes = 0;  ///< bytes read (decompressed)
     std::array<std::uint64_t, kSkipReasonCount> skipped{};
-    std::uint64_t candidates = 0;    ///< candidate pairs verified
-    std::uint64_t edges = 0;         ///< verified pairs that merged two groups
-    std::uint64_t exact_copies = 0;  ///< documents joined as exact copies, without LSH
+    std::uint64_t candidates = 0;              ///< candidate pairs verified
+    std::uint64_t edges = 0;                   ///< verified pairs that merged two groups
+    std::uint64_t exact_copies = 0;            ///< documents joined as exact copies, without LSH
+    std::uint64_t boilerplate_paragraphs = 0;  ///< distinct site-boilerplate paragraphs found
+    std::uint64_t boilerplate_docs = 0;        ///< documents signed without some of them
+    double boilerplate_seconds = 0;            ///< finding them and signing those documents again
     double seconds = 0;
 
     [[nodiscard]] std::uint64_t total_skipped() const noexcept;

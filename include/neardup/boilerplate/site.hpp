@@ -1,0 +1,138 @@
+// Site boilerplate: paragraphs that recur across different articles of one site.
+//
+// A page extractor sees one page; it cannot know that "Sign up for our newsletter", an author's
+// bio or "(c) 2025 Example Media" are on every article of the site. This stage looks at all the
+// documents of a run first: each document's paragraphs (its lines, or its hard-wrapped lines
+// joined; compared without ASCII case and end spaces) are counted per site, and a paragraph is
+// boilerplate when at least `min_articles` *different articles* of the site carry it.
+//
+// Copies must not count: a syndicated or lightly edited copy shares its paragraphs with the
+// original because it is the same article, and finding those copies is the point. Two documents
+// are the same article when their word sketches (32 one-permutation MinHash values of word
+// 3-grams, text and template together) agree in at least `same_article` of the places: an
+// edited copy shares most of its words, while two articles on one template share only the
+// template's. Among a paragraph's carriers, in input order, a document counts when it is the
+// same article as none counted before. (So a template that is most of its pages' text, more
+// than about 2/3, stays: its pages look like copies. Extraction has taken most of it away.)
+//
+// A site is the host of the document's URL (a page's canonical URL, a JSON record's url field),
+// else the folder the input was found under (input.hpp: InputFile::site).
+//
+// Memory until find(): 12 bytes per paragraph (about 30 per article) and 128 per document;
+// then the boilerplate paragraphs' keys. Deterministic: documents are taken in the order given.
+//
+// Example:
+//   neardup::BoilerplateFinder finder;
+//   for (each document d in input order)
+//       finder.add(finder.site_id(site_of(url, fallback)), paragraphs(text), sketch_words(text));
+//   const neardup::Boilerplate found = finder.find();
+//   strip_boilerplate(text, site, found, out);
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "neardup/core/flat_table.hpp"
+
+namespace neardup {
+
+/// One paragraph of a document: the hash of its folded text and its length in bytes.
+struct Paragraph {
+    std::uint64_t hash = 0;
+    std::uint32_t length = 0;
+};
+
+/// The site of a document: the URL's host (lower case, without "www." and port), or
+/// `fallback` when `url` names none.
+[[nodiscard]] std::string site_of(std::string_view url, std::string_view fallback);
+
+/// Appends the paragraphs of `text` (its non-blank lines; in a hard-wrapped text, whose lines
+/// are all short, the lines of a paragraph joined) to `out`, in order.
+void split_paragraphs(std::string_view text, std::vector<Paragraph>& out);
+
+/// What tells one article from another: one-permutation MinHash of the word 3-grams.
+struct WordSketch {
+    static constexpr std::size_t kSize = 32;
+    std::array<std::uint32_t, kSize> values{};  ///< 0: no 3-gram fell into that place
+};
+
+/// The sketch of a text's words (ASCII letters and digits folded, other bytes as they are).
+[[nodiscard]] WordSketch sketch_words(std::string_view text);
+
+/// The share of the places where both sketches have a value and agree (0 when none has).
+[[nodiscard]] double sketch_similarity(const WordSketch& a, const WordSketch& b) noexcept;
+
+/// The boilerplate paragraphs of each site.
+class Boilerplate {
+public:
+    [[nodiscard]] bool contains(std::uint32_t site, std::uint64_t paragraph) const {
+        return keys_.size() != 0 && keys_.find(slot_key(site, paragraph)) != nullptr;
+    }
+    [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
+    /// The documents (numbered as added to the finder, ascending) that carry any of it.
+    [[nodiscard]] const std::vector<std::uint32_t>& documents() const noexcept {
+        return documents_;
+    }
+    void insert(std::uint32_t site, std::uint64_t paragraph) {
+        keys_.upsert(slot_key(site, paragraph)) = 1;
+    }
+    /// A (site, paragraph) pair as one number.
+    [[nodiscard]] static std::uint64_t key(std::uint32_t site, std::uint64_t paragraph) noexcept {
+        return paragraph ^ (0x9E3779B97F4A7C15ULL * (std::uint64_t{site} + 1));
+    }
+
+private:
+    friend class BoilerplateFinder;
+    [[nodiscard]] static std::uint64_t slot_key(std::uint32_t site, std::uint64_t paragraph) {
+        const std::uint64_t k = key(site, paragraph);
+        return k == 0 ? 1 : k;  // 0 marks an empty slot
+    }
+    FlatTable<std::uint64_t, std::uint8_t, 0> keys_;
+    std::vector<std::uint32_t> documents_;
+};
+
+struct BoilerplateOptions {
+    std::uint32_t min_articles = 3;  ///< different articles of a site that carry it
+    double same_article = 0.5;       ///< sketch similarity from which two are one article
+};
+
+class BoilerplateFinder {
+public:
+    explicit BoilerplateFinder(BoilerplateOptions options = {}) : options_(options) {}
+
+    /// A small number for a site name (the same name, the same number).
+    [[nodiscard]] std::uint32_t site_id(const std::string& site);
+
+    /// Records the next document (documents are numbered 0, 1, ... in the order added).
+    void add(std::uint32_t site, std::span<const Paragraph> paragraphs, const WordSketch& sketch);
+
+    [[nodiscard]] std::size_t documents() const noexcept { return doc_site_.size(); }
+
+    /// Finds the boilerplate; the recorded documents are freed.
+    [[nodiscard]] Boilerplate find();
+
+private:
+    [[nodiscard]] std::span<const Paragraph> paragraphs_of(std::size_t doc) const {
+        return {paragraphs_.data() + doc_start_[doc], doc_start_[doc + 1] - doc_start_[doc]};
+    }
+
+    BoilerplateOptions options_;
+    std::unordered_map<std::string, std::uint32_t> sites_;
+    std::vector<Paragraph> paragraphs_;
+    std::vector<std::size_t> doc_start_{0};
+    std::vector<std::uint32_t> doc_site_;
+    std::vector<WordSketch> sketches_;
+};
+
+/// Writes `text` without its boilerplate lines to `out`; returns how many lines were dropped.
+/// Leaves `out` empty (and returns 0) when nothing is dropped.
+std::size_t strip_boilerplate(std::string_view text, std::uint32_t site, const Boilerplate& found,
+                              std::string& out);
+
+}  // namespace neardup
