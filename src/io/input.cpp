@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -101,14 +102,43 @@ InputFile input_for(const fs::path& file, const fs::path& folder, const InputIds
     return in;
 }
 
+/// Whether a file without an extension is a web page (scrapers often save a URL's last path
+/// segment as it is: ".../2024/05/storm-hits-coast"): its first kilobyte, after a BOM and white
+/// space, opens with <!doctype html or <html, or holds an <html or <head tag.
+bool sniffs_as_html(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return false;
+    char buf[1024];
+    ssize_t n = 0;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    if (n <= 0)
+        return false;
+    std::string head = lower_ascii(std::string_view(buf, static_cast<std::size_t>(n)));
+    std::string_view rest = head;
+    if (rest.substr(0, 3) == "\xEF\xBB\xBF")
+        rest.remove_prefix(3);
+    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t\r\n")));
+    return rest.rfind("<!doctype html", 0) == 0 || rest.rfind("<html", 0) == 0 ||
+           head.find("<html") != std::string::npos || head.find("<head") != std::string::npos;
+}
+
 /// One entry of a folder walk: a file to read (or to skip with a reason), or nothing.
 void visit_entry(const fs::directory_entry& entry, const fs::path& root, const InputIds& ids,
                  std::vector<InputFile>& found) {
     RecordFormat format{};
     Compression compression{};
-    if (!classify_path(entry.path().filename().string(), format, compression))
+    const std::string name = entry.path().filename().string();
+    const bool known = classify_path(name, format, compression);
+    const bool html = !known && name.find('.') == std::string::npos && sniffs_as_html(entry.path());
+    if (!known && !html)
         return;
     InputFile file = input_for(entry.path(), root, ids);
+    if (html)
+        file.format = RecordFormat::kHtml;
     std::error_code ec;
     const fs::file_status st = fs::status(entry.path(), ec);  // follows symlinks
     if (ec) {

@@ -1,7 +1,7 @@
 #include "neardup/io/spool.hpp"
 
 #include <cerrno>
-#include <cstdlib>
+#include <filesystem>
 #include <system_error>
 
 #include <fcntl.h>
@@ -19,8 +19,9 @@ std::string system_message() { return std::system_category().message(errno); }
 }  // namespace
 
 TextSpool::TextSpool() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string folder = dir != nullptr && *dir != '\0' ? dir : "/tmp";
+    std::error_code ec;
+    const std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);  // $TMPDIR
+    const std::string folder = ec ? std::string("/tmp") : tmp.string();
     fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd_ < 0) {  // a file system without O_TMPFILE: make one and unlink it
         std::string pattern = folder + "/neardup-spool.XXXXXX";

@@ -116,6 +116,44 @@ grep -q 'Copyright' "$tmp/out" && fail "--text-format html kept the page's foote
 expect_exit 0 -- "$bin" extract corpus/news/feed.jsonl
 [ "$(wc -l <"$tmp/out")" -eq 24 ] || fail "extract of JSONL: want 24 rows"
 
+# --- site boilerplate: a line on three different articles of a site goes; a copy keeps its text
+python3 - "$tmp/sites.jsonl" <<'PY'
+import json, random, sys
+rng = random.Random(5)
+vocab = ["harbor", "council", "vote", "storm", "grain", "price", "museum", "bridge", "nurse", "strike",
+         "river", "factory", "police", "budget", "school", "flight", "court", "energy", "rail", "farm"]
+def article():
+    return "\n".join(" ".join(rng.choice(vocab) for _ in range(40)) + "." for _ in range(3))
+rows = [("a1", "https://www.a.com/1", article()), ("a2", "https://a.com/2", article()),
+        ("a3", "https://a.com/3", article()), ("b1", "https://b.com/1", article())]
+rows.append(("a1-copy", "https://a.com/1?amp", rows[0][2]))
+with open(sys.argv[1], "w") as f:
+    for id_, url, text in rows:
+        f.write(json.dumps({"id": id_, "link": url, "text": text + "\nSign up for our newsletter"}) + "\n")
+PY
+expect_exit 2 -- "$bin" extract --site-boilerplate maybe "$tmp/sites.jsonl"; expect_grep "$tmp/err" "unknown --site-boilerplate"
+expect_exit 0 -- "$bin" extract --url-field link "$tmp/sites.jsonl"   # auto: text is read as it is
+[ "$(grep -c 'newsletter' "$tmp/out")" -eq 5 ] || fail "site boilerplate: auto dropped lines of JSONL text"
+expect_exit 0 -- "$bin" extract --url-field link --site-boilerplate drop "$tmp/sites.jsonl"
+expect_grep "$tmp/err" "5 documents (4 without some site boilerplate)"
+python3 - "$tmp/out" <<'PY' || fail "site boilerplate: wrong lines dropped"
+import json, sys
+rows = {r["id"]: r for r in map(json.loads, open(sys.argv[1]))}
+kept = {k for k, r in rows.items() if "newsletter" in r["text"]}
+assert kept == {"b1"}, kept  # b.com has it once; a.com on three articles (and a1's copy)
+assert rows["a1"]["url"] == "https://www.a.com/1", rows["a1"]
+PY
+expect_exit 0 -- "$bin" extract --url-field nothing --site-boilerplate drop "$tmp/sites.jsonl"
+[ "$(grep -c 'newsletter' "$tmp/out")" -eq 0 ] || fail "site boilerplate: one folder is one site without URLs"
+expect_exit 0 -- "$bin" scan --url-field link --site-boilerplate drop "$tmp/sites.jsonl"
+expect_grep "$tmp/err" "^site boilerplate: 1 paragraphs"
+# a web page saved without an extension is found by its first bytes
+mkdir -p "$tmp/pages"; cp corpus/news/web/storm-power-outage.html "$tmp/pages/storm-leaves-homes"
+echo "not a page" >"$tmp/pages/NOTES"
+expect_exit 0 -- "$bin" extract "$tmp/pages"
+expect_grep "$tmp/out" '"id":"storm-leaves-homes"'
+[ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "extension-less files: want only the page"
+
 # --- the same bytes for any thread count
 for t in 1 2 4 8; do "$bin" scan --quiet --threads $t corpus/news corpus/seeds >"$tmp/t$t.tsv"; done
 for t in 2 4 8; do cmp -s "$tmp/t1.tsv" "$tmp/t$t.tsv" || fail "--threads $t output differs from --threads 1"; done

@@ -1,10 +1,12 @@
 // Fuzz target: one record's bytes through everything the sign stage does to it: JSON or HTML
 // parsing (the first byte picks the format), normalization with name flags, tokenization, word
-// and char shingles, MinHash, band keys and story terms. Must never crash or trip a sanitizer.
+// and char shingles, MinHash, band keys, story terms and site boilerplate (paragraphs, sketch,
+// finder, stripping). Must never crash or trip a sanitizer.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "neardup/boilerplate/site.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
@@ -55,5 +57,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     token_hashes(norm, tokens, hashes);
     std::vector<TermCode> terms;
     story_terms_from_tokens(norm, tokens, hashes, flags, terms);
+
+    // Site boilerplate: the document's paragraphs as if three different articles carried
+    // each of them (the sketch of one is emptied so that they do not look like copies).
+    std::vector<Paragraph> paragraphs;
+    split_paragraphs(doc.text, paragraphs);
+    BoilerplateFinder finder;
+    const std::uint32_t site = finder.site_id(site_of(doc.url, "fuzz"));
+    finder.add(site, paragraphs, sketch_words(doc.text));
+    finder.add(site, paragraphs, {});
+    finder.add(site, paragraphs, {});
+    const Boilerplate found = finder.find();
+    std::string stripped;
+    strip_boilerplate(doc.text, site, found, stripped);
     return 0;
 }

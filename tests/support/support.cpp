@@ -77,6 +77,19 @@ void write_gzip(const std::filesystem::path& path, const std::string& bytes) {
     gzclose(gz);
 }
 
+std::string read_gzip(const std::filesystem::path& path) {
+    gzFile gz = gzopen(path.c_str(), "rb");
+    if (gz == nullptr)
+        throw std::runtime_error("cannot open " + path.string());
+    std::string out;
+    char buf[1 << 16];
+    int n = 0;
+    while ((n = gzread(gz, buf, sizeof buf)) > 0)
+        out.append(buf, static_cast<std::size_t>(n));
+    gzclose(gz);
+    return out;
+}
+
 void write_zstd(const std::filesystem::path& path, const std::string& bytes) {
     std::string out(ZSTD_compressBound(bytes.size()), '\0');
     std::size_t n = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 3);

@@ -36,6 +36,7 @@ private:
 /// The bytes of a file.
 std::string read_file(const std::filesystem::path& path);
 void write_gzip(const std::filesystem::path& path, const std::string& bytes);
+std::string read_gzip(const std::filesystem::path& path);
 void write_zstd(const std::filesystem::path& path, const std::string& bytes);
 
 /// Runs a scan over `paths` and renders its TSV output.

@@ -1,0 +1,115 @@
+// Web pages on real site templates (corpus/web-templates/, from scrapinghub's benchmark, MIT):
+// the project's six articles, each put into the three templates, must come out as the article:
+// its three copies one near group (exact copies once the templates are gone) and one story,
+// different articles apart, although each template's pages share all the site around them.
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "../support/support.hpp"
+#include "neardup/pipeline/pipeline.hpp"
+
+using namespace neardup;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kCorpus = NEARDUP_CORPUS_DIR;
+
+std::string escape_html(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+void replace_all(std::string& s, std::string_view marker, const std::string& by) {
+    for (std::size_t at = s.find(marker); at != std::string::npos;
+         at = s.find(marker, at + by.size()))
+        s.replace(at, marker.size(), by);
+}
+
+/// The template with the article (title line, blank line, paragraphs) in its place.
+std::string page_of(std::string page, const std::string& article) {
+    const std::size_t title_end = article.find("\n\n");
+    std::string paragraphs;
+    for (std::size_t start = title_end + 2; start < article.size();) {
+        std::size_t end = article.find("\n\n", start);
+        if (end == std::string::npos)
+            end = article.size();
+        if (end > start)
+            paragraphs += "<p>" + escape_html(article.substr(start, end - start)) + "</p>\n";
+        start = end + 2;
+    }
+    replace_all(page, "<!--neardup:title-->", escape_html(article.substr(0, title_end)));
+    replace_all(page, "<!--neardup:article-->", paragraphs);
+    return page;
+}
+
+/// Writes the 18 pages: web/a<article>-<template>.html. Returns the folder.
+fs::path write_pages(const test::TempDir& dir) {
+    std::vector<fs::path> articles;
+    for (const auto& e : fs::directory_iterator(kCorpus / "articles"))
+        articles.push_back(e.path());
+    std::sort(articles.begin(), articles.end());
+    REQUIRE(articles.size() == 6);
+    for (const char* t : {"0d461229", "8267acac", "db6b0816"}) {
+        const std::string tmpl =
+            test::read_gzip(kCorpus / "web-templates" / (std::string(t) + ".html.gz"));
+        for (std::size_t i = 0; i < articles.size(); ++i) {
+            dir.write("web/a" + std::to_string(i) + "-" + t + ".html",
+                      page_of(tmpl, test::read_file(articles[i])));
+        }
+    }
+    return dir.path() / "web";
+}
+
+}  // namespace
+
+TEST_SUITE("web") {
+    TEST_CASE("the same article on three real site templates: one group, one story") {
+        test::TempDir dir;
+        const fs::path web = write_pages(dir);
+        ScanConfig cfg;
+        cfg.site_boilerplate = true;
+        const ScanResult r = run_scan(cfg, collect_inputs({web.string()}));
+        REQUIRE(r.docs.size() == 18);
+        CHECK(r.stats.boilerplate_docs == 18);
+        for (std::size_t a = 0; a < 18; ++a) {
+            for (std::size_t b = a + 1; b < 18; ++b) {
+                // ids "a<article>-<template>.html", in sorted order
+                const bool same_article = r.docs[a].id[1] == r.docs[b].id[1];
+                CAPTURE(r.docs[a].id);
+                CAPTURE(r.docs[b].id);
+                CHECK((r.near.group_of[a] == r.near.group_of[b]) == same_article);
+                CHECK((r.story.group_of[a] == r.story.group_of[b]) == same_article);
+            }
+        }
+        for (float s : r.similarity)
+            CHECK(s == doctest::Approx(1.0));  // nothing of the sites is left
+
+        // Extraction alone leaves each site's furniture: no two copies are near duplicates.
+        cfg.site_boilerplate = false;
+        const ScanResult kept = run_scan(cfg, collect_inputs({web.string()}));
+        CHECK(kept.near.groups() == 18);
+    }
+}
