@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 #include <vector>
 
 #include <libxml/HTMLparser.h>
@@ -457,11 +458,11 @@ void render(Page& page, const xmlNode* n, TextWriter& w, bool clean, int depth) 
 
 /// Short paragraphs that are a page's furniture, not its article ("Advertisement", "Comments",
 /// "Read more:", a gallery's "Close"), compared without case and punctuation.
-bool furniture(std::string_view para) {
+/// A paragraph compared without case and punctuation: ASCII letters, digits and single spaces
+/// (other bytes are left out).
+std::string folded_key(std::string_view para) {
     std::string key;
     for (const char c : para) {
-        if ((static_cast<unsigned char>(c) & 0x80) != 0)
-            return false;  // the phrases are English; other scripts are article text
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
             key.push_back(c);
         else if (c >= 'A' && c <= 'Z')
@@ -471,6 +472,14 @@ bool furniture(std::string_view para) {
     }
     while (!key.empty() && key.back() == ' ')
         key.pop_back();
+    return key;
+}
+
+bool furniture(std::string_view para) {
+    if (std::any_of(para.begin(), para.end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; }))
+        return false;  // the phrases are English; other scripts are article text
+    const std::string key = folded_key(para);
     static constexpr std::array<std::string_view, 24> kPhrases = {
         "advertisement",
         "advert",
@@ -508,17 +517,29 @@ bool furniture(std::string_view para) {
            });
 }
 
-/// Drops furniture paragraphs from rendered text (blocks are separated by "\n\n").
-void drop_furniture(std::string& text) {
+/// Drops furniture paragraphs from rendered text (blocks are separated by "\n\n"), the
+/// headline repeated in the article (the title stands before the text already),
+/// and a block seen before on the page (a photo caption shown again under each gallery slide).
+void drop_furniture(std::string& text, std::string_view title) {
     std::string out;
     out.reserve(text.size());
+    // Shorter blocks recur in articles (table cells, an interview's questions); a caption
+    // shown again is longer.
+    constexpr std::size_t kRepeatedBlock = 150;
+    std::unordered_set<std::string_view> seen;
+    const std::string title_key = folded_key(title);
+    bool title_seen = false;
     std::size_t at = 0;
     while (at <= text.size()) {
         std::size_t end = text.find("\n\n", at);
         if (end == std::string::npos)
             end = text.size();
         const std::string_view para = std::string_view(text).substr(at, end - at);
-        if (para.find_first_not_of(" \n") != std::string_view::npos && !furniture(para)) {
+        const bool headline = !title_seen && !title_key.empty() &&
+                              para.size() < 2 * title.size() + 16 && folded_key(para) == title_key;
+        title_seen = title_seen || headline;
+        if (para.find_first_not_of(" \n") != std::string_view::npos && !furniture(para) &&
+            !headline && (para.size() < kRepeatedBlock || seen.insert(para).second)) {
             if (!out.empty())
                 out += "\n\n";
             out.append(para);
@@ -710,7 +731,7 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
         for (const xmlNode* part : page.article(top))
             render(page, part, w, true, 0);
     }
-    drop_furniture(out.text);
+    drop_furniture(out.text, out.title);
     // A page whose markup hides its article (script-rendered) often carries it in JSON-LD.
     if (meta.json_body.size() > 2 * out.text.size())
         out.text = meta.json_body;
