@@ -72,8 +72,8 @@ def similar_pairs(docs, t):
     return pairs
 
 
-def run_neardup(binary, path):
-    out = subprocess.run([binary, "scan", "--quiet", path], check=True, capture_output=True,
+def run_neardup(binary, path, options=()):
+    out = subprocess.run([binary, "scan", "--quiet", *options, path], check=True, capture_output=True,
                          text=True).stdout
     rows = out.splitlines()[1:]
     return {r.split("\t")[0]: r.split("\t")[1] for r in rows}
@@ -107,12 +107,14 @@ def main():
     ap.add_argument("--true-threshold", type=float, default=0.5)
     ap.add_argument("--min-precision", type=float, default=0.98)
     ap.add_argument("--max-pairs", type=int, default=20000)
+    ap.add_argument("--scan-option", action="append", default=[],
+                    help="passed to neardup scan (repeatable), e.g. --scan-option=--site-boilerplate=drop")
     args = ap.parse_args()
     ok = True
     print("file\tdocs\tpairs_J>=%.2f\tmissed\tgroup_pairs\tprecision" % args.pair_threshold)
     for path in args.files:
         docs = load(path, args.k)
-        near = run_neardup(args.neardup, path)
+        near = run_neardup(args.neardup, path, args.scan_option)
         pairs = similar_pairs(docs, args.pair_threshold)
         missed = [(a, b) for a, b in pairs if near.get(a) is None or near.get(a) != near.get(b)]
         rng = random.Random(1)

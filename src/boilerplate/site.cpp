@@ -141,7 +141,18 @@ std::uint32_t BoilerplateFinder::site_id(const std::string& site) {
 
 void BoilerplateFinder::add(std::uint32_t site, std::span<const Paragraph> paragraphs,
                             const WordSketch& sketch) {
-    paragraphs_.insert(paragraphs_.end(), paragraphs.begin(), paragraphs.end());
+    // A site's furniture stands at the top and the bottom of its pages; a document of more
+    // paragraphs (a log, a list of a million lines) is looked at there, so that the memory per
+    // document stays bounded.
+    constexpr std::size_t kMaxParagraphs = 1024;
+    if (paragraphs.size() > kMaxParagraphs) {
+        paragraphs_.insert(paragraphs_.end(), paragraphs.begin(),
+                           paragraphs.begin() + kMaxParagraphs / 2);
+        paragraphs_.insert(paragraphs_.end(), paragraphs.end() - kMaxParagraphs / 2,
+                           paragraphs.end());
+    } else {
+        paragraphs_.insert(paragraphs_.end(), paragraphs.begin(), paragraphs.end());
+    }
     doc_start_.push_back(paragraphs_.size());
     doc_site_.push_back(site);
     sketches_.push_back(sketch);

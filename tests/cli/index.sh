@@ -103,4 +103,29 @@ expect_exit 1 -- "$bin" index check --db "$tmp/broken.db"
 echo "not a database at all" >"$tmp/garbage.db"
 expect_exit 1 -- "$bin" index check --db "$tmp/garbage.db"
 
+# --- web pages: a night of pages on real site templates loses the templates (site boilerplate)
+python3 - "$tmp/pages" <<'PY'
+import gzip, html, pathlib, sys
+out = pathlib.Path(sys.argv[1]); out.mkdir()
+articles = sorted(pathlib.Path("corpus/articles").glob("*.txt"))[:4]
+for t in ["0d461229", "db6b0816"]:
+    page = gzip.decompress(pathlib.Path("corpus/web-templates/%s.html.gz" % t).read_bytes()).decode()
+    for i, a in enumerate(articles):
+        title, body = a.read_text().split("\n\n", 1)
+        paras = "".join("<p>%s</p>" % html.escape(p) for p in body.split("\n\n") if p.strip())
+        (out / ("a%d-%s.html" % (i, t))).write_text(
+            page.replace("<!--neardup:title-->", html.escape(title)).replace("<!--neardup:article-->", paras))
+PY
+expect_exit 0 -- "$bin" index add --db "$tmp/web.db" "$tmp/pages"
+expect_grep "$tmp/err" "^site boilerplate: [1-9][0-9]* paragraphs .* dropped from 8 documents"
+python3 - "$tmp/out" <<'PY' || fail "index add of web pages: copies not one group"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+near = {}
+for r in rows:
+    near.setdefault(r["id"].rsplit("/", 1)[-1][:2], set()).add(r["near"])
+assert len(rows) == 8 and all(len(v) == 1 for v in near.values()), near
+assert len({min(v) for v in near.values()}) == 4, near
+PY
+
 finish index

@@ -18,7 +18,8 @@
 // A site is the host of the document's URL (a page's canonical URL, a JSON record's url field),
 // else the folder the input was found under (input.hpp: InputFile::site).
 //
-// Memory until find(): 12 bytes per paragraph (about 30 per article) and 128 per document;
+// Memory until find(): 12 bytes per paragraph (about 30 per article; at most 1024 are kept, the
+// first and the last 512) and 128 per document;
 // then the boilerplate paragraphs' keys. Deterministic: documents are taken in the order given.
 //
 // Example:
