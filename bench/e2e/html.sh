@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # HTML scan throughput: `neardup scan -o /dev/null` of the 181 real pages of
 # ../shared/eval/article-extraction/ (uncompressed into a scratch folder, so the figure is HTML
-# parsing and extraction, not gzip), at 1 and 2 threads; median of RUNS (default 5), wall clock
-# of the whole process. Then `neardup extract` over the same pages, serial.
+# parsing and extraction, not gzip), at 1 and 2 threads (site boilerplate on, the default for
+# web pages), and at 2 threads without it; median of RUNS (default 5), wall clock of the whole
+# process. Then `neardup extract` over the same pages, serial.
 # Usage: bench/e2e/html.sh [path/to/neardup]      (run from the project root)
 set -euo pipefail
 bin=$(realpath "${1:-build/neardup}")
@@ -28,4 +29,7 @@ awk -v p="$(ls "$tmp" | wc -l)" -v b="$bytes" 'BEGIN {printf "pages\t%d\nhtml_mb
 for t in 1 2; do
   row "scan_threads_$t" "$(median_seconds "$bin" scan -q -j "$t" -o /dev/null "$tmp")"
 done
+# what site boilerplate costs (it is on by default for web pages)
+row scan_threads_2_boilerplate_kept \
+  "$(median_seconds "$bin" scan -q -j 2 --site-boilerplate keep -o /dev/null "$tmp")"
 row extract_serial "$(median_seconds "$bin" extract -q -o /dev/null "$tmp")"

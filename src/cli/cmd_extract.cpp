@@ -21,9 +21,10 @@ constexpr const char* kUsage =
     "Usage: neardup extract [options] PATH...\n"
     "\n"
     "Writes one JSON line per accepted document with what neardup reads of it: id, source,\n"
-    "title, date (ISO 8601, UTC), url and lang (web pages, when found) and text (the article of\n"
-    "a web page with --html main, the default), without the paragraphs that recur across\n"
-    "different articles of a site (--site-boilerplate). Skipped inputs are reported on stderr.";
+    "title, date (ISO 8601, UTC), url (the url field, or a page's canonical URL) and lang (web\n"
+    "pages) when found, and text: the article of a web page with --html main (the default),\n"
+    "without the paragraphs that recur across different articles of a site (--site-boilerplate).\n"
+    "Skipped inputs are reported on stderr.";
 
 std::string iso_date(std::int64_t t) {
     const auto tt = static_cast<std::time_t>(t);
