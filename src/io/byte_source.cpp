@@ -197,7 +197,7 @@ private:
 class XzSource final : public ByteSource {
 public:
     explicit XzSource(const std::string& path) : in_(path, 1u << 17) {
-        if (lzma_auto_decoder(&z_, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+        if (lzma_auto_decoder(&z_, kMemoryLimit, LZMA_CONCATENATED) != LZMA_OK)
             throw IoError(path + ": cannot create xz decoder");
     }
     ~XzSource() override { lzma_end(&z_); }
@@ -226,6 +226,10 @@ public:
                               ": truncated xz data, or garbage after it (unexpected end of file)");
             } else if (rc == LZMA_FORMAT_ERROR) {
                 throw IoError(in_.path() + ": not xz data");
+            } else if (rc == LZMA_MEMLIMIT_ERROR) {
+                throw IoError(in_.path() + ": xz data that needs more than " +
+                              std::to_string(kMemoryLimit >> 20) +
+                              " MiB to decompress (its dictionary); not read");
             } else if (rc != LZMA_OK) {
                 throw IoError(in_.path() + ": corrupt xz data (liblzma error " +
                               std::to_string(static_cast<int>(rc)) + ")");
@@ -235,6 +239,9 @@ public:
     }
 
 private:
+    /// The decoder's memory is the stream's dictionary, which its header names: up to 4 GiB.
+    /// xz -9 needs 65 MiB; a header asking for more is refused rather than allocated.
+    static constexpr std::uint64_t kMemoryLimit = std::uint64_t{256} << 20;
     CompressedInput in_;
     lzma_stream z_ = LZMA_STREAM_INIT;
     bool done_ = false;

@@ -64,6 +64,9 @@ for ext in xz bz2; do
     expect_exit 1 -- "$bin" scan --strict "$gz/$f-$ext.jsonl.$ext"; expect_grep "$tmp/err" "unreadable"
   done
 done
+# an .lzma header naming a 4 GiB dictionary: refused, not allocated (found by the reader fuzzer)
+printf '\000\377\377\377\377\377\377\377\377\377\377\377\377\000\004\000' >"$gz/huge-dict.jsonl.xz"
+expect_exit 0 -- "$bin" scan "$gz/huge-dict.jsonl.xz"; expect_grep "$tmp/err" "needs more than 256 MiB"
 for f in whole members; do
   expect_exit 0 -- "$bin" scan --strict "$gz/$f.jsonl.gz"
   [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 3000 ] || fail "$f.jsonl.gz: want 3000 rows"
