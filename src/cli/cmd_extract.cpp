@@ -1,6 +1,5 @@
 // neardup extract: what neardup reads of each document (the article of a web page, the text
 // field of a JSON record), as JSONL: id, source, title, date, url, lang, text.
-#include <ctime>
 #include <iostream>
 #include <memory>
 
@@ -26,16 +25,6 @@ constexpr const char* kUsage =
     "without the paragraphs that recur across different articles of a site (--site-boilerplate).\n"
     "Skipped inputs are reported on stderr.";
 
-std::string iso_date(std::int64_t t) {
-    const auto tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    if (::gmtime_r(&tt, &tm) == nullptr)
-        return {};
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 void append_field(std::string& line, const char* name, std::string_view value) {
     line.append(line.size() == 1 ? "\"" : ",\"").append(name).append("\":");
     append_json_string(line, value);
@@ -49,7 +38,7 @@ std::string head_of(const ParsedDoc& d, const std::string& source) {
     if (!d.title.empty())
         append_field(line, "title", d.title);
     if (d.date)
-        append_field(line, "date", iso_date(*d.date));
+        append_field(line, "date", format_iso8601(*d.date));
     if (!d.url.empty())
         append_field(line, "url", d.url);
     if (!d.lang.empty())

@@ -103,6 +103,14 @@ std::vector<std::string> first_held(const Clustering& c, const ScanResult& r) {
     return out;
 }
 
+/// tsv, csv or jsonl (scan's nested "stories" has no index counterpart). Throws UsageError.
+OutputFormat parse_row_format(const std::string& name) {
+    const OutputFormat format = parse_output_format(name);
+    if (format == OutputFormat::kStories)
+        throw UsageError("--format stories is scan's; index rows are tsv, csv or jsonl");
+    return format;
+}
+
 /// The rows of a run: one per new article, in input order.
 std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const StableIds& story) {
     const auto near_match = first_held(r.near, r);
@@ -112,21 +120,23 @@ std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const
     for (std::size_t d = r.held; d < r.docs.size(); ++d) {
         const std::uint32_t g = r.near.group_of[d];
         const std::uint32_t s = r.story.group_of[d];
-        rows.push_back({r.docs[d].id, near.id_of_group[g], story.id_of_group[s],
-                        r.near.representative[g] == d, r.similarity[d], r.docs[d].source,
-                        near_match[g], story_match[s]});
+        const DocMeta& m = r.docs[d];
+        rows.push_back({m.id, near.id_of_group[g], story.id_of_group[s],
+                        r.near.representative[g] == d, r.similarity[d], m.source, near_match[g],
+                        story_match[s], m.date, m.title, m.url});
     }
     return rows;
 }
 
-void write_run_rows(std::span<const RunRow> rows, OutputFormat format, std::ostream& out) {
+void write_run_rows(std::span<const RunRow> rows, OutputFormat format, bool header,
+                    std::ostream& out) {
     std::vector<IndexOutputRow> out_rows;
     out_rows.reserve(rows.size());
     for (const RunRow& r : rows) {
-        out_rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source,
-                            r.matched_near, r.matched_story, std::nullopt, 0});
+        out_rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
+                            r.title, r.url, r.matched_near, r.matched_story, 0});
     }
-    write_index_rows(out_rows, format, true, out);
+    write_index_rows(out_rows, format, true, out, header);
 }
 
 std::string joined_paths(const std::vector<std::string>& paths) {
@@ -160,7 +170,7 @@ std::int64_t store_night(IndexStore& store, const ScanCli& c, const ScanResult& 
             r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
         store.insert(
             {{m.id, m.source, m.date, started, m.length, near.id_of_group[r.near.group_of[d]],
-              story.id_of_group[r.story.group_of[d]], m.text_hash},
+              story.id_of_group[r.story.group_of[d]], m.text_hash, m.title, m.url},
              sig,
              terms});
     }
@@ -189,6 +199,7 @@ int match(const std::vector<std::string>& args, bool add) {
                        "only match articles seen within this time (e.g. 72h)")(
         "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
         "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl")(
+        "no-header", po::bool_switch(&c.scan.no_header), "leave out the TSV/CSV header line")(
         "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors")(
         "id-root", po::value(&c.scan.ids.root),
         "ids of whole files are paths relative to DIR (default: absolute paths)");
@@ -212,7 +223,7 @@ int match(const std::vector<std::string>& args, bool add) {
         throw UsageError(
             "--exact-verify is not available with the index (it stores signatures, "
             "not shingle sets)");
-    const OutputFormat format = parse_output_format(c.scan.format);
+    const OutputFormat format = parse_row_format(c.scan.format);
     refuse_outputs_among_inputs(c.scan.paths, {c.scan.output});
     // Two different files are never one article: ids are absolute paths (or relative to
     // --id-root), so day folders that reuse file names do not collide.
@@ -240,7 +251,7 @@ int match(const std::vector<std::string>& args, bool add) {
     // transaction, so a kill between the commit and the rename loses nothing ('index report
     // --run N' writes them again).
     OutputFile out(c.scan.output);
-    write_run_rows(rows, format, out.stream());
+    write_run_rows(rows, format, !c.scan.no_header, out.stream());
     out.prepare();
     std::int64_t run = 0;
     if (add) {
@@ -292,7 +303,8 @@ int report_run(const std::vector<std::string>& args) {
     auto opts = db_options(c);
     opts.add_options()("run", po::value(&run_text), "the run's number (see 'index runs')")(
         "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
-        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl");
+        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl")(
+        "no-header", po::bool_switch(&c.scan.no_header), "leave out the TSV/CSV header line");
     po::variables_map vm;
     if (!parse_args(args,
                     "Usage: neardup index report --db FILE --run N [-f tsv|csv|jsonl] [-o FILE]\n\n"
@@ -303,11 +315,11 @@ int report_run(const std::vector<std::string>& args) {
     if (run_text.empty())
         throw UsageError("--run N is required");
     const auto run = static_cast<std::int64_t>(parse_count(run_text, "--run", 1, INT64_MAX));
-    const OutputFormat format = parse_output_format(c.scan.format);
+    const OutputFormat format = parse_row_format(c.scan.format);
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
     const std::vector<RunRow> rows = store.run_rows(run);
     OutputFile out(c.scan.output);
-    write_run_rows(rows, format, out.stream());
+    write_run_rows(rows, format, !c.scan.no_header, out.stream());
     out.commit();
     return kExitOk;
 }
@@ -382,14 +394,15 @@ int export_index(const std::vector<std::string>& args) {
     auto opts = db_options(c);
     opts.add_options()("output,o", po::value(&c.scan.output)->default_value("-"),
                        "write rows to FILE")(
-        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl");
+        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl")(
+        "no-header", po::bool_switch(&c.scan.no_header), "leave out the TSV/CSV header line");
     po::variables_map vm;
     if (!parse_args(args,
                     "Usage: neardup index export --db FILE [--format tsv|csv|jsonl] [-o FILE]",
                     opts, {}, vm))
         return kExitOk;
     require_db(c);
-    const OutputFormat format = parse_output_format(c.scan.format);
+    const OutputFormat format = parse_row_format(c.scan.format);
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
     const std::uint32_t num_perm = store.num_perm();
     const std::vector<IndexRow> rows = store.rows();
@@ -411,11 +424,11 @@ int export_index(const std::vector<std::string>& args) {
         const double sim = estimate_jaccard(std::span(sigs.data() + i * num_perm, num_perm),
                                             std::span(sigs.data() + r * num_perm, num_perm));
         out_rows.push_back({rows[i].id, rows[i].near, rows[i].story, r == i,
-                            static_cast<float>(sim), rows[i].source, "", "", rows[i].date,
-                            rows[i].added});
+                            static_cast<float>(sim), rows[i].source, rows[i].date, rows[i].title,
+                            rows[i].url, "", "", rows[i].added});
     }
     OutputFile out(c.scan.output);
-    write_index_rows(out_rows, format, false, out.stream());
+    write_index_rows(out_rows, format, false, out.stream(), !c.scan.no_header);
     out.commit();
     return kExitOk;
 }

@@ -15,9 +15,10 @@ constexpr const char* kUsage =
     "Clusters near-duplicate articles. PATH is a file, a folder (read recursively: .txt .md\n"
     ".html .htm .shtml .xhtml .php .asp .aspx .json .jsonl, each also .gz .zst .xz or .bz2) or\n"
     "'-' for JSONL on stdin.\n"
-    "Writes one row per document (id, near, story, representative, similarity, source) to\n"
-    "stdout or -o FILE; 'near' groups copies of one text, 'story' groups articles telling the\n"
-    "same story in other words. With --format jsonl, one line per story with its near groups.\n"
+    "Writes one row per document (id, near, story, representative, similarity, source, date,\n"
+    "title, url) to stdout or -o FILE; 'near' groups copies of one text, 'story' groups articles\n"
+    "telling the same story in other words. --format jsonl writes the rows as JSON objects,\n"
+    "--format stories one line per story with its near groups nested.\n"
     "Progress and the summary go to stderr. Exit status: 0 ok, 1 error, 2 usage.";
 
 struct OutputCli {
@@ -32,7 +33,8 @@ boost::program_options::options_description output_options(ScanCli& c, OutputCli
     opts.add_options()("help,h", "show this help")("output,o",
                                                    po::value(&c.output)->default_value("-"),
                                                    "write results to FILE ('-': stdout)")(
-        "format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv or jsonl")(
+        "format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv, jsonl or stories")(
+        "no-header", po::bool_switch(&c.no_header), "leave out the TSV/CSV header line")(
         "keep", po::value(&o.keep), "write the ids to keep (one per group) to FILE")(
         "drop", po::value(&o.drop), "write the ids to drop (all other documents) to FILE")(
         "level", po::value(&o.level)->default_value("near"),
@@ -72,7 +74,7 @@ int cmd_scan(const std::vector<std::string>& args) {
 
     const ScanResult result = run(c);
     OutputFile out(c.output);
-    write_assignments(result, format, out.stream());
+    write_assignments(result, format, out.stream(), !c.no_header);
     out.commit();
     write_list(o.keep, result, level, true);
     write_list(o.drop, result, level, false);

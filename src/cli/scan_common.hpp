@@ -30,6 +30,7 @@ struct ScanCli {
     std::string text_format = "text";
     std::string site_boilerplate = "auto";
     bool quiet = false;
+    bool no_header = false;
 };
 
 /// Options of how inputs are read (fields, web pages, size limit, strictness).

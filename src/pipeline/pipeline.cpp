@@ -43,6 +43,8 @@ struct SignedDoc {
     std::optional<std::int64_t> date;
     std::uint64_t length = 0;
     std::uint64_t text_hash = 0;  ///< hash64 of the parsed text
+    std::string title;
+    std::string url;
     // With site boilerplate: what the first look at the run needs.
     std::string site;
     std::vector<Paragraph> paragraphs;
@@ -203,6 +205,8 @@ private:
             doc.sketch = sketch_words(s.parsed.text);
         }
         doc.id = std::move(s.parsed.id);
+        doc.title = std::move(s.parsed.title);
+        doc.url = std::move(s.parsed.url);
         doc.date = s.parsed.date;
         doc.length = s.parsed.text.size();
         if (cfg_.held != nullptr)  // only an index tells updates apart by it
@@ -294,9 +298,13 @@ public:
         for (std::size_t i = 0; i < held.size(); ++i) {
             const auto id = static_cast<DocId>(i);
             held_ids_.emplace(held.ids[i], held.text_hashes[i]);
-            result_.docs.push_back({std::move(held.ids[i]), std::move(held.sources[i]),
-                                    held.dates[i], held.lengths[i],
-                                    held.text_hashes[i].value_or(0)});
+            result_.docs.push_back({std::move(held.ids[i]),
+                                    std::move(held.sources[i]),
+                                    held.dates[i],
+                                    held.lengths[i],
+                                    held.text_hashes[i].value_or(0),
+                                    {},
+                                    {}});
             const SigValue* sig = held.signatures.data() + i * cfg_.num_perm;
             if (cfg_.story.enabled)
                 terms_.push_back(std::move(held.terms[i]));
@@ -446,7 +454,8 @@ private:
         const auto id = static_cast<DocId>(result_.docs.size());
         SignedDoc& doc = b.docs[i];
         result_.docs.push_back({std::move(doc.id), record_location(b.raw, b.raw.records[i]),
-                                doc.date, doc.length, doc.text_hash});
+                                doc.date, doc.length, doc.text_hash, std::move(doc.title),
+                                std::move(doc.url)});
         const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
         signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
         if (cfg_.exact_verify)

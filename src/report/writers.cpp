@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <ctime>
 #include <span>
 
 #include <tbb/parallel_for.h>
@@ -72,28 +73,105 @@ void append_csv_field(std::string& out, std::string_view s) {
     out.push_back('"');
 }
 
-void write_rows(const ScanResult& r, bool csv, std::ostream& out) {
-    const char sep = csv ? ',' : '\t';
-    auto field = [csv](std::string& line, std::string_view s) {
-        csv ? append_csv_field(line, s) : append_tsv_field(line, s);
-    };
+/// What every command's rows hold about one document (scan, index add/query/export/report).
+struct RowView {
+    std::string_view id;
+    std::uint64_t near = 0;
+    std::uint64_t story = 0;
+    bool representative = false;
+    float similarity = 1.0F;
+    std::string_view source;
+    std::optional<std::int64_t> date;
+    std::string_view title;
+    std::string_view url;
+};
+
+constexpr std::string_view kRowColumns =
+    "id\tnear\tstory\trepresentative\tsimilarity\tsource\tdate\ttitle\turl";
+
+/// The header line: the common columns, then `extra` (tab-separated), commas for CSV.
+std::string header_line(OutputFormat format, std::string_view extra) {
+    std::string line(kRowColumns);
+    if (!extra.empty())
+        line.append("\t").append(extra);
+    if (format == OutputFormat::kCsv)
+        std::replace(line.begin(), line.end(), '\t', ',');
+    return line + "\n";
+}
+
+/// A text field of a row: TSV- or CSV-escaped, or a JSON string (null when empty and `nullable`).
+void append_field(std::string& line, OutputFormat format, std::string_view s,
+                  bool nullable = false) {
+    switch (format) {
+        case OutputFormat::kCsv:
+            append_csv_field(line, s);
+            break;
+        case OutputFormat::kJsonl:
+            if (nullable && s.empty())
+                line += "null";
+            else
+                append_json_string(line, s);
+            break;
+        default:
+            append_tsv_field(line, s);
+    }
+}
+
+/// The common part of a row: TSV/CSV fields, or a JSON object's first keys (not closed).
+void append_row(std::string& line, OutputFormat format, const RowView& r) {
+    const std::string date = r.date ? format_iso8601(*r.date) : std::string();
+    if (format == OutputFormat::kJsonl) {
+        line += "{\"id\":";
+        append_json_string(line, r.id);
+        line += ",\"near\":";
+        append_number(line, r.near);
+        line += ",\"story\":";
+        append_number(line, r.story);
+        line += r.representative ? ",\"representative\":true" : ",\"representative\":false";
+        line += ",\"similarity\":";
+        append_fixed4(line, r.similarity);
+        line += ",\"source\":";
+        append_json_string(line, r.source);
+        line += ",\"date\":";
+        append_field(line, format, date, true);
+        line += ",\"title\":";
+        append_field(line, format, r.title, true);
+        line += ",\"url\":";
+        append_field(line, format, r.url, true);
+        return;
+    }
+    const char sep = format == OutputFormat::kCsv ? ',' : '\t';
+    append_field(line, format, r.id);
+    line.push_back(sep);
+    append_number(line, r.near);
+    line.push_back(sep);
+    append_number(line, r.story);
+    line.push_back(sep);
+    line.push_back(r.representative ? '1' : '0');
+    line.push_back(sep);
+    append_fixed4(line, r.similarity);
+    line.push_back(sep);
+    append_field(line, format, r.source);
+    line.push_back(sep);
+    line += date;
+    line.push_back(sep);
+    append_field(line, format, r.title);
+    line.push_back(sep);
+    append_field(line, format, r.url);
+}
+
+void write_rows(const ScanResult& r, OutputFormat format, bool header, std::ostream& out) {
     auto format_row = [&](std::size_t i, std::string& buf) {
         const std::uint32_t g = r.near.group_of[i];
-        field(buf, r.docs[i].id);
-        buf.push_back(sep);
-        append_number(buf, std::uint64_t{g} + 1);
-        buf.push_back(sep);
-        append_number(buf, std::uint64_t{r.story.group_of[i]} + 1);
-        buf.push_back(sep);
-        buf.push_back(r.near.representative[g] == i ? '1' : '0');
-        buf.push_back(sep);
-        append_fixed4(buf, r.similarity[i]);
-        buf.push_back(sep);
-        field(buf, r.docs[i].source);
-        buf.push_back('\n');
+        const DocMeta& d = r.docs[i];
+        append_row(
+            buf, format,
+            {d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
+             r.near.representative[g] == i, r.similarity[i], d.source, d.date, d.title, d.url});
+        buf += format == OutputFormat::kJsonl ? "}\n" : "\n";
     };
-    out << (csv ? "id,near,story,representative,similarity,source\n"
-                : "id\tnear\tstory\trepresentative\tsimilarity\tsource\n");
+    if (header && format != OutputFormat::kJsonl)
+        out << header_line(format, "");
     // Blocks of rows are formatted in parallel (formatting is most of the time left after
     // the scan, and it would otherwise run on one core), a window of blocks at a time so
     // that the text held at once stays small, and written in order.
@@ -196,7 +274,10 @@ OutputFormat parse_output_format(std::string_view name) {
         return OutputFormat::kCsv;
     if (name == "jsonl")
         return OutputFormat::kJsonl;
-    throw ConfigError("unknown --format '" + std::string(name) + "': expected tsv, csv or jsonl");
+    if (name == "stories")
+        return OutputFormat::kStories;
+    throw ConfigError("unknown --format '" + std::string(name) +
+                      "': expected tsv, csv, jsonl or stories");
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -229,18 +310,22 @@ void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
 }
 
-void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out) {
-    switch (format) {
-        case OutputFormat::kTsv:
-            write_rows(result, false, out);
-            break;
-        case OutputFormat::kCsv:
-            write_rows(result, true, out);
-            break;
-        case OutputFormat::kJsonl:
-            write_stories(result, out);
-            break;
-    }
+std::string format_iso8601(std::int64_t seconds) {
+    const auto t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    if (::gmtime_r(&t, &tm) == nullptr)
+        return std::to_string(seconds);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out,
+                       bool header) {
+    if (format == OutputFormat::kStories)
+        write_stories(result, out);
+    else
+        write_rows(result, format, header, out);
 }
 
 void write_id_list(const ScanResult& result, Level level, bool keep, std::ostream& out) {
@@ -258,60 +343,29 @@ void write_id_list(const ScanResult& result, Level level, bool keep, std::ostrea
 }
 
 void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format, bool matches,
-                      std::ostream& out) {
-    const bool csv = format == OutputFormat::kCsv;
-    const char sep = csv ? ',' : '\t';
-    auto field = [csv](std::string& line, std::string_view s) {
-        csv ? append_csv_field(line, s) : append_tsv_field(line, s);
-    };
-    auto date_text = [](const std::optional<std::int64_t>& d) {
-        return d ? std::to_string(*d) : std::string();
-    };
+                      std::ostream& out, bool header) {
+    if (format == OutputFormat::kStories)
+        throw ConfigError("--format stories is scan's; index rows are tsv, csv or jsonl");
+    const char sep = format == OutputFormat::kCsv ? ',' : '\t';
+    if (header && format != OutputFormat::kJsonl)
+        out << header_line(format, matches ? "matched_near\tmatched_story" : "added");
     std::string line;
-    if (format != OutputFormat::kJsonl) {
-        const char* extra = matches ? "matched_near,matched_story" : "date,added";
-        line = std::string("id,near,story,representative,similarity,source,") + extra + "\n";
-        if (!csv)
-            std::replace(line.begin(), line.end(), ',', '\t');
-        out << line;
-    }
     for (const IndexOutputRow& r : rows) {
         line.clear();
-        if (format == OutputFormat::kJsonl) {
-            line = "{\"id\":";
-            append_json_string(line, r.id);
-            line += ",\"near\":" + std::to_string(r.near) +
-                    ",\"story\":" + std::to_string(r.story) +
-                    ",\"representative\":" + (r.representative ? "true" : "false") +
-                    ",\"similarity\":" + fixed4(r.similarity) + ",\"source\":";
-            append_json_string(line, r.source);
-            if (matches) {
-                line += ",\"matched_near\":";
-                append_json_string(line, r.matched_near);
-                line += ",\"matched_story\":";
-                append_json_string(line, r.matched_story);
-            } else {
-                line += ",\"date\":" + (r.date ? std::to_string(*r.date) : "null") +
-                        ",\"added\":" + std::to_string(r.added);
-            }
-            line += "}\n";
-            out << line;
-            continue;
-        }
-        field(line, r.id);
-        line += sep + std::to_string(r.near) + sep + std::to_string(r.story) + sep;
-        line += r.representative ? '1' : '0';
-        line += sep + fixed4(r.similarity) + sep;
-        field(line, r.source);
-        line += sep;
+        append_row(line, format,
+                   {r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
+                    r.title, r.url});
+        const bool json = format == OutputFormat::kJsonl;
         if (matches) {
-            field(line, r.matched_near);
-            line += sep;
-            field(line, r.matched_story);
+            line += json ? ",\"matched_near\":" : std::string(1, sep);
+            append_field(line, format, r.matched_near, true);
+            line += json ? ",\"matched_story\":" : std::string(1, sep);
+            append_field(line, format, r.matched_story, true);
         } else {
-            line += date_text(r.date) + sep + std::to_string(r.added);
+            line += json ? ",\"added\":" : std::string(1, sep);
+            append_field(line, format, format_iso8601(r.added));
         }
-        line += '\n';
+        line += json ? "}\n" : "\n";
         out << line;
     }
 }

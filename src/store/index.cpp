@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS docs(
   story INTEGER NOT NULL,
   signature BLOB NOT NULL,
   terms BLOB NOT NULL,
-  text_hash INTEGER);
+  text_hash INTEGER,
+  title TEXT,
+  url TEXT);
 CREATE INDEX IF NOT EXISTS docs_near ON docs(near);
 CREATE INDEX IF NOT EXISTS docs_story ON docs(story);
 CREATE INDEX IF NOT EXISTS docs_time ON docs(coalesce(date, added));
@@ -42,7 +44,8 @@ CREATE TABLE IF NOT EXISTS aliases(
   PRIMARY KEY(kind, alias));
 )SQL";
 
-// Added by schema v2 (kSchema holds v1's tables; a v1 index also gets docs.text_hash).
+// Added by schema v2 (kSchema holds the docs table as of v3; a v1 index also gets
+// docs.text_hash, and v1/v2 indexes docs.title, docs.url and run_rows' date, title, url).
 constexpr const char* kRunsSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS runs(
   run INTEGER PRIMARY KEY,
@@ -63,6 +66,9 @@ CREATE TABLE IF NOT EXISTS run_rows(
   source TEXT NOT NULL,
   matched_near TEXT NOT NULL,
   matched_story TEXT NOT NULL,
+  date INTEGER,
+  title TEXT,
+  url TEXT,
   PRIMARY KEY(run, seq)) WITHOUT ROWID;
 )SQL";
 
@@ -189,6 +195,23 @@ private:
     bool owned_ = true;
 };
 
+/// An optional text column: NULL when empty (unknown).
+void bind_text_or_null(Stmt& q, int i, const std::string& value) {
+    if (value.empty())
+        q.bind_null(i);
+    else
+        q.bind(i, value);
+}
+
+/// An optional number column: NULL when absent.
+template <typename T>
+void bind_or_null(Stmt& q, int i, const std::optional<T>& value) {
+    if (value)
+        q.bind(i, *value);
+    else
+        q.bind_null(i);
+}
+
 std::string time_filter(std::optional<std::int64_t> since) {
     return since ? " WHERE coalesce(date, added) >= " + std::to_string(*since) : "";
 }
@@ -290,10 +313,20 @@ void IndexStore::upgrade_schema() {
         created_ = false;
         if (db_->schema == 1)
             db_->exec("ALTER TABLE docs ADD COLUMN text_hash INTEGER");
+        if (db_->schema < 3) {
+            db_->exec("ALTER TABLE docs ADD COLUMN title TEXT");
+            db_->exec("ALTER TABLE docs ADD COLUMN url TEXT");
+        }
+        if (db_->schema == 2) {
+            db_->exec("ALTER TABLE run_rows ADD COLUMN date INTEGER");
+            db_->exec("ALTER TABLE run_rows ADD COLUMN title TEXT");
+            db_->exec("ALTER TABLE run_rows ADD COLUMN url TEXT");
+        }
     }
     if (db_->schema < kSchemaVersion) {
-        db_->exec(kRunsSchema);
-        db_->exec("PRAGMA user_version = 2");
+        if (db_->schema < 2)
+            db_->exec(kRunsSchema);
+        db_->exec("PRAGMA user_version = 3");
         db_->schema = kSchemaVersion;
     }
 }
@@ -420,23 +453,19 @@ void IndexStore::set_next_id(const std::string& kind, std::uint64_t next) {
 void IndexStore::insert(const IndexedDoc& d) {
     static constexpr const char* kSql =
         "INSERT INTO docs(id, source, date, added, length, near, story, signature, terms, "
-        "text_hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "text_hash, title, url) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     if (db_->insert_doc == nullptr &&
         sqlite3_prepare_v2(db_->handle, kSql, -1, &db_->insert_doc, nullptr) != SQLITE_OK)
         db_->fail("prepare");
     Stmt q(*db_, db_->insert_doc);
     const IndexRow& r = d.row;
     q.bind(1, r.id).bind(2, r.source);
-    if (r.date)
-        q.bind(3, *r.date);
-    else
-        q.bind_null(3);
+    bind_or_null(q, 3, r.date);
     q.bind(4, r.added).bind(5, r.length).bind(6, r.near).bind(7, r.story);
     q.bind_blob(8, d.signature).bind_blob(9, d.terms);
-    if (r.text_hash)
-        q.bind(10, *r.text_hash);
-    else
-        q.bind_null(10);
+    bind_or_null(q, 10, r.text_hash);
+    bind_text_or_null(q, 11, r.title);
+    bind_text_or_null(q, 12, r.url);
     q.run();
 }
 
@@ -459,13 +488,18 @@ std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow>
     const std::int64_t run = sqlite3_last_insert_rowid(db_->handle);
     Stmt put(*db_,
              "INSERT INTO run_rows(run, seq, id, near, story, representative, similarity, source, "
-             "matched_near, matched_story) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             "matched_near, matched_story, date, title, url) "
+             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const RunRow& r = rows[i];
         put.bind(1, run).bind(2, static_cast<std::uint64_t>(i)).bind(3, r.id).bind(4, r.near);
         put.bind(5, r.story).bind(6, std::int64_t{r.representative ? 1 : 0});
         put.bind(7, static_cast<double>(r.similarity)).bind(8, r.source);
-        put.bind(9, r.matched_near).bind(10, r.matched_story).run();
+        put.bind(9, r.matched_near).bind(10, r.matched_story);
+        bind_or_null(put, 11, r.date);
+        bind_text_or_null(put, 12, r.title);
+        bind_text_or_null(put, 13, r.url);
+        put.run();
     }
     return run;
 }
@@ -489,14 +523,17 @@ std::vector<RunRow> IndexStore::run_rows(std::int64_t run) const {
     if (std::none_of(all.begin(), all.end(), [&](const RunInfo& r) { return r.run == run; }))
         throw IoError(path_ + ": no run " + std::to_string(run) + " (see 'neardup index runs')");
     std::vector<RunRow> out;
-    Stmt q(*db_,
-           "SELECT id, near, story, representative, similarity, source, matched_near, "
-           "matched_story FROM run_rows WHERE run = ? ORDER BY seq");
+    Stmt q(*db_, db_->schema >= 3
+                     ? "SELECT id, near, story, representative, similarity, source, matched_near, "
+                       "matched_story, date, title, url FROM run_rows WHERE run = ? ORDER BY seq"
+                     : "SELECT id, near, story, representative, similarity, source, matched_near, "
+                       "matched_story, NULL, NULL, NULL FROM run_rows WHERE run = ? ORDER BY seq");
     q.bind(1, run);
     while (q.step()) {
-        out.push_back({q.text(0), static_cast<std::uint64_t>(q.i64(1)),
-                       static_cast<std::uint64_t>(q.i64(2)), q.i64(3) != 0,
-                       static_cast<float>(q.real(4)), q.text(5), q.text(6), q.text(7)});
+        out.push_back(
+            {q.text(0), static_cast<std::uint64_t>(q.i64(1)), static_cast<std::uint64_t>(q.i64(2)),
+             q.i64(3) != 0, static_cast<float>(q.real(4)), q.text(5), q.text(6), q.text(7),
+             q.is_null(8) ? std::nullopt : std::optional(q.i64(8)), q.text(9), q.text(10)});
     }
     return out;
 }
@@ -544,12 +581,16 @@ void IndexStore::commit() {
 
 std::vector<IndexRow> IndexStore::rows() const {
     std::vector<IndexRow> out;
-    Stmt q(*db_, "SELECT id, source, date, added, length, near, story FROM docs ORDER BY seq");
+    // A reader of an index that no writer has upgraded yet (v1, v2) sees no titles and urls.
+    Stmt q(*db_, db_->schema >= 3 ? "SELECT id, source, date, added, length, near, story, title, "
+                                    "url FROM docs ORDER BY seq"
+                                  : "SELECT id, source, date, added, length, near, story, NULL, "
+                                    "NULL FROM docs ORDER BY seq");
     while (q.step()) {
         out.push_back({q.text(0), q.text(1), q.is_null(2) ? std::nullopt : std::optional(q.i64(2)),
                        q.i64(3), static_cast<std::uint64_t>(q.i64(4)),
                        static_cast<std::uint64_t>(q.i64(5)), static_cast<std::uint64_t>(q.i64(6)),
-                       std::nullopt});
+                       std::nullopt, q.text(7), q.text(8)});
     }
     return out;
 }
@@ -620,8 +661,13 @@ void IndexStore::check_tables(std::vector<std::string>& problems) const {
             continue;
         }
         std::vector<std::string> want = t.columns;
-        if (std::string(t.name) == "docs" && db_->schema >= 2)
+        const std::string name(t.name);
+        if (name == "docs" && db_->schema >= 2)
             want.emplace_back("text_hash");
+        if (name == "docs" && db_->schema >= 3)
+            want.insert(want.end(), {"title", "url"});
+        if (name == "run_rows" && db_->schema >= 3)
+            want.insert(want.end(), {"date", "title", "url"});
         for (const std::string& c : want) {
             if (std::find(have.begin(), have.end(), c) == have.end())
                 problems.push_back(std::string("table '") + t.name + "' lacks column '" + c + "'");

@@ -30,7 +30,7 @@ for b in range(5):
 PY
 for b in 0 1 2 3 4; do
   expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch$b.jsonl"
-  expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	matched_near	matched_story$"
+  expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url	matched_near	matched_story$"
 done
 expect_exit 0 -- "$bin" index export --db "$db" -o "$tmp/export.tsv"
 "$bin" scan -q "$tmp/all.jsonl" >"$tmp/scan.tsv"
@@ -82,9 +82,9 @@ printf '{"id":"old","date":"2001-01-01","text":"%s"}\n' "$(words 1 100)" >"$tmp/
 printf '{"id":"new","text":"%s"}\n' "$(words 1 100)" >"$tmp/new.jsonl"
 expect_exit 0 -- "$bin" index add --db "$w" --date-field date "$tmp/old.jsonl"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h "$tmp/new.jsonl"
-[ -z "$(awk -F'\t' '$1 == "new" {print $7}' "$tmp/out")" ] || fail "--window matched an article from 2001"
+[ -z "$(awk -F'\t' '$1 == "new" {print $10}' "$tmp/out")" ] || fail "--window matched an article from 2001"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date "$tmp/new.jsonl"
-[ "$(awk -F'\t' '$1 == "new" {print $7}' "$tmp/out")" = "old" ] || fail "without --window the copy was not matched"
+[ "$(awk -F'\t' '$1 == "new" {print $10}' "$tmp/out")" = "old" ] || fail "without --window the copy was not matched"
 expect_exit 0 -- "$bin" index prune --db "$w" --older-than 90d; expect_grep "$tmp/out" "^pruned	1$"
 expect_exit 0 -- "$bin" index stats --db "$w"; expect_grep "$tmp/out" "^documents	0$"
 

@@ -27,7 +27,7 @@ expect_grep "$tmp/out" "false_negative_area"
 
 # --- the demo corpus: copies found, header and columns right
 expect_exit 0 -- "$bin" scan corpus/news corpus/seeds
-expect_grep "$tmp/out" "^id	near	story	representative	similarity	source$"
+expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url$"
 [ "$(tail -n +2 "$tmp/out" | cut -f1 | sort | uniq -d | wc -l)" -eq 0 ] || fail "duplicate ids in output"
 groups=$(tail -n +2 "$tmp/out" | cut -f2 | sort -u | wc -l)
 [ "$groups" -eq 10 ] || fail "corpus/news + seeds: $groups near groups, want 10 (6 articles, rewrite, flood, 2 seeds)"
@@ -49,10 +49,24 @@ expect_exit 0 -- "$bin" scan --exact-verify --shingle chars:9 corpus/news
 expect_exit 2 -- "$bin" scan --level chapter corpus/news; expect_grep "$tmp/err" "unknown --level"
 
 # --- formats
-expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,story,representative,similarity,source$"
-expect_exit 0 -- "$bin" scan --format jsonl corpus/news
-python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" || fail "jsonl output is not JSON"
-[ "$(wc -l <"$tmp/out")" -eq 7 ] || fail "jsonl: want one line per story (7)"
+expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,story,representative,similarity,source,date,title,url$"
+expect_exit 0 -- "$bin" scan --no-header corpus/news; head -1 "$tmp/out" | grep -q '^id	' && fail "--no-header wrote the header"
+expect_exit 0 -- "$bin" scan --format stories corpus/news
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" || fail "stories output is not JSON"
+[ "$(wc -l <"$tmp/out")" -eq 7 ] || fail "stories: want one line per story (7)"
+expect_exit 0 -- "$bin" scan --format jsonl --title-field title --date-field date corpus/news/feed.jsonl corpus/news/web
+python3 - "$tmp/out" <<'PY' || fail "jsonl rows: keys, types, titles, dates, urls"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 30, len(rows)
+keys = ["id", "near", "story", "representative", "similarity", "source", "date", "title", "url"]
+for r in rows:
+    assert list(r) == keys, list(r)
+    assert isinstance(r["representative"], bool) and isinstance(r["near"], int), r
+assert all(r["title"] for r in rows), "every feed line and page has a title"
+assert any(r["date"] and r["date"].endswith("Z") for r in rows)
+PY
+expect_exit 2 -- "$bin" index export --db "$tmp/none.db" --format stories; expect_grep "$tmp/err" "stories is scan's"
 
 # --- -o writes atomically, keep/drop partition the ids
 expect_exit 0 -- "$bin" scan -o "$tmp/res.tsv" --keep "$tmp/keep" --drop "$tmp/drop" corpus/news

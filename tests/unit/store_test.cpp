@@ -71,10 +71,13 @@ TEST_SUITE("store") {
                                   {"shingle", "words:5"},
                                   {"bands", "2"},
                                   {"rows", "2"}});
-            store.insert(
-                {{"a", "src:1", 1700000000, 1800000000, 42, 1, 1, std::nullopt}, sig_a, terms_a});
-            store.insert(
-                {{"b", "src:2", std::nullopt, 1800000001, 7, 2, 1, std::nullopt}, sig_b, {}});
+            store.insert({{"a", "src:1", 1700000000, 1800000000, 42, 1, 1, std::nullopt, "Title A",
+                           "https://a.example/1"},
+                          sig_a,
+                          terms_a});
+            store.insert({{"b", "src:2", std::nullopt, 1800000001, 7, 2, 1, std::nullopt, "", ""},
+                          sig_b,
+                          {}});
             store.set_next_id("near", 3);
             store.commit();
         }
@@ -95,6 +98,11 @@ TEST_SUITE("store") {
         const HeldDocuments recent = reader.load(1750000000, 4);  // "a" is dated 1700000000
         CHECK(recent.ids == std::vector<std::string>{"b"});
         CHECK(recent.other_ids == std::vector<std::string>{"a"});
+        const std::vector<IndexRow> rows = reader.rows();
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[0].title == "Title A");
+        CHECK(rows[0].url == "https://a.example/1");
+        CHECK(rows[1].title.empty());
     }
 
     TEST_CASE("runs are recorded with their rows; remove deletes; text hashes round-trip") {
@@ -108,10 +116,12 @@ TEST_SUITE("store") {
                                   {"shingle", "words:5"},
                                   {"bands", "2"},
                                   {"rows", "2"}});
-            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, 0xFEDCBA9876543210ULL}, sig, {}});
-            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt}, sig, {}});
-            const std::vector<RunRow> rows{{"a", 1, 1, true, 1.0F, "f:1", "", ""},
-                                           {"b", 2, 2, false, 0.8125F, "f:2", "x\ty", "z"}};
+            store.insert(
+                {{"a", "s", std::nullopt, 0, 1, 1, 1, 0xFEDCBA9876543210ULL, "", ""}, sig, {}});
+            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt, "", ""}, sig, {}});
+            const std::vector<RunRow> rows{
+                {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", ""},
+                {"b", 2, 2, false, 0.8125F, "f:2", "x\ty", "z", 1700000000, "Title", "https://b"}};
             CHECK(store.record_run({0, 10, 20, "in1\tin2", 2, 0, 1}, rows) == 1);
             CHECK(store.remove("b"));
             CHECK_FALSE(store.remove("nobody"));
@@ -126,6 +136,10 @@ TEST_SUITE("store") {
         const auto rows = store.run_rows(1);
         REQUIRE(rows.size() == 2);
         CHECK(rows[1].matched_near == "x\ty");
+        CHECK(rows[1].date == 1700000000);
+        CHECK(rows[1].title == "Title");
+        CHECK(rows[1].url == "https://b");
+        CHECK_FALSE(rows[0].date.has_value());
         CHECK(rows[1].similarity == 0.8125F);
         CHECK(rows[0].representative);
         CHECK_THROWS_AS((void)store.run_rows(2), IoError);
@@ -143,12 +157,12 @@ TEST_SUITE("store") {
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings({{"num_perm", "2"}});
-            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt}, sig, {}});
+            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt, "", ""}, sig, {}});
             store.commit();
         }
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
-            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt}, sig, {}});
+            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt, "", ""}, sig, {}});
             // destroyed without commit
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);
@@ -162,7 +176,8 @@ TEST_SUITE("store") {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings({{"num_perm", "2"}});
             const std::vector<SigValue> short_sig{1};
-            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt}, short_sig, {}});
+            store.insert(
+                {{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt, "", ""}, short_sig, {}});
             store.commit();
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);

@@ -87,6 +87,8 @@ struct DocMeta {
     std::optional<std::int64_t> date;
     std::uint64_t length = 0;     ///< bytes of text (title + body)
     std::uint64_t text_hash = 0;  ///< hash64 of that text (an index tells updates by it)
+    std::string title;            ///< when known (a web page's, the JSON title field)
+    std::string url;              ///< when known (the JSON url field, a page's canonical URL)
 };
 
 struct SkipRecord {

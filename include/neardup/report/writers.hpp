@@ -1,13 +1,18 @@
 // Result writers: per-document assignments (TSV/CSV), groups (JSONL), keep/drop id lists and
 // the run summary.
 //
-// TSV/CSV: a header, then one row per document in input order with the columns
-//   id  near  story  representative  similarity  source
-// `near` numbers near-duplicate groups 1, 2, ... by their first document, `story` numbers
-// story clusters the same way; `representative` is 1 for the one document of each near group
-// to keep; `similarity` (to the group's representative) has 4 decimals.
-// TSV escapes backslash, tab, CR and LF in fields as \\ \t \r \n; CSV quotes as RFC 4180.
-// JSONL: one object per story cluster, its near-duplicate groups nested:
+// Every command that writes rows (scan, index add/query/report/export) writes the same columns:
+//   id  near  story  representative  similarity  source  date  title  url
+// then its own (index add/query/report: matched_near matched_story; export: added).
+// `near` numbers near-duplicate groups (scan: 1, 2, ... by their first document; the index:
+// stable ids), `story` story clusters; `representative` is 1 for the one document of each near
+// group to keep; `similarity` (to the group's representative) has 4 decimals; `date` is the
+// publication time in ISO 8601 UTC ("2026-12-01T08:30:00Z"), `title` and `url` the document's
+// when known (a web page's, or the --title-field / --url-field), else empty.
+// TSV escapes backslash, tab, CR and LF in fields as \\ \t \r \n; CSV quotes as RFC 4180;
+// `header` false leaves the header line out.
+// JSONL: one object per row with the same keys (representative true/false, unknown values
+// null). Stories (scan's --format stories): one object per story cluster, groups nested:
 //   {"story":1,"size":3,"representative":"a","groups":[{"near":1,"size":2,
 //    "representative":"a","members":[{"id":"a","similarity":1.0000,"source":"a.txt"},...]},...]}
 // All output is canonical: the same input gives the same bytes for any thread count.
@@ -26,17 +31,21 @@
 
 namespace neardup {
 
-enum class OutputFormat : std::uint8_t { kTsv, kCsv, kJsonl };
+enum class OutputFormat : std::uint8_t { kTsv, kCsv, kJsonl, kStories };
 /// Which clustering keep/drop lists follow.
 enum class Level : std::uint8_t { kNear, kStory };
 
 /// "near" or "story"; throws ConfigError otherwise.
 [[nodiscard]] Level parse_level(std::string_view name);
 
-/// "tsv", "csv" or "jsonl"; throws ConfigError otherwise.
+/// "tsv", "csv", "jsonl" or "stories"; throws ConfigError otherwise.
 [[nodiscard]] OutputFormat parse_output_format(std::string_view name);
 
-void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out);
+void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out,
+                       bool header = true);
+
+/// "2026-12-01T08:30:00Z" (UTC).
+[[nodiscard]] std::string format_iso8601(std::int64_t seconds);
 
 /// Ids of the representatives of `level`'s clusters (keep) or of all other documents (drop).
 void write_id_list(const ScanResult& result, Level level, bool keep, std::ostream& out);
@@ -49,16 +58,18 @@ struct IndexOutputRow {
     bool representative = false;
     float similarity = 1.0F;
     std::string source;
-    std::string matched_near;          ///< earliest held article in the same near group
-    std::string matched_story;         ///< earliest held article in the same story
-    std::optional<std::int64_t> date;  ///< export only
-    std::int64_t added = 0;            ///< export only
+    std::optional<std::int64_t> date;  ///< publication time
+    std::string title;
+    std::string url;
+    std::string matched_near;   ///< earliest held article in the same near group (matches)
+    std::string matched_story;  ///< earliest held article in the same story (matches)
+    std::int64_t added = 0;     ///< insertion time (export)
 };
 
-/// TSV/CSV with a header (id near story representative similarity source, then
-/// matched_near matched_story when `matches`, else date added), or JSONL, one object per row.
+/// The rows (see the header comment): the common columns, then matched_near matched_story
+/// when `matches`, else added. Throws ConfigError for kStories.
 void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format, bool matches,
-                      std::ostream& out);
+                      std::ostream& out, bool header = true);
 
 /// Human-readable end-of-run summary for stderr (several lines, each ending in '\n').
 [[nodiscard]] std::string format_summary(const ScanResult& result);

@@ -1,6 +1,6 @@
 // The persistent index for nightly runs: one SQLite file (WAL), documented schema.
 //
-// Schema (user_version 2; query it with the sqlite3 shell):
+// Schema (user_version 3; query it with the sqlite3 shell):
 //   settings(key TEXT PRIMARY KEY, value TEXT)      -- what signatures and terms depend on,
 //                                                   -- plus next_near / next_story counters
 //   docs(seq INTEGER PRIMARY KEY,                   -- insertion order
@@ -9,7 +9,8 @@
 //        near INTEGER NOT NULL, story INTEGER NOT NULL,   -- stable group ids
 //        signature BLOB,   -- num_perm x uint32, little-endian
 //        terms BLOB,       -- story term codes, uint32 little-endian, ascending
-//        text_hash INTEGER NULL)  -- hash64 of the text (v2; NULL in rows stored by v1)
+//        text_hash INTEGER NULL,  -- hash64 of the text (v2; NULL in rows stored by v1)
+//        title TEXT NULL, url TEXT NULL)  -- v3: when known (NULL in rows stored before)
 //   aliases(kind TEXT, alias INTEGER, target INTEGER, merged INTEGER,  -- merged groups:
 //           PRIMARY KEY(kind, alias))                                   -- alias -> surviving id
 //   runs(run INTEGER PRIMARY KEY, started INTEGER, finished INTEGER,   -- v2: each index add
@@ -17,8 +18,10 @@
 //                                                                       -- the PATHs, tab-joined)
 //   run_rows(run, seq, id, near, story, representative, similarity,     -- v2: the rows that
 //            source, matched_near, matched_story,                       -- run wrote, to write
-//            PRIMARY KEY(run, seq)) WITHOUT ROWID                       -- them again
-// A v1 index is upgraded to v2 by its first writer (new tables, the text_hash column).
+//            date, title, url,                                          -- them again (v3)
+//            PRIMARY KEY(run, seq)) WITHOUT ROWID
+// An older index is upgraded by its first writer (v2: new tables, the text_hash column; v3:
+// the title, url and run_rows' date columns).
 // A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
 // fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL).
 // Everything a batch changes is written in that one transaction: a crash or kill leaves the
@@ -57,6 +60,8 @@ struct IndexRow {
     std::uint64_t near = 0;
     std::uint64_t story = 0;
     std::optional<std::uint64_t> text_hash;  ///< hash64 of the text (nullopt: stored by v1)
+    std::string title;                       ///< empty: unknown
+    std::string url;
 };
 
 /// One row a run wrote (the matches file), kept so the run's output can be written again.
@@ -69,6 +74,9 @@ struct RunRow {
     std::string source;
     std::string matched_near;
     std::string matched_story;
+    std::optional<std::int64_t> date;
+    std::string title;
+    std::string url;
 };
 
 /// One recorded `index add`.
@@ -102,7 +110,7 @@ struct IndexStats {
 class IndexStore {
 public:
     enum class Mode : std::uint8_t { kRead, kWrite };
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     /// kWrite creates the file if needed and takes the write lock (IoError if another writer
     /// holds it and !wait). kRead requires an existing index.
