@@ -22,6 +22,7 @@ int cmd_scan(const std::vector<std::string>& args);
 int cmd_params(const std::vector<std::string>& args);
 int cmd_index(const std::vector<std::string>& args);
 int cmd_extract(const std::vector<std::string>& args);
+int cmd_explain(const std::vector<std::string>& args);
 
 /// Parses args against options, hidden options and positionals, throwing UsageError on
 /// mistakes; --help prints only the visible options.

@@ -24,6 +24,7 @@ constexpr const char* kMainHelp =
     "  index    the persistent index for nightly runs: add, query, prune, stats, check, export,\n"
     "           runs, report\n"
     "  extract  write what neardup reads of each document (a web page's article) as JSONL\n"
+    "  explain  say why two documents are, or are not, grouped (near and story level)\n"
     "  params   show the LSH bands x rows chosen for a threshold\n"
     "\n"
     "Run 'neardup <command> --help' for a command's options.\n"
@@ -38,6 +39,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
         return cmd_index(args);
     if (command == "extract")
         return cmd_extract(args);
+    if (command == "explain")
+        return cmd_explain(args);
     throw UsageError("unknown command '" + command + "'");
 }
 

@@ -168,6 +168,28 @@ expect_exit 0 -- "$bin" extract "$tmp/pages"
 expect_grep "$tmp/out" '"id":"storm-leaves-homes"'
 [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "extension-less files: want only the page"
 
+# --- explain: why two documents are grouped, at both levels
+expect_exit 0 -- "$bin" explain --help; expect_grep "$tmp/out" "Usage: neardup explain"
+expect_exit 2 -- "$bin" explain corpus/seeds/000_4aad0653e0c38c11.txt; expect_grep "$tmp/err" "two documents"
+expect_exit 2 -- "$bin" explain corpus/news/feed.jsonl corpus/news/feed.jsonl:2; expect_grep "$tmp/err" "FILE:LINE\|name one as"
+expect_exit 2 -- "$bin" explain /nonexistent corpus/news/feed.jsonl:2; expect_grep "$tmp/err" "no such file"
+expect_exit 1 -- "$bin" explain corpus/news/feed.jsonl:999 corpus/news/feed.jsonl:2; expect_grep "$tmp/err" "no such record"
+expect_exit 0 -- "$bin" explain corpus/seeds/000_4aad0653e0c38c11.txt corpus/seeds/001_9dbb418805ca8d2c.txt
+expect_grep "$tmp/out" "no band collides"; expect_grep "$tmp/out" "story-threshold  0.10: passes"
+expect_grep "$tmp/out" "lecun"
+expect_exit 0 -- "$bin" explain --format json corpus/news/feed.jsonl:1 corpus/news/feed.jsonl:2
+python3 - "$tmp/out" <<'PY' || fail "explain --format json"
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert e["near"]["near_duplicates"] is True and e["near"]["colliding_bands"], e["near"]
+assert e["near"]["exact"] >= 0.8 and e["near"]["passages"][0]["words"] >= 40, e["near"]
+assert e["story"]["passes_story_threshold"] is True and e["story"]["shared_terms"], e["story"]
+PY
+# with an index: its settings (a num_perm of 64 here) and its articles' term frequencies
+expect_exit 0 -- "$bin" index add --db "$tmp/ex.db" --num-perm 64 corpus/news/feed.jsonl
+expect_exit 0 -- "$bin" explain --db "$tmp/ex.db" corpus/news/feed.jsonl:1 corpus/news/feed.jsonl:5
+expect_grep "$tmp/out" "(64 MinHash slots)"; expect_grep "$tmp/out" "no band collides"
+
 # --- the same bytes for any thread count
 for t in 1 2 4 8; do "$bin" scan --quiet --threads $t corpus/news corpus/seeds >"$tmp/t$t.tsv"; done
 for t in 2 4 8; do cmp -s "$tmp/t1.tsv" "$tmp/t$t.tsv" || fail "--threads $t output differs from --threads 1"; done

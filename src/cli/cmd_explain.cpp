@@ -1,0 +1,247 @@
+// neardup explain: why two documents are, or are not, grouped (near and story level).
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "neardup/core/error.hpp"
+#include "neardup/io/input.hpp"
+#include "neardup/io/parse.hpp"
+#include "neardup/pipeline/explain.hpp"
+#include "neardup/report/output_file.hpp"
+#include "neardup/report/writers.hpp"
+#include "neardup/store/index.hpp"
+#include "scan_common.hpp"
+
+namespace neardup::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: neardup explain [options] DOC_A DOC_B\n"
+    "\n"
+    "Says why two documents are, or are not, grouped, computed the way scan computes it.\n"
+    "A DOC is a file (a web page, a text, a JSONL file of one line) or a 'source' value of\n"
+    "neardup's output: FILE:LINE for a JSONL line. Near level: the estimated and the exact\n"
+    "shingle Jaccard, the LSH bands that collide, the longest passages the two share. Story\n"
+    "level: the weighted Jaccard of their content terms, the shared terms by weight, and the\n"
+    "thresholds it passes or misses. With --db, the index's settings and its articles' term\n"
+    "frequencies are used. The two are read alone: no site boilerplate is taken out.\n"
+    "Text by default, --format json for one JSON object.";
+
+struct Doc {
+    std::string where;
+    ParsedDoc parsed;
+};
+
+/// "FILE" or "FILE:LINE" -> the path and the line (0: the file's only record).
+std::pair<std::string, std::uint64_t> split_doc(const std::string& spec) {
+    std::error_code ec;
+    if (std::filesystem::exists(spec, ec))
+        return {spec, 0};
+    const std::size_t colon = spec.rfind(':');
+    if (colon != std::string::npos && colon + 1 < spec.size() &&
+        spec.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
+        std::filesystem::exists(spec.substr(0, colon), ec)) {
+        return {spec.substr(0, colon), parse_count(spec.substr(colon + 1), "LINE", 1, UINT64_MAX)};
+    }
+    throw UsageError(spec + ": no such file (a DOC is FILE or FILE:LINE)");
+}
+
+Doc read_doc(const std::string& spec, const ScanCli& c) {
+    const auto [path, line] = split_doc(spec);
+    if (std::filesystem::is_directory(path))
+        throw UsageError(path + " is a folder: a DOC is one document (FILE or FILE:LINE)");
+    RecordReader reader(collect_inputs({path}), c.cfg.reader);
+    RecordParser parser(c.cfg.fields, c.cfg.html);
+    RawBatch batch;
+    std::uint64_t records = 0;
+    std::optional<Doc> found;
+    while (reader.next_batch(batch)) {
+        for (const RawRecord& rec : batch.records) {
+            ++records;
+            const bool wanted = line == 0 ? records == 1 : rec.line == line;
+            if (!wanted || found)
+                continue;
+            Doc d{record_location(batch, rec), {}};
+            parser.parse(batch, rec, d.parsed);
+            if (d.parsed.skip != SkipReason::kNone) {
+                throw IoError(d.where + ": " + std::string(skip_reason_name(d.parsed.skip)) + ": " +
+                              d.parsed.message);
+            }
+            found = std::move(d);
+        }
+    }
+    if (line == 0 && records > 1) {
+        throw UsageError(path + " holds " + std::to_string(records) + " records: name one as " +
+                         path + ":LINE");
+    }
+    if (!found)
+        throw IoError(spec + ": no such record");
+    return std::move(*found);
+}
+
+/// The index's settings for what the features depend on (num_perm, seed, shingle) and its
+/// articles' story terms for the weights.
+void use_index(const std::string& db, ScanCli& c, TermWeights& weights) {
+    IndexStore store(db, IndexStore::Mode::kRead, false);
+    const IndexSettings s = store.settings();
+    c.cfg.num_perm = store.num_perm();
+    if (const auto seed = s.find("seed"); seed != s.end())
+        c.cfg.seed = parse_count(seed->second, "the index's seed", 0, UINT64_MAX);
+    if (const auto shingle = s.find("shingle"); shingle != s.end())
+        c.cfg.shingle = parse_shingle_spec(shingle->second);
+    const HeldDocuments held = store.load(std::nullopt, c.cfg.num_perm);
+    for (const std::vector<TermCode>& terms : held.terms)
+        weights.add_document(terms);
+}
+
+std::string fixed(double v, int decimals) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string verdict(bool yes, const char* pass, const char* miss) { return yes ? pass : miss; }
+
+void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const ScanCli& c,
+                std::ostream& out) {
+    const char* kind = c.cfg.shingle.kind == ShingleKind::kWords ? "word" : "character";
+    out << "A  " << a.where << (a.parsed.title.empty() ? "" : "  \"" + a.parsed.title + "\"")
+        << "\nB  " << b.where << (b.parsed.title.empty() ? "" : "  \"" + b.parsed.title + "\"")
+        << "\n\nnear level (" << kind << " " << c.cfg.shingle.size << "-shingles, threshold "
+        << fixed(e.threshold, 2) << ", LSH " << e.lsh.bands << " bands x " << e.lsh.rows
+        << " rows)\n";
+    out << "  estimated Jaccard  " << fixed(e.estimated, 4) << "  (" << c.cfg.num_perm
+        << " MinHash slots)\n";
+    out << "  exact Jaccard      " << fixed(e.exact, 4) << "  (" << e.shingles_shared
+        << " shingles shared of " << e.shingles_a << " and " << e.shingles_b << ")\n";
+    out << "  bands colliding    " << e.bands.size() << " of " << e.lsh.bands;
+    if (!e.bands.empty()) {
+        out << " (";
+        for (std::size_t i = 0; i < e.bands.size(); ++i)
+            out << (i == 0 ? "" : " ") << e.bands[i] + 1;
+        out << ")";
+    }
+    out << "; a pair this similar collides with probability " << fixed(e.candidate_probability, 3)
+        << "\n";
+    out << "  verdict            "
+        << (e.near            ? "near duplicates: candidates, and at or over the threshold"
+            : e.bands.empty() ? "not near duplicates: no band collides (never compared)"
+                              : "not near duplicates: compared, under the threshold")
+        << "\n";
+    if (!e.passages.empty()) {
+        out << "  longest shared passages\n";
+        for (std::size_t i = 0; i < e.passages.size(); ++i)
+            out << "    " << i + 1 << ". " << e.passages[i].words << " words: \""
+                << e.passages[i].text << "\"\n";
+    }
+    out << "\nstory level (IDF-weighted content terms: " << e.terms_a << " and " << e.terms_b
+        << ")\n";
+    out << "  weighted Jaccard   " << fixed(e.weighted, 4) << "\n";
+    out << "  --story-threshold  " << fixed(e.edge_threshold, 2) << ": "
+        << verdict(e.weighted >= e.edge_threshold, "passes (the two stories are linked)",
+                   "misses (not linked directly)")
+        << "\n";
+    out << "  --story-link       " << fixed(e.link_threshold, 2) << ": "
+        << verdict(e.weighted >= e.link_threshold,
+                   "passes (may stay together inside one linked story)",
+                   "misses (kept apart even when linked through others)")
+        << "\n";
+    if (!e.story_enabled)
+        out << "  (the story level is off: --no-story)\n";
+    if (!e.shared_terms.empty()) {
+        out << "  shared terms (weight; name: written as a name)\n";
+        for (const SharedTerm& t : e.shared_terms)
+            out << "    " << t.term << "  " << fixed(t.weight, 2) << (t.name ? "  name" : "")
+                << "\n";
+    }
+}
+
+void write_json(const Doc& a, const Doc& b, const PairExplanation& e, const ScanCli& c,
+                std::ostream& out) {
+    std::string s = "{\"a\":";
+    append_json_string(s, a.where);
+    s += ",\"b\":";
+    append_json_string(s, b.where);
+    s += ",\"near\":{\"shingle\":";
+    append_json_string(
+        s, std::string(c.cfg.shingle.kind == ShingleKind::kWords ? "words:" : "chars:") +
+               std::to_string(c.cfg.shingle.size));
+    s += ",\"threshold\":" + fixed(e.threshold, 4) + ",\"bands\":" + std::to_string(e.lsh.bands) +
+         ",\"rows\":" + std::to_string(e.lsh.rows) + ",\"estimated\":" + fixed(e.estimated, 4) +
+         ",\"exact\":" + fixed(e.exact, 4) + ",\"shingles_a\":" + std::to_string(e.shingles_a) +
+         ",\"shingles_b\":" + std::to_string(e.shingles_b) +
+         ",\"shingles_shared\":" + std::to_string(e.shingles_shared) + ",\"colliding_bands\":[";
+    for (std::size_t i = 0; i < e.bands.size(); ++i)
+        s += (i == 0 ? "" : ",") + std::to_string(e.bands[i] + 1);
+    s += "],\"candidate_probability\":" + fixed(e.candidate_probability, 4) +
+         ",\"near_duplicates\":" + (e.near ? "true" : "false") + ",\"passages\":[";
+    for (std::size_t i = 0; i < e.passages.size(); ++i) {
+        s += (i == 0 ? "{\"words\":" : ",{\"words\":") + std::to_string(e.passages[i].words) +
+             ",\"text\":";
+        append_json_string(s, e.passages[i].text);
+        s += "}";
+    }
+    s += "]},\"story\":{\"enabled\":" + std::string(e.story_enabled ? "true" : "false") +
+         ",\"weighted_jaccard\":" + fixed(e.weighted, 4) +
+         ",\"story_threshold\":" + fixed(e.edge_threshold, 4) +
+         ",\"story_link\":" + fixed(e.link_threshold, 4) +
+         ",\"passes_story_threshold\":" + (e.weighted >= e.edge_threshold ? "true" : "false") +
+         ",\"passes_story_link\":" + (e.weighted >= e.link_threshold ? "true" : "false") +
+         ",\"terms_a\":" + std::to_string(e.terms_a) + ",\"terms_b\":" + std::to_string(e.terms_b) +
+         ",\"shared_terms\":[";
+    for (std::size_t i = 0; i < e.shared_terms.size(); ++i) {
+        s += i == 0 ? "{\"term\":" : ",{\"term\":";
+        append_json_string(s, e.shared_terms[i].term);
+        s += ",\"weight\":" + fixed(e.shared_terms[i].weight, 4) +
+             ",\"name\":" + (e.shared_terms[i].name ? "true" : "false") + "}";
+    }
+    s += "]}}\n";
+    out << s;
+}
+
+}  // namespace
+
+int cmd_explain(const std::vector<std::string>& args) {
+    namespace po = boost::program_options;
+    ScanCli c;
+    std::string db;
+    std::vector<std::string> docs;
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help")(
+        "format,f", po::value(&c.format)->default_value("text"), "text or json")(
+        "output,o", po::value(&c.output)->default_value("-"), "write to FILE")(
+        "db", po::value(&db), "use the index's settings and its articles' term frequencies");
+    opts.add(matching_options(c));
+    po::options_description hidden;
+    hidden.add_options()("doc", po::value(&docs), "documents");
+    po::positional_options_description pos;
+    pos.add("doc", -1);
+    po::variables_map vm;
+    if (!parse_args(args, kUsage, opts, pos, vm, &hidden))
+        return kExitOk;
+    if (docs.size() != 2)
+        throw UsageError("explain takes two documents, DOC_A DOC_B (" +
+                         std::to_string(docs.size()) + " given)");
+    if (c.format != "text" && c.format != "json")
+        throw UsageError("unknown --format '" + c.format + "': expected text or json");
+    finish_config(c, vm);
+    TermWeights weights = TermWeights::with_background();
+    if (!db.empty())
+        use_index(db, c, weights);
+    const Doc a = read_doc(docs[0], c);
+    const Doc b = read_doc(docs[1], c);
+    weights.add_document(story_terms_of(a.parsed.text, c.cfg.normalize));
+    weights.add_document(story_terms_of(b.parsed.text, c.cfg.normalize));
+    weights.finalize();
+    const PairExplanation e = explain_pair(a.parsed.text, b.parsed.text, c.cfg, weights);
+    OutputFile out(c.output);
+    if (c.format == "json")
+        write_json(a, b, e, c, out.stream());
+    else
+        write_text(a, b, e, c, out.stream());
+    out.commit();
+    return kExitOk;
+}
+
+}  // namespace neardup::cli
