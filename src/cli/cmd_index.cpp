@@ -83,10 +83,13 @@ struct IndexCli {
     bool wait = false;
 };
 
-po::options_description db_options(IndexCli& c) {
+/// --db, and for the commands that write (add, prune) --wait: readers never wait.
+po::options_description db_options(IndexCli& c, bool writer = false) {
     po::options_description opts("Index options");
-    opts.add_options()("help,h", "show this help")("db", po::value(&c.db), "index file (SQLite)")(
-        "wait", po::bool_switch(&c.wait), "wait for another writer instead of failing");
+    opts.add_options()("help,h", "show this help")("db", po::value(&c.db), "index file (SQLite)");
+    if (writer)
+        opts.add_options()("wait", po::bool_switch(&c.wait),
+                           "wait for another writer instead of failing");
     return opts;
 }
 
@@ -194,7 +197,7 @@ void report_updates(const ScanResult& r) {
 
 int match(const std::vector<std::string>& args, bool add) {
     IndexCli c;
-    auto opts = db_options(c);
+    auto opts = db_options(c, add);
     opts.add_options()("window", po::value(&c.window),
                        "only match articles seen within this time (e.g. 72h)")(
         "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
@@ -203,16 +206,19 @@ int match(const std::vector<std::string>& args, bool add) {
         "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors")(
         "id-root", po::value(&c.scan.ids.root),
         "ids of whole files are paths relative to DIR (default: absolute paths)");
-    opts.add(matching_options(c.scan));
+    opts.add(matching_options(c.scan, false));
     po::options_description hidden;
-    hidden.add_options()("path", po::value(&c.scan.paths), "input paths");
+    // Not offered, but named when asked for: the index keeps signatures, not shingle sets.
+    hidden.add_options()("path", po::value(&c.scan.paths), "input paths")(
+        "exact-verify", po::bool_switch(&c.scan.cfg.exact_verify), "refused");
     po::positional_options_description pos;
     pos.add("path", -1);
     po::variables_map vm;
     const std::string usage = std::string("Usage: neardup index ") + (add ? "add" : "query") +
                               " --db FILE [options] PATH...\n\nWrites one row per new article: "
-                              "id, near, story, representative, similarity, source,\nmatched_near, "
-                              "matched_story (earliest held article in the same group).";
+                              "id, near, story, representative, similarity, source,\ndate, title, "
+                              "url, matched_near, matched_story (earliest held article in the\n"
+                              "same group).";
     if (!parse_args(args, usage, opts, pos, vm, &hidden))
         return kExitOk;
     require_db(c);
@@ -327,7 +333,7 @@ int report_run(const std::vector<std::string>& args) {
 int prune(const std::vector<std::string>& args) {
     IndexCli c;
     std::string older;
-    auto opts = db_options(c);
+    auto opts = db_options(c, true);
     opts.add_options()("older-than", po::value(&older), "age, e.g. 90d (by date, else insertion)");
     po::variables_map vm;
     if (!parse_args(args, "Usage: neardup index prune --db FILE --older-than 90d", opts, {}, vm))
@@ -458,7 +464,9 @@ int cmd_index(const std::vector<std::string>& args) {
         return list_runs(rest);
     if (sub == "report")
         return report_run(rest);
-    throw UsageError("unknown index command '" + sub + "'");
+    throw UsageError(
+        "unknown index command '" + sub + "'" +
+        did_you_mean(sub, {"add", "query", "prune", "stats", "check", "export", "runs", "report"}));
 }
 
 }  // namespace neardup::cli

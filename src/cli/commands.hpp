@@ -24,6 +24,11 @@ int cmd_index(const std::vector<std::string>& args);
 int cmd_extract(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
 
+/// "; did you mean 'X'?" for the candidate nearest to `word` (edit distance at most about a
+/// third of its length), else "".
+[[nodiscard]] std::string did_you_mean(std::string_view word,
+                                       const std::vector<std::string>& candidates);
+
 /// Parses args against options, hidden options and positionals, throwing UsageError on
 /// mistakes; --help prints only the visible options.
 /// Returns false when --help was given (help already printed to stdout).

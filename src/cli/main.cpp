@@ -1,4 +1,5 @@
 // neardup command-line entry: dispatches subcommands, maps errors to exit codes.
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <string>
@@ -27,8 +28,12 @@ constexpr const char* kMainHelp =
     "  explain  say why two documents are, or are not, grouped (near and story level)\n"
     "  params   show the LSH bands x rows chosen for a threshold\n"
     "\n"
-    "Run 'neardup <command> --help' for a command's options.\n"
+    "Run 'neardup help <command>' or 'neardup <command> --help' for a command's options,\n"
+    "'neardup --version' (-V) for the version, 'man neardup' once installed.\n"
     "Exit status: 0 ok, 1 error (unreadable input, I/O), 2 usage.\n";
+
+const std::vector<std::string> kCommands = {"scan",    "index",  "extract",
+                                            "explain", "params", "help"};
 
 int dispatch(const std::string& command, const std::vector<std::string>& args) {
     if (command == "scan")
@@ -41,7 +46,25 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
         return cmd_extract(args);
     if (command == "explain")
         return cmd_explain(args);
-    throw UsageError("unknown command '" + command + "'");
+    throw UsageError("unknown command '" + command + "'" + did_you_mean(command, kCommands));
+}
+
+/// Edit distance (insertions, deletions, substitutions; a swap of neighbours counts one).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                                d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.size()][b.size()];
 }
 
 }  // namespace
@@ -63,10 +86,30 @@ bool parse_args(const std::vector<std::string>& args, const std::string& usage,
             return false;
         }
         po::notify(vm);
+    } catch (const po::unknown_option& e) {
+        std::vector<std::string> names;
+        for (const auto& o : all.options()) {
+            if (!o->long_name().empty())
+                names.push_back("--" + o->long_name());
+        }
+        throw UsageError(e.what() + did_you_mean(e.get_option_name(), names));
     } catch (const po::error& e) {
         throw UsageError(e.what());
     }
     return true;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+    for (const std::string& c : candidates) {
+        const std::size_t d = edit_distance(word, c);
+        if (d < best_distance) {
+            best_distance = d;
+            best = c;
+        }
+    }
+    return best.empty() ? "" : "; did you mean '" + best + "'?";
 }
 
 std::uint64_t parse_count(const std::string& text, const std::string& option, std::uint64_t lo,
@@ -129,11 +172,21 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     const std::string command = args.front();
-    if (command == "--help" || command == "-h" || command == "help") {
+    if (command == "--help" || command == "-h" || (command == "help" && args.size() == 1)) {
         std::cout << kMainHelp;
         return kExitOk;
     }
-    if (command == "--version") {
+    if (command == "help") {  // neardup help CMD [SUBCOMMAND]: the command's --help
+        std::vector<std::string> rest(args.begin() + 2, args.end());
+        rest.emplace_back("--help");
+        try {
+            return dispatch(args[1], rest);
+        } catch (const UsageError& e) {
+            std::cerr << "neardup: " << e.what() << "\nTry 'neardup --help'.\n";
+            return kExitUsage;
+        }
+    }
+    if (command == "--version" || command == "-V") {
         std::cout << "neardup " << kVersion << "\n";
         return kExitOk;
     }
@@ -141,7 +194,10 @@ int main(int argc, char** argv) {
     try {
         return dispatch(command, args);
     } catch (const UsageError& e) {
-        std::cerr << "neardup: " << e.what() << "\nTry 'neardup " << command << " --help'.\n";
+        const bool known =
+            std::find(kCommands.begin(), kCommands.end(), command) != kCommands.end();
+        std::cerr << "neardup: " << e.what() << "\nTry 'neardup " << (known ? command + " " : "")
+                  << "--help'.\n";
         return kExitUsage;
     } catch (const neardup::ConfigError& e) {
         std::cerr << "neardup: " << e.what() << "\nTry 'neardup " << command << " --help'.\n";

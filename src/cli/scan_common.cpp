@@ -61,7 +61,7 @@ void finish_input_config(ScanCli& c) {
                          "': expected text, html or auto");
 }
 
-boost::program_options::options_description matching_options(ScanCli& c) {
+boost::program_options::options_description matching_options(ScanCli& c, bool exact_verify) {
     namespace po = boost::program_options;
     po::options_description opts("Matching options");
     opts.add_options()("story-threshold",
@@ -77,9 +77,10 @@ boost::program_options::options_description matching_options(ScanCli& c) {
         "num-perm,k", po::value(&c.num_perm)->default_value("128"), "MinHash slots per signature")(
         "shingle", po::value(&c.shingle)->default_value("words:5"), "features: words:K or chars:N")(
         "seed", po::value(&c.seed)->default_value("1"), "MinHash seed")(
-        "exact-verify", po::bool_switch(&c.cfg.exact_verify),
-        "verify candidates with exact Jaccard (keeps shingle sets in memory)")(
         "threads,j", po::value(&c.threads)->default_value("0"), "worker threads (0: all cores)");
+    if (exact_verify)
+        opts.add_options()("exact-verify", po::bool_switch(&c.cfg.exact_verify),
+                           "verify candidates with exact Jaccard (keeps shingle sets in memory)");
     opts.add(input_options(c));
     return opts;
 }

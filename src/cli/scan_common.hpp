@@ -40,7 +40,9 @@ struct ScanCli {
 void finish_input_config(ScanCli& c);
 
 /// Options of the input, features, thresholds and story level (everything `run` needs).
-[[nodiscard]] boost::program_options::options_description matching_options(ScanCli& c);
+/// `exact_verify`: offer --exact-verify (an index keeps signatures, not shingle sets).
+[[nodiscard]] boost::program_options::options_description matching_options(
+    ScanCli& c, bool exact_verify = true);
 
 /// Parses the option strings into c.cfg after argument parsing. Throws UsageError.
 void finish_config(ScanCli& c, const boost::program_options::variables_map& vm);

@@ -43,14 +43,35 @@ public:
         while (!done() && s_[pos_] >= '0' && s_[pos_] <= '9')
             ++pos_;
     }
+    void skip_spaces() noexcept {
+        while (!done() && (s_[pos_] == ' ' || s_[pos_] == '\t'))
+            ++pos_;
+    }
+    /// One or two digits (a day, an hour in free forms).
+    bool small_number(int& value) noexcept {
+        if (!digits(1, value))
+            return false;
+        int more = 0;
+        if (!done() && peek() >= '0' && peek() <= '9' && digits(1, more))
+            value = value * 10 + more;
+        return true;
+    }
+    /// A run of ASCII letters, lower-cased.
+    std::string_view word(char* buf, std::size_t cap) noexcept {
+        std::size_t n = 0;
+        while (!done() && n < cap && ((peek() | 0x20) >= 'a' && (peek() | 0x20) <= 'z'))
+            buf[n++] = static_cast<char>(s_[pos_++] | 0x20);
+        return {buf, n};
+    }
 
 private:
     std::string_view s_;
     std::size_t pos_ = 0;
 };
 
+/// Epoch seconds (up to 12 digits), or milliseconds (13 digits: JavaScript's Date.now()).
 std::optional<std::int64_t> parse_epoch(std::string_view s) noexcept {
-    if (s.empty() || s.size() > 12)
+    if (s.empty() || s.size() > 13)
         return std::nullopt;
     std::int64_t v = 0;
     for (char c : s) {
@@ -58,14 +79,51 @@ std::optional<std::int64_t> parse_epoch(std::string_view s) noexcept {
             return std::nullopt;
         v = v * 10 + (c - '0');
     }
-    return v;
+    return s.size() == 13 ? v / 1000 : v;
 }
 
-/// Parses "Z", "+hh:mm", "+hhmm", "-hh" into seconds east of UTC.
+/// "jan" .. "dec" (or the full name) -> 1..12, else 0.
+int month_number(std::string_view w) noexcept {
+    static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+    static constexpr std::string_view kFull[] = {"january",   "february", "march",    "april",
+                                                 "may",       "june",     "july",     "august",
+                                                 "september", "october",  "november", "december"};
+    for (int i = 0; i < 12; ++i) {
+        if (w == kMonths[i] || w == kFull[i] || (i == 8 && w == "sept"))
+            return i + 1;
+    }
+    return 0;
+}
+
+/// RFC 822/2822 zone names (military zones other than Z are not used by feeds).
+bool named_zone(std::string_view w, std::int64_t& offset) noexcept {
+    struct Zone {
+        std::string_view name;
+        int hours;
+    };
+    static constexpr Zone kZones[] = {{"gmt", 0},  {"ut", 0},   {"utc", 0},  {"z", 0},
+                                      {"est", -5}, {"edt", -4}, {"cst", -6}, {"cdt", -5},
+                                      {"mst", -7}, {"mdt", -6}, {"pst", -8}, {"pdt", -7}};
+    for (const Zone& z : kZones) {
+        if (w == z.name) {
+            offset = std::int64_t{z.hours} * 3600;
+            return true;
+        }
+    }
+    return false;
+}
+
+/// Parses "Z", "+hh:mm", "+hhmm", "-hh", "GMT", "UTC", "EST"... (after optional spaces) into
+/// seconds east of UTC.
 bool parse_zone(Cursor& c, std::int64_t& offset) noexcept {
     offset = 0;
-    if (c.done() || c.eat('Z') || c.eat('z'))
-        return c.done();
+    c.skip_spaces();
+    if (c.done())
+        return true;
+    char buf[8];
+    if (const std::string_view w = c.word(buf, sizeof buf); !w.empty())
+        return named_zone(w, offset) && c.done();
     int sign = c.eat('+') ? 1 : (c.eat('-') ? -1 : 0);
     int hh = 0;
     int mm = 0;
@@ -78,6 +136,79 @@ bool parse_zone(Cursor& c, std::int64_t& offset) noexcept {
     return c.done();
 }
 
+std::optional<std::int64_t> to_seconds(int y, int mo, int d, int h, int mi, int s,
+                                       std::int64_t offset) noexcept {
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+        return std::nullopt;
+    const std::int64_t days =
+        days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+    return days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s - offset;
+}
+
+/// [hh:mm[:ss[.fff]]] [zone], after a date in words.
+std::optional<std::int64_t> time_and_zone(Cursor& c, int y, int mo, int d) noexcept {
+    int h = 0, mi = 0, s = 0;
+    c.eat(',');
+    c.skip_spaces();
+    if (!c.done() && c.peek() >= '0' && c.peek() <= '9') {
+        if (!c.small_number(h) || !c.eat(':') || !c.digits(2, mi))
+            return std::nullopt;
+        if (c.eat(':') && !c.digits(2, s))
+            return std::nullopt;
+        if (c.eat('.'))
+            c.skip_fraction();
+    }
+    std::int64_t offset = 0;
+    if (!parse_zone(c, offset))
+        return std::nullopt;
+    return to_seconds(y, mo, d, h, mi, s, offset);
+}
+
+/// RFC 822/1123/2822 as RSS writes it, "Tue, 01 Dec 2026 08:30:00 +0100" (the weekday, the
+/// seconds and the zone optional; a two-digit year is 19xx from 50, else 20xx), and the forms
+/// of pages' visible dates: "1 December 2026", "December 1, 2026 8:30".
+std::optional<std::int64_t> parse_words_date(std::string_view text) noexcept {
+    Cursor c(text);
+    char buf[16];
+    std::string_view w = c.word(buf, sizeof buf);
+    int d = 0, mo = 0, y = 0;
+    if (!w.empty() && month_number(w) == 0) {  // a weekday
+        c.eat(',');
+        c.eat('.');
+        c.skip_spaces();
+        w = c.word(buf, sizeof buf);
+    }
+    if (!w.empty()) {  // "December 1, 2026"
+        mo = month_number(w);
+        c.eat('.');
+        c.skip_spaces();
+        if (mo == 0 || !c.small_number(d))
+            return std::nullopt;
+        c.eat(',');
+        c.skip_spaces();
+        if (!c.digits(4, y))
+            return std::nullopt;
+        return time_and_zone(c, y, mo, d);
+    }
+    if (!c.small_number(d))  // "01 Dec 2026"
+        return std::nullopt;
+    c.skip_spaces();
+    c.eat('-');
+    mo = month_number(c.word(buf, sizeof buf));
+    c.eat('.');
+    c.skip_spaces();
+    c.eat('-');
+    if (mo == 0)
+        return std::nullopt;
+    if (c.digits(4, y)) {
+    } else if (c.digits(2, y)) {
+        y += y >= 50 ? 1900 : 2000;
+    } else {
+        return std::nullopt;
+    }
+    return time_and_zone(c, y, mo, d);
+}
+
 }  // namespace
 
 std::optional<std::int64_t> parse_date(std::string_view text) noexcept {
@@ -87,6 +218,9 @@ std::optional<std::int64_t> parse_date(std::string_view text) noexcept {
         text.remove_suffix(1);
     if (auto epoch = parse_epoch(text))
         return epoch;
+    if (!text.empty() &&
+        !(text.front() >= '0' && text.front() <= '9' && text.size() >= 10 && text[4] == '-'))
+        return parse_words_date(text);
     Cursor c(text);
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d)) {
@@ -102,13 +236,10 @@ std::optional<std::int64_t> parse_date(std::string_view text) noexcept {
         if (c.eat('.') || c.eat(','))
             c.skip_fraction();
     }
-    if (h > 23 || mi > 59 || s > 60)
-        return std::nullopt;
     std::int64_t offset = 0;
     if (!parse_zone(c, offset))
         return std::nullopt;
-    std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-    return days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s - offset;
+    return to_seconds(y, mo, d, h, mi, s, offset);
 }
 
 }  // namespace neardup

@@ -127,6 +127,25 @@ TEST_SUITE("text") {
         CHECK_FALSE(neardup::parse_date("").has_value());
     }
 
+    TEST_CASE("parse_date reads the forms feeds and pages use") {
+        constexpr std::int64_t t = 1763632800;  // 2025-11-20T10:00:00Z, a Thursday
+        CHECK(neardup::parse_date("Thu, 20 Nov 2025 10:00:00 GMT") == t);    // RFC 1123
+        CHECK(neardup::parse_date("Thu, 20 Nov 2025 11:00:00 +0100") == t);  // RFC 2822
+        CHECK(neardup::parse_date("Thu, 20 Nov 25 05:00 EST") == t);         // RFC 822
+        CHECK(neardup::parse_date("20 Nov 2025 10:00:00 UT") == t);
+        CHECK(neardup::parse_date("November 20, 2025 10:00") == t);  // a page's byline
+        CHECK(neardup::parse_date("20 November 2025") == t - 10 * 3600);
+        CHECK(neardup::parse_date("Sept. 20, 2025") == neardup::parse_date("2025-09-20"));
+        CHECK(neardup::parse_date("2025-11-20T10:00:00.123Z") == t);
+        CHECK(neardup::parse_date("2025-11-20 11:00:00 +0100") == t);  // zone after a space
+        CHECK(neardup::parse_date("2025-11-20T10:00:00 UTC") == t);
+        CHECK(neardup::parse_date("1763632800000") == t);  // epoch milliseconds
+        CHECK_FALSE(neardup::parse_date("Thu, 20 Foo 2025 10:00:00 GMT").has_value());
+        CHECK_FALSE(neardup::parse_date("20 Nov 2025 10:00 XYZ").has_value());
+        CHECK_FALSE(neardup::parse_date("November 2025").has_value());
+        CHECK_FALSE(neardup::parse_date("Thu, 32 Nov 2025").has_value());
+    }
+
     TEST_CASE("repair_utf8 replaces only invalid bytes") {
         std::string out;
         CHECK_FALSE(neardup::repair_utf8("fine é", out));
