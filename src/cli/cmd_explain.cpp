@@ -212,7 +212,7 @@ int cmd_explain(const std::vector<std::string>& args) {
         "format,f", po::value(&c.format)->default_value("text"), "text or json")(
         "output,o", po::value(&c.output)->default_value("-"), "write to FILE")(
         "db", po::value(&db), "use the index's settings and its articles' term frequencies");
-    opts.add(matching_options(c));
+    opts.add(matching_options(c, true, false));
     po::options_description hidden;
     hidden.add_options()("doc", po::value(&docs), "documents");
     po::positional_options_description pos;

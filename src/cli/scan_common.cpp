@@ -13,7 +13,7 @@
 
 namespace neardup::cli {
 
-boost::program_options::options_description input_options(ScanCli& c) {
+boost::program_options::options_description input_options(ScanCli& c, bool whole_run) {
     namespace po = boost::program_options;
     po::options_description opts("Input options");
     opts.add_options()("id-field", po::value(&c.cfg.fields.id)->default_value("id"),
@@ -29,12 +29,15 @@ boost::program_options::options_description input_options(ScanCli& c) {
         "what the JSON text field holds: text, html (a web page) or auto")(
         "url-field", po::value(&c.cfg.fields.url)->default_value("url"),
         "JSON field with the article's URL (its host is its site)")(
-        "site-boilerplate", po::value(&c.site_boilerplate)->default_value("auto"),
-        "paragraphs recurring across different articles of a site: drop, keep, or auto (drop "
-        "when web pages are read)")("max-doc-bytes",
-                                    po::value(&c.max_doc_bytes)->default_value("16M"),
-                                    "skip documents larger than this (k, M, G suffixes)")(
-        "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error");
+        "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
+        "skip documents larger than this (k, M, G suffixes)");
+    if (whole_run) {
+        opts.add_options()("site-boilerplate",
+                           po::value(&c.site_boilerplate)->default_value("auto"),
+                           "paragraphs recurring across different articles of a site: drop, "
+                           "keep, or auto (drop when web pages are read)")(
+            "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error");
+    }
     return opts;
 }
 
@@ -61,7 +64,8 @@ void finish_input_config(ScanCli& c) {
                          "': expected text, html or auto");
 }
 
-boost::program_options::options_description matching_options(ScanCli& c, bool exact_verify) {
+boost::program_options::options_description matching_options(ScanCli& c, bool exact_verify,
+                                                             bool whole_run) {
     namespace po = boost::program_options;
     po::options_description opts("Matching options");
     opts.add_options()("story-threshold",
@@ -76,12 +80,14 @@ boost::program_options::options_description matching_options(ScanCli& c, bool ex
         "Jaccard similarity at which two documents are near-duplicates")(
         "num-perm,k", po::value(&c.num_perm)->default_value("128"), "MinHash slots per signature")(
         "shingle", po::value(&c.shingle)->default_value("words:5"), "features: words:K or chars:N")(
-        "seed", po::value(&c.seed)->default_value("1"), "MinHash seed")(
-        "threads,j", po::value(&c.threads)->default_value("0"), "worker threads (0: all cores)");
+        "seed", po::value(&c.seed)->default_value("1"), "MinHash seed");
+    if (whole_run)
+        opts.add_options()("threads,j", po::value(&c.threads)->default_value("0"),
+                           "worker threads (0: all cores)");
     if (exact_verify)
         opts.add_options()("exact-verify", po::bool_switch(&c.cfg.exact_verify),
                            "verify candidates with exact Jaccard (keeps shingle sets in memory)");
-    opts.add(input_options(c));
+    opts.add(input_options(c, whole_run));
     return opts;
 }
 

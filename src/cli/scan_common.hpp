@@ -33,16 +33,19 @@ struct ScanCli {
     bool no_header = false;
 };
 
-/// Options of how inputs are read (fields, web pages, size limit, strictness).
-[[nodiscard]] boost::program_options::options_description input_options(ScanCli& c);
+/// Options of how inputs are read (fields, web pages, size limit; with `whole_run`, for the
+/// commands that read a run of inputs, also site boilerplate and strictness).
+[[nodiscard]] boost::program_options::options_description input_options(ScanCli& c,
+                                                                        bool whole_run = true);
 
 /// Parses the input option strings into c.cfg. Throws UsageError.
 void finish_input_config(ScanCli& c);
 
 /// Options of the input, features, thresholds and story level (everything `run` needs).
-/// `exact_verify`: offer --exact-verify (an index keeps signatures, not shingle sets).
+/// `exact_verify`: offer --exact-verify (an index keeps signatures, not shingle sets);
+/// `whole_run`: --threads and input_options' run options (explain reads two documents).
 [[nodiscard]] boost::program_options::options_description matching_options(
-    ScanCli& c, bool exact_verify = true);
+    ScanCli& c, bool exact_verify = true, bool whole_run = true);
 
 /// Parses the option strings into c.cfg after argument parsing. Throws UsageError.
 void finish_config(ScanCli& c, const boost::program_options::variables_map& vm);
