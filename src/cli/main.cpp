@@ -172,7 +172,8 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     const std::string command = args.front();
-    if (command == "--help" || command == "-h" || (command == "help" && args.size() == 1)) {
+    if (command == "--help" || command == "-h" ||
+        (command == "help" && (args.size() == 1 || args[1].rfind('-', 0) == 0))) {
         std::cout << kMainHelp;
         return kExitOk;
     }
