@@ -11,3 +11,7 @@ build/neardup scan --title-field title --date-field date corpus/news corpus/seed
 echo
 echo "== the two seed articles (one story told in different words) share a story id:"
 build/neardup scan --quiet corpus/news corpus/seeds | awk -F'\t' 'NR == 1 || $1 ~ /^00[01]_/'
+echo
+build/neardup scan --quiet --title-field title --date-field date --report build/demo-report.html \
+  -o /dev/null corpus/news corpus/seeds
+echo "== the report of this scan (plots, the largest stories, a side-by-side view): $PWD/build/demo-report.html"

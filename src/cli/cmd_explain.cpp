@@ -28,58 +28,6 @@ constexpr const char* kUsage =
     "frequencies are used. The two are read alone: no site boilerplate is taken out.\n"
     "Text by default, --format json for one JSON object.";
 
-struct Doc {
-    std::string where;
-    ParsedDoc parsed;
-};
-
-/// "FILE" or "FILE:LINE" -> the path and the line (0: the file's only record).
-std::pair<std::string, std::uint64_t> split_doc(const std::string& spec) {
-    std::error_code ec;
-    if (std::filesystem::exists(spec, ec))
-        return {spec, 0};
-    const std::size_t colon = spec.rfind(':');
-    if (colon != std::string::npos && colon + 1 < spec.size() &&
-        spec.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
-        std::filesystem::exists(spec.substr(0, colon), ec)) {
-        return {spec.substr(0, colon), parse_count(spec.substr(colon + 1), "LINE", 1, UINT64_MAX)};
-    }
-    throw UsageError(spec + ": no such file (a DOC is FILE or FILE:LINE)");
-}
-
-Doc read_doc(const std::string& spec, const ScanCli& c) {
-    const auto [path, line] = split_doc(spec);
-    if (std::filesystem::is_directory(path))
-        throw UsageError(path + " is a folder: a DOC is one document (FILE or FILE:LINE)");
-    RecordReader reader(collect_inputs({path}), c.cfg.reader);
-    RecordParser parser(c.cfg.fields, c.cfg.html);
-    RawBatch batch;
-    std::uint64_t records = 0;
-    std::optional<Doc> found;
-    while (reader.next_batch(batch)) {
-        for (const RawRecord& rec : batch.records) {
-            ++records;
-            const bool wanted = line == 0 ? records == 1 : rec.line == line;
-            if (!wanted || found)
-                continue;
-            Doc d{record_location(batch, rec), {}};
-            parser.parse(batch, rec, d.parsed);
-            if (d.parsed.skip != SkipReason::kNone) {
-                throw IoError(d.where + ": " + std::string(skip_reason_name(d.parsed.skip)) + ": " +
-                              d.parsed.message);
-            }
-            found = std::move(d);
-        }
-    }
-    if (line == 0 && records > 1) {
-        throw UsageError(path + " holds " + std::to_string(records) + " records: name one as " +
-                         path + ":LINE");
-    }
-    if (!found)
-        throw IoError(spec + ": no such record");
-    return std::move(*found);
-}
-
 /// The index's settings for what the features depend on (num_perm, seed, shingle) and its
 /// articles' story terms for the weights.
 void use_index(const std::string& db, ScanCli& c, TermWeights& weights) {
@@ -229,8 +177,8 @@ int cmd_explain(const std::vector<std::string>& args) {
     TermWeights weights = TermWeights::with_background();
     if (!db.empty())
         use_index(db, c, weights);
-    const Doc a = read_doc(docs[0], c);
-    const Doc b = read_doc(docs[1], c);
+    const Doc a = read_document(docs[0], c);
+    const Doc b = read_document(docs[1], c);
     weights.add_document(story_terms_of(a.parsed.text, c.cfg.normalize));
     weights.add_document(story_terms_of(b.parsed.text, c.cfg.normalize));
     weights.finalize();

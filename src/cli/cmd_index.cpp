@@ -1,6 +1,7 @@
 // neardup index: the persistent index for nightly runs (add, query, prune, stats, check, export).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/minhash/minhash.hpp"
+#include "neardup/report/html_report.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
 #include "neardup/store/index.hpp"
@@ -302,6 +304,46 @@ int list_runs(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
+/// The HTML report of run `run` (its rows, as the night's matches file has them).
+void write_run_report(const IndexStore& store, std::int64_t run, std::span<const RunRow> rows,
+                      const IndexCli& c) {
+    ReportInput in;
+    const std::vector<RunInfo> runs = store.runs();
+    const auto info =
+        std::find_if(runs.begin(), runs.end(), [&](const RunInfo& r) { return r.run == run; });
+    std::string inputs = info->inputs;
+    std::replace(inputs.begin(), inputs.end(), '\t', ' ');
+    in.heading = "neardup index add, run " + std::to_string(run) + " of " + c.db + ": " + inputs;
+    std::uint64_t matched = 0;
+    for (const RunRow& r : rows)
+        matched += r.matched_near.empty() ? 0U : 1U;
+    in.summary = {{"started", format_iso8601(info->started)},
+                  {"finished", format_iso8601(info->finished)},
+                  {"new articles", std::to_string(info->added)},
+                  {"matched to held articles (near level)", std::to_string(matched)},
+                  {"updated (held ids with a new text)", std::to_string(info->updated)},
+                  {"skipped", std::to_string(info->skipped)}};
+    const IndexSettings s = store.settings();
+    const auto setting = [&](const char* key) {
+        const auto it = s.find(key);
+        return it == s.end() ? std::uint64_t{0}
+                             : parse_count(it->second, std::string("the index's ") + key, 1, 4096);
+    };
+    in.lsh = {static_cast<std::uint32_t>(setting("bands")),
+              static_cast<std::uint32_t>(setting("rows"))};
+    // The index keeps bands x rows, not the threshold they were chosen for: mark where a pair
+    // becomes a candidate with even odds.
+    in.threshold = std::pow(1.0 - std::pow(0.5, 1.0 / in.lsh.bands), 1.0 / in.lsh.rows);
+    in.threshold_label = "50% at";
+    for (const RunRow& r : rows)
+        in.rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
+                           r.title, r.url});
+    in.pair = report_pair(in.rows, c.scan);
+    OutputFile out(c.scan.output);
+    write_html_report(in, out.stream());
+    out.commit();
+}
+
 /// `index report --run N`: the rows run N wrote, again.
 int report_run(const std::vector<std::string>& args) {
     IndexCli c;
@@ -309,21 +351,30 @@ int report_run(const std::vector<std::string>& args) {
     auto opts = db_options(c);
     opts.add_options()("run", po::value(&run_text), "the run's number (see 'index runs')")(
         "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
-        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl")(
+        "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv, jsonl or html")(
         "no-header", po::bool_switch(&c.scan.no_header), "leave out the TSV/CSV header line");
     po::variables_map vm;
     if (!parse_args(args,
-                    "Usage: neardup index report --db FILE --run N [-f tsv|csv|jsonl] [-o FILE]\n\n"
-                    "Writes the rows 'index add' run N wrote (its matches file), byte for byte.",
+                    "Usage: neardup index report --db FILE --run N [-f tsv|csv|jsonl|html] "
+                    "[-o FILE]\n\n"
+                    "Writes the rows 'index add' run N wrote (its matches file), byte for byte;\n"
+                    "with -f html (or -o FILE.html) that night's report as one HTML file.",
                     opts, {}, vm))
         return kExitOk;
+    const bool html = c.scan.format == "html" ||
+                      (vm["format"].defaulted() && c.scan.output.size() > 5 &&
+                       c.scan.output.compare(c.scan.output.size() - 5, 5, ".html") == 0);
     require_db(c);
     if (run_text.empty())
         throw UsageError("--run N is required");
     const auto run = static_cast<std::int64_t>(parse_count(run_text, "--run", 1, INT64_MAX));
-    const OutputFormat format = parse_row_format(c.scan.format);
+    const OutputFormat format = html ? OutputFormat::kTsv : parse_row_format(c.scan.format);
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
     const std::vector<RunRow> rows = store.run_rows(run);
+    if (html) {
+        write_run_report(store, run, rows, c);
+        return kExitOk;
+    }
     OutputFile out(c.scan.output);
     write_run_rows(rows, format, !c.scan.no_header, out.stream());
     out.commit();

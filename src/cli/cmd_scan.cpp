@@ -1,7 +1,9 @@
 // neardup scan: read inputs, cluster near-duplicates, write assignments and keep/drop lists.
+#include <cstdio>
 #include <iostream>
 
 #include "commands.hpp"
+#include "neardup/report/html_report.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
 #include "scan_common.hpp"
@@ -25,6 +27,7 @@ struct OutputCli {
     std::string keep;
     std::string drop;
     std::string level = "near";
+    std::string report;
 };
 
 boost::program_options::options_description output_options(ScanCli& c, OutputCli& o) {
@@ -39,8 +42,74 @@ boost::program_options::options_description output_options(ScanCli& c, OutputCli
         "drop", po::value(&o.drop), "write the ids to drop (all other documents) to FILE")(
         "level", po::value(&o.level)->default_value("near"),
         "clusters --keep/--drop follow: near (copies) or story (same story)")(
+        "report", po::value(&o.report),
+        "write a self-contained HTML report of the run (plots, largest stories) to FILE")(
         "quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr");
     return opts;
+}
+
+std::string fixed(double v, int decimals) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+void write_report(const std::string& path, const ScanResult& r, const ScanCli& c) {
+    ReportInput in;
+    std::string inputs;
+    for (const std::string& p : c.paths)
+        inputs += (inputs.empty() ? "" : " ") + p;
+    in.heading = "neardup scan " + inputs;
+    const ScanStats& s = r.stats;
+    const double mb = static_cast<double>(s.input_bytes) / 1e6;
+    const std::size_t groups = r.near.groups();
+    in.summary = {
+        {"documents", std::to_string(s.docs)},
+        {"read", fixed(mb, 1) + " MB in " + fixed(s.seconds, 2) + " s (" +
+                     fixed(s.seconds > 0 ? mb / s.seconds : 0, 1) + " MB/s)"},
+        {"skipped", std::to_string(s.total_skipped())},
+        {"near-duplicate groups", std::to_string(groups)},
+        {"duplicates (to drop)", std::to_string(r.docs.size() - groups)},
+        {"stories", std::to_string(r.story.groups())},
+        {"LSH", std::to_string(r.lsh.bands) + " bands x " + std::to_string(r.lsh.rows) +
+                    " rows, threshold " + fixed(c.cfg.threshold, 2) + ", " +
+                    std::to_string(s.candidates) + " candidate pairs verified, " +
+                    std::to_string(s.exact_copies) + " exact copies joined directly"},
+        {"story level", c.cfg.story.enabled
+                            ? std::to_string(r.story_stats.candidates) + " candidate pairs, " +
+                                  std::to_string(r.story_stats.edges) + " edges"
+                            : "off (--no-story)"},
+        {"site boilerplate", c.cfg.site_boilerplate
+                                 ? std::to_string(s.boilerplate_paragraphs) +
+                                       " paragraphs, dropped from " +
+                                       std::to_string(s.boilerplate_docs) + " documents"
+                                 : "not looked for"},
+        {"stage times",
+         "scan " +
+             fixed(s.seconds - r.story_stats.weights_seconds - r.story_stats.sketch_seconds -
+                       r.story_stats.candidate_seconds - r.story_stats.link_seconds -
+                       r.story_stats.refine_seconds,
+                   3) +
+             " s, story weights " + fixed(r.story_stats.weights_seconds, 3) + " s, sketch " +
+             fixed(r.story_stats.sketch_seconds, 3) + " s, candidates " +
+             fixed(r.story_stats.candidate_seconds, 3) + " s, link " +
+             fixed(r.story_stats.link_seconds, 3) + " s, refine " +
+             fixed(r.story_stats.refine_seconds, 3) + " s"}};
+    report_skips_into(r.skips, in);
+    in.rows.reserve(r.docs.size());
+    for (std::size_t i = 0; i < r.docs.size(); ++i) {
+        const DocMeta& d = r.docs[i];
+        const std::uint32_t g = r.near.group_of[i];
+        in.rows.push_back({d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
+                           r.near.representative[g] == i, r.similarity[i], d.source, d.date,
+                           d.title, d.url});
+    }
+    in.lsh = r.lsh;
+    in.threshold = c.cfg.threshold;
+    in.pair = report_pair(in.rows, c);
+    OutputFile out(path);
+    write_html_report(in, out.stream());
+    out.commit();
 }
 
 void write_list(const std::string& path, const ScanResult& result, Level level, bool keep) {
@@ -70,7 +139,7 @@ int cmd_scan(const std::vector<std::string>& args) {
     finish_config(c, vm);
     const OutputFormat format = parse_output_format(c.format);
     const Level level = parse_level(o.level);
-    refuse_outputs_among_inputs(c.paths, {c.output, o.keep, o.drop});
+    refuse_outputs_among_inputs(c.paths, {c.output, o.keep, o.drop, o.report});
 
     const ScanResult result = run(c);
     OutputFile out(c.output);
@@ -78,6 +147,11 @@ int cmd_scan(const std::vector<std::string>& args) {
     out.commit();
     write_list(o.keep, result, level, true);
     write_list(o.drop, result, level, false);
+    if (!o.report.empty()) {
+        write_report(o.report, result, c);
+        if (!c.quiet)
+            std::cerr << "neardup: report written to " << o.report << "\n";
+    }
     if (!c.quiet) {
         report_skips(result.skips);
         std::cerr << format_summary(result);

@@ -5,10 +5,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <optional>
+#include <unordered_map>
 
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "neardup/core/error.hpp"
+#include "neardup/io/parse.hpp"
+#include "neardup/pipeline/explain.hpp"
 #include "neardup/report/output_file.hpp"
 
 namespace neardup::cli {
@@ -126,6 +132,108 @@ private:
 };
 
 }  // namespace
+
+namespace {
+
+/// "FILE" or "FILE:LINE" -> the path and the line (0: the file's only record).
+std::pair<std::string, std::uint64_t> split_doc(const std::string& spec) {
+    std::error_code ec;
+    if (std::filesystem::exists(spec, ec))
+        return {spec, 0};
+    const std::size_t colon = spec.rfind(':');
+    if (colon != std::string::npos && colon + 1 < spec.size() &&
+        spec.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
+        std::filesystem::exists(spec.substr(0, colon), ec)) {
+        return {spec.substr(0, colon), parse_count(spec.substr(colon + 1), "LINE", 1, UINT64_MAX)};
+    }
+    throw UsageError(spec + ": no such file (a DOC is FILE or FILE:LINE)");
+}
+
+}  // namespace
+
+Doc read_document(const std::string& spec, const ScanCli& c) {
+    const auto [path, line] = split_doc(spec);
+    if (std::filesystem::is_directory(path))
+        throw UsageError(path + " is a folder: a DOC is one document (FILE or FILE:LINE)");
+    RecordReader reader(collect_inputs({path}), c.cfg.reader);
+    RecordParser parser(c.cfg.fields, c.cfg.html);
+    RawBatch batch;
+    std::uint64_t records = 0;
+    std::optional<Doc> found;
+    while (reader.next_batch(batch)) {
+        for (const RawRecord& rec : batch.records) {
+            ++records;
+            const bool wanted = line == 0 ? records == 1 : rec.line == line;
+            if (!wanted || found)
+                continue;
+            Doc d{record_location(batch, rec), {}};
+            parser.parse(batch, rec, d.parsed);
+            if (d.parsed.skip != SkipReason::kNone) {
+                throw IoError(d.where + ": " + std::string(skip_reason_name(d.parsed.skip)) + ": " +
+                              d.parsed.message);
+            }
+            found = std::move(d);
+        }
+    }
+    if (line == 0 && records > 1) {
+        throw UsageError(path + " holds " + std::to_string(records) + " records: name one as " +
+                         path + ":LINE");
+    }
+    if (!found)
+        throw IoError(spec + ": no such record");
+    return std::move(*found);
+}
+
+std::optional<ReportPair> report_pair(std::span<const ReportRow> rows, const ScanCli& c) {
+    std::unordered_map<std::uint64_t, std::size_t> size;
+    for (const ReportRow& r : rows)
+        ++size[r.near];
+    std::optional<std::uint64_t> largest;
+    for (const ReportRow& r : rows) {  // the largest group, the first of equal ones
+        if (size[r.near] >= 2 && (!largest || size[r.near] > size[*largest]))
+            largest = r.near;
+    }
+    if (!largest)
+        return std::nullopt;
+    const ReportRow* kept = nullptr;
+    const ReportRow* member = nullptr;
+    for (const ReportRow& r : rows) {
+        if (r.near != *largest)
+            continue;
+        if (r.representative)
+            kept = &r;
+        else if (member == nullptr || r.similarity < member->similarity)
+            member = &r;
+    }
+    if (kept == nullptr || member == nullptr)
+        return std::nullopt;
+    try {
+        const Doc a = read_document(kept->source, c);
+        const Doc b = read_document(member->source, c);
+        SharedSpans spans = shared_spans(a.parsed.text, b.parsed.text, c.cfg);
+        return ReportPair{kept->source,
+                          member->source,
+                          kept->title,
+                          member->title,
+                          member->similarity,
+                          std::move(spans.normalized_a),
+                          std::move(spans.normalized_b),
+                          std::move(spans.a),
+                          std::move(spans.b)};
+    } catch (const std::exception&) {
+        return std::nullopt;  // moved or gone since: the report goes without the view
+    }
+}
+
+void report_skips_into(std::span<const SkipRecord> skips, ReportInput& in) {
+    std::map<std::string, std::uint64_t> counts;
+    for (const SkipRecord& s : skips) {
+        const std::string reason(skip_reason_name(s.reason));
+        ++counts[reason];
+        in.skips.push_back({s.location, reason, s.message});
+    }
+    in.skip_counts.assign(counts.begin(), counts.end());
+}
 
 void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
                                  const std::vector<std::string>& outputs) {

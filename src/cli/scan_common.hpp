@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 
 #include "neardup/pipeline/pipeline.hpp"
+#include "neardup/report/html_report.hpp"
 
 namespace neardup::cli {
 
@@ -44,8 +45,9 @@ void finish_input_config(ScanCli& c);
 /// Options of the input, features, thresholds and story level (everything `run` needs).
 /// `exact_verify`: offer --exact-verify (an index keeps signatures, not shingle sets);
 /// `whole_run`: --threads and input_options' run options (explain reads two documents).
-[[nodiscard]] boost::program_options::options_description matching_options(
-    ScanCli& c, bool exact_verify = true, bool whole_run = true);
+[[nodiscard]] boost::program_options::options_description matching_options(ScanCli& c,
+                                                                           bool exact_verify = true,
+                                                                           bool whole_run = true);
 
 /// Parses the option strings into c.cfg after argument parsing. Throws UsageError.
 void finish_config(ScanCli& c, const boost::program_options::variables_map& vm);
@@ -60,6 +62,24 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs);
 /// PATH holds and the walk would read (writing it would destroy what is being read).
 void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
                                  const std::vector<std::string>& outputs);
+
+/// One document named on the command line and what was read of it.
+struct Doc {
+    std::string where;  ///< "file" or "file:line"
+    ParsedDoc parsed;
+};
+
+/// Reads "FILE" (its only record) or "FILE:LINE" (a JSONL line), with c's input settings.
+/// Throws UsageError for a bad name, IoError when it cannot be read or is skipped.
+[[nodiscard]] Doc read_document(const std::string& spec, const ScanCli& c);
+
+/// The side-by-side pair of a report: the kept article of the largest near group and its least
+/// similar member, read again from their sources (nothing when none is readable any more).
+[[nodiscard]] std::optional<ReportPair> report_pair(std::span<const ReportRow> rows,
+                                                    const ScanCli& c);
+
+/// Skips as the report lists them, and their counts by reason.
+void report_skips_into(std::span<const SkipRecord> skips, ReportInput& in);
 
 /// Prints the first skipped inputs (and how many more) to stderr.
 void report_skips(std::span<const SkipRecord> skips);

@@ -44,37 +44,61 @@ Features features_of(std::string_view text, const ScanConfig& cfg, const MinHash
     return f;
 }
 
-/// Runs of consecutive word shingles of `a` that `b` also has, as passages of a's text.
-std::vector<SharedPassage> shared_passages(const Features& a, const Features& b, std::uint32_t k,
-                                           std::size_t max_passages) {
-    struct Run {
-        std::size_t first;  ///< shingle index
-        std::size_t count;
+/// Runs of consecutive word shingles of `a` that `b` also has: (first shingle, count).
+std::vector<std::pair<std::size_t, std::size_t>> shared_runs(const Features& a, const Features& b) {
+    std::vector<std::pair<std::size_t, std::size_t>> runs;
+    const auto shared = [&](std::size_t i) {
+        return std::binary_search(b.set.begin(), b.set.end(), a.shingles[i]);
     };
-    std::vector<Run> runs;
     for (std::size_t i = 0; i < a.shingles.size();) {
-        if (!std::binary_search(b.set.begin(), b.set.end(), a.shingles[i])) {
+        if (!shared(i)) {
             ++i;
             continue;
         }
         std::size_t j = i;
-        while (j < a.shingles.size() &&
-               std::binary_search(b.set.begin(), b.set.end(), a.shingles[j]))
+        while (j < a.shingles.size() && shared(j))
             ++j;
-        runs.push_back({i, j - i});
+        runs.emplace_back(i, j - i);
         i = j;
     }
+    return runs;
+}
+
+/// The tokens a run of word shingles covers: [first, last].
+std::pair<std::size_t, std::size_t> run_tokens(const Features& a,
+                                               std::pair<std::size_t, std::size_t> run,
+                                               std::uint32_t k) {
+    const std::size_t last =
+        std::min(run.first + run.second - 1 + k - 1, a.normalized.tokens.size() - 1);
+    return {run.first, last};
+}
+
+/// The longest shared runs as passages of a's normalized text.
+std::vector<SharedPassage> shared_passages(const Features& a, const Features& b, std::uint32_t k,
+                                           std::size_t max_passages) {
+    std::vector<std::pair<std::size_t, std::size_t>> runs = shared_runs(a, b);
     std::stable_sort(runs.begin(), runs.end(),
-                     [](const Run& x, const Run& y) { return x.count > y.count; });
+                     [](const auto& x, const auto& y) { return x.second > y.second; });
     std::vector<SharedPassage> out;
     const std::vector<TokenSpan>& tokens = a.normalized.tokens;
-    for (const Run& r : runs) {
+    for (const auto& run : runs) {
         if (out.size() == max_passages)
             break;
-        const std::size_t last = std::min(r.first + r.count - 1 + k - 1, tokens.size() - 1);
-        const std::size_t begin = tokens[r.first].begin;
-        const std::size_t end = tokens[last].end;
-        out.push_back({last - r.first + 1, a.normalized.text.substr(begin, end - begin)});
+        const auto [first, last] = run_tokens(a, run, k);
+        const std::size_t begin = tokens[first].begin;
+        out.push_back(
+            {last - first + 1, a.normalized.text.substr(begin, tokens[last].end - begin)});
+    }
+    return out;
+}
+
+/// Byte ranges of `a`'s normalized text covered by the runs `b` shares, in text order.
+std::vector<std::pair<std::size_t, std::size_t>> shared_ranges(const Features& a, const Features& b,
+                                                               std::uint32_t k) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    for (const auto& run : shared_runs(a, b)) {
+        const auto [first, last] = run_tokens(a, run, k);
+        out.emplace_back(a.normalized.tokens[first].begin, a.normalized.tokens[last].end);
     }
     return out;
 }
@@ -115,6 +139,23 @@ std::vector<SharedTerm> shared_terms(const Features& a, const Features& b,
 }
 
 }  // namespace
+
+SharedSpans shared_spans(std::string_view text_a, std::string_view text_b,
+                         const ScanConfig& config) {
+    const LshParams lsh =
+        choose_params(config.threshold < 1.0 ? config.threshold : 0.99, config.num_perm);
+    const MinHasher hasher(config.num_perm, config.seed);
+    const Features a = features_of(text_a, config, hasher, lsh);
+    const Features b = features_of(text_b, config, hasher, lsh);
+    SharedSpans out;
+    if (config.shingle.kind == ShingleKind::kWords) {
+        out.a = shared_ranges(a, b, config.shingle.size);
+        out.b = shared_ranges(b, a, config.shingle.size);
+    }
+    out.normalized_a = a.normalized.text;
+    out.normalized_b = b.normalized.text;
+    return out;
+}
 
 std::vector<TermCode> story_terms_of(std::string_view text, const NormalizeOptions& options) {
     NormalizedText n;

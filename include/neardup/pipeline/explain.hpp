@@ -68,6 +68,18 @@ struct PairExplanation {
                                            std::size_t max_passages = 3,
                                            std::size_t max_terms = 15);
 
+/// Two texts as normalized for shingling, with the byte ranges of each that the other shares
+/// (runs of consecutive shared word shingles; none for character shingles): what a report's
+/// side-by-side view highlights.
+struct SharedSpans {
+    std::string normalized_a;
+    std::string normalized_b;
+    std::vector<std::pair<std::size_t, std::size_t>> a;  ///< [begin, end) in normalized_a
+    std::vector<std::pair<std::size_t, std::size_t>> b;
+};
+[[nodiscard]] SharedSpans shared_spans(std::string_view text_a, std::string_view text_b,
+                                       const ScanConfig& config);
+
 /// The story terms of a text, as the scan extracts them (for the weights).
 [[nodiscard]] std::vector<TermCode> story_terms_of(std::string_view text,
                                                    const NormalizeOptions& options);
