@@ -7,15 +7,18 @@
 #include <iostream>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/io/parse.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/report/html_report.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
 #include "neardup/store/index.hpp"
 #include "neardup/store/stable_ids.hpp"
+#include "neardup/text/date.hpp"
 #include "scan_common.hpp"
 
 namespace neardup::cli {
@@ -82,6 +85,7 @@ struct IndexCli {
     ScanCli scan;
     std::string db;
     std::string window;
+    std::string as_of;
     bool wait = false;
 };
 
@@ -114,6 +118,45 @@ OutputFormat parse_row_format(const std::string& name) {
     if (format == OutputFormat::kStories)
         throw UsageError("--format stories is scan's; index rows are tsv, csv or jsonl");
     return format;
+}
+
+/// The newest publication date among the inputs' documents (a look at the batch before the
+/// held articles are loaded, for --window), or nothing when none is dated.
+std::optional<std::int64_t> newest_date(const ScanCli& c) {
+    RecordReader reader(collect_inputs(c.paths, c.ids), c.cfg.reader);
+    RecordParser parser(c.cfg.fields, c.cfg.html);
+    RawBatch batch;
+    ParsedDoc doc;
+    std::optional<std::int64_t> newest;
+    while (reader.next_batch(batch)) {
+        for (const RawRecord& rec : batch.records) {
+            parser.parse(batch, rec, doc);
+            if (doc.skip == SkipReason::kNone && doc.date && (!newest || *doc.date > *newest))
+                newest = doc.date;
+        }
+    }
+    return newest;
+}
+
+/// What tonight did, apart from the index's totals.
+std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add, std::int64_t run) {
+    std::uint64_t copies = 0;
+    std::uint64_t in_held_stories = 0;
+    std::unordered_set<std::uint64_t> new_stories;
+    for (const RunRow& row : rows) {
+        copies += row.matched_near.empty() ? 0U : 1U;
+        in_held_stories += row.matched_story.empty() ? 0U : 1U;
+        if (row.matched_story.empty())
+            new_stories.insert(row.story);
+    }
+    std::string s = "tonight: " + std::to_string(rows.size()) + " new articles" +
+                    (add ? " added" : " (not added)") + ": " + std::to_string(copies) +
+                    " copies of held articles, " + std::to_string(in_held_stories) +
+                    " in held stories, " + std::to_string(new_stories.size()) + " new stories, " +
+                    std::to_string(r.updates.size()) + " updates of held articles";
+    if (add)
+        s += "; recorded as run " + std::to_string(run);
+    return s + "\n";
 }
 
 /// The rows of a run: one per new article, in input order.
@@ -186,22 +229,25 @@ std::int64_t store_night(IndexStore& store, const ScanCli& c, const ScanResult& 
                             rows);
 }
 
-void report_updates(const ScanResult& r) {
+void report_updates(const ScanResult& r, std::string_view stamp) {
     constexpr std::size_t kMaxLines = 50;
     for (std::size_t i = 0; i < std::min(r.updates.size(), kMaxLines); ++i) {
         const DocMeta& m = r.docs[r.updates[i]];
-        std::cerr << "neardup: updated " << m.source << ": id '" << m.id
+        std::cerr << stamp << "neardup: updated " << m.source << ": id '" << m.id
                   << "' is held with another text; the held version is replaced\n";
     }
     if (r.updates.size() > kMaxLines)
-        std::cerr << "neardup: ... " << r.updates.size() - kMaxLines << " more updated\n";
+        std::cerr << stamp << "neardup: ... " << r.updates.size() - kMaxLines << " more updated\n";
 }
 
 int match(const std::vector<std::string>& args, bool add) {
     IndexCli c;
     auto opts = db_options(c, add);
     opts.add_options()("window", po::value(&c.window),
-                       "only match articles seen within this time (e.g. 72h)")(
+                       "only match held articles dated (else added) within this time before "
+                       "the batch's newest article (e.g. 72h, 30d)")(
+        "as-of", po::value(&c.as_of),
+        "count --window back from this date instead (e.g. 2026-12-01T02:00Z)")(
         "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
         "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl")(
         "no-header", po::bool_switch(&c.scan.no_header), "leave out the TSV/CSV header line")(
@@ -237,9 +283,30 @@ int match(const std::vector<std::string>& args, bool add) {
     // --id-root), so day folders that reuse file names do not collide.
     c.scan.ids.absolute = true;
     const std::int64_t now = now_seconds();
+    if (!c.as_of.empty() && c.window.empty())
+        throw UsageError("--as-of goes with --window");
     std::optional<std::int64_t> since;
-    if (!c.window.empty())
-        since = now - parse_duration(c.window, "--window");
+    std::string window_note;
+    if (!c.window.empty()) {
+        const std::int64_t span = parse_duration(c.window, "--window");
+        std::int64_t as_of = now;
+        std::string from = "now (no article of the batch is dated)";
+        if (!c.as_of.empty()) {
+            const std::optional<std::int64_t> t = parse_date(c.as_of);
+            if (!t)
+                throw UsageError("bad --as-of '" + c.as_of +
+                                 "': expected a date (see DATES in "
+                                 "man neardup)");
+            as_of = *t;
+            from = "--as-of";
+        } else if (const std::optional<std::int64_t> newest = newest_date(c.scan)) {
+            as_of = *newest;
+            from = "the batch's newest article";
+        }
+        since = as_of - span;
+        window_note = "window: held articles since " + format_iso8601(*since) + " (" + c.window +
+                      " before " + format_iso8601(as_of) + ", " + from + ")\n";
+    }
 
     IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
     const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
@@ -268,16 +335,16 @@ int match(const std::vector<std::string>& args, bool add) {
     }
     out.commit();
     if (!c.scan.quiet) {
-        report_skips(r.skips);
-        report_updates(r);
-        std::cerr << format_summary(r) << "index: " << r.held << " held articles matched, "
-                  << r.docs.size() - r.held << (add ? " added" : " new (not added)") << " ("
-                  << r.updates.size() << " updates of held articles), "
-                  << near.merges.size() + story.merges.size() << " ids merged, "
-                  << relabeled.changed.size() << " held articles changed story";
-        if (add)
-            std::cerr << "; recorded as run " << run;
-        std::cerr << "\n";
+        // Cron keeps stderr as the night's log: every line carries its time.
+        const std::string stamp = format_iso8601(now_seconds()) + " ";
+        report_skips(r.skips, stamp);
+        report_updates(r, stamp);
+        std::cerr << stamped(
+            window_note + format_summary(r) + tonight(r, rows, add, run) +
+                "index: " + std::to_string(r.held) + " held articles compared with them, " +
+                std::to_string(near.merges.size() + story.merges.size()) + " ids merged, " +
+                std::to_string(relabeled.changed.size()) + " held articles changed story\n",
+            stamp);
     }
     return kExitOk;
 }
@@ -287,10 +354,11 @@ int list_runs(const std::vector<std::string>& args) {
     IndexCli c;
     auto opts = db_options(c);
     po::variables_map vm;
-    if (!parse_args(args,
-                    "Usage: neardup index runs --db FILE\n\nOne row per recorded 'index add' "
-                    "(TSV): run, started, finished (unix s),\nadded, updated, skipped, inputs.",
-                    opts, {}, vm))
+    if (!parse_args(
+            args,
+            "Usage: neardup index runs --db FILE\n\nOne row per recorded 'index add' "
+            "(TSV): run, started, finished (ISO 8601\nUTC), added, updated, skipped, inputs.",
+            opts, {}, vm))
         return kExitOk;
     require_db(c);
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
@@ -298,8 +366,9 @@ int list_runs(const std::vector<std::string>& args) {
     for (const RunInfo& i : store.runs()) {
         std::string inputs = i.inputs;
         std::replace(inputs.begin(), inputs.end(), '\t', ' ');
-        std::cout << i.run << '\t' << i.started << '\t' << i.finished << '\t' << i.added << '\t'
-                  << i.updated << '\t' << i.skipped << '\t' << inputs << '\n';
+        std::cout << i.run << '\t' << format_iso8601(i.started) << '\t'
+                  << format_iso8601(i.finished) << '\t' << i.added << '\t' << i.updated << '\t'
+                  << i.skipped << '\t' << inputs << '\n';
     }
     return kExitOk;
 }
@@ -415,8 +484,8 @@ int stats(const std::vector<std::string>& args) {
     const IndexStats s = store.stats();
     std::cout << "documents\t" << s.docs << "\nnear_groups\t" << s.near_groups << "\nstories\t"
               << s.stories << "\naliases\t" << s.aliases << "\noldest\t"
-              << (s.oldest ? std::to_string(*s.oldest) : "") << "\nnewest\t"
-              << (s.newest ? std::to_string(*s.newest) : "") << "\nfile_bytes\t" << s.file_bytes
+              << (s.oldest ? format_iso8601(*s.oldest) : "") << "\nnewest\t"
+              << (s.newest ? format_iso8601(*s.newest) : "") << "\nfile_bytes\t" << s.file_bytes
               << "\nbytes_per_document\t" << (s.docs > 0 ? s.file_bytes / s.docs : 0) << "\n";
     for (const auto& [k, v] : store.settings())
         std::cout << "setting." << k << "\t" << v << "\n";

@@ -267,18 +267,30 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
     }
 }
 
-void report_skips(std::span<const SkipRecord> skips) {
+void report_skips(std::span<const SkipRecord> skips, std::string_view prefix) {
     std::size_t shown = 0;
     for (const SkipRecord& s : skips) {
         if (shown++ == kMaxSkipLines)
             break;
-        std::cerr << "neardup: skipped " << s.location << ": " << skip_reason_name(s.reason) << ": "
-                  << s.message << "\n";
+        std::cerr << prefix << "neardup: skipped " << s.location << ": "
+                  << skip_reason_name(s.reason) << ": " << s.message << "\n";
     }
     if (skips.size() > kMaxSkipLines) {
-        std::cerr << "neardup: ... " << skips.size() - kMaxSkipLines
+        std::cerr << prefix << "neardup: ... " << skips.size() - kMaxSkipLines
                   << " more skipped (counts below)\n";
     }
+}
+
+std::string stamped(std::string_view lines, std::string_view stamp) {
+    std::string out;
+    std::size_t at = 0;
+    while (at < lines.size()) {
+        std::size_t end = lines.find('\n', at);
+        end = end == std::string_view::npos ? lines.size() : end + 1;
+        out.append(stamp).append(lines.substr(at, end - at));
+        at = end;
+    }
+    return out;
 }
 
 void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) {

@@ -81,7 +81,10 @@ struct Doc {
 /// Skips as the report lists them, and their counts by reason.
 void report_skips_into(std::span<const SkipRecord> skips, ReportInput& in);
 
-/// Prints the first skipped inputs (and how many more) to stderr.
-void report_skips(std::span<const SkipRecord> skips);
+/// Prints the first skipped inputs (and how many more) to stderr, each line after `prefix`.
+void report_skips(std::span<const SkipRecord> skips, std::string_view prefix = "");
+
+/// Every line of `lines` after `stamp` (a log line's time, "2026-12-01T02:30:05Z ").
+[[nodiscard]] std::string stamped(std::string_view lines, std::string_view stamp);
 
 }  // namespace neardup::cli

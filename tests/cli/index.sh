@@ -43,6 +43,10 @@ python3 scripts/ari.py --min 0.9999 "$tmp/scan.tsv" "$tmp/shuffled.tsv" near sto
 seed_story=$(awk -F'\t' '$1 ~ /000_4aad/ {print $3}' "$tmp/export.tsv")
 [ "$(awk -F'\t' -v s="$seed_story" '$3 == s' "$tmp/export.tsv" | wc -l)" -eq 2 ] || fail "seed pair not one story in the index"
 
+# --- readable times: stats' oldest/newest and the runs' start and finish in ISO 8601
+expect_exit 0 -- "$bin" index stats --db "$db"; expect_grep "$tmp/out" "^newest	20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z$"
+expect_exit 0 -- "$bin" index runs --db "$db"; expect_grep "$tmp/out" "^1	20[0-9-]*T[0-9:]*Z	20[0-9-]*T[0-9:]*Z	"
+
 # --- re-adding held ids is a no-op, reported; query adds nothing
 before=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')
 expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch2.jsonl"; expect_grep "$tmp/err" "already_held"
@@ -85,6 +89,17 @@ expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h "$t
 [ -z "$(awk -F'\t' '$1 == "new" {print $10}' "$tmp/out")" ] || fail "--window matched an article from 2001"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date "$tmp/new.jsonl"
 [ "$(awk -F'\t' '$1 == "new" {print $10}' "$tmp/out")" = "old" ] || fail "without --window the copy was not matched"
+# back-filling: the window counts back from the batch's newest date, or from --as-of
+printf '{"id":"later","date":"2001-01-02T12:00:00Z","text":"%s"}\n' "$(words 1 100)" >"$tmp/later.jsonl"
+expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h "$tmp/later.jsonl"
+[ "$(awk -F'\t' '$1 == "later" {print $10}' "$tmp/out")" = "old" ] || fail "--window did not count back from the batch's date"
+expect_grep "$tmp/err" "window: held articles since 2000-12-30T12:00:00Z (72h before 2001-01-02T12:00:00Z, the batch's newest article)"
+expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h --as-of 2026-01-01 "$tmp/later.jsonl"
+[ -z "$(awk -F'\t' '$1 == "later" {print $10}' "$tmp/out")" ] || fail "--as-of: matched an article from 2001"
+expect_exit 2 -- "$bin" index query --db "$w" --as-of 2026-01-01 "$tmp/later.jsonl"; expect_grep "$tmp/err" "goes with --window"
+expect_exit 2 -- "$bin" index query --db "$w" --window 1d --as-of someday "$tmp/later.jsonl"; expect_grep "$tmp/err" "bad --as-of"
+expect_exit 0 -- "$bin" index query --db "$w" --date-field date "$tmp/later.jsonl"
+expect_grep "$tmp/err" "^20[0-9-]*T[0-9:]*Z tonight: 1 new articles (not added): 1 copies of held articles, 1 in held stories, 0 new stories"
 expect_exit 0 -- "$bin" index prune --db "$w" --older-than 90d; expect_grep "$tmp/out" "^pruned	1$"
 expect_exit 0 -- "$bin" index stats --db "$w"; expect_grep "$tmp/out" "^documents	0$"
 
@@ -117,7 +132,7 @@ for t in ["0d461229", "db6b0816"]:
             page.replace("<!--neardup:title-->", html.escape(title)).replace("<!--neardup:article-->", paras))
 PY
 expect_exit 0 -- "$bin" index add --db "$tmp/web.db" "$tmp/pages"
-expect_grep "$tmp/err" "^site boilerplate: [1-9][0-9]* paragraphs .* dropped from 8 documents"
+expect_grep "$tmp/err" "Z site boilerplate: [1-9][0-9]* paragraphs .* dropped from 8 documents"
 python3 - "$tmp/out" <<'PY' || fail "index add of web pages: copies not one group"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
