@@ -453,23 +453,59 @@ int report_run(const std::vector<std::string>& args) {
 int prune(const std::vector<std::string>& args) {
     IndexCli c;
     std::string older;
+    std::string before;
+    std::string list;
+    bool dry_run = false;
     auto opts = db_options(c, true);
-    opts.add_options()("older-than", po::value(&older), "age, e.g. 90d (by date, else insertion)");
+    opts.add_options()("older-than", po::value(&older), "age, e.g. 90d (by date, else insertion)")(
+        "before", po::value(&before), "or a date: delete what is dated (else added) before it")(
+        "dry-run", po::bool_switch(&dry_run), "say what would be deleted; change nothing")(
+        "list", po::value(&list), "write the deleted (or, with --dry-run, the doomed) ids to FILE");
     po::variables_map vm;
-    if (!parse_args(args, "Usage: neardup index prune --db FILE --older-than 90d", opts, {}, vm))
+    if (!parse_args(args,
+                    "Usage: neardup index prune --db FILE (--older-than 90d | --before DATE) "
+                    "[--dry-run] [--list FILE]\n\n"
+                    "Deletes the articles dated (else added) before the cutoff and gives their "
+                    "space back to the\nfile system. Writes TSV: pruned, dry_run, bytes_before, "
+                    "bytes_after. Aliases stay.",
+                    opts, {}, vm))
         return kExitOk;
     require_db(c);
-    if (older.empty())
-        throw UsageError("--older-than is required");
-    const std::int64_t cutoff = now_seconds() - parse_duration(older, "--older-than");
+    if (older.empty() == before.empty())
+        throw UsageError("give one of --older-than and --before");
+    std::int64_t cutoff = 0;
+    if (!older.empty()) {
+        cutoff = now_seconds() - parse_duration(older, "--older-than");
+    } else {
+        const std::optional<std::int64_t> t = parse_date(before);
+        if (!t)
+            throw UsageError("bad --before '" + before + "': expected a date");
+        cutoff = *t;
+    }
     if (!std::filesystem::exists(c.db))
         throw IoError(c.db + ": no such index");
+    std::error_code ec;
+    const std::uintmax_t bytes_before = std::filesystem::file_size(c.db, ec);
     IndexStore store(c.db, IndexStore::Mode::kWrite, c.wait);
     if (store.created())
         throw IoError(c.db + ": no such index");
-    const std::uint64_t removed = store.prune(cutoff);
-    store.commit();
-    std::cout << "pruned\t" << removed << "\n";
+    const std::vector<std::string> doomed = store.ids_before(cutoff);
+    if (!list.empty()) {
+        OutputFile out(list);
+        for (const std::string& id : doomed)
+            out.stream() << id << "\n";
+        out.commit();
+    }
+    std::uint64_t removed = doomed.size();
+    std::uint64_t bytes_after = bytes_before;
+    if (!dry_run) {
+        removed = store.prune(cutoff);
+        store.commit();
+        if (removed > 0)
+            bytes_after = store.compact();
+    }
+    std::cout << "pruned\t" << removed << "\ndry_run\t" << (dry_run ? "yes" : "no")
+              << "\nbytes_before\t" << bytes_before << "\nbytes_after\t" << bytes_after << "\n";
     return kExitOk;
 }
 

@@ -579,6 +579,27 @@ void IndexStore::commit() {
     in_transaction_ = false;
 }
 
+std::vector<std::string> IndexStore::ids_before(std::int64_t cutoff) const {
+    std::vector<std::string> out;
+    Stmt q(*db_, "SELECT id FROM docs WHERE coalesce(date, added) < ? ORDER BY seq");
+    q.bind(1, cutoff);
+    while (q.step())
+        out.push_back(q.text(0));
+    return out;
+}
+
+std::uint64_t IndexStore::compact() {
+    NEARDUP_CHECK(!in_transaction_, "compact() inside a transaction");
+    db_->exec("VACUUM");
+    db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    std::error_code ec;
+    std::uint64_t bytes = std::filesystem::file_size(path_, ec);
+    const std::uintmax_t wal = std::filesystem::file_size(path_ + "-wal", ec);
+    if (!ec)
+        bytes += wal;
+    return bytes;
+}
+
 std::vector<IndexRow> IndexStore::rows() const {
     std::vector<IndexRow> out;
     // A reader of an index that no writer has upgraded yet (v1, v2) sees no titles and urls.

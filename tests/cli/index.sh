@@ -100,8 +100,30 @@ expect_exit 2 -- "$bin" index query --db "$w" --as-of 2026-01-01 "$tmp/later.jso
 expect_exit 2 -- "$bin" index query --db "$w" --window 1d --as-of someday "$tmp/later.jsonl"; expect_grep "$tmp/err" "bad --as-of"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date "$tmp/later.jsonl"
 expect_grep "$tmp/err" "^20[0-9-]*T[0-9:]*Z tonight: 1 new articles (not added): 1 copies of held articles, 1 in held stories, 0 new stories"
+expect_exit 2 -- "$bin" index prune --db "$w"; expect_grep "$tmp/err" "one of --older-than and --before"
+expect_exit 0 -- "$bin" index prune --db "$w" --older-than 90d --dry-run --list "$tmp/doomed"
+expect_grep "$tmp/out" "^pruned	1$"; expect_grep "$tmp/out" "^dry_run	yes$"; expect_grep "$tmp/doomed" "^old$"
+expect_exit 0 -- "$bin" index stats --db "$w"; expect_grep "$tmp/out" "^documents	1$"
 expect_exit 0 -- "$bin" index prune --db "$w" --older-than 90d; expect_grep "$tmp/out" "^pruned	1$"
 expect_exit 0 -- "$bin" index stats --db "$w"; expect_grep "$tmp/out" "^documents	0$"
+
+# --- prune --before gives the space back to the file system
+python3 - "$tmp/years.jsonl" <<'PY'
+import json, random, sys
+rng = random.Random(3)
+with open(sys.argv[1], "w") as f:
+    for i in range(600):
+        year = 2001 if i < 500 else 2025
+        words = " ".join("w%d" % rng.randrange(5000) for _ in range(300))
+        f.write(json.dumps({"id": "y%d" % i, "date": "%d-06-01" % year, "text": words}) + "\n")
+PY
+expect_exit 0 -- "$bin" index add --db "$tmp/years.db" --date-field date "$tmp/years.jsonl"
+expect_exit 0 -- "$bin" index prune --db "$tmp/years.db" --before "1 Jan 2010"
+expect_grep "$tmp/out" "^pruned	500$"
+awk -F'\t' '$1 == "bytes_before" {b = $2} $1 == "bytes_after" {a = $2} END {exit !(a > 0 && a * 2 < b)}' "$tmp/out" ||
+  fail "prune gave no space back: $(tr '\n' ' ' <"$tmp/out")"
+expect_exit 0 -- "$bin" index check --db "$tmp/years.db"
+expect_exit 0 -- "$bin" index stats --db "$tmp/years.db"; expect_grep "$tmp/out" "^documents	100$"
 
 # --- a second writer fails fast (or waits with --wait); readers are not blocked
 python3 -c "import sqlite3,time,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); open(sys.argv[2],'w').close(); time.sleep(2)" "$db" "$tmp/locked" &

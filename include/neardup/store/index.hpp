@@ -150,7 +150,12 @@ public:
                std::int64_t when);
     /// Deletes documents whose time (date, else added) is before `cutoff`; returns how many.
     std::uint64_t prune(std::int64_t cutoff);
+    /// The ids prune(cutoff) would delete, in insertion order.
+    [[nodiscard]] std::vector<std::string> ids_before(std::int64_t cutoff) const;
     void commit();
+    /// Gives the space of deleted rows back to the file system (VACUUM, then a WAL checkpoint
+    /// that truncates the -wal file); after commit(). Returns the file's bytes (index + WAL).
+    std::uint64_t compact();
 
     [[nodiscard]] std::vector<IndexRow> rows() const;
     [[nodiscard]] std::vector<SigValue> signatures(std::uint32_t num_perm) const;
