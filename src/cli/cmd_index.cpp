@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -86,6 +87,9 @@ struct IndexCli {
     std::string db;
     std::string window;
     std::string as_of;
+    std::string keep;
+    std::string drop;
+    std::string level = "near";
     bool wait = false;
 };
 
@@ -160,7 +164,20 @@ std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add,
 }
 
 /// The rows of a run: one per new article, in input order.
-std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const StableIds& story) {
+/// An article's action (writers.hpp): the same rule as a scan's, with the held articles as the
+/// kept ones before it.
+Action index_action(const ScanResult& r, std::size_t d, Level level, const std::string& near_held,
+                    const std::string& story_held) {
+    const bool story_rep = r.story.representative[r.story.group_of[d]] == d;
+    if (level == Level::kStory)
+        return story_held.empty() && story_rep ? Action::kNewStory : Action::kDrop;
+    if (!near_held.empty() || r.near.representative[r.near.group_of[d]] != d)
+        return Action::kDrop;
+    return story_held.empty() && story_rep ? Action::kNewStory : Action::kKeep;
+}
+
+std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const StableIds& story,
+                               Level level) {
     const auto near_match = first_held(r.near, r);
     const auto story_match = first_held(r.story, r);
     std::vector<RunRow> rows;
@@ -169,9 +186,10 @@ std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const
         const std::uint32_t g = r.near.group_of[d];
         const std::uint32_t s = r.story.group_of[d];
         const DocMeta& m = r.docs[d];
-        rows.push_back({m.id, near.id_of_group[g], story.id_of_group[s],
-                        r.near.representative[g] == d, r.similarity[d], m.source, near_match[g],
-                        story_match[s], m.date, m.title, m.url});
+        rows.push_back(
+            {m.id, near.id_of_group[g], story.id_of_group[s], r.near.representative[g] == d,
+             r.similarity[d], m.source, near_match[g], story_match[s], m.date, m.title, m.url,
+             std::string(action_name(index_action(r, d, level, near_match[g], story_match[s])))});
     }
     return rows;
 }
@@ -182,7 +200,7 @@ void write_run_rows(std::span<const RunRow> rows, OutputFormat format, bool head
     out_rows.reserve(rows.size());
     for (const RunRow& r : rows) {
         out_rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
-                            r.title, r.url, r.matched_near, r.matched_story, 0});
+                            r.title, r.url, r.action, r.matched_near, r.matched_story, 0});
     }
     write_index_rows(out_rows, format, true, out, header);
 }
@@ -248,6 +266,10 @@ int match(const std::vector<std::string>& args, bool add) {
                        "the batch's newest article (e.g. 72h, 30d)")(
         "as-of", po::value(&c.as_of),
         "count --window back from this date instead (e.g. 2026-12-01T02:00Z)")(
+        "keep", po::value(&c.keep), "write the ids of the new articles to keep to FILE")(
+        "drop", po::value(&c.drop), "write the ids of the new articles to drop to FILE")(
+        "level", po::value(&c.level)->default_value("near"),
+        "the action and --keep/--drop follow: near (copies) or story (same story)")(
         "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
         "format,f", po::value(&c.scan.format)->default_value("tsv"), "tsv, csv or jsonl")(
         "no-header", po::bool_switch(&c.scan.no_header), "leave out the TSV/CSV header line")(
@@ -278,7 +300,8 @@ int match(const std::vector<std::string>& args, bool add) {
             "--exact-verify is not available with the index (it stores signatures, "
             "not shingle sets)");
     const OutputFormat format = parse_row_format(c.scan.format);
-    refuse_outputs_among_inputs(c.scan.paths, {c.scan.output});
+    refuse_outputs_among_inputs(c.scan.paths, {c.scan.output, c.keep, c.drop});
+    const Level level = parse_level(c.level);
     // Two different files are never one article: ids are absolute paths (or relative to
     // --id-root), so day folders that reuse file names do not collide.
     c.scan.ids.absolute = true;
@@ -319,7 +342,7 @@ int match(const std::vector<std::string>& args, bool add) {
     const RelabeledIds relabeled = assign_majority_ids(r.story, held.story, store.next_id("story"));
     const StableIds& story = relabeled.ids;
 
-    const std::vector<RunRow> rows = match_rows(r, near, story);
+    const std::vector<RunRow> rows = match_rows(r, near, story, level);
 
     // A night is all or nothing: the rows are written and synced first, so a full disk fails
     // the run before the index changes; the run is recorded with its rows in the index's
@@ -328,12 +351,25 @@ int match(const std::vector<std::string>& args, bool add) {
     OutputFile out(c.scan.output);
     write_run_rows(rows, format, !c.scan.no_header, out.stream());
     out.prepare();
+    std::vector<std::unique_ptr<OutputFile>> lists;
+    for (const auto& [path, keep] : {std::pair{c.keep, true}, std::pair{c.drop, false}}) {
+        if (path.empty())
+            continue;
+        lists.push_back(std::make_unique<OutputFile>(path));
+        for (const RunRow& row : rows) {
+            if ((row.action != "drop") == keep)
+                lists.back()->stream() << row.id << "\n";
+        }
+        lists.back()->prepare();
+    }
     std::int64_t run = 0;
     if (add) {
         run = store_night(store, c.scan, r, near, relabeled, rows, now);
         store.commit();
     }
     out.commit();
+    for (const auto& list : lists)
+        list->commit();
     if (!c.scan.quiet) {
         // Cron keeps stderr as the night's log: every line carries its time.
         const std::string stamp = format_iso8601(now_seconds()) + " ";
@@ -587,7 +623,7 @@ int export_index(const std::vector<std::string>& args) {
                                             std::span(sigs.data() + r * num_perm, num_perm));
         out_rows.push_back({rows[i].id, rows[i].near, rows[i].story, r == i,
                             static_cast<float>(sim), rows[i].source, rows[i].date, rows[i].title,
-                            rows[i].url, "", "", rows[i].added});
+                            rows[i].url, "", "", "", rows[i].added});
     }
     OutputFile out(c.scan.output);
     write_index_rows(out_rows, format, false, out.stream(), !c.scan.no_header);

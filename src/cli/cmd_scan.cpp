@@ -143,7 +143,7 @@ int cmd_scan(const std::vector<std::string>& args) {
 
     const ScanResult result = run(c);
     OutputFile out(c.output);
-    write_assignments(result, format, out.stream(), !c.no_header);
+    write_assignments(result, format, out.stream(), !c.no_header, level);
     out.commit();
     write_list(o.keep, result, level, true);
     write_list(o.drop, result, level, false);

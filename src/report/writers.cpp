@@ -84,10 +84,11 @@ struct RowView {
     std::optional<std::int64_t> date;
     std::string_view title;
     std::string_view url;
+    std::string_view action;
 };
 
 constexpr std::string_view kRowColumns =
-    "id\tnear\tstory\trepresentative\tsimilarity\tsource\tdate\ttitle\turl";
+    "id\tnear\tstory\trepresentative\tsimilarity\tsource\tdate\ttitle\turl\taction";
 
 /// The header line: the common columns, then `extra` (tab-separated), commas for CSV.
 std::string header_line(OutputFormat format, std::string_view extra) {
@@ -138,6 +139,8 @@ void append_row(std::string& line, OutputFormat format, const RowView& r) {
         append_field(line, format, r.title, true);
         line += ",\"url\":";
         append_field(line, format, r.url, true);
+        line += ",\"action\":";
+        append_field(line, format, r.action, true);
         return;
     }
     const char sep = format == OutputFormat::kCsv ? ',' : '\t';
@@ -158,16 +161,19 @@ void append_row(std::string& line, OutputFormat format, const RowView& r) {
     append_field(line, format, r.title);
     line.push_back(sep);
     append_field(line, format, r.url);
+    line.push_back(sep);
+    line += r.action;
 }
 
-void write_rows(const ScanResult& r, OutputFormat format, bool header, std::ostream& out) {
+void write_rows(const ScanResult& r, OutputFormat format, bool header, Level level,
+                std::ostream& out) {
     auto format_row = [&](std::size_t i, std::string& buf) {
         const std::uint32_t g = r.near.group_of[i];
         const DocMeta& d = r.docs[i];
-        append_row(
-            buf, format,
-            {d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
-             r.near.representative[g] == i, r.similarity[i], d.source, d.date, d.title, d.url});
+        append_row(buf, format,
+                   {d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
+                    r.near.representative[g] == i, r.similarity[i], d.source, d.date, d.title,
+                    d.url, action_name(scan_action(r, i, level))});
         buf += format == OutputFormat::kJsonl ? "}\n" : "\n";
     };
     if (header && format != OutputFormat::kJsonl)
@@ -320,12 +326,33 @@ std::string format_iso8601(std::int64_t seconds) {
     return buf;
 }
 
+std::string_view action_name(Action a) noexcept {
+    switch (a) {
+        case Action::kKeep:
+            return "keep";
+        case Action::kDrop:
+            return "drop";
+        case Action::kNewStory:
+            return "new-story";
+    }
+    return "keep";
+}
+
+Action scan_action(const ScanResult& r, std::size_t doc, Level level) noexcept {
+    const bool story_rep = r.story.representative[r.story.group_of[doc]] == doc;
+    if (level == Level::kStory)
+        return story_rep ? Action::kNewStory : Action::kDrop;
+    if (r.near.representative[r.near.group_of[doc]] != doc)
+        return Action::kDrop;
+    return story_rep ? Action::kNewStory : Action::kKeep;
+}
+
 void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out,
-                       bool header) {
+                       bool header, Level level) {
     if (format == OutputFormat::kStories)
         write_stories(result, out);
     else
-        write_rows(result, format, header, out);
+        write_rows(result, format, header, level, out);
 }
 
 void write_id_list(const ScanResult& result, Level level, bool keep, std::ostream& out) {
@@ -354,7 +381,7 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
         line.clear();
         append_row(line, format,
                    {r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
-                    r.title, r.url});
+                    r.title, r.url, r.action});
         const bool json = format == OutputFormat::kJsonl;
         if (matches) {
             line += json ? ",\"matched_near\":" : std::string(1, sep);

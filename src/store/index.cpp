@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS run_rows(
   date INTEGER,
   title TEXT,
   url TEXT,
+  action TEXT,
   PRIMARY KEY(run, seq)) WITHOUT ROWID;
 )SQL";
 
@@ -321,6 +322,7 @@ void IndexStore::upgrade_schema() {
             db_->exec("ALTER TABLE run_rows ADD COLUMN date INTEGER");
             db_->exec("ALTER TABLE run_rows ADD COLUMN title TEXT");
             db_->exec("ALTER TABLE run_rows ADD COLUMN url TEXT");
+            db_->exec("ALTER TABLE run_rows ADD COLUMN action TEXT");
         }
     }
     if (db_->schema < kSchemaVersion) {
@@ -488,8 +490,8 @@ std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow>
     const std::int64_t run = sqlite3_last_insert_rowid(db_->handle);
     Stmt put(*db_,
              "INSERT INTO run_rows(run, seq, id, near, story, representative, similarity, source, "
-             "matched_near, matched_story, date, title, url) "
-             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             "matched_near, matched_story, date, title, url, action) "
+             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const RunRow& r = rows[i];
         put.bind(1, run).bind(2, static_cast<std::uint64_t>(i)).bind(3, r.id).bind(4, r.near);
@@ -499,6 +501,7 @@ std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow>
         bind_or_null(put, 11, r.date);
         bind_text_or_null(put, 12, r.title);
         bind_text_or_null(put, 13, r.url);
+        bind_text_or_null(put, 14, r.action);
         put.run();
     }
     return run;
@@ -523,17 +526,19 @@ std::vector<RunRow> IndexStore::run_rows(std::int64_t run) const {
     if (std::none_of(all.begin(), all.end(), [&](const RunInfo& r) { return r.run == run; }))
         throw IoError(path_ + ": no run " + std::to_string(run) + " (see 'neardup index runs')");
     std::vector<RunRow> out;
-    Stmt q(*db_, db_->schema >= 3
-                     ? "SELECT id, near, story, representative, similarity, source, matched_near, "
-                       "matched_story, date, title, url FROM run_rows WHERE run = ? ORDER BY seq"
-                     : "SELECT id, near, story, representative, similarity, source, matched_near, "
-                       "matched_story, NULL, NULL, NULL FROM run_rows WHERE run = ? ORDER BY seq");
+    Stmt q(*db_,
+           db_->schema >= 3
+               ? "SELECT id, near, story, representative, similarity, source, matched_near, "
+                 "matched_story, date, title, url, action FROM run_rows WHERE run = ? ORDER BY seq"
+               : "SELECT id, near, story, representative, similarity, source, matched_near, "
+                 "matched_story, NULL, NULL, NULL, NULL FROM run_rows WHERE run = ? ORDER BY seq");
     q.bind(1, run);
     while (q.step()) {
-        out.push_back(
-            {q.text(0), static_cast<std::uint64_t>(q.i64(1)), static_cast<std::uint64_t>(q.i64(2)),
-             q.i64(3) != 0, static_cast<float>(q.real(4)), q.text(5), q.text(6), q.text(7),
-             q.is_null(8) ? std::nullopt : std::optional(q.i64(8)), q.text(9), q.text(10)});
+        out.push_back({q.text(0), static_cast<std::uint64_t>(q.i64(1)),
+                       static_cast<std::uint64_t>(q.i64(2)), q.i64(3) != 0,
+                       static_cast<float>(q.real(4)), q.text(5), q.text(6), q.text(7),
+                       q.is_null(8) ? std::nullopt : std::optional(q.i64(8)), q.text(9), q.text(10),
+                       q.text(11)});
     }
     return out;
 }
@@ -688,7 +693,7 @@ void IndexStore::check_tables(std::vector<std::string>& problems) const {
         if (name == "docs" && db_->schema >= 3)
             want.insert(want.end(), {"title", "url"});
         if (name == "run_rows" && db_->schema >= 3)
-            want.insert(want.end(), {"date", "title", "url"});
+            want.insert(want.end(), {"date", "title", "url", "action"});
         for (const std::string& c : want) {
             if (std::find(have.begin(), have.end(), c) == have.end())
                 problems.push_back(std::string("table '") + t.name + "' lacks column '" + c + "'");

@@ -220,7 +220,8 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.executescript("ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; "
                 "ALTER TABLE run_rows DROP COLUMN date; ALTER TABLE run_rows DROP COLUMN title; "
-                "ALTER TABLE run_rows DROP COLUMN url; PRAGMA user_version = 2;")
+                "ALTER TABLE run_rows DROP COLUMN url; ALTER TABLE run_rows DROP COLUMN action; "
+                "PRAGMA user_version = 2;")
 c.commit()
 PY
 expect_exit 0 -- "$bin" index check --db "$db"

@@ -30,7 +30,7 @@ for b in range(5):
 PY
 for b in 0 1 2 3 4; do
   expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch$b.jsonl"
-  expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url	matched_near	matched_story$"
+  expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url	action	matched_near	matched_story$"
 done
 expect_exit 0 -- "$bin" index export --db "$db" -o "$tmp/export.tsv"
 "$bin" scan -q "$tmp/all.jsonl" >"$tmp/scan.tsv"
@@ -86,16 +86,16 @@ printf '{"id":"old","date":"2001-01-01","text":"%s"}\n' "$(words 1 100)" >"$tmp/
 printf '{"id":"new","text":"%s"}\n' "$(words 1 100)" >"$tmp/new.jsonl"
 expect_exit 0 -- "$bin" index add --db "$w" --date-field date "$tmp/old.jsonl"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h "$tmp/new.jsonl"
-[ -z "$(awk -F'\t' '$1 == "new" {print $10}' "$tmp/out")" ] || fail "--window matched an article from 2001"
+[ -z "$(awk -F'\t' '$1 == "new" {print $11}' "$tmp/out")" ] || fail "--window matched an article from 2001"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date "$tmp/new.jsonl"
-[ "$(awk -F'\t' '$1 == "new" {print $10}' "$tmp/out")" = "old" ] || fail "without --window the copy was not matched"
+[ "$(awk -F'\t' '$1 == "new" {print $11}' "$tmp/out")" = "old" ] || fail "without --window the copy was not matched"
 # back-filling: the window counts back from the batch's newest date, or from --as-of
 printf '{"id":"later","date":"2001-01-02T12:00:00Z","text":"%s"}\n' "$(words 1 100)" >"$tmp/later.jsonl"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h "$tmp/later.jsonl"
-[ "$(awk -F'\t' '$1 == "later" {print $10}' "$tmp/out")" = "old" ] || fail "--window did not count back from the batch's date"
+[ "$(awk -F'\t' '$1 == "later" {print $11}' "$tmp/out")" = "old" ] || fail "--window did not count back from the batch's date"
 expect_grep "$tmp/err" "window: held articles since 2000-12-30T12:00:00Z (72h before 2001-01-02T12:00:00Z, the batch's newest article)"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h --as-of 2026-01-01 "$tmp/later.jsonl"
-[ -z "$(awk -F'\t' '$1 == "later" {print $10}' "$tmp/out")" ] || fail "--as-of: matched an article from 2001"
+[ -z "$(awk -F'\t' '$1 == "later" {print $11}' "$tmp/out")" ] || fail "--as-of: matched an article from 2001"
 expect_exit 2 -- "$bin" index query --db "$w" --as-of 2026-01-01 "$tmp/later.jsonl"; expect_grep "$tmp/err" "goes with --window"
 expect_exit 2 -- "$bin" index query --db "$w" --window 1d --as-of someday "$tmp/later.jsonl"; expect_grep "$tmp/err" "bad --as-of"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date "$tmp/later.jsonl"

@@ -36,7 +36,7 @@ expect_grep "$tmp/out" "false_negative_area"
 
 # --- the demo corpus: copies found, header and columns right
 expect_exit 0 -- "$bin" scan corpus/news corpus/seeds
-expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url$"
+expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url	action$"
 [ "$(tail -n +2 "$tmp/out" | cut -f1 | sort | uniq -d | wc -l)" -eq 0 ] || fail "duplicate ids in output"
 groups=$(tail -n +2 "$tmp/out" | cut -f2 | sort -u | wc -l)
 [ "$groups" -eq 10 ] || fail "corpus/news + seeds: $groups near groups, want 10 (6 articles, rewrite, flood, 2 seeds)"
@@ -58,7 +58,7 @@ expect_exit 0 -- "$bin" scan --exact-verify --shingle chars:9 corpus/news
 expect_exit 2 -- "$bin" scan --level chapter corpus/news; expect_grep "$tmp/err" "unknown --level"
 
 # --- formats
-expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,story,representative,similarity,source,date,title,url$"
+expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,story,representative,similarity,source,date,title,url,action$"
 expect_exit 0 -- "$bin" scan --no-header corpus/news; head -1 "$tmp/out" | grep -q '^id	' && fail "--no-header wrote the header"
 expect_exit 0 -- "$bin" scan --format stories corpus/news
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" || fail "stories output is not JSON"
@@ -68,7 +68,7 @@ python3 - "$tmp/out" <<'PY' || fail "jsonl rows: keys, types, titles, dates, url
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert len(rows) == 30, len(rows)
-keys = ["id", "near", "story", "representative", "similarity", "source", "date", "title", "url"]
+keys = ["id", "near", "story", "representative", "similarity", "source", "date", "title", "url", "action"]
 for r in rows:
     assert list(r) == keys, list(r)
     assert isinstance(r["representative"], bool) and isinstance(r["near"], int), r
@@ -176,6 +176,25 @@ echo "not a page" >"$tmp/pages/NOTES"
 expect_exit 0 -- "$bin" extract "$tmp/pages"
 expect_grep "$tmp/out" '"id":"storm-leaves-homes"'
 [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "extension-less files: want only the page"
+
+# --- action: one rule per article (drop a copy of a kept one; new-story for a story's first)
+expect_exit 0 -- "$bin" scan corpus/news corpus/seeds
+python3 - "$tmp/out" <<'PY' || fail "scan: action column"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+assert {r["action"] for r in rows} <= {"keep", "drop", "new-story"}
+assert sum(r["action"] == "new-story" for r in rows) == len({r["story"] for r in rows})
+assert sum(r["action"] != "drop" for r in rows) == len({r["near"] for r in rows})
+assert all((r["action"] == "drop") == (r["representative"] == "0") for r in rows)
+PY
+expect_exit 0 -- "$bin" scan --level story corpus/news corpus/seeds
+[ "$(tail -n +2 "$tmp/out" | awk -F'\t' '$10 == "keep"' | wc -l)" -eq 0 ] || fail "--level story: keep is a near-level action"
+expect_exit 0 -- "$bin" index add --db "$tmp/act.db" corpus/news/feed.jsonl
+expect_exit 0 -- "$bin" index query --db "$tmp/act.db" --keep "$tmp/akeep" --drop "$tmp/adrop" corpus/news/wire corpus/seeds
+[ "$(awk -F'\t' '$1 ~ /wire/ && $10 != "drop"' "$tmp/out" | wc -l)" -eq 0 ] || fail "index: copies of held articles not drop"
+[ "$(wc -l <"$tmp/adrop")" -eq 6 ] || fail "index --drop: want the 6 wire copies"
+[ "$(wc -l <"$tmp/akeep")" -eq 2 ] || fail "index --keep: want the two seeds"
+[ "$(awk -F'\t' '$10 == "new-story"' "$tmp/out" | wc -l)" -eq 1 ] || fail "index: the seeds are one new story"
 
 # --- explain: why two documents are grouped, at both levels
 expect_exit 0 -- "$bin" explain --help; expect_grep "$tmp/out" "Usage: neardup explain"

@@ -120,8 +120,9 @@ TEST_SUITE("store") {
                 {{"a", "s", std::nullopt, 0, 1, 1, 1, 0xFEDCBA9876543210ULL, "", ""}, sig, {}});
             store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt, "", ""}, sig, {}});
             const std::vector<RunRow> rows{
-                {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", ""},
-                {"b", 2, 2, false, 0.8125F, "f:2", "x\ty", "z", 1700000000, "Title", "https://b"}};
+                {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story"},
+                {"b", 2, 2, false, 0.8125F, "f:2", "x\ty", "z", 1700000000, "Title", "https://b",
+                 "drop"}};
             CHECK(store.record_run({0, 10, 20, "in1\tin2", 2, 0, 1}, rows) == 1);
             CHECK(store.remove("b"));
             CHECK_FALSE(store.remove("nobody"));
@@ -139,6 +140,7 @@ TEST_SUITE("store") {
         CHECK(rows[1].date == 1700000000);
         CHECK(rows[1].title == "Title");
         CHECK(rows[1].url == "https://b");
+        CHECK(rows[1].action == "drop");
         CHECK_FALSE(rows[0].date.has_value());
         CHECK(rows[1].similarity == 0.8125F);
         CHECK(rows[0].representative);

@@ -2,13 +2,17 @@
 // the run summary.
 //
 // Every command that writes rows (scan, index add/query/report/export) writes the same columns:
-//   id  near  story  representative  similarity  source  date  title  url
+//   id  near  story  representative  similarity  source  date  title  url  action
 // then its own (index add/query/report: matched_near matched_story; export: added).
 // `near` numbers near-duplicate groups (scan: 1, 2, ... by their first document; the index:
 // stable ids), `story` story clusters; `representative` is 1 for the one document of each near
 // group to keep; `similarity` (to the group's representative) has 4 decimals; `date` is the
 // publication time in ISO 8601 UTC ("2026-12-01T08:30:00Z"), `title` and `url` the document's
-// when known (a web page's, or the --title-field / --url-field), else empty.
+// when known (a web page's, or the --title-field / --url-field), else empty. `action` is what
+// to do with the article, by one rule in a batch and against an index, at the --level chosen:
+// `drop` when its group (story, at the story level) already has a kept article (held in the
+// index, or the batch's representative); else `new-story` when its story has no kept article
+// yet, else `keep` (a new text of a known story). Export has no action (empty).
 // TSV escapes backslash, tab, CR and LF in fields as \\ \t \r \n; CSV quotes as RFC 4180;
 // `header` false leaves the header line out.
 // JSONL: one object per row with the same keys (representative true/false, unknown values
@@ -38,11 +42,18 @@ enum class Level : std::uint8_t { kNear, kStory };
 /// "near" or "story"; throws ConfigError otherwise.
 [[nodiscard]] Level parse_level(std::string_view name);
 
+enum class Action : std::uint8_t { kKeep, kDrop, kNewStory };
+[[nodiscard]] std::string_view action_name(Action a) noexcept;
+
+/// A scanned document's action (see the header comment): representatives of their cluster
+/// at `level` are kept, the story's representative starts a new story.
+[[nodiscard]] Action scan_action(const ScanResult& r, std::size_t doc, Level level) noexcept;
+
 /// "tsv", "csv", "jsonl" or "stories"; throws ConfigError otherwise.
 [[nodiscard]] OutputFormat parse_output_format(std::string_view name);
 
 void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out,
-                       bool header = true);
+                       bool header = true, Level level = Level::kNear);
 
 /// "2026-12-01T08:30:00Z" (UTC).
 [[nodiscard]] std::string format_iso8601(std::int64_t seconds);
@@ -61,6 +72,7 @@ struct IndexOutputRow {
     std::optional<std::int64_t> date;  ///< publication time
     std::string title;
     std::string url;
+    std::string action;         ///< keep, drop, new-story (empty in export)
     std::string matched_near;   ///< earliest held article in the same near group (matches)
     std::string matched_story;  ///< earliest held article in the same story (matches)
     std::int64_t added = 0;     ///< insertion time (export)

@@ -18,7 +18,7 @@
 //                                                                       -- the PATHs, tab-joined)
 //   run_rows(run, seq, id, near, story, representative, similarity,     -- v2: the rows that
 //            source, matched_near, matched_story,                       -- run wrote, to write
-//            date, title, url,                                          -- them again (v3)
+//            date, title, url, action,                                  -- them again (v3)
 //            PRIMARY KEY(run, seq)) WITHOUT ROWID
 // An older index is upgraded by its first writer (v2: new tables, the text_hash column; v3:
 // the title, url and run_rows' date columns).
@@ -77,6 +77,7 @@ struct RunRow {
     std::optional<std::int64_t> date;
     std::string title;
     std::string url;
+    std::string action;  ///< keep, drop, new-story
 };
 
 /// One recorded `index add`.
