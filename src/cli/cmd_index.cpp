@@ -334,6 +334,8 @@ int match(const std::vector<std::string>& args, bool add) {
     IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
     const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
     store.check_settings(settings_for(c.scan.cfg, lsh));
+    phase(c.scan, "loading the held articles" +
+                      (since ? " since " + format_iso8601(*since) : std::string()));
     HeldDocuments held = store.load(since, c.scan.cfg.num_perm);
     c.scan.cfg.held = &held;
     c.scan.cfg.keep_document_data = true;  // stored with each new document
@@ -348,6 +350,8 @@ int match(const std::vector<std::string>& args, bool add) {
     // the run before the index changes; the run is recorded with its rows in the index's
     // transaction, so a kill between the commit and the rename loses nothing ('index report
     // --run N' writes them again).
+    phase(c.scan, "writing " + std::to_string(rows.size()) + " rows" +
+                      (add ? " and adding them to the index" : ""));
     OutputFile out(c.scan.output);
     write_run_rows(rows, format, !c.scan.no_header, out.stream());
     out.prepare();

@@ -142,6 +142,7 @@ int cmd_scan(const std::vector<std::string>& args) {
     refuse_outputs_among_inputs(c.paths, {c.output, o.keep, o.drop, o.report});
 
     const ScanResult result = run(c);
+    phase(c, "writing " + std::to_string(result.docs.size()) + " rows");
     OutputFile out(c.output);
     write_assignments(result, format, out.stream(), !c.no_header, level);
     out.commit();

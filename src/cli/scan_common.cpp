@@ -101,10 +101,28 @@ namespace {
 
 constexpr std::size_t kMaxSkipLines = 50;
 
-/// One-line progress on a terminal, refreshed at most five times a second.
+/// The bytes the inputs will give, when that is known before reading them: regular,
+/// uncompressed files (a compressed file's or a pipe's size says nothing of its text).
+std::optional<std::uint64_t> known_input_bytes(const std::vector<InputFile>& inputs) {
+    std::uint64_t total = 0;
+    for (const InputFile& f : inputs) {
+        if (!f.error.empty())
+            continue;
+        std::error_code ec;
+        if (f.path == "-" || f.compression != Compression::kNone ||
+            !std::filesystem::is_regular_file(f.path, ec))
+            return std::nullopt;
+        total += std::filesystem::file_size(f.path, ec);
+    }
+    return total;
+}
+
+/// One-line progress on a terminal, refreshed at most five times a second: documents, MB,
+/// MB/s, and the percent done and time left when the input's size is known.
 class ProgressLine {
 public:
-    explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+    explicit ProgressLine(bool enabled, std::optional<std::uint64_t> total = std::nullopt)
+        : enabled_(enabled), total_(total) {}
     void update(const ScanProgress& p) {
         if (!enabled_)
             return;
@@ -114,9 +132,17 @@ public:
         last_ = now;
         const double secs = std::chrono::duration<double>(now - start_).count();
         const double mb = static_cast<double>(p.input_bytes) / 1e6;
-        std::fprintf(stderr, "\rneardup: %llu docs, %llu skipped, %.1f MB, %.1f MB/s\033[K",
+        char left[64] = "";
+        if (total_ && *total_ > 0) {
+            const double done =
+                std::min(1.0, static_cast<double>(p.input_bytes) / static_cast<double>(*total_));
+            const double eta = done > 0 ? secs * (1 - done) / done : 0;
+            std::snprintf(left, sizeof left, ", %.0f%%, %.0f s left", done * 100, eta);
+        }
+        std::fprintf(stderr, "\rneardup: %llu docs, %llu skipped, %.1f MB, %.1f MB/s%s\033[K",
                      static_cast<unsigned long long>(p.docs),
-                     static_cast<unsigned long long>(p.skipped), mb, secs > 0 ? mb / secs : 0.0);
+                     static_cast<unsigned long long>(p.skipped), mb, secs > 0 ? mb / secs : 0.0,
+                     left);
         shown_ = true;
     }
     void clear() {
@@ -126,6 +152,7 @@ public:
 
 private:
     bool enabled_;
+    std::optional<std::uint64_t> total_;
     bool shown_ = false;
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point last_{};
@@ -267,6 +294,11 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
     }
 }
 
+void phase(const ScanCli& c, const std::string& what) {
+    if (!c.quiet && ::isatty(STDERR_FILENO) == 1)
+        std::fprintf(stderr, "neardup: %s\n", what.c_str());
+}
+
 void report_skips(std::span<const SkipRecord> skips, std::string_view prefix) {
     std::size_t shown = 0;
     for (const SkipRecord& s : skips) {
@@ -326,10 +358,11 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs) 
 }
 
 ScanResult run(ScanCli& c) {
-    ProgressLine progress(!c.quiet && ::isatty(STDERR_FILENO) == 1);
-    c.cfg.on_progress = [&progress](const ScanProgress& p) { progress.update(p); };
     auto inputs = collect_inputs(c.paths, c.ids);
     resolve_site_boilerplate(c, inputs);
+    const bool terminal = !c.quiet && ::isatty(STDERR_FILENO) == 1;
+    ProgressLine progress(terminal, known_input_bytes(inputs));
+    c.cfg.on_progress = [&progress](const ScanProgress& p) { progress.update(p); };
     try {
         ScanResult result = run_scan(c.cfg, std::move(inputs));
         progress.clear();

@@ -81,6 +81,10 @@ struct Doc {
 /// Skips as the report lists them, and their counts by reason.
 void report_skips_into(std::span<const SkipRecord> skips, ReportInput& in);
 
+/// On a terminal (and without --quiet), one line on stderr naming the phase begun ("loading
+/// 1200000 held articles", "writing the rows"): the steps around the scan's progress line.
+void phase(const ScanCli& c, const std::string& what);
+
 /// Prints the first skipped inputs (and how many more) to stderr, each line after `prefix`.
 void report_skips(std::span<const SkipRecord> skips, std::string_view prefix = "");
 

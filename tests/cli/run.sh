@@ -177,6 +177,11 @@ expect_exit 0 -- "$bin" extract "$tmp/pages"
 expect_grep "$tmp/out" '"id":"storm-leaves-homes"'
 [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "extension-less files: want only the page"
 
+# --- progress on a terminal (script(1) gives one): percent and time left when sizes are known
+script -qc "$bin scan -o /dev/null corpus/news" /dev/null >"$tmp/tty" 2>&1 || fail "scan under script(1)"
+grep -q "%, [0-9]* s left" "$tmp/tty" || fail "no percent / time left on a terminal: $(tr '\r' '\n' <"$tmp/tty" | head -2)"
+grep -q "writing [0-9]* rows" "$tmp/tty" || fail "no writing phase on a terminal"
+"$bin" scan -o /dev/null corpus/news 2>"$tmp/notty"; grep -q "s left" "$tmp/notty" && fail "progress line written to a file"
 # --- action: one rule per article (drop a copy of a kept one; new-story for a story's first)
 expect_exit 0 -- "$bin" scan corpus/news corpus/seeds
 python3 - "$tmp/out" <<'PY' || fail "scan: action column"
