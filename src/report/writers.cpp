@@ -225,14 +225,16 @@ Buckets bucket_by(std::span<const std::uint32_t> label, std::size_t labels) {
 void append_group(const ScanResult& r, const Buckets& docs_by_group, std::uint32_t g,
                   std::string& line) {
     line += "{\"near\":" + std::to_string(g + 1) + ",\"size\":" + std::to_string(r.near.size[g]) +
-            ",\"representative\":";
+            ",\"kept\":";
     append_json_string(line, r.docs[r.near.representative[g]].id);
     line += ",\"members\":[";
     for (std::uint32_t m = docs_by_group.start[g]; m < docs_by_group.start[g + 1]; ++m) {
         const std::uint32_t d = docs_by_group.order[m];
         line += m == docs_by_group.start[g] ? "{\"id\":" : ",{\"id\":";
         append_json_string(line, r.docs[d].id);
-        line += ",\"similarity\":" + fixed4(r.similarity[d]) + ",\"source\":";
+        line += std::string(",\"representative\":") +
+                (r.near.representative[g] == d ? "true" : "false") +
+                ",\"similarity\":" + fixed4(r.similarity[d]) + ",\"source\":";
         append_json_string(line, r.docs[d].source);
         line += '}';
     }
@@ -250,7 +252,7 @@ void write_stories(const ScanResult& r, std::ostream& out) {
     std::string line;
     for (std::size_t s = 0; s < r.story.groups(); ++s) {
         line = "{\"story\":" + std::to_string(s + 1) +
-               ",\"size\":" + std::to_string(r.story.size[s]) + ",\"representative\":";
+               ",\"size\":" + std::to_string(r.story.size[s]) + ",\"kept\":";
         append_json_string(line, r.docs[r.story.representative[s]].id);
         line += ",\"groups\":[";
         for (std::uint32_t k = groups_by_story.start[s]; k < groups_by_story.start[s + 1]; ++k) {

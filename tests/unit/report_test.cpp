@@ -83,10 +83,12 @@ TEST_SUITE("report") {
         std::ostringstream out;
         write_assignments(two_doc_result(), OutputFormat::kStories, out);
         CHECK(out.str() ==
-              "{\"story\":1,\"size\":2,\"representative\":\"a\\tb\",\"groups\":["
-              "{\"near\":1,\"size\":2,\"representative\":\"a\\tb\",\"members\":["
-              "{\"id\":\"a\\tb\",\"similarity\":1.0000,\"source\":\"f.jsonl:1\"},"
-              "{\"id\":\"c,\\\"d\\\"\",\"similarity\":0.8125,\"source\":\"f.jsonl:2\"}]}]}\n");
+              "{\"story\":1,\"size\":2,\"kept\":\"a\\tb\",\"groups\":["
+              "{\"near\":1,\"size\":2,\"kept\":\"a\\tb\",\"members\":["
+              "{\"id\":\"a\\tb\",\"representative\":true,\"similarity\":1.0000,\"source\":\"f."
+              "jsonl:1\"},"
+              "{\"id\":\"c,\\\"d\\\"\",\"representative\":false,\"similarity\":0.8125,\"source\":"
+              "\"f.jsonl:2\"}]}]}\n");
     }
 
     TEST_CASE("keep and drop lists partition the ids") {

@@ -17,8 +17,9 @@
 // `header` false leaves the header line out.
 // JSONL: one object per row with the same keys (representative true/false, unknown values
 // null). Stories (scan's --format stories): one object per story cluster, groups nested:
-//   {"story":1,"size":3,"representative":"a","groups":[{"near":1,"size":2,
-//    "representative":"a","members":[{"id":"a","similarity":1.0000,"source":"a.txt"},...]},...]}
+//   {"story":1,"size":3,"kept":"a","groups":[{"near":1,"size":2,"kept":"a",
+//    "members":[{"id":"a","representative":true,"similarity":1.0000,"source":"a.txt"},...]},...]}
+// ("kept" names the article to keep; "representative" is true/false, as in every row).
 // All output is canonical: the same input gives the same bytes for any thread count.
 //
 // Example:
