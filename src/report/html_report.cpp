@@ -233,6 +233,7 @@ void write_plots(const ReportInput& in, std::string& h) {
     std::unordered_map<std::uint64_t, std::uint64_t> story_sizes;
     std::vector<std::uint64_t> sim(11, 0);
     std::map<std::string, std::uint64_t> per_day;
+    std::map<std::uint64_t, std::int64_t> story_start;  ///< story -> its first article's date
     for (const ReportRow& r : in.rows) {
         ++near_sizes[r.near];
         ++story_sizes[r.story];
@@ -242,8 +243,12 @@ void write_plots(const ReportInput& in, std::string& h) {
                       ? 0
                       : std::min<std::size_t>(10, static_cast<std::size_t>((s - 0.5) * 20) + 1)];
         }
-        if (r.date)
+        if (r.date) {
             ++per_day[day_of(*r.date)];
+            auto [it, fresh] = story_start.try_emplace(r.story, *r.date);
+            if (!fresh)
+                it->second = std::min(it->second, *r.date);
+        }
     }
     h += "<h2>Plots</h2>";
     std::vector<std::string> labels;
@@ -271,6 +276,21 @@ void write_plots(const ReportInput& in, std::string& h) {
         }
         h += svg_bars("Articles per day (by publication date)", days, n,
                       per_day.begin()->first.substr(0, 4) + "; days with dated articles");
+        std::map<std::string, std::uint64_t> started;
+        for (const auto& [story, t] : story_start)
+            ++started[day_of(t)];
+        std::vector<std::string> story_days;
+        std::vector<std::uint64_t> counts_per_day;
+        for (const auto& [d, c] : started) {
+            story_days.push_back(d.substr(5));
+            counts_per_day.push_back(c);
+        }
+        if (story_days.size() > 60) {
+            story_days.erase(story_days.begin(), story_days.end() - 60);
+            counts_per_day.erase(counts_per_day.begin(), counts_per_day.end() - 60);
+        }
+        h += svg_bars("Stories over time: new stories per day (first article's date)", story_days,
+                      counts_per_day, "days on which a dated story began");
     }
 }
 

@@ -44,7 +44,7 @@ p = P(); p.feed(open(sys.argv[1]).read())
 seeds = {"000_4aad0653e0c38c11.txt", "001_9dbb418805ca8d2c.txt"}
 assert any(seeds <= s for s in p.stories), "the seed pair's story is not on the report"
 assert not any(seeds & s and not seeds <= s for s in p.stories), "the seeds in two stories"
-assert p.svgs >= 5, p.svgs           # group sizes, story sizes, similarity, S-curve, per day
+assert p.svgs >= 6, p.svgs  # group sizes, story sizes, similarity, S-curve, articles and stories per day
 assert p.marks >= 1, "side-by-side view without shared passages"
 assert "documents" in p.summary and p.summary[p.summary.index("documents") + 1] == "46", p.summary[:4]
 PY
