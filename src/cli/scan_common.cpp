@@ -242,7 +242,7 @@ std::optional<ReportPair> report_pair(std::span<const ReportRow> rows, const Sca
                           member->source,
                           kept->title,
                           member->title,
-                          member->similarity,
+                          static_cast<double>(member->similarity),
                           std::move(spans.normalized_a),
                           std::move(spans.normalized_b),
                           std::move(spans.a),

@@ -222,7 +222,7 @@ void write_stories(const ReportInput& in, std::string& h) {
                  "</td><td>" + (r.representative ? "&#10003;" : "") + "</td><td>" +
                  (r.url.empty() ? title : "<a href=\"" + esc(r.url) + "\">" + title + "</a>") +
                  "</td><td>" + esc(r.source) + "</td><td>" + (r.date ? day_of(*r.date) : "") +
-                 "</td><td class=\"n\">" + num(r.similarity, 4) + "</td></tr>";
+                 "</td><td class=\"n\">" + num(static_cast<double>(r.similarity), 4) + "</td></tr>";
         }
         h += "</table></section>";
     }
@@ -238,7 +238,7 @@ void write_plots(const ReportInput& in, std::string& h) {
         ++near_sizes[r.near];
         ++story_sizes[r.story];
         if (!r.representative) {
-            const double s = r.similarity;
+            const auto s = static_cast<double>(r.similarity);
             ++sim[s < 0.5
                       ? 0
                       : std::min<std::size_t>(10, static_cast<std::size_t>((s - 0.5) * 20) + 1)];
