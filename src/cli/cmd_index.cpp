@@ -118,7 +118,12 @@ std::vector<std::string> first_held(const Clustering& c, const ScanResult& r) {
 
 /// tsv, csv or jsonl (scan's nested "stories" has no index counterpart). Throws UsageError.
 OutputFormat parse_row_format(const std::string& name) {
-    const OutputFormat format = parse_output_format(name);
+    OutputFormat format{};
+    try {
+        format = parse_output_format(name);
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what() + did_you_mean(name, {"tsv", "csv", "jsonl"}));
+    }
     if (format == OutputFormat::kStories)
         throw UsageError("--format stories is scan's; index rows are tsv, csv or jsonl");
     return format;
@@ -563,6 +568,8 @@ int stats(const std::vector<std::string>& args) {
               << (s.oldest ? format_iso8601(*s.oldest) : "") << "\nnewest\t"
               << (s.newest ? format_iso8601(*s.newest) : "") << "\nfile_bytes\t" << s.file_bytes
               << "\nbytes_per_document\t" << (s.docs > 0 ? s.file_bytes / s.docs : 0) << "\n";
+    for (const auto& [table, bytes] : s.table_bytes)
+        std::cout << "table_bytes." << table << "\t" << bytes << "\n";
     for (const auto& [k, v] : store.settings())
         std::cout << "setting." << k << "\t" << v << "\n";
     return kExitOk;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "neardup/core/error.hpp"
 #include "neardup/report/html_report.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
@@ -137,7 +138,12 @@ int cmd_scan(const std::vector<std::string>& args) {
     if (c.paths.empty())
         throw UsageError("no input PATH given");
     finish_config(c, vm);
-    const OutputFormat format = parse_output_format(c.format);
+    OutputFormat format{};
+    try {
+        format = parse_output_format(c.format);
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what() + did_you_mean(c.format, {"tsv", "csv", "jsonl", "stories"}));
+    }
     const Level level = parse_level(o.level);
     refuse_outputs_among_inputs(c.paths, {c.output, o.keep, o.drop, o.report});
 

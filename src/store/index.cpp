@@ -651,6 +651,20 @@ IndexStats IndexStore::stats() const {
     s.aliases = static_cast<std::uint64_t>(a.i64(0));
     std::error_code ec;
     s.file_bytes = std::filesystem::file_size(path_, ec);
+    // Bytes per table and index, from SQLite's dbstat table (when the library has it: Debian's
+    // does); without it the list stays empty.
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_->handle,
+                           "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY name", -1,
+                           &raw, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(raw) == SQLITE_ROW) {
+            const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+            if (name != nullptr)
+                s.table_bytes.emplace_back(
+                    name, static_cast<std::uint64_t>(sqlite3_column_int64(raw, 1)));
+        }
+    }
+    sqlite3_finalize(raw);
     return s;
 }
 

@@ -45,6 +45,7 @@ seed_story=$(awk -F'\t' '$1 ~ /000_4aad/ {print $3}' "$tmp/export.tsv")
 
 # --- readable times: stats' oldest/newest and the runs' start and finish in ISO 8601
 expect_exit 0 -- "$bin" index stats --db "$db"; expect_grep "$tmp/out" "^newest	20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z$"
+expect_grep "$tmp/out" "^table_bytes.docs	[1-9][0-9]*$"; expect_grep "$tmp/out" "^table_bytes.run_rows	[1-9][0-9]*$"
 expect_exit 0 -- "$bin" index runs --db "$db"; expect_grep "$tmp/out" "^1	20[0-9-]*T[0-9:]*Z	20[0-9-]*T[0-9:]*Z	"
 
 # --- re-adding held ids is a no-op, reported; query adds nothing

@@ -21,6 +21,7 @@ expect_exit 2 -- "$bin" frobnicate;        expect_grep "$tmp/err" "unknown comma
 expect_exit 2 -- "$bin" scan;              expect_grep "$tmp/err" "no input PATH"
 expect_exit 2 -- "$bin" scan --bogus corpus/news
 expect_exit 2 -- "$bin" scan --format xml corpus/news; expect_grep "$tmp/err" "unknown --format"
+expect_exit 2 -- "$bin" scan --format json corpus/news; expect_grep "$tmp/err" "did you mean 'jsonl'"
 expect_exit 2 -- "$bin" scan --shingle bytes:3 corpus/news
 expect_exit 2 -- "$bin" scan --threshold 1.5 corpus/news
 expect_exit 2 -- "$bin" scan --max-doc-bytes 12Q corpus/news

@@ -42,6 +42,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neardup/store/held.hpp"
@@ -106,6 +107,8 @@ struct IndexStats {
     std::optional<std::int64_t> oldest;  ///< min(coalesce(date, added))
     std::optional<std::int64_t> newest;
     std::uint64_t file_bytes = 0;
+    /// Bytes of each table and index (SQLite's dbstat), by name; empty when unavailable.
+    std::vector<std::pair<std::string, std::uint64_t>> table_bytes;
 };
 
 class IndexStore {
