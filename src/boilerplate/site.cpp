@@ -232,8 +232,7 @@ bool carried_by_articles(std::span<const std::uint32_t> carriers,
 Boilerplate BoilerplateFinder::find() {
     const std::size_t n = doc_site_.size();
     const auto key_of = [&](std::size_t d, const Paragraph& p) {
-        const std::uint64_t k = Boilerplate::key(doc_site_[d], p.hash);
-        return k == 0 ? 1 : k;  // 0 marks an empty slot
+        return Boilerplate::slot_key(doc_site_[d], p.hash);
     };
     // Documents per (site, paragraph), each document counted once (the last one counted is
     // kept beside the count).

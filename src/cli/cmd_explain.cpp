@@ -1,5 +1,4 @@
 // neardup explain: why two documents are, or are not, grouped (near and story level).
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -43,12 +42,6 @@ void use_index(const std::string& db, ScanCli& c, TermWeights& weights) {
         weights.add_document(terms);
 }
 
-std::string fixed(double v, int decimals) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
 std::string verdict(bool yes, const char* pass, const char* miss) { return yes ? pass : miss; }
 
 void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const ScanCli& c,
@@ -57,11 +50,11 @@ void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
     out << "A  " << a.where << (a.parsed.title.empty() ? "" : "  \"" + a.parsed.title + "\"")
         << "\nB  " << b.where << (b.parsed.title.empty() ? "" : "  \"" + b.parsed.title + "\"")
         << "\n\nnear level (" << kind << " " << c.cfg.shingle.size << "-shingles, threshold "
-        << fixed(e.threshold, 2) << ", LSH " << e.lsh.bands << " bands x " << e.lsh.rows
+        << format_fixed(e.threshold, 2) << ", LSH " << e.lsh.bands << " bands x " << e.lsh.rows
         << " rows)\n";
-    out << "  estimated Jaccard  " << fixed(e.estimated, 4) << "  (" << c.cfg.num_perm
+    out << "  estimated Jaccard  " << format_fixed(e.estimated, 4) << "  (" << c.cfg.num_perm
         << " MinHash slots)\n";
-    out << "  exact Jaccard      " << fixed(e.exact, 4) << "  (" << e.shingles_shared
+    out << "  exact Jaccard      " << format_fixed(e.exact, 4) << "  (" << e.shingles_shared
         << " shingles shared of " << e.shingles_a << " and " << e.shingles_b << ")\n";
     out << "  bands colliding    " << e.bands.size() << " of " << e.lsh.bands;
     if (!e.bands.empty()) {
@@ -70,8 +63,8 @@ void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
             out << (i == 0 ? "" : " ") << e.bands[i] + 1;
         out << ")";
     }
-    out << "; a pair this similar collides with probability " << fixed(e.candidate_probability, 3)
-        << "\n";
+    out << "; a pair this similar collides with probability "
+        << format_fixed(e.candidate_probability, 3) << "\n";
     out << "  verdict            "
         << (e.near            ? "near duplicates: candidates, and at or over the threshold"
             : e.bands.empty() ? "not near duplicates: no band collides (never compared)"
@@ -85,12 +78,12 @@ void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
     }
     out << "\nstory level (IDF-weighted content terms: " << e.terms_a << " and " << e.terms_b
         << ")\n";
-    out << "  weighted Jaccard   " << fixed(e.weighted, 4) << "\n";
-    out << "  --story-threshold  " << fixed(e.edge_threshold, 2) << ": "
+    out << "  weighted Jaccard   " << format_fixed(e.weighted, 4) << "\n";
+    out << "  --story-threshold  " << format_fixed(e.edge_threshold, 2) << ": "
         << verdict(e.weighted >= e.edge_threshold, "passes (the two stories are linked)",
                    "misses (not linked directly)")
         << "\n";
-    out << "  --story-link       " << fixed(e.link_threshold, 2) << ": "
+    out << "  --story-link       " << format_fixed(e.link_threshold, 2) << ": "
         << verdict(e.weighted >= e.link_threshold,
                    "passes (may stay together inside one linked story)",
                    "misses (kept apart even when linked through others)")
@@ -100,7 +93,7 @@ void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
     if (!e.shared_terms.empty()) {
         out << "  shared terms (weight; name: written as a name)\n";
         for (const SharedTerm& t : e.shared_terms)
-            out << "    " << t.term << "  " << fixed(t.weight, 2) << (t.name ? "  name" : "")
+            out << "    " << t.term << "  " << format_fixed(t.weight, 2) << (t.name ? "  name" : "")
                 << "\n";
     }
 }
@@ -115,14 +108,16 @@ void write_json(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
     append_json_string(
         s, std::string(c.cfg.shingle.kind == ShingleKind::kWords ? "words:" : "chars:") +
                std::to_string(c.cfg.shingle.size));
-    s += ",\"threshold\":" + fixed(e.threshold, 4) + ",\"bands\":" + std::to_string(e.lsh.bands) +
-         ",\"rows\":" + std::to_string(e.lsh.rows) + ",\"estimated\":" + fixed(e.estimated, 4) +
-         ",\"exact\":" + fixed(e.exact, 4) + ",\"shingles_a\":" + std::to_string(e.shingles_a) +
+    s += ",\"threshold\":" + format_fixed(e.threshold, 4) +
+         ",\"bands\":" + std::to_string(e.lsh.bands) + ",\"rows\":" + std::to_string(e.lsh.rows) +
+         ",\"estimated\":" + format_fixed(e.estimated, 4) +
+         ",\"exact\":" + format_fixed(e.exact, 4) +
+         ",\"shingles_a\":" + std::to_string(e.shingles_a) +
          ",\"shingles_b\":" + std::to_string(e.shingles_b) +
          ",\"shingles_shared\":" + std::to_string(e.shingles_shared) + ",\"colliding_bands\":[";
     for (std::size_t i = 0; i < e.bands.size(); ++i)
         s += (i == 0 ? "" : ",") + std::to_string(e.bands[i] + 1);
-    s += "],\"candidate_probability\":" + fixed(e.candidate_probability, 4) +
+    s += "],\"candidate_probability\":" + format_fixed(e.candidate_probability, 4) +
          ",\"near_duplicates\":" + (e.near ? "true" : "false") + ",\"passages\":[";
     for (std::size_t i = 0; i < e.passages.size(); ++i) {
         s += (i == 0 ? "{\"words\":" : ",{\"words\":") + std::to_string(e.passages[i].words) +
@@ -131,9 +126,9 @@ void write_json(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
         s += "}";
     }
     s += "]},\"story\":{\"enabled\":" + std::string(e.story_enabled ? "true" : "false") +
-         ",\"weighted_jaccard\":" + fixed(e.weighted, 4) +
-         ",\"story_threshold\":" + fixed(e.edge_threshold, 4) +
-         ",\"story_link\":" + fixed(e.link_threshold, 4) +
+         ",\"weighted_jaccard\":" + format_fixed(e.weighted, 4) +
+         ",\"story_threshold\":" + format_fixed(e.edge_threshold, 4) +
+         ",\"story_link\":" + format_fixed(e.link_threshold, 4) +
          ",\"passes_story_threshold\":" + (e.weighted >= e.edge_threshold ? "true" : "false") +
          ",\"passes_story_link\":" + (e.weighted >= e.link_threshold ? "true" : "false") +
          ",\"terms_a\":" + std::to_string(e.terms_a) + ",\"terms_b\":" + std::to_string(e.terms_b) +
@@ -141,7 +136,7 @@ void write_json(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
     for (std::size_t i = 0; i < e.shared_terms.size(); ++i) {
         s += i == 0 ? "{\"term\":" : ",{\"term\":";
         append_json_string(s, e.shared_terms[i].term);
-        s += ",\"weight\":" + fixed(e.shared_terms[i].weight, 4) +
+        s += ",\"weight\":" + format_fixed(e.shared_terms[i].weight, 4) +
              ",\"name\":" + (e.shared_terms[i].name ? "true" : "false") + "}";
     }
     s += "]}}\n";

@@ -169,18 +169,6 @@ std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add,
 }
 
 /// The rows of a run: one per new article, in input order.
-/// An article's action (writers.hpp): the same rule as a scan's, with the held articles as the
-/// kept ones before it.
-Action index_action(const ScanResult& r, std::size_t d, Level level, const std::string& near_held,
-                    const std::string& story_held) {
-    const bool story_rep = r.story.representative[r.story.group_of[d]] == d;
-    if (level == Level::kStory)
-        return story_held.empty() && story_rep ? Action::kNewStory : Action::kDrop;
-    if (!near_held.empty() || r.near.representative[r.near.group_of[d]] != d)
-        return Action::kDrop;
-    return story_held.empty() && story_rep ? Action::kNewStory : Action::kKeep;
-}
-
 std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const StableIds& story,
                                Level level) {
     const auto near_match = first_held(r.near, r);
@@ -191,10 +179,11 @@ std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const
         const std::uint32_t g = r.near.group_of[d];
         const std::uint32_t s = r.story.group_of[d];
         const DocMeta& m = r.docs[d];
-        rows.push_back(
-            {m.id, near.id_of_group[g], story.id_of_group[s], r.near.representative[g] == d,
-             r.similarity[d], m.source, near_match[g], story_match[s], m.date, m.title, m.url,
-             std::string(action_name(index_action(r, d, level, near_match[g], story_match[s])))});
+        rows.push_back({m.id, near.id_of_group[g], story.id_of_group[s],
+                        r.near.representative[g] == d, r.similarity[d], m.source, near_match[g],
+                        story_match[s], m.date, m.title, m.url,
+                        std::string(action_name(action_of(r, d, level, !near_match[g].empty(),
+                                                          !story_match[s].empty())))});
     }
     return rows;
 }

@@ -1,5 +1,4 @@
 // neardup scan: read inputs, cluster near-duplicates, write assignments and keep/drop lists.
-#include <cstdio>
 #include <iostream>
 
 #include "commands.hpp"
@@ -49,12 +48,6 @@ boost::program_options::options_description output_options(ScanCli& c, OutputCli
     return opts;
 }
 
-std::string fixed(double v, int decimals) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
 void write_report(const std::string& path, const ScanResult& r, const ScanCli& c) {
     ReportInput in;
     std::string inputs;
@@ -66,14 +59,14 @@ void write_report(const std::string& path, const ScanResult& r, const ScanCli& c
     const std::size_t groups = r.near.groups();
     in.summary = {
         {"documents", std::to_string(s.docs)},
-        {"read", fixed(mb, 1) + " MB in " + fixed(s.seconds, 2) + " s (" +
-                     fixed(s.seconds > 0 ? mb / s.seconds : 0, 1) + " MB/s)"},
+        {"read", format_fixed(mb, 1) + " MB in " + format_fixed(s.seconds, 2) + " s (" +
+                     format_fixed(s.seconds > 0 ? mb / s.seconds : 0, 1) + " MB/s)"},
         {"skipped", std::to_string(s.total_skipped())},
         {"near-duplicate groups", std::to_string(groups)},
         {"duplicates (to drop)", std::to_string(r.docs.size() - groups)},
         {"stories", std::to_string(r.story.groups())},
         {"LSH", std::to_string(r.lsh.bands) + " bands x " + std::to_string(r.lsh.rows) +
-                    " rows, threshold " + fixed(c.cfg.threshold, 2) + ", " +
+                    " rows, threshold " + format_fixed(c.cfg.threshold, 2) + ", " +
                     std::to_string(s.candidates) + " candidate pairs verified, " +
                     std::to_string(s.exact_copies) + " exact copies joined directly"},
         {"story level", c.cfg.story.enabled
@@ -87,15 +80,15 @@ void write_report(const std::string& path, const ScanResult& r, const ScanCli& c
                                  : "not looked for"},
         {"stage times",
          "scan " +
-             fixed(s.seconds - r.story_stats.weights_seconds - r.story_stats.sketch_seconds -
-                       r.story_stats.candidate_seconds - r.story_stats.link_seconds -
-                       r.story_stats.refine_seconds,
-                   3) +
-             " s, story weights " + fixed(r.story_stats.weights_seconds, 3) + " s, sketch " +
-             fixed(r.story_stats.sketch_seconds, 3) + " s, candidates " +
-             fixed(r.story_stats.candidate_seconds, 3) + " s, link " +
-             fixed(r.story_stats.link_seconds, 3) + " s, refine " +
-             fixed(r.story_stats.refine_seconds, 3) + " s"}};
+             format_fixed(s.seconds - r.story_stats.weights_seconds - r.story_stats.sketch_seconds -
+                              r.story_stats.candidate_seconds - r.story_stats.link_seconds -
+                              r.story_stats.refine_seconds,
+                          3) +
+             " s, story weights " + format_fixed(r.story_stats.weights_seconds, 3) + " s, sketch " +
+             format_fixed(r.story_stats.sketch_seconds, 3) + " s, candidates " +
+             format_fixed(r.story_stats.candidate_seconds, 3) + " s, link " +
+             format_fixed(r.story_stats.link_seconds, 3) + " s, refine " +
+             format_fixed(r.story_stats.refine_seconds, 3) + " s"}};
     report_skips_into(r.skips, in);
     in.rows.reserve(r.docs.size());
     for (std::size_t i = 0; i < r.docs.size(); ++i) {

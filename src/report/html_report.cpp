@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <ctime>
 #include <map>
 #include <unordered_map>
@@ -46,12 +45,6 @@ std::string esc(std::string_view s) {
     return out;
 }
 
-std::string num(double v, int decimals) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
 std::string day_of(std::int64_t t) { return format_iso8601(t).substr(0, 10); }
 
 /// A bar chart: one bar per label, the count written above it.
@@ -79,12 +72,12 @@ std::string svg_bars(const std::string& title, const std::vector<std::string>& l
             static_cast<double>(values[i]) / static_cast<double>(top) * (kH - kBottom - kTop - 12);
         const double x = kLeft + slot * static_cast<double>(i) + slot * 0.1;
         const double y = kH - kBottom - h;
-        s += "<rect class=\"bar\" x=\"" + num(x, 1) + "\" y=\"" + num(y, 1) + "\" width=\"" +
-             num(slot * 0.8, 1) + "\" height=\"" + num(h, 1) + "\"><title>" + esc(labels[i]) +
-             ": " + std::to_string(values[i]) + "</title></rect>";
-        s += "<text class=\"v\" x=\"" + num(x + slot * 0.4, 1) + "\" y=\"" + num(y - 3, 1) + "\">" +
-             std::to_string(values[i]) + "</text>";
-        s += "<text class=\"l\" x=\"" + num(x + slot * 0.4, 1) + "\" y=\"" +
+        s += "<rect class=\"bar\" x=\"" + format_fixed(x, 1) + "\" y=\"" + format_fixed(y, 1) +
+             "\" width=\"" + format_fixed(slot * 0.8, 1) + "\" height=\"" + format_fixed(h, 1) +
+             "\"><title>" + esc(labels[i]) + ": " + std::to_string(values[i]) + "</title></rect>";
+        s += "<text class=\"v\" x=\"" + format_fixed(x + slot * 0.4, 1) + "\" y=\"" +
+             format_fixed(y - 3, 1) + "\">" + std::to_string(values[i]) + "</text>";
+        s += "<text class=\"l\" x=\"" + format_fixed(x + slot * 0.4, 1) + "\" y=\"" +
              std::to_string(kH - kBottom + 14) + "\">" + esc(labels[i]) + "</text>";
     }
     s += "<text x=\"" + std::to_string(kW / 2) + "\" y=\"" + std::to_string(kH - 6) +
@@ -104,7 +97,8 @@ std::string svg_s_curve(LshParams lsh, double threshold, const std::string& labe
     std::string pts;
     for (int i = 0; i <= 100; ++i) {
         const double s = i / 100.0;
-        pts += num(px(s), 1) + "," + num(py(candidate_probability(s, lsh)), 1) + " ";
+        pts +=
+            format_fixed(px(s), 1) + "," + format_fixed(py(candidate_probability(s, lsh)), 1) + " ";
     }
     const std::string title = "LSH S-curve: " + std::to_string(lsh.bands) + " bands x " +
                               std::to_string(lsh.rows) + " rows";
@@ -113,18 +107,22 @@ std::string svg_s_curve(LshParams lsh, double threshold, const std::string& labe
                       "\" role=\"img\" aria-label=\"" + esc(title) + "\">";
     svg +=
         "<text x=\"" + std::to_string(kW / 2) + "\" y=\"14\" class=\"t\">" + esc(title) + "</text>";
-    svg += "<line class=\"axis\" x1=\"" + num(px(0), 1) + "\" y1=\"" + num(py(0), 1) + "\" x2=\"" +
-           num(px(1), 1) + "\" y2=\"" + num(py(0), 1) + "\"/>";
-    svg += "<line class=\"axis\" x1=\"" + num(px(0), 1) + "\" y1=\"" + num(py(0), 1) + "\" x2=\"" +
-           num(px(0), 1) + "\" y2=\"" + num(py(1), 1) + "\"/>";
+    svg += "<line class=\"axis\" x1=\"" + format_fixed(px(0), 1) + "\" y1=\"" +
+           format_fixed(py(0), 1) + "\" x2=\"" + format_fixed(px(1), 1) + "\" y2=\"" +
+           format_fixed(py(0), 1) + "\"/>";
+    svg += "<line class=\"axis\" x1=\"" + format_fixed(px(0), 1) + "\" y1=\"" +
+           format_fixed(py(0), 1) + "\" x2=\"" + format_fixed(px(0), 1) + "\" y2=\"" +
+           format_fixed(py(1), 1) + "\"/>";
     svg += "<polyline class=\"curve\" points=\"" + pts + "\"/>";
-    svg += "<line class=\"thr\" x1=\"" + num(px(threshold), 1) + "\" y1=\"" + num(py(0), 1) +
-           "\" x2=\"" + num(px(threshold), 1) + "\" y2=\"" + num(py(1), 1) + "\"/>";
-    svg += "<text class=\"l\" x=\"" + num(px(threshold), 1) + "\" y=\"" + num(py(1) - 2, 1) +
-           "\">" + esc(label) + " " + num(threshold, 2) + "</text>";
+    svg += "<line class=\"thr\" x1=\"" + format_fixed(px(threshold), 1) + "\" y1=\"" +
+           format_fixed(py(0), 1) + "\" x2=\"" + format_fixed(px(threshold), 1) + "\" y2=\"" +
+           format_fixed(py(1), 1) + "\"/>";
+    svg += "<text class=\"l\" x=\"" + format_fixed(px(threshold), 1) + "\" y=\"" +
+           format_fixed(py(1) - 2, 1) + "\">" + esc(label) + " " + format_fixed(threshold, 2) +
+           "</text>";
     for (double s : {0.0, 0.5, 1.0}) {
-        svg += "<text class=\"l\" x=\"" + num(px(s), 1) + "\" y=\"" + num(py(0) + 14, 1) + "\">" +
-               num(s, 1) + "</text>";
+        svg += "<text class=\"l\" x=\"" + format_fixed(px(s), 1) + "\" y=\"" +
+               format_fixed(py(0) + 14, 1) + "\">" + format_fixed(s, 1) + "</text>";
     }
     svg += "<text class=\"l\" x=\"" + std::to_string(kW / 2) + "\" y=\"" + std::to_string(kH - 4) +
            "\">Jaccard similarity; height: chance of becoming a candidate pair</text></svg>"
@@ -222,7 +220,8 @@ void write_stories(const ReportInput& in, std::string& h) {
                  "</td><td>" + (r.representative ? "&#10003;" : "") + "</td><td>" +
                  (r.url.empty() ? title : "<a href=\"" + esc(r.url) + "\">" + title + "</a>") +
                  "</td><td>" + esc(r.source) + "</td><td>" + (r.date ? day_of(*r.date) : "") +
-                 "</td><td class=\"n\">" + num(static_cast<double>(r.similarity), 4) + "</td></tr>";
+                 "</td><td class=\"n\">" + format_fixed(static_cast<double>(r.similarity), 4) +
+                 "</td></tr>";
         }
         h += "</table></section>";
     }
@@ -259,7 +258,7 @@ void write_plots(const ReportInput& in, std::string& h) {
     h += svg_bars("Stories by size", labels, counts, "articles in the story");
     std::vector<std::string> sim_labels{"<0.5"};
     for (int i = 0; i < 10; ++i)
-        sim_labels.push_back(num(0.5 + i * 0.05, 2));
+        sim_labels.push_back(format_fixed(0.5 + i * 0.05, 2));
     h += svg_bars("Members' similarity to their group's kept article", sim_labels, sim,
                   "similarity (bins of 0.05)");
     h += svg_s_curve(in.lsh, in.threshold, in.threshold_label);
@@ -331,7 +330,7 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
         const ReportPair& p = *in.pair;
         h += "<h2>Side by side</h2><p>Two members of the largest near-duplicate group "
              "(similarity " +
-             num(p.similarity, 4) +
+             format_fixed(p.similarity, 4) +
              "), as normalized for matching; the passages they share are marked.</p>"
              "<div class=\"pair\" id=\"pair\"><div><h3>" +
              esc(p.a_title.empty() ? p.a_source : p.a_title) + "</h3><p class=\"muted\">" +

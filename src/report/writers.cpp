@@ -173,7 +173,7 @@ void write_rows(const ScanResult& r, OutputFormat format, bool header, Level lev
         append_row(buf, format,
                    {d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
                     r.near.representative[g] == i, r.similarity[i], d.source, d.date, d.title,
-                    d.url, action_name(scan_action(r, i, level))});
+                    d.url, action_name(action_of(r, i, level))});
         buf += format == OutputFormat::kJsonl ? "}\n" : "\n";
     };
     if (header && format != OutputFormat::kJsonl)
@@ -318,6 +318,12 @@ void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
 }
 
+std::string format_fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
 std::string format_iso8601(std::int64_t seconds) {
     const auto t = static_cast<std::time_t>(seconds);
     std::tm tm{};
@@ -340,13 +346,14 @@ std::string_view action_name(Action a) noexcept {
     return "keep";
 }
 
-Action scan_action(const ScanResult& r, std::size_t doc, Level level) noexcept {
-    const bool story_rep = r.story.representative[r.story.group_of[doc]] == doc;
+Action action_of(const ScanResult& r, std::size_t doc, Level level, bool near_held,
+                 bool story_held) noexcept {
+    const bool new_story = !story_held && r.story.representative[r.story.group_of[doc]] == doc;
     if (level == Level::kStory)
-        return story_rep ? Action::kNewStory : Action::kDrop;
-    if (r.near.representative[r.near.group_of[doc]] != doc)
+        return new_story ? Action::kNewStory : Action::kDrop;
+    if (near_held || r.near.representative[r.near.group_of[doc]] != doc)
         return Action::kDrop;
-    return story_rep ? Action::kNewStory : Action::kKeep;
+    return new_story ? Action::kNewStory : Action::kKeep;
 }
 
 void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out,

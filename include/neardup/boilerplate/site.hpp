@@ -88,12 +88,14 @@ public:
         return paragraph ^ (0x9E3779B97F4A7C15ULL * (std::uint64_t{site} + 1));
     }
 
-private:
-    friend class BoilerplateFinder;
+    /// key() as a table key: never 0 (FlatTable's empty slot).
     [[nodiscard]] static std::uint64_t slot_key(std::uint32_t site, std::uint64_t paragraph) {
         const std::uint64_t k = key(site, paragraph);
-        return k == 0 ? 1 : k;  // 0 marks an empty slot
+        return k == 0 ? 1 : k;
     }
+
+private:
+    friend class BoilerplateFinder;
     FlatTable<std::uint64_t, std::uint8_t, 0> keys_;
     std::vector<std::uint32_t> documents_;
 };

@@ -46,15 +46,19 @@ enum class Level : std::uint8_t { kNear, kStory };
 enum class Action : std::uint8_t { kKeep, kDrop, kNewStory };
 [[nodiscard]] std::string_view action_name(Action a) noexcept;
 
-/// A scanned document's action (see the header comment): representatives of their cluster
-/// at `level` are kept, the story's representative starts a new story.
-[[nodiscard]] Action scan_action(const ScanResult& r, std::size_t doc, Level level) noexcept;
+/// The one rule (see the header comment), for a document of `r`: `near_held` / `story_held`
+/// say whether its near group / story already holds an article of the index (a scan: false).
+[[nodiscard]] Action action_of(const ScanResult& r, std::size_t doc, Level level,
+                               bool near_held = false, bool story_held = false) noexcept;
 
 /// "tsv", "csv", "jsonl" or "stories"; throws ConfigError otherwise.
 [[nodiscard]] OutputFormat parse_output_format(std::string_view name);
 
 void write_assignments(const ScanResult& result, OutputFormat format, std::ostream& out,
                        bool header = true, Level level = Level::kNear);
+
+/// `v` with `decimals` digits after the point ("%.*f").
+[[nodiscard]] std::string format_fixed(double v, int decimals);
 
 /// "2026-12-01T08:30:00Z" (UTC).
 [[nodiscard]] std::string format_iso8601(std::int64_t seconds);
