@@ -87,6 +87,7 @@ struct IndexCli {
     std::string db;
     std::string window;
     std::string as_of;
+    std::string story_window;
     std::string keep;
     std::string drop;
     std::string level = "near";
@@ -106,14 +107,6 @@ po::options_description db_options(IndexCli& c, bool writer = false) {
 void require_db(const IndexCli& c) {
     if (c.db.empty())
         throw UsageError("--db FILE is required");
-}
-
-/// The id of the earliest held document in each group (empty when none).
-std::vector<std::string> first_held(const Clustering& c, const ScanResult& r) {
-    std::vector<std::string> out(c.groups());
-    for (std::size_t d = r.held; d-- > 0;)
-        out[c.group_of[d]] = r.docs[d].id;
-    return out;
 }
 
 /// tsv, csv or jsonl (scan's nested "stories" has no index counterpart). Throws UsageError.
@@ -169,17 +162,18 @@ std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add,
 }
 
 /// The rows of a run: one per new article, in input order.
-std::vector<RunRow> match_rows(const ScanResult& r, const StableIds& near, const StableIds& story,
-                               Level level) {
-    const auto near_match = first_held(r.near, r);
-    const auto story_match = first_held(r.story, r);
+std::vector<RunRow> match_rows(const Night& night, Level level) {
+    const ScanResult& r = night.scan;
+    const StableIds& near = night.near;
+    const auto& near_match = night.matched_near;
+    const auto& story_match = night.matched_story;
     std::vector<RunRow> rows;
     rows.reserve(r.docs.size() - r.held);
     for (std::size_t d = r.held; d < r.docs.size(); ++d) {
         const std::uint32_t g = r.near.group_of[d];
         const std::uint32_t s = r.story.group_of[d];
         const DocMeta& m = r.docs[d];
-        rows.push_back({m.id, near.id_of_group[g], story.id_of_group[s],
+        rows.push_back({m.id, near.id_of_group[g], night.story_id[s],
                         r.near.representative[g] == d, r.similarity[d], m.source, near_match[g],
                         story_match[s], m.date, m.title, m.url,
                         std::string(action_name(action_of(r, d, level, !near_match[g].empty(),
@@ -206,18 +200,18 @@ std::string joined_paths(const std::vector<std::string>& paths) {
     return out;
 }
 
-/// Writes the night into the open transaction: merges, relabels, replaced updates, the new
-/// articles, the id counters and the run's record with its rows. Returns the run number.
-std::int64_t store_night(IndexStore& store, const ScanCli& c, const ScanResult& r,
-                         const StableIds& near, const RelabeledIds& relabeled,
+/// Writes the night into the open transaction: merges, replaced updates, the new articles with
+/// their keys, term counts, the id counters and the run's record with its rows. Returns the
+/// run number.
+std::int64_t store_night(IndexStore& store, const ScanCli& c, const Night& night,
+                         const std::optional<std::int64_t>& story_window,
                          std::span<const RunRow> rows, std::int64_t started) {
-    const StableIds& story = relabeled.ids;
+    const ScanResult& r = night.scan;
+    const StableIds& near = night.near;
     const std::int64_t now = now_seconds();
     for (const IdMerge& m : near.merges)
         store.merge("near", m.alias, m.target, now);
-    for (std::size_t d : relabeled.changed)
-        store.set_story(r.docs[d].id, story.id_of_group[r.story.group_of[d]]);
-    for (const IdMerge& m : story.merges)
+    for (const IdMerge& m : night.story_merges)
         store.merge("story", m.alias, m.target, now);
     for (DocId d : r.updates)
         (void)store.remove(r.docs[d].id);
@@ -230,12 +224,16 @@ std::int64_t store_night(IndexStore& store, const ScanCli& c, const ScanResult& 
             r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
         store.insert(
             {{m.id, m.source, m.date, started, m.length, near.id_of_group[r.near.group_of[d]],
-              story.id_of_group[r.story.group_of[d]], m.text_hash, m.title, m.url},
+              night.story_id[r.story.group_of[d]], m.text_hash, m.title, m.url},
              sig,
              terms});
     }
+    for (const auto& [group, keys] : night.story_keys)
+        store.add_story_keys(group, keys);
+    store.add_term_df(night.df_deltas, night.df_documents);
+    store.put_state("story_window", story_window ? std::to_string(*story_window) : "all");
     store.set_next_id("near", near.next);
-    store.set_next_id("story", story.next);
+    store.set_next_id("story", night.next_story);
     return store.record_run({0, started, now, joined_paths(c.paths), r.docs.size() - r.held,
                              r.updates.size(), r.stats.total_skipped()},
                             rows);
@@ -259,7 +257,11 @@ int match(const std::vector<std::string>& args, bool add) {
                        "only match held articles dated (else added) within this time before "
                        "the batch's newest article (e.g. 72h, 30d)")(
         "as-of", po::value(&c.as_of),
-        "count --window back from this date instead (e.g. 2026-12-01T02:00Z)")(
+        "count --window and --story-window back from this date instead (e.g. "
+        "2026-12-01T02:00Z)")(
+        "story-window", po::value(&c.story_window)->default_value("30d"),
+        "match held stories through their articles dated (else added) within this time before "
+        "the batch's newest article (e.g. 30d, 90d; all: no limit)")(
         "keep", po::value(&c.keep), "write the ids of the new articles to keep to FILE")(
         "drop", po::value(&c.drop), "write the ids of the new articles to drop to FILE")(
         "level", po::value(&c.level)->default_value("near"),
@@ -300,21 +302,24 @@ int match(const std::vector<std::string>& args, bool add) {
     // --id-root), so day folders that reuse file names do not collide.
     c.scan.ids.absolute = true;
     const std::int64_t now = now_seconds();
-    if (!c.as_of.empty() && c.window.empty())
-        throw UsageError("--as-of goes with --window");
+    std::optional<std::int64_t> story_window;
+    if (c.story_window != "all")
+        story_window = parse_duration(c.story_window, "--story-window");
+    std::optional<std::int64_t> as_of_date;
+    if (!c.as_of.empty()) {
+        as_of_date = parse_date(c.as_of);
+        if (!as_of_date)
+            throw UsageError("bad --as-of '" + c.as_of + "': expected a date (see DATES in " +
+                             "man neardup)");
+    }
     std::optional<std::int64_t> since;
     std::string window_note;
     if (!c.window.empty()) {
         const std::int64_t span = parse_duration(c.window, "--window");
         std::int64_t as_of = now;
         std::string from = "now (no article of the batch is dated)";
-        if (!c.as_of.empty()) {
-            const std::optional<std::int64_t> t = parse_date(c.as_of);
-            if (!t)
-                throw UsageError("bad --as-of '" + c.as_of +
-                                 "': expected a date (see DATES in "
-                                 "man neardup)");
-            as_of = *t;
+        if (as_of_date) {
+            as_of = *as_of_date;
             from = "--as-of";
         } else if (const std::optional<std::int64_t> newest = newest_date(c.scan)) {
             as_of = *newest;
@@ -328,17 +333,29 @@ int match(const std::vector<std::string>& args, bool add) {
     IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
     const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
     store.check_settings(settings_for(c.scan.cfg, lsh));
-    phase(c.scan, "loading the held articles" +
-                      (since ? " since " + format_iso8601(*since) : std::string()));
-    HeldDocuments held = store.load(since, c.scan.cfg.num_perm);
-    c.scan.cfg.held = &held;
-    c.scan.cfg.keep_document_data = true;  // stored with each new document
-    const ScanResult r = run(c.scan);
-    const StableIds near = assign_stable_ids(r.near, held.near, store.next_id("near"));
-    const RelabeledIds relabeled = assign_majority_ids(r.story, held.story, store.next_id("story"));
-    const StableIds& story = relabeled.ids;
+    if (!store.state("story_keys")) {
+        if (!add)
+            throw IoError(c.db +
+                          ": index written by an older neardup: its story keys are filled in "
+                          "by the next 'index add'");
+        phase(c.scan, "filling in the story keys and term counts of an index of an older "
+                      "neardup (once)");
+        fill_story_index(store, c.scan.cfg);
+    }
+    NightOptions night_options;
+    night_options.near_since = since;
+    night_options.now = now;
+    night_options.story_window = story_window;
+    night_options.as_of = as_of_date;
+    const Night night = run_with_progress<Night>(c.scan, [&](std::vector<InputFile> inputs) {
+        return run_night(store, c.scan.cfg, std::move(inputs), night_options);
+    });
+    const ScanResult& r = night.scan;
+    if (night.story_since)
+        window_note += "story window: held stories' articles since " +
+                       format_iso8601(*night.story_since) + " (" + c.story_window + ")\n";
 
-    const std::vector<RunRow> rows = match_rows(r, near, story, level);
+    const std::vector<RunRow> rows = match_rows(night, level);
 
     // A night is all or nothing: the rows are written and synced first, so a full disk fails
     // the run before the index changes; the run is recorded with its rows in the index's
@@ -362,7 +379,7 @@ int match(const std::vector<std::string>& args, bool add) {
     }
     std::int64_t run = 0;
     if (add) {
-        run = store_night(store, c.scan, r, near, relabeled, rows, now);
+        run = store_night(store, c.scan, night, story_window, rows, now);
         store.commit();
     }
     out.commit();
@@ -375,9 +392,10 @@ int match(const std::vector<std::string>& args, bool add) {
         report_updates(r, stamp);
         std::cerr << stamped(
             window_note + format_summary(r) + tonight(r, rows, add, run) +
-                "index: " + std::to_string(r.held) + " held articles compared with them, " +
-                std::to_string(near.merges.size() + story.merges.size()) + " ids merged, " +
-                std::to_string(relabeled.changed.size()) + " held articles changed story\n",
+                "index: " + std::to_string(r.held) + " held articles in the near groups met, " +
+                std::to_string(night.held_stories_met) + " held stories met, " +
+                std::to_string(night.near.merges.size() + night.story_merges.size()) +
+                " ids merged\n",
             stamp);
     }
     return kExitOk;
@@ -543,6 +561,18 @@ int prune(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
+/// The stored story window (seconds, "all" or "") as a duration: 30d, 36h, 90s, all.
+std::string window_text(const std::string& stored) {
+    if (stored.empty() || stored == "all")
+        return stored;
+    const std::int64_t seconds = std::stoll(stored);
+    if (seconds % 86400 == 0)
+        return std::to_string(seconds / 86400) + "d";
+    if (seconds % 3600 == 0)
+        return std::to_string(seconds / 3600) + "h";
+    return std::to_string(seconds) + "s";
+}
+
 int stats(const std::vector<std::string>& args) {
     IndexCli c;
     auto opts = db_options(c);
@@ -556,7 +586,8 @@ int stats(const std::vector<std::string>& args) {
               << s.stories << "\naliases\t" << s.aliases << "\noldest\t"
               << (s.oldest ? format_iso8601(*s.oldest) : "") << "\nnewest\t"
               << (s.newest ? format_iso8601(*s.newest) : "") << "\nfile_bytes\t" << s.file_bytes
-              << "\nbytes_per_document\t" << (s.docs > 0 ? s.file_bytes / s.docs : 0) << "\n";
+              << "\nbytes_per_document\t" << (s.docs > 0 ? s.file_bytes / s.docs : 0)
+              << "\nstory_window\t" << window_text(s.story_window) << "\n";
     for (const auto& [table, bytes] : s.table_bytes)
         std::cout << "table_bytes." << table << "\t" << bytes << "\n";
     for (const auto& [k, v] : store.settings())

@@ -357,14 +357,16 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs) 
                              });
 }
 
-ScanResult run(ScanCli& c) {
+template <typename Result>
+Result run_with_progress(ScanCli& c,
+                         const std::function<Result(std::vector<InputFile>)>& scan) {
     auto inputs = collect_inputs(c.paths, c.ids);
     resolve_site_boilerplate(c, inputs);
     const bool terminal = !c.quiet && ::isatty(STDERR_FILENO) == 1;
     ProgressLine progress(terminal, known_input_bytes(inputs));
     c.cfg.on_progress = [&progress](const ScanProgress& p) { progress.update(p); };
     try {
-        ScanResult result = run_scan(c.cfg, std::move(inputs));
+        Result result = scan(std::move(inputs));
         progress.clear();
         return result;
     } catch (...) {
@@ -372,5 +374,15 @@ ScanResult run(ScanCli& c) {
         throw;
     }
 }
+
+template Night run_with_progress<Night>(ScanCli&,
+                                        const std::function<Night(std::vector<InputFile>)>&);
+
+ScanResult run(ScanCli& c) {
+    return run_with_progress<ScanResult>(c, [&c](std::vector<InputFile> inputs) {
+        return run_scan(c.cfg, std::move(inputs));
+    });
+}
+
 
 }  // namespace neardup::cli

@@ -2,12 +2,14 @@
 // running the pipeline with a progress line, and reporting skips.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include <boost/program_options.hpp>
 
+#include "neardup/pipeline/night.hpp"
 #include "neardup/pipeline/pipeline.hpp"
 #include "neardup/report/html_report.hpp"
 
@@ -57,6 +59,10 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs);
 
 /// Collects the inputs and runs the pipeline, with a progress line on a terminal.
 [[nodiscard]] ScanResult run(ScanCli& c);
+/// The same around another runner of the pipeline (an index's night).
+template <typename Result>
+[[nodiscard]] Result run_with_progress(ScanCli& c,
+                                       const std::function<Result(std::vector<InputFile>)>& scan);
 
 /// Throws UsageError when an output names an input: a file given as PATH, or a file a folder
 /// PATH holds and the walk would read (writing it would destroy what is being read).

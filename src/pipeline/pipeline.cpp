@@ -209,7 +209,7 @@ private:
         doc.url = std::move(s.parsed.url);
         doc.date = s.parsed.date;
         doc.length = s.parsed.text.size();
-        if (cfg_.held != nullptr)  // only an index tells updates apart by it
+        if (cfg_.held != nullptr || cfg_.lookup != nullptr)  // only an index tells updates apart
             doc.text_hash = hash64(s.parsed.text);
         if (cfg_.site_boilerplate)
             doc.text = std::move(s.parsed.text);
@@ -225,24 +225,26 @@ private:
 class Linker {
 public:
     /// With a survey, documents are kept and linked later (link_new()), once site
-    /// boilerplate is known; without one, each is linked as it arrives.
+    /// boilerplate is known; so they are with a lookup of held documents, which are known
+    /// once every new document is signed (prepend()); otherwise each is linked as it arrives.
     Linker(const ScanConfig& cfg, LshParams lsh, ScanResult& result, Survey* survey)
-        : cfg_(cfg), index_(lsh), result_(result), survey_(survey) {}
+        : cfg_(cfg), index_(lsh), result_(result), survey_(survey),
+          defer_(survey != nullptr || cfg.lookup != nullptr) {}
 
     void consume(Batch& b) {
         result_.stats.input_bytes += b.raw.input_bytes;
         for (std::size_t i = 0; i < b.docs.size(); ++i) {
             SignedDoc& doc = b.docs[i];
-            if (doc.skip == SkipReason::kNone && cfg_.held != nullptr)
+            if (doc.skip == SkipReason::kNone && (cfg_.held != nullptr || cfg_.lookup != nullptr))
                 check_held_id(doc);
             if (doc.skip != SkipReason::kNone) {
                 record_skip(b, i);
             } else {
                 const DocId id = append(b, i);
-                if (survey_ != nullptr) {
+                if (survey_ != nullptr)
                     survey_->add(doc);
+                if (defer_)
                     continue;
-                }
                 if (i + 1 < b.docs.size())  // the next document's buckets arrive meanwhile
                     index_.prefetch(keys_of(b, i + 1));
                 link(id, keys_of(b, i));
@@ -263,11 +265,16 @@ public:
             doc.message = "id '" + doc.id + "' appears earlier in the input";
             return;
         }
-        const auto held = held_ids_.find(doc.id);
-        if (held == held_ids_.end())
+        std::optional<std::optional<std::uint64_t>> stored;
+        if (cfg_.lookup != nullptr) {
+            stored = cfg_.lookup->text_hash(doc.id);
+        } else if (const auto held = held_ids_.find(doc.id); held != held_ids_.end()) {
+            stored = held->second;
+        }
+        if (!stored)
             return;
         // Rows stored before the index kept text hashes count as the same text.
-        if (!held->second || *held->second == doc.text_hash) {
+        if (!*stored || **stored == doc.text_hash) {
             doc.skip = SkipReason::kAlreadyHeld;
             doc.message = "id '" + doc.id + "' is already in the index with the same text";
             return;
@@ -324,6 +331,58 @@ public:
         std::vector<std::vector<TermCode>>().swap(held.terms);
         std::vector<std::string>().swap(held.other_ids);
     }
+
+    /// With a lookup: the held near groups the new documents' band keys lead to become DocIds
+    /// 0 .. n-1 (joined by their stored group ids) and the new documents move up behind them.
+    /// Before link_new(): nothing is linked yet.
+    void prepend_held() {
+        const LshParams lsh = index_.params();
+        const std::size_t fresh = result_.docs.size();
+        std::vector<std::uint64_t> keys(std::size_t{lsh.bands} * fresh);
+        for (std::size_t d = 0; d < fresh; ++d) {
+            band_keys(signature(static_cast<DocId>(d)), lsh,
+                      std::span(keys.data() + d * lsh.bands, lsh.bands));
+        }
+        HeldDocuments held = cfg_.lookup->groups(keys);
+        std::vector<std::uint64_t>().swap(keys);
+        const std::size_t h = held.size();
+        std::vector<DocMeta> docs;
+        docs.reserve(h + fresh);
+        for (std::size_t i = 0; i < h; ++i) {
+            docs.push_back({std::move(held.ids[i]), std::move(held.sources[i]), held.dates[i],
+                            held.lengths[i], held.text_hashes[i].value_or(0), {}, {}});
+        }
+        std::move(result_.docs.begin(), result_.docs.end(), std::back_inserter(docs));
+        result_.docs.swap(docs);
+        if (cfg_.story.enabled) {
+            std::vector<std::vector<TermCode>> terms;
+            terms.reserve(h + fresh);
+            std::move(held.terms.begin(), held.terms.end(), std::back_inserter(terms));
+            std::move(terms_.begin(), terms_.end(), std::back_inserter(terms));
+            terms_.swap(terms);
+        }
+        for (DocId& d : result_.updates)
+            d += static_cast<DocId>(h);
+        uf_ = UnionFind(h + fresh);
+        result_.held = h;
+        held_signatures_.swap(held.signatures);
+        std::vector<std::uint64_t> band(lsh.bands);
+        std::unordered_map<std::uint64_t, DocId> first_of_group;
+        for (std::size_t i = 0; i < h; ++i) {
+            const auto id = static_cast<DocId>(i);
+            const auto [it, first] = first_of_group.emplace(held.near[i], id);
+            if (!first)
+                uf_.unite(it->second, id);
+            band_keys(signature(id), lsh, band);
+            index_.add(id, band);
+        }
+        // What the caller keeps of the held documents (run_scan's contract for cfg.held).
+        held_meta_.near = std::move(held.near);
+        held_meta_.story = std::move(held.story);
+    }
+
+    /// The stored group ids of the prepended held documents (prepend_held()).
+    [[nodiscard]] HeldDocuments& held_meta() noexcept { return held_meta_; }
 
     [[nodiscard]] double similarity(DocId a, DocId b) const noexcept {
         if (cfg_.exact_verify)
@@ -492,6 +551,8 @@ private:
     std::vector<std::vector<TermCode>> terms_;
     std::vector<DocId> candidates_;
     Survey* survey_ = nullptr;
+    bool defer_ = false;    ///< link after reading (link_new())
+    HeldDocuments held_meta_;  ///< with a lookup: the found held documents' group ids
     /// Held ids and their text hashes (nullopt: stored before the index kept them).
     std::unordered_map<std::string, std::optional<std::uint64_t>> held_ids_;
     std::unordered_set<std::string> new_ids_;  ///< ids of this input so far (with an index)
@@ -558,7 +619,7 @@ void strip_site_boilerplate(const ScanConfig& cfg, const MinHasher& hasher, Surv
 /// @param weights the background counts (loaded while the documents were read)
 void cluster_story_level(const ScanConfig& cfg, Linker& linker, TermWeights weights,
                          std::span<const RepresentativeKey> keys, ScanResult& result) {
-    if (!cfg.story.enabled) {
+    if (!cfg.story.enabled || cfg.lookup != nullptr) {  // with a lookup: the caller's
         result.story = result.near;
         return;
     }
@@ -619,6 +680,10 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     const auto start = std::chrono::steady_clock::now();
     NEARDUP_CHECK(config.threshold > 0.0 && config.threshold <= 1.0,
                   "--threshold must be in (0, 1]");
+    NEARDUP_CHECK(config.lookup == nullptr || (config.held == nullptr && !config.exact_verify &&
+                                               config.keep_document_data),
+                  "a held-document lookup goes without `held` and exact_verify, and keeps the "
+                  "documents' data");
     const MinHasher hasher(config.num_perm, config.seed);
     ScanResult result;
     result.lsh = choose_params(config.threshold < 1.0 ? config.threshold : 0.99, config.num_perm);
@@ -657,8 +722,14 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     if (survey) {
         strip_site_boilerplate(config, hasher, *survey, linker, scratch, result.stats);
         survey.reset();
-        linker.link_new();
     }
+    if (config.lookup != nullptr) {
+        linker.prepend_held();
+        result.held_near = std::move(linker.held_meta().near);
+        result.held_story = std::move(linker.held_meta().story);
+    }
+    if (config.site_boilerplate || config.lookup != nullptr)
+        linker.link_new();
     loading.wait();
 
     result.stats.docs = result.docs.size() - result.held;  // new documents only

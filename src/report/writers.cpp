@@ -410,16 +410,10 @@ std::string format_summary(const ScanResult& r) {
     const ScanStats& s = r.stats;
     const double mb = static_cast<double>(s.input_bytes) / 1e6;
     char buf[256];
-    if (r.held == 0) {
-        std::snprintf(buf, sizeof buf, "read %llu documents (%.1f MB) in %.2f s, %.1f MB/s\n",
-                      static_cast<unsigned long long>(s.docs), mb, s.seconds,
-                      s.seconds > 0 ? mb / s.seconds : 0.0);
-    } else {  // the held articles are clustered again with the new: MB/s of the new misleads
-        std::snprintf(buf, sizeof buf,
-                      "read %llu documents (%.1f MB), clustered with %llu held in %.2f s\n",
-                      static_cast<unsigned long long>(s.docs), mb,
-                      static_cast<unsigned long long>(r.held), s.seconds);
-    }
+    // An index's night reads only the held articles its own lead to ("index:" counts them).
+    std::snprintf(buf, sizeof buf, "read %llu documents (%.1f MB) in %.2f s, %.1f MB/s\n",
+                  static_cast<unsigned long long>(s.docs), mb, s.seconds,
+                  s.seconds > 0 ? mb / s.seconds : 0.0);
     std::string out = buf;
     out += "skipped " + std::to_string(s.total_skipped());
     if (s.total_skipped() > 0) {

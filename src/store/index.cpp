@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "neardup/core/error.hpp"
+#include "neardup/lsh/index.hpp"
 
 namespace neardup {
 namespace {
@@ -73,7 +74,31 @@ CREATE TABLE IF NOT EXISTS run_rows(
   PRIMARY KEY(run, seq)) WITHOUT ROWID;
 )SQL";
 
+// Added by schema v4: the LSH band keys of the held articles (near level) and of their near
+// groups' representatives (story level), and the story terms' document frequencies.
+constexpr const char* kKeysSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS near_keys(
+  key INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY(key, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_keys(
+  key INTEGER NOT NULL,
+  near INTEGER NOT NULL,
+  PRIMARY KEY(key, near)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS term_df(
+  term INTEGER PRIMARY KEY,
+  df INTEGER NOT NULL);
+)SQL";
+
 constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms blob (4 MiB)
+
+
+/// Sorts and drops repeated pairs (keys waiting to be written in key order: a B-tree takes
+/// sorted inserts at a fraction of the page writes of scattered ones).
+void sort_unique(std::vector<std::pair<std::int64_t, std::int64_t>>& pairs) {
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+}
 
 }  // namespace
 
@@ -83,9 +108,17 @@ struct IndexStore::Db {
     std::string path;
     std::int64_t schema = 0;             ///< user_version of the file (1 lacks text_hash and runs)
     sqlite3_stmt* insert_doc = nullptr;  ///< prepared once per open, reused for every insert
+    LshParams near_lsh{};                ///< the stored bands x rows (set by check_settings)
+    /// Band keys of inserted documents (key, seq) and near groups (key, near id), written in
+    /// key order by commit().
+    std::vector<std::pair<std::int64_t, std::int64_t>> pending_near;
+    std::vector<std::pair<std::int64_t, std::int64_t>> pending_story;
+
+    sqlite3_stmt* find_id = nullptr;     ///< held_text_hash()'s, kept likewise
 
     ~Db() {
         sqlite3_finalize(insert_doc);
+        sqlite3_finalize(find_id);
         sqlite3_close_v2(handle);
     }
 
@@ -154,6 +187,9 @@ public:
     }
     void run() {
         step();
+        reset();
+    }
+    void reset() {
         sqlite3_reset(stmt_);
         sqlite3_clear_bindings(stmt_);
     }
@@ -211,6 +247,40 @@ void bind_or_null(Stmt& q, int i, const std::optional<T>& value) {
         q.bind(i, *value);
     else
         q.bind_null(i);
+}
+
+/// Appends one held document from columns first .. first + 8 (id, source, date, length, near,
+/// story, signature, terms, text_hash) of the current row.
+void append_held(const Stmt& q, int first, std::uint32_t num_perm, const std::string& path,
+                 HeldDocuments& held) {
+    thread_local std::vector<std::uint32_t> sig;
+    held.ids.push_back(q.text(first));
+    held.sources.push_back(q.text(first + 1));
+    held.dates.push_back(q.is_null(first + 2) ? std::nullopt : std::optional(q.i64(first + 2)));
+    held.lengths.push_back(static_cast<std::uint64_t>(q.i64(first + 3)));
+    held.near.push_back(static_cast<std::uint64_t>(q.i64(first + 4)));
+    held.story.push_back(static_cast<std::uint64_t>(q.i64(first + 5)));
+    if (!q.u32s(first + 6, num_perm, sig) || sig.size() != num_perm)
+        throw FormatError(path + ": document '" + held.ids.back() + "': bad signature blob");
+    held.signatures.insert(held.signatures.end(), sig.begin(), sig.end());
+    held.terms.emplace_back();
+    if (!q.u32s(first + 7, kMaxTermsPerDoc, held.terms.back()))
+        throw FormatError(path + ": document '" + held.ids.back() + "': bad terms blob");
+    held.text_hashes.push_back(q.u64_or_null(first + 8));
+}
+
+/// Moves document `at` of `from` to the end of `to`.
+void move_held(HeldDocuments& from, std::size_t at, std::uint32_t num_perm, HeldDocuments& to) {
+    to.ids.push_back(std::move(from.ids[at]));
+    to.sources.push_back(std::move(from.sources[at]));
+    to.dates.push_back(from.dates[at]);
+    to.lengths.push_back(from.lengths[at]);
+    to.near.push_back(from.near[at]);
+    to.story.push_back(from.story[at]);
+    const auto sig = from.signatures.begin() + static_cast<std::ptrdiff_t>(at * num_perm);
+    to.signatures.insert(to.signatures.end(), sig, sig + num_perm);
+    to.terms.push_back(std::move(from.terms[at]));
+    to.text_hashes.push_back(from.text_hashes[at]);
 }
 
 std::string time_filter(std::optional<std::int64_t> since) {
@@ -328,9 +398,55 @@ void IndexStore::upgrade_schema() {
     if (db_->schema < kSchemaVersion) {
         if (db_->schema < 2)
             db_->exec(kRunsSchema);
-        db_->exec("PRAGMA user_version = 3");
+        if (db_->schema < 4) {
+            db_->exec(kKeysSchema);
+            fill_near_keys();
+        }
+        db_->exec("PRAGMA user_version = 4");
         db_->schema = kSchemaVersion;
     }
+}
+
+LshParams IndexStore::stored_lsh() const {
+    const IndexSettings s = settings();
+    const auto bands = s.find("bands");
+    const auto rows = s.find("rows");
+    if (bands == s.end() || rows == s.end())
+        return {};
+    return {static_cast<std::uint32_t>(stored_number(bands->second, "bands", 1, 4096)),
+            static_cast<std::uint32_t>(stored_number(rows->second, "rows", 1, 4096))};
+}
+
+void IndexStore::fill_near_keys() {
+    const LshParams lsh = stored_lsh();
+    if (lsh.bands == 0)
+        return;  // no settings yet: no documents either
+    const std::uint32_t num_perm = this->num_perm();
+    std::vector<std::uint32_t> sig;
+    std::vector<std::uint64_t> keys(lsh.bands);
+    Stmt q(*db_, "SELECT seq, id, signature FROM docs");
+    while (q.step()) {
+        if (!q.u32s(2, num_perm, sig) || sig.size() != num_perm ||
+            std::size_t{lsh.bands} * lsh.rows > sig.size())
+            throw FormatError(path_ + ": document '" + q.text(1) + "': bad signature blob");
+        band_keys(sig, lsh, keys);
+        for (const std::uint64_t k : keys)
+            db_->pending_near.emplace_back(IndexStore::stored_key(k), q.i64(0));
+    }
+    write_pending_keys();
+}
+
+void IndexStore::write_pending_keys() {
+    sort_unique(db_->pending_near);
+    Stmt near(*db_, "INSERT OR IGNORE INTO near_keys(key, seq) VALUES(?, ?)");
+    for (const auto& [key, seq] : db_->pending_near)
+        near.bind(1, key).bind(2, seq).run();
+    std::vector<std::pair<std::int64_t, std::int64_t>>().swap(db_->pending_near);
+    sort_unique(db_->pending_story);
+    Stmt story(*db_, "INSERT OR IGNORE INTO story_keys(key, near) VALUES(?, ?)");
+    for (const auto& [key, near_id] : db_->pending_story)
+        story.bind(1, key).bind(2, near_id).run();
+    std::vector<std::pair<std::int64_t, std::int64_t>>().swap(db_->pending_story);
 }
 
 IndexStore::~IndexStore() {
@@ -340,6 +456,8 @@ IndexStore::~IndexStore() {
     if (created_) {  // a first run that failed leaves no file behind
         sqlite3_finalize(db_->insert_doc);
         db_->insert_doc = nullptr;
+        sqlite3_finalize(db_->find_id);
+        db_->find_id = nullptr;
         sqlite3_close_v2(db_->handle);
         db_->handle = nullptr;
         for (const char* suffix : {"", "-wal", "-shm", "-journal"})
@@ -349,7 +467,9 @@ IndexStore::~IndexStore() {
 
 IndexSettings IndexStore::settings() const {
     IndexSettings out;
-    Stmt q(*db_, "SELECT key, value FROM settings WHERE key NOT LIKE 'next_%'");
+    Stmt q(*db_,
+           "SELECT key, value FROM settings WHERE key NOT LIKE 'next_%' AND key NOT LIKE "
+           "'state_%'");
     while (q.step())
         out[q.text(0)] = q.text(1);
     return out;
@@ -377,6 +497,8 @@ void IndexStore::check_settings(const IndexSettings& wanted) {
         Stmt put(*db_, "INSERT INTO settings(key, value) VALUES(?, ?)");
         for (const auto& [k, v] : wanted)
             put.bind(1, k).bind(2, v).run();
+        put_state("story_keys", "complete");  // nothing held yet: nothing to fill in
+        db_->near_lsh = stored_lsh();
         return;
     }
     const IndexSettings stored = settings();
@@ -402,6 +524,7 @@ void IndexStore::check_settings(const IndexSettings& wanted) {
             throw ConfigError(message);
         }
     }
+    db_->near_lsh = stored_lsh();
 }
 
 HeldDocuments IndexStore::load(std::optional<std::int64_t> since, std::uint32_t num_perm) {
@@ -420,22 +543,8 @@ HeldDocuments IndexStore::load(std::optional<std::int64_t> since, std::uint32_t 
         }
     }
     Stmt q(*db_, sql.c_str());
-    std::vector<std::uint32_t> sig;
-    while (q.step()) {
-        held.ids.push_back(q.text(0));
-        held.sources.push_back(q.text(1));
-        held.dates.push_back(q.is_null(2) ? std::nullopt : std::optional(q.i64(2)));
-        held.lengths.push_back(static_cast<std::uint64_t>(q.i64(3)));
-        held.near.push_back(static_cast<std::uint64_t>(q.i64(4)));
-        held.story.push_back(static_cast<std::uint64_t>(q.i64(5)));
-        if (!q.u32s(6, num_perm, sig) || sig.size() != num_perm)
-            throw FormatError(path_ + ": document '" + held.ids.back() + "': bad signature blob");
-        held.signatures.insert(held.signatures.end(), sig.begin(), sig.end());
-        held.terms.emplace_back();
-        if (!q.u32s(7, kMaxTermsPerDoc, held.terms.back()))
-            throw FormatError(path_ + ": document '" + held.ids.back() + "': bad terms blob");
-        held.text_hashes.push_back(q.u64_or_null(8));
-    }
+    while (q.step())
+        append_held(q, 0, num_perm, path_, held);
     return held;
 }
 
@@ -469,11 +578,260 @@ void IndexStore::insert(const IndexedDoc& d) {
     bind_text_or_null(q, 11, r.title);
     bind_text_or_null(q, 12, r.url);
     q.run();
+    if (db_->near_lsh.bands == 0)
+        db_->near_lsh = stored_lsh();
+    const LshParams lsh = db_->near_lsh;
+    NEARDUP_CHECK(lsh.bands > 0, "insert() into an index without bands and rows settings");
+    if (std::size_t{lsh.bands} * lsh.rows > d.signature.size())
+        return;  // a short signature has no keys ('index check' reports its size)
+    const std::int64_t seq = sqlite3_last_insert_rowid(db_->handle);
+    std::array<std::uint64_t, 512> keys{};
+    NEARDUP_CHECK(lsh.bands <= keys.size(), "too many bands");
+    band_keys(d.signature, lsh, std::span(keys.data(), lsh.bands));
+    for (std::uint32_t b = 0; b < lsh.bands; ++b)
+        db_->pending_near.emplace_back(IndexStore::stored_key(keys[b]), seq);
+}
+
+void IndexStore::add_story_keys(std::uint64_t near, std::span<const std::uint64_t> keys) {
+    for (const std::uint64_t k : keys)
+        db_->pending_story.emplace_back(IndexStore::stored_key(k), static_cast<std::int64_t>(near));
+}
+
+std::optional<std::optional<std::uint64_t>> IndexStore::held_text_hash(
+    const std::string& id) const {
+    static constexpr const char* kSql = "SELECT text_hash FROM docs WHERE id = ?";
+    if (db_->find_id == nullptr &&
+        sqlite3_prepare_v2(db_->handle, kSql, -1, &db_->find_id, nullptr) != SQLITE_OK)
+        db_->fail("prepare");
+    Stmt q(*db_, db_->find_id);
+    q.bind(1, id);
+    std::optional<std::optional<std::uint64_t>> out;
+    if (q.step())
+        out = q.u64_or_null(0);
+    q.reset();
+    return out;
+}
+
+void IndexStore::delete_near_keys(const char* where, std::int64_t value) {
+    const LshParams lsh = stored_lsh();
+    if (lsh.bands == 0)
+        return;
+    const std::uint32_t num_perm = this->num_perm();
+    std::vector<std::uint32_t> sig;
+    std::vector<std::uint64_t> keys(lsh.bands);
+    std::vector<std::pair<std::int64_t, std::int64_t>> doomed;
+    const std::string sql = std::string("SELECT seq, signature FROM docs WHERE ") + where;
+    Stmt q(*db_, sql.c_str());
+    q.bind(1, value);
+    while (q.step()) {
+        if (!q.u32s(1, num_perm, sig) || sig.size() != num_perm ||
+            std::size_t{lsh.bands} * lsh.rows > sig.size())
+            continue;  // a damaged row has no keys to find ('index check' reports it)
+        band_keys(sig, lsh, keys);
+        for (const std::uint64_t k : keys)
+            doomed.emplace_back(IndexStore::stored_key(k), q.i64(0));
+    }
+    sort_unique(doomed);
+    Stmt del(*db_, "DELETE FROM near_keys WHERE key = ? AND seq = ?");
+    for (const auto& [key, seq] : doomed)
+        del.bind(1, key).bind(2, seq).run();
 }
 
 bool IndexStore::remove(const std::string& id) {
-    Stmt(*db_, "DELETE FROM docs WHERE id = ?").bind(1, id).run();
+    Stmt find(*db_, "SELECT seq FROM docs WHERE id = ?");
+    find.bind(1, id);
+    if (!find.step())
+        return false;
+    const std::int64_t seq = find.i64(0);
+    delete_near_keys("seq = ?", seq);
+    Stmt(*db_, "DELETE FROM docs WHERE seq = ?").bind(1, seq).run();
     return sqlite3_changes64(db_->handle) > 0;
+}
+
+HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys,
+                                      std::uint32_t num_perm, std::optional<std::int64_t> since,
+                                      std::uint32_t per_key) {
+    std::vector<std::int64_t> wanted;
+    wanted.reserve(keys.size());
+    for (const std::uint64_t k : keys)
+        wanted.push_back(IndexStore::stored_key(k));
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    // 1. the held articles in the keys' buckets (the newest per_key of each, as the in-memory
+    //    index walks them), 2. their near groups (in the window), 3. every member of those.
+    std::vector<std::int64_t> seqs;
+    Stmt bucket(*db_, "SELECT seq FROM near_keys WHERE key = ? ORDER BY seq DESC LIMIT ?");
+    for (const std::int64_t k : wanted) {
+        bucket.bind(1, k).bind(2, std::int64_t{per_key});
+        while (bucket.step())
+            seqs.push_back(bucket.i64(0));
+        bucket.reset();
+    }
+    std::sort(seqs.begin(), seqs.end());
+    seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+    std::vector<std::int64_t> groups;
+    Stmt group(*db_, ("SELECT near FROM docs WHERE seq = ?" +
+                      std::string(since ? " AND coalesce(date, added) >= ?" : ""))
+                         .c_str());
+    for (const std::int64_t seq : seqs) {
+        group.bind(1, seq);
+        if (since)
+            group.bind(2, *since);
+        if (group.step())
+            groups.push_back(group.i64(0));
+        group.reset();
+    }
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    const std::string hash = db_->schema >= 2 ? "text_hash" : "NULL";
+    Stmt members(*db_, ("SELECT seq, id, source, date, length, near, story, signature, terms, " +
+                        hash + " FROM docs WHERE near = ?" +
+                        (since ? " AND coalesce(date, added) >= ?" : ""))
+                           .c_str());
+    struct Row {
+        std::int64_t seq;
+        std::size_t at;
+    };
+    HeldDocuments found;
+    std::vector<Row> order;
+    for (const std::int64_t g : groups) {
+        members.bind(1, g);
+        if (since)
+            members.bind(2, *since);
+        while (members.step()) {
+            order.push_back({members.i64(0), found.size()});
+            append_held(members, 1, num_perm, path_, found);
+        }
+        members.reset();
+    }
+    // In insertion order, as load() gives them.
+    std::sort(order.begin(), order.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
+    HeldDocuments out;
+    for (const Row& r : order)
+        move_held(found, r.at, num_perm, out);
+    return out;
+}
+
+std::vector<std::pair<std::int64_t, std::uint64_t>> IndexStore::story_bucket_entries(
+    std::span<const std::int64_t> keys) const {
+    std::vector<std::pair<std::int64_t, std::uint64_t>> out;
+    Stmt bucket(*db_, "SELECT near FROM story_keys WHERE key = ?");
+    for (const std::int64_t k : keys) {
+        bucket.bind(1, k);
+        while (bucket.step())
+            out.emplace_back(k, static_cast<std::uint64_t>(bucket.i64(0)));
+        bucket.reset();
+    }
+    return out;
+}
+
+std::vector<std::pair<std::uint64_t, std::uint64_t>> IndexStore::stories_of_groups(
+    std::span<const std::uint64_t> nears, std::optional<std::int64_t> since) const {
+    // A merged group's keys still name its old id: the alias leads to the surviving group
+    // (merge() keeps every alias pointing at a surviving id).
+    Stmt story(*db_, ("SELECT story FROM docs WHERE near = ?" +
+                      std::string(since ? " AND coalesce(date, added) >= ?" : "") + " LIMIT 1")
+                         .c_str());
+    Stmt alias(*db_, "SELECT target FROM aliases WHERE kind = 'near' AND alias = ?");
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+    for (const std::uint64_t asked : nears) {
+        std::uint64_t g = asked;
+        for (int hop = 0; hop < 2; ++hop) {
+            story.bind(1, g);
+            if (since)
+                story.bind(2, *since);
+            const bool found = story.step();
+            const std::int64_t s = found ? story.i64(0) : 0;
+            story.reset();
+            if (found) {
+                out.emplace_back(asked, static_cast<std::uint64_t>(s));
+                break;
+            }
+            alias.bind(1, g);
+            const bool aliased = alias.step();
+            const std::int64_t target = aliased ? alias.i64(0) : 0;
+            alias.reset();
+            if (!aliased)
+                break;
+            g = static_cast<std::uint64_t>(target);
+        }
+    }
+    return out;
+}
+
+std::string IndexStore::first_member(const std::string& kind, std::uint64_t id) const {
+    NEARDUP_CHECK(kind == "near" || kind == "story", "first_member: near or story");
+    const std::string sql = "SELECT id FROM docs WHERE " + kind + " = ? ORDER BY seq LIMIT 1";
+    Stmt q(*db_, sql.c_str());
+    q.bind(1, id);
+    return q.step() ? q.text(0) : std::string();
+}
+
+std::vector<HeldMember> IndexStore::story_members(std::span<const std::uint64_t> stories,
+                                                  std::optional<std::int64_t> since) const {
+    std::vector<HeldMember> out;
+    Stmt q(*db_, ("SELECT seq, id, date, length, near, story, terms FROM docs WHERE story = ?" +
+                  std::string(since ? " AND coalesce(date, added) >= ?" : "") + " ORDER BY seq")
+                     .c_str());
+    for (const std::uint64_t s : stories) {
+        q.bind(1, s);
+        if (since)
+            q.bind(2, *since);
+        while (q.step()) {
+            HeldMember m;
+            m.seq = q.i64(0);
+            m.id = q.text(1);
+            m.date = q.is_null(2) ? std::nullopt : std::optional(q.i64(2));
+            m.length = static_cast<std::uint64_t>(q.i64(3));
+            m.near = static_cast<std::uint64_t>(q.i64(4));
+            m.story = static_cast<std::uint64_t>(q.i64(5));
+            if (!q.u32s(6, kMaxTermsPerDoc, m.terms))
+                throw FormatError(path_ + ": document '" + m.id + "': bad terms blob");
+            out.push_back(std::move(m));
+        }
+        q.reset();
+    }
+    return out;
+}
+
+void IndexStore::for_each_term_df(
+    const std::function<void(std::uint32_t term, std::uint32_t df)>& f) const {
+    Stmt q(*db_, "SELECT term, df FROM term_df");
+    while (q.step())
+        f(static_cast<std::uint32_t>(q.i64(0)), static_cast<std::uint32_t>(q.i64(1)));
+}
+
+std::uint64_t IndexStore::story_documents() const {
+    const std::optional<std::string> v = state("story_documents");
+    return v ? stored_number(*v, "state_story_documents", 0, UINT64_MAX) : 0;
+}
+
+void IndexStore::add_term_df(std::span<const std::pair<std::uint32_t, std::int64_t>> deltas,
+                             std::int64_t documents) {
+    Stmt q(*db_,
+           "INSERT INTO term_df(term, df) VALUES(?1, ?2) ON CONFLICT(term) DO UPDATE SET df = "
+           "max(0, df + ?2)");
+    for (const auto& [term, delta] : deltas) {
+        if (delta != 0)
+            q.bind(1, std::int64_t{term}).bind(2, delta).run();
+    }
+    const auto n = static_cast<std::int64_t>(story_documents()) + documents;
+    put_state("story_documents", std::to_string(std::max<std::int64_t>(0, n)));
+}
+
+std::optional<std::string> IndexStore::state(const std::string& key) const {
+    Stmt q(*db_, "SELECT value FROM settings WHERE key = ?");
+    q.bind(1, "state_" + key);
+    if (!q.step())
+        return std::nullopt;
+    return q.text(0);
+}
+
+void IndexStore::put_state(const std::string& key, const std::string& value) {
+    Stmt(*db_, "INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)")
+        .bind(1, "state_" + key)
+        .bind(2, value)
+        .run();
 }
 
 std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow> rows) {
@@ -565,9 +923,17 @@ void IndexStore::set_story(const std::string& id, std::uint64_t story) {
 }
 
 std::uint64_t IndexStore::prune(std::int64_t cutoff) {
+    delete_near_keys("coalesce(date, added) < ?", cutoff);
     Stmt q(*db_, "DELETE FROM docs WHERE coalesce(date, added) < ?");
     q.bind(1, cutoff).run();
     const auto removed = static_cast<std::uint64_t>(sqlite3_changes64(db_->handle));
+    // Story keys are kept by near group (computed with the weights of their night, so they
+    // cannot be computed again): those of groups no longer held go in one pass.
+    if (removed > 0)
+        db_->exec(
+            "DELETE FROM story_keys WHERE near NOT IN (SELECT near FROM docs) AND near NOT IN "
+            "(SELECT alias FROM aliases WHERE kind = 'near' AND target IN (SELECT near FROM "
+            "docs))");
     if (db_->schema >= 2) {  // the record of runs older than what is kept goes too
         Stmt(*db_, "DELETE FROM run_rows WHERE run IN (SELECT run FROM runs WHERE finished < ?)")
             .bind(1, cutoff)
@@ -580,6 +946,7 @@ std::uint64_t IndexStore::prune(std::int64_t cutoff) {
 void IndexStore::commit() {
     if (!in_transaction_)
         return;
+    write_pending_keys();
     db_->exec("COMMIT");
     in_transaction_ = false;
 }
@@ -649,6 +1016,9 @@ IndexStats IndexStore::stats() const {
     Stmt a(*db_, "SELECT count(*) FROM aliases");
     a.step();
     s.aliases = static_cast<std::uint64_t>(a.i64(0));
+    if (db_->schema >= 4) {
+        s.story_window = state("story_window").value_or("");
+    }
     std::error_code ec;
     s.file_bytes = std::filesystem::file_size(path_, ec);
     // Bytes per table and index, from SQLite's dbstat table (when the library has it: Debian's
@@ -685,6 +1055,9 @@ void IndexStore::check_tables(std::vector<std::string>& problems) const {
          {"run", "seq", "id", "near", "story", "representative", "similarity", "source",
           "matched_near", "matched_story"},
          2},
+        {"near_keys", {"key", "seq"}, 4},
+        {"story_keys", {"key", "near"}, 4},
+        {"term_df", {"term", "df"}, 4},
     };
     if (db_->schema < 1)
         problems.push_back("schema version " + std::to_string(db_->schema) + " (not an index)");
@@ -740,6 +1113,21 @@ std::vector<std::string> IndexStore::check() const {
                 problems.push_back("document '" + blobs.text(0) + "': signature blob size");
             if (blobs.i64(2) % 4 != 0)
                 problems.push_back("document '" + blobs.text(0) + "': terms blob size");
+        }
+        if (db_->schema >= 4) {
+            const LshParams lsh = stored_lsh();
+            Stmt keys(*db_,
+                      "SELECT (SELECT count(*) FROM near_keys), (SELECT count(*) FROM docs), "
+                      "(SELECT count(*) FROM near_keys k WHERE NOT EXISTS (SELECT 1 FROM docs d "
+                      "WHERE d.seq = k.seq))");
+            keys.step();
+            if (keys.i64(2) > 0)
+                problems.push_back("near_keys: " + std::to_string(keys.i64(2)) +
+                                   " keys of documents not held");
+            if (keys.i64(0) != keys.i64(1) * std::int64_t{lsh.bands})
+                problems.push_back("near_keys: " + std::to_string(keys.i64(0)) + " keys for " +
+                                   std::to_string(keys.i64(1)) + " documents x " +
+                                   std::to_string(lsh.bands) + " bands");
         }
         Stmt dangling(*db_,
                       "SELECT kind, alias FROM aliases a WHERE EXISTS (SELECT 1 FROM docs d WHERE "

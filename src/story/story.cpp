@@ -83,19 +83,10 @@ struct Sketches {
 /// distinct features (term, 0), (term, 1), ..., so the plain Jaccard of two expanded sets is
 /// the weighted Jaccard of the quantized weights, and one-permutation MinHash sketches it at
 /// O(1) per feature (a few thousand features per article, versus ICWS's O(terms x slots)).
-void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const MinHasher& hasher,
-            std::size_t g, Sketches& out) {
-    if (terms.empty()) {  // no sketch: takes part in no band (band_links), never a candidate
-        std::fill_n(out.low_bytes.begin() + static_cast<std::ptrdiff_t>(g * hasher.num_perm()),
-                    hasher.num_perm(), std::uint8_t{0});
-        for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
-            out.keys[b][g] = 0;
-        out.content[g] = 0;
-        return;
-    }
+/// The weighted MinHash signature of a non-empty term list.
+void weighted_signature(std::span<const WeightedTerm> terms, const StoryOptions& o,
+                        const MinHasher& hasher, Signature& signature) {
     thread_local std::vector<FeatureRun> runs;
-    thread_local Signature signature;
-    thread_local std::vector<std::uint64_t> full;
     runs.resize(terms.size());
     // copies = round(weight x copies_per_weight) in integers: weights are fixed-point (2^-16)
     // and so is the factor, so their product is in units of 2^-32.
@@ -109,6 +100,21 @@ void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const Mi
     }
     signature.resize(hasher.num_perm());
     hasher.sign_runs(runs, signature);
+}
+
+void sketch(std::span<const WeightedTerm> terms, const StoryOptions& o, const MinHasher& hasher,
+            std::size_t g, Sketches& out) {
+    if (terms.empty()) {  // no sketch: takes part in no band (band_links), never a candidate
+        std::fill_n(out.low_bytes.begin() + static_cast<std::ptrdiff_t>(g * hasher.num_perm()),
+                    hasher.num_perm(), std::uint8_t{0});
+        for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
+            out.keys[b][g] = 0;
+        out.content[g] = 0;
+        return;
+    }
+    thread_local Signature signature;
+    thread_local std::vector<std::uint64_t> full;
+    weighted_signature(terms, o, hasher, signature);
     full.resize(o.lsh.bands);
     band_keys(signature, o.lsh, full);
     for (std::uint32_t b = 0; b < o.lsh.bands; ++b)
@@ -134,6 +140,17 @@ std::vector<std::vector<std::uint32_t>> component_lists(UnionFind& uf, std::size
 }
 
 }  // namespace
+
+bool story_band_keys(std::span<const WeightedTerm> terms, const StoryOptions& o,
+                     const MinHasher& hasher, std::span<std::uint64_t> out) {
+    NEARDUP_ASSERT(out.size() == o.lsh.bands);
+    if (terms.empty())
+        return false;
+    thread_local Signature signature;
+    weighted_signature(terms, o, hasher, signature);
+    band_keys(signature, o.lsh, out);
+    return true;
+}
 
 std::vector<std::uint32_t> complete_link(std::vector<float> sim, std::size_t n, double threshold) {
     // Merges the pair (i < j) of active clusters with the highest similarity, the first such

@@ -211,7 +211,7 @@ expect_exit 0 -- "$bin" index runs --db "$db"; [ "$(wc -l <"$tmp/out")" -eq 1 ] 
 expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds; expect_grep "$tmp/err" "already_held"
 expect_exit 0 -- "$bin" index add --db "$db" "$night/d1"; expect_grep "$tmp/err" "recorded as run 2"
 expect_exit 0 -- "$bin" index check --db "$db"
-python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 3)' "$db" || fail "v1 index not upgraded to v3"
+python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 4)' "$db" || fail "v1 index not upgraded to v4"
 # --- a schema v2 index (no titles, urls, run row dates) likewise; its runs are re-issued
 db=$tmp/v2.db
 expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
@@ -229,7 +229,7 @@ expect_exit 0 -- "$bin" index report --db "$db" --run 1; [ "$(tail -n +2 "$tmp/o
 expect_exit 0 -- "$bin" index add --db "$db" "$night/d1"; expect_grep "$tmp/err" "recorded as run 2"
 expect_exit 0 -- "$bin" index check --db "$db"
 expect_exit 0 -- "$bin" index export --db "$db"
-python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 3)' "$db" || fail "v2 index not upgraded to v3"
+python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 4)' "$db" || fail "v2 index not upgraded to v4"
 
 # --- small ones: BOM, null id, lone surrogate; closed or folder stdin; stale temp files;
 # check verifies the schema; prune of a missing index; readers in a read-only folder; messages

@@ -46,12 +46,15 @@ seed_story=$(awk -F'\t' '$1 ~ /000_4aad/ {print $3}' "$tmp/export.tsv")
 # --- readable times: stats' oldest/newest and the runs' start and finish in ISO 8601
 expect_exit 0 -- "$bin" index stats --db "$db"; expect_grep "$tmp/out" "^newest	20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z$"
 expect_grep "$tmp/out" "^table_bytes.docs	[1-9][0-9]*$"; expect_grep "$tmp/out" "^table_bytes.run_rows	[1-9][0-9]*$"
+expect_grep "$tmp/out" "^table_bytes.near_keys	[1-9][0-9]*$"; expect_grep "$tmp/out" "^table_bytes.story_keys	[1-9][0-9]*$"
+expect_grep "$tmp/out" "^story_window	30d$"; expect_grep "$tmp/out" "^bytes_per_document	[1-9][0-9]*$"
 expect_exit 0 -- "$bin" index runs --db "$db"; expect_grep "$tmp/out" "^1	20[0-9-]*T[0-9:]*Z	20[0-9-]*T[0-9:]*Z	"
 
 # --- re-adding held ids is a no-op, reported; query adds nothing
 before=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')
 expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch2.jsonl"; expect_grep "$tmp/err" "already_held"
-expect_grep "$tmp/err" "clustered with $before held in"
+# a night reads only what its articles' keys lead to: here, nothing
+expect_grep "$tmp/err" "index: 0 held articles in the near groups met"
 [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 0 ] || fail "re-add wrote rows"
 expect_exit 0 -- "$bin" index query --db "$db" corpus/golden/edge/input.jsonl
 [ "$(tail -n +2 "$tmp/out" | wc -l)" -gt 0 ] || fail "query wrote no rows"
@@ -97,7 +100,10 @@ expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h "$t
 expect_grep "$tmp/err" "window: held articles since 2000-12-30T12:00:00Z (72h before 2001-01-02T12:00:00Z, the batch's newest article)"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date --window 72h --as-of 2026-01-01 "$tmp/later.jsonl"
 [ -z "$(awk -F'\t' '$1 == "later" {print $11}' "$tmp/out")" ] || fail "--as-of: matched an article from 2001"
-expect_exit 2 -- "$bin" index query --db "$w" --as-of 2026-01-01 "$tmp/later.jsonl"; expect_grep "$tmp/err" "goes with --window"
+# --as-of alone sets where the story window ends
+expect_exit 0 -- "$bin" index query --db "$w" --as-of 2026-01-01 "$tmp/later.jsonl"; expect_grep "$tmp/err" "story window: held stories' articles since 2025-12-02T00:00:00Z (30d)"
+expect_exit 2 -- "$bin" index query --db "$w" --as-of yesterday "$tmp/later.jsonl"; expect_grep "$tmp/err" "bad --as-of"
+expect_exit 2 -- "$bin" index query --db "$w" --story-window 30 "$tmp/later.jsonl"; expect_grep "$tmp/err" "bad --story-window"
 expect_exit 2 -- "$bin" index query --db "$w" --window 1d --as-of someday "$tmp/later.jsonl"; expect_grep "$tmp/err" "bad --as-of"
 expect_exit 0 -- "$bin" index query --db "$w" --date-field date "$tmp/later.jsonl"
 expect_grep "$tmp/err" "^20[0-9-]*T[0-9:]*Z tonight: 1 new articles (not added): 1 copies of held articles, 1 in held stories, 0 new stories"

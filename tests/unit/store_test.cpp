@@ -158,7 +158,7 @@ TEST_SUITE("store") {
         const std::vector<SigValue> sig{1, 2};
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
-            store.check_settings({{"num_perm", "2"}});
+            store.check_settings({{"num_perm", "2"}, {"bands", "2"}, {"rows", "1"}});
             store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt, "", ""}, sig, {}});
             store.commit();
         }
@@ -176,14 +176,14 @@ TEST_SUITE("store") {
         const std::string path = (dir.path() / "i.db").string();
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
-            store.check_settings({{"num_perm", "2"}});
+            store.check_settings({{"num_perm", "2"}, {"bands", "2"}, {"rows", "1"}});
             const std::vector<SigValue> short_sig{1};
             store.insert(
                 {{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt, "", ""}, short_sig, {}});
             store.commit();
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);
-        CHECK_THROWS_AS(store.check_settings({{"num_perm", "4"}}), ConfigError);
+        CHECK_THROWS_AS(store.check_settings({{"num_perm", "4"}, {"bands", "2"}, {"rows", "1"}}), ConfigError);
         CHECK_THROWS_AS((void)store.load(std::nullopt, 2), FormatError);
         CHECK_FALSE(store.check().empty());
     }

@@ -75,6 +75,12 @@ struct ScanConfig {
     /// run_scan() moves the ids, sources, signatures and terms out of it (the result has them);
     /// the rest (dates, lengths, stored group ids) stays for the caller.
     HeldDocuments* held = nullptr;
+    /// Or: held documents looked up as needed (an index's near_keys), not loaded whole. They
+    /// become DocIds 0 .. held-1 as with `held` (the lookup's near groups, nothing else; their
+    /// stored group ids come back in ScanResult::held_near/held_story). The story level is
+    /// then the caller's (it matches against the index's stories): result.story is the near
+    /// clustering and the new documents' terms are handed back (keep_document_data).
+    HeldLookup* lookup = nullptr;
     /// Hand every document's signature and story terms back in the result (an index stores
     /// them). Otherwise they are freed as soon as clustering is done with them, which keeps
     /// the peak memory of a large scan down.
@@ -130,6 +136,9 @@ struct ScanResult {
     /// DocIds from `held` on, document d's at (d - held) * num_perm. Empty otherwise.
     std::vector<std::vector<TermCode>> terms;
     std::vector<SigValue> signatures;
+    /// With a lookup: the stored near and story id of each held DocId.
+    std::vector<std::uint64_t> held_near;
+    std::vector<std::uint64_t> held_story;
 };
 
 /// Runs the whole scan. Throws ConfigError for bad settings, FormatError under `strict`.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,31 @@ struct HeldDocuments {
     std::vector<std::optional<std::uint64_t>> other_text_hashes;  ///< of other_ids
 
     [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+/// Held documents looked up as a night needs them, for an index too large to load: run_scan()
+/// asks for the stored text of each new id as it reads, and for the held near groups that the
+/// new documents' band keys lead to once they are all signed.
+class HeldLookup {
+public:
+    virtual ~HeldLookup() = default;
+    /// nullopt: not held; an empty inner value: held, text unknown (stored before text hashes).
+    [[nodiscard]] virtual std::optional<std::optional<std::uint64_t>> text_hash(
+        const std::string& id) = 0;
+    /// The whole near groups, in insertion order, of the held documents under `keys` (the
+    /// new documents' near-level band keys, bands per document, any order).
+    [[nodiscard]] virtual HeldDocuments groups(std::span<const std::uint64_t> keys) = 0;
+};
+
+/// A held member of a story, as the story level of a night compares it (no signature).
+struct HeldMember {
+    std::int64_t seq = 0;  ///< insertion order
+    std::string id;
+    std::optional<std::int64_t> date;
+    std::uint64_t length = 0;
+    std::uint64_t near = 0;
+    std::uint64_t story = 0;
+    std::vector<TermCode> terms;
 };
 
 }  // namespace neardup

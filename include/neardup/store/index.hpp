@@ -1,8 +1,10 @@
 // The persistent index for nightly runs: one SQLite file (WAL), documented schema.
 //
-// Schema (user_version 3; query it with the sqlite3 shell):
+// Schema (user_version 4; query it with the sqlite3 shell):
 //   settings(key TEXT PRIMARY KEY, value TEXT)      -- what signatures and terms depend on,
 //                                                   -- plus next_near / next_story counters
+//                                                   -- and state_* (story_documents, the
+//                                                   -- last story window, story_keys)
 //   docs(seq INTEGER PRIMARY KEY,                   -- insertion order
 //        id TEXT UNIQUE NOT NULL, source TEXT, date INTEGER NULL (publication, unix s),
 //        added INTEGER NOT NULL (insertion, unix s), length INTEGER,
@@ -20,8 +22,17 @@
 //            source, matched_near, matched_story,                       -- run wrote, to write
 //            date, title, url, action,                                  -- them again (v3)
 //            PRIMARY KEY(run, seq)) WITHOUT ROWID
+//   near_keys(key, seq, PRIMARY KEY(key, seq)) WITHOUT ROWID     -- v4: the near level's LSH:
+//                                                   -- each held article's band keys (48 bits)
+//   story_keys(key, near, PRIMARY KEY(key, near)) WITHOUT ROWID  -- v4: the story level's LSH:
+//                                                   -- each near group's representative's
+//                                                   -- weighted-MinHash band keys
+//   term_df(term INTEGER PRIMARY KEY, df INTEGER)   -- v4: story terms' document frequencies
+//                                                   -- over the near groups' representatives
+// A night reads only what its articles' keys lead to: no part of the index is loaded whole.
 // An older index is upgraded by its first writer (v2: new tables, the text_hash column; v3:
-// the title, url and run_rows' date columns).
+// the title, url and run_rows' date columns; v4: the key tables, near_keys filled from the
+// signatures; story_keys and term_df are filled by the first night, state_story_keys says so).
 // A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
 // fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL).
 // Everything a batch changes is written in that one transaction: a crash or kill leaves the
@@ -37,6 +48,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,6 +57,7 @@
 #include <utility>
 #include <vector>
 
+#include "neardup/lsh/params.hpp"
 #include "neardup/store/held.hpp"
 
 namespace neardup {
@@ -107,6 +120,7 @@ struct IndexStats {
     std::optional<std::int64_t> oldest;  ///< min(coalesce(date, added))
     std::optional<std::int64_t> newest;
     std::uint64_t file_bytes = 0;
+    std::string story_window;  ///< as the last night used it: seconds, "all", "" (none yet)
     /// Bytes of each table and index (SQLite's dbstat), by name; empty when unavailable.
     std::vector<std::pair<std::string, std::uint64_t>> table_bytes;
 };
@@ -114,7 +128,7 @@ struct IndexStats {
 class IndexStore {
 public:
     enum class Mode : std::uint8_t { kRead, kWrite };
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     /// kWrite creates the file if needed and takes the write lock (IoError if another writer
     /// holds it and !wait). kRead requires an existing index.
@@ -134,11 +148,54 @@ public:
 
     /// Held documents whose time (date, else added) is >= since (all when nullopt).
     [[nodiscard]] HeldDocuments load(std::optional<std::int64_t> since, std::uint32_t num_perm);
+    /// The stored text hash of held document `id`: nullopt when not held, an empty inner value
+    /// when it was stored before the index kept text hashes.
+    [[nodiscard]] std::optional<std::optional<std::uint64_t>> held_text_hash(
+        const std::string& id) const;
+    /// Whole near groups (their members dated, else added, >= since) of the held documents
+    /// found under the near-level band `keys` (the newest per_key in each bucket), in insertion
+    /// order: what a night's new documents can join.
+    [[nodiscard]] HeldDocuments near_groups(std::span<const std::uint64_t> keys,
+                                            std::uint32_t num_perm,
+                                            std::optional<std::int64_t> since,
+                                            std::uint32_t per_key);
+    /// Stored band keys keep 48 bits (SQLite stores them in 6 bytes, not 8): among 100 million
+    /// stored keys a query key meets a foreign one with probability 100e6 / 2^48 = 4e-7, and
+    /// such a meeting only adds a candidate, which verification drops.
+    [[nodiscard]] static constexpr std::int64_t stored_key(std::uint64_t key) noexcept {
+        return static_cast<std::int64_t>(key & 0xFFFF'FFFF'FFFFull);
+    }
+    /// (stored key, near id) of every story_keys entry under `keys` (stored keys, best sorted).
+    [[nodiscard]] std::vector<std::pair<std::int64_t, std::uint64_t>> story_bucket_entries(
+        std::span<const std::int64_t> keys) const;
+    /// (asked near id, story id) of the held near groups among `nears` with a member dated
+    /// (else added) >= since; a merged group's id leads to its surviving group's story.
+    [[nodiscard]] std::vector<std::pair<std::uint64_t, std::uint64_t>> stories_of_groups(
+        std::span<const std::uint64_t> nears, std::optional<std::int64_t> since) const;
+    /// The id of the earliest held member of group `id` ("near" or "story"); empty if none.
+    [[nodiscard]] std::string first_member(const std::string& kind, std::uint64_t id) const;
+    /// The members of `stories` dated (else added) >= since, in insertion order.
+    [[nodiscard]] std::vector<HeldMember> story_members(std::span<const std::uint64_t> stories,
+                                                        std::optional<std::int64_t> since) const;
+    /// Stores the story-level band keys of near group `near` (written at commit()).
+    void add_story_keys(std::uint64_t near, std::span<const std::uint64_t> keys);
+    /// Calls f(term hash, document frequency) for every stored story term.
+    void for_each_term_df(
+        const std::function<void(std::uint32_t term, std::uint32_t df)>& f) const;
+    /// How many representatives term_df counts.
+    [[nodiscard]] std::uint64_t story_documents() const;
+    /// Adds `deltas` (term hash, change) to term_df and `documents` to story_documents().
+    void add_term_df(std::span<const std::pair<std::uint32_t, std::int64_t>> deltas,
+                     std::int64_t documents);
+    /// Bookkeeping values (settings' state_* rows): nullopt when unset.
+    [[nodiscard]] std::optional<std::string> state(const std::string& key) const;
+    void put_state(const std::string& key, const std::string& value);
 
     /// Next unused group ids ("near" or "story"); allocate() hands them out in order.
     [[nodiscard]] std::uint64_t next_id(const std::string& kind) const;
     void set_next_id(const std::string& kind, std::uint64_t next);
 
+    /// Inserts a document; its near-level band keys are written at commit().
     void insert(const IndexedDoc& doc);
     /// Deletes the held document `id` (an update replaces it); true when it was held.
     bool remove(const std::string& id);
@@ -173,6 +230,11 @@ private:
     void begin_write(bool wait);
     void read_schema_version(bool exists, Mode mode);
     void upgrade_schema();
+    [[nodiscard]] LshParams stored_lsh() const;  ///< {0, 0} before settings are stored
+    void fill_near_keys();
+    void write_pending_keys();
+    /// Deletes the near-level keys of the documents matching `where` (one `?`, bound to value).
+    void delete_near_keys(const char* where, std::int64_t value);
     void check_tables(std::vector<std::string>& problems) const;
     /// A stored number in lo..hi, or FormatError naming the setting.
     [[nodiscard]] std::uint64_t stored_number(const std::string& text, const std::string& key,

@@ -28,6 +28,7 @@
 #include "neardup/cluster/clustering.hpp"
 #include "neardup/core/raw_vector.hpp"
 #include "neardup/lsh/params.hpp"
+#include "neardup/minhash/minhash.hpp"
 #include "neardup/story/terms.hpp"
 #include "neardup/story/weights.hpp"
 
@@ -92,6 +93,12 @@ struct WeightedDocs {
                                          const StoryOptions& options,
                                          std::span<const RepresentativeKey> keys,
                                          StoryStats& stats);
+
+/// The story-level LSH band keys of one weighted term list, as cluster_stories() bands it
+/// (o.lsh.bands keys; an index stores them to find held stories): false, with no keys, when
+/// the list is empty. `hasher` is MinHasher(o.num_perm, o.seed).
+bool story_band_keys(std::span<const WeightedTerm> terms, const StoryOptions& o,
+                     const MinHasher& hasher, std::span<std::uint64_t> out);
 
 /// Complete-link agglomeration of n items with similarity `sim` (row-major n x n, symmetric).
 /// Returns a cluster label per item: labels are the smallest item index in each cluster.

@@ -52,6 +52,10 @@ public:
     /// multiplied by `times`.
     void add_table(std::string_view table, std::uint32_t times = 1);
 
+    /// Adds `df` documents to the count of term hash `term` (counts kept elsewhere, such as an
+    /// index's term_df), and `documents` to the total with add_documents_count().
+    void add_count(std::uint32_t term, std::uint32_t df) { terms_.upsert(term).df += df; }
+    void add_documents_count(std::uint64_t documents) noexcept { documents_ += documents; }
     /// Counts one document's distinct terms. Call before finalize().
     void add_document(std::span<const TermCode> terms);
     /// add_document(terms[d]) for every d in `which`, in parallel.
