@@ -173,9 +173,9 @@ std::vector<RunRow> match_rows(const Night& night, Level level) {
         const std::uint32_t g = r.near.group_of[d];
         const std::uint32_t s = r.story.group_of[d];
         const DocMeta& m = r.docs[d];
-        rows.push_back({m.id, near.id_of_group[g], night.story_id[s],
-                        r.near.representative[g] == d, r.similarity[d], m.source, near_match[g],
-                        story_match[s], m.date, m.title, m.url,
+        rows.push_back({m.id, near.id_of_group[g], night.story_id[s], r.near.representative[g] == d,
+                        r.similarity[d], m.source, near_match[g], story_match[s], m.date, m.title,
+                        m.url,
                         std::string(action_name(action_of(r, d, level, !near_match[g].empty(),
                                                           !story_match[s].empty())))});
     }
@@ -338,8 +338,9 @@ int match(const std::vector<std::string>& args, bool add) {
             throw IoError(c.db +
                           ": index written by an older neardup: its story keys are filled in "
                           "by the next 'index add'");
-        phase(c.scan, "filling in the story keys and term counts of an index of an older "
-                      "neardup (once)");
+        phase(c.scan,
+              "filling in the story keys and term counts of an index of an older "
+              "neardup (once)");
         fill_story_index(store, c.scan.cfg);
     }
     NightOptions night_options;

@@ -358,8 +358,7 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs) 
 }
 
 template <typename Result>
-Result run_with_progress(ScanCli& c,
-                         const std::function<Result(std::vector<InputFile>)>& scan) {
+Result run_with_progress(ScanCli& c, const std::function<Result(std::vector<InputFile>)>& scan) {
     auto inputs = collect_inputs(c.paths, c.ids);
     resolve_site_boilerplate(c, inputs);
     const bool terminal = !c.quiet && ::isatty(STDERR_FILENO) == 1;
@@ -379,10 +378,8 @@ template Night run_with_progress<Night>(ScanCli&,
                                         const std::function<Night(std::vector<InputFile>)>&);
 
 ScanResult run(ScanCli& c) {
-    return run_with_progress<ScanResult>(c, [&c](std::vector<InputFile> inputs) {
-        return run_scan(c.cfg, std::move(inputs));
-    });
+    return run_with_progress<ScanResult>(
+        c, [&c](std::vector<InputFile> inputs) { return run_scan(c.cfg, std::move(inputs)); });
 }
-
 
 }  // namespace neardup::cli

@@ -228,7 +228,10 @@ public:
     /// boilerplate is known; so they are with a lookup of held documents, which are known
     /// once every new document is signed (prepend()); otherwise each is linked as it arrives.
     Linker(const ScanConfig& cfg, LshParams lsh, ScanResult& result, Survey* survey)
-        : cfg_(cfg), index_(lsh), result_(result), survey_(survey),
+        : cfg_(cfg),
+          index_(lsh),
+          result_(result),
+          survey_(survey),
           defer_(survey != nullptr || cfg.lookup != nullptr) {}
 
     void consume(Batch& b) {
@@ -349,8 +352,13 @@ public:
         std::vector<DocMeta> docs;
         docs.reserve(h + fresh);
         for (std::size_t i = 0; i < h; ++i) {
-            docs.push_back({std::move(held.ids[i]), std::move(held.sources[i]), held.dates[i],
-                            held.lengths[i], held.text_hashes[i].value_or(0), {}, {}});
+            docs.push_back({std::move(held.ids[i]),
+                            std::move(held.sources[i]),
+                            held.dates[i],
+                            held.lengths[i],
+                            held.text_hashes[i].value_or(0),
+                            {},
+                            {}});
         }
         std::move(result_.docs.begin(), result_.docs.end(), std::back_inserter(docs));
         result_.docs.swap(docs);
@@ -551,7 +559,7 @@ private:
     std::vector<std::vector<TermCode>> terms_;
     std::vector<DocId> candidates_;
     Survey* survey_ = nullptr;
-    bool defer_ = false;    ///< link after reading (link_new())
+    bool defer_ = false;       ///< link after reading (link_new())
     HeldDocuments held_meta_;  ///< with a lookup: the found held documents' group ids
     /// Held ids and their text hashes (nullopt: stored before the index kept them).
     std::unordered_map<std::string, std::optional<std::uint64_t>> held_ids_;
@@ -680,8 +688,8 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     const auto start = std::chrono::steady_clock::now();
     NEARDUP_CHECK(config.threshold > 0.0 && config.threshold <= 1.0,
                   "--threshold must be in (0, 1]");
-    NEARDUP_CHECK(config.lookup == nullptr || (config.held == nullptr && !config.exact_verify &&
-                                               config.keep_document_data),
+    NEARDUP_CHECK(config.lookup == nullptr ||
+                      (config.held == nullptr && !config.exact_verify && config.keep_document_data),
                   "a held-document lookup goes without `held` and exact_verify, and keeps the "
                   "documents' data");
     const MinHasher hasher(config.num_perm, config.seed);

@@ -92,7 +92,6 @@ CREATE TABLE IF NOT EXISTS term_df(
 
 constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms blob (4 MiB)
 
-
 /// Sorts and drops repeated pairs (keys waiting to be written in key order: a B-tree takes
 /// sorted inserts at a fraction of the page writes of scattered ones).
 void sort_unique(std::vector<std::pair<std::int64_t, std::int64_t>>& pairs) {
@@ -114,7 +113,7 @@ struct IndexStore::Db {
     std::vector<std::pair<std::int64_t, std::int64_t>> pending_near;
     std::vector<std::pair<std::int64_t, std::int64_t>> pending_story;
 
-    sqlite3_stmt* find_id = nullptr;     ///< held_text_hash()'s, kept likewise
+    sqlite3_stmt* find_id = nullptr;  ///< held_text_hash()'s, kept likewise
 
     ~Db() {
         sqlite3_finalize(insert_doc);
@@ -341,8 +340,14 @@ IndexStore::IndexStore(const std::string& path, Mode mode, bool wait)
     if (mode == Mode::kWrite)
         begin_write(wait);
     read_schema_version(exists, mode);
-    if (mode == Mode::kWrite)
+    if (mode == Mode::kWrite) {
         upgrade_schema();
+    } else {
+        // One read transaction for the whole open: every query sees the same snapshot, and a
+        // night's thousands of lookups take SQLite's file locks once, not once each.
+        db_->exec("BEGIN");
+        in_transaction_ = true;
+    }
 }
 
 void IndexStore::begin_write(bool wait) {
@@ -648,9 +653,8 @@ bool IndexStore::remove(const std::string& id) {
     return sqlite3_changes64(db_->handle) > 0;
 }
 
-HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys,
-                                      std::uint32_t num_perm, std::optional<std::int64_t> since,
-                                      std::uint32_t per_key) {
+HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys, std::uint32_t num_perm,
+                                      std::optional<std::int64_t> since, std::uint32_t per_key) {
     std::vector<std::int64_t> wanted;
     wanted.reserve(keys.size());
     for (const std::uint64_t k : keys)
@@ -684,10 +688,10 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys,
     std::sort(groups.begin(), groups.end());
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
     const std::string hash = db_->schema >= 2 ? "text_hash" : "NULL";
-    Stmt members(*db_, ("SELECT seq, id, source, date, length, near, story, signature, terms, " +
-                        hash + " FROM docs WHERE near = ?" +
-                        (since ? " AND coalesce(date, added) >= ?" : ""))
-                           .c_str());
+    Stmt members(*db_,
+                 ("SELECT seq, id, source, date, length, near, story, signature, terms, " + hash +
+                  " FROM docs WHERE near = ?" + (since ? " AND coalesce(date, added) >= ?" : ""))
+                     .c_str());
     struct Row {
         std::int64_t seq;
         std::size_t at;
@@ -713,11 +717,11 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys,
 }
 
 std::vector<std::pair<std::int64_t, std::uint64_t>> IndexStore::story_bucket_entries(
-    std::span<const std::int64_t> keys) const {
+    std::span<const std::int64_t> keys, std::uint32_t per_key) const {
     std::vector<std::pair<std::int64_t, std::uint64_t>> out;
-    Stmt bucket(*db_, "SELECT near FROM story_keys WHERE key = ?");
+    Stmt bucket(*db_, "SELECT near FROM story_keys WHERE key = ? ORDER BY near DESC LIMIT ?");
     for (const std::int64_t k : keys) {
-        bucket.bind(1, k);
+        bucket.bind(1, k).bind(2, std::int64_t{per_key});
         while (bucket.step())
             out.emplace_back(k, static_cast<std::uint64_t>(bucket.i64(0)));
         bucket.reset();
@@ -725,38 +729,11 @@ std::vector<std::pair<std::int64_t, std::uint64_t>> IndexStore::story_bucket_ent
     return out;
 }
 
-std::vector<std::pair<std::uint64_t, std::uint64_t>> IndexStore::stories_of_groups(
-    std::span<const std::uint64_t> nears, std::optional<std::int64_t> since) const {
-    // A merged group's keys still name its old id: the alias leads to the surviving group
-    // (merge() keeps every alias pointing at a surviving id).
-    Stmt story(*db_, ("SELECT story FROM docs WHERE near = ?" +
-                      std::string(since ? " AND coalesce(date, added) >= ?" : "") + " LIMIT 1")
-                         .c_str());
-    Stmt alias(*db_, "SELECT target FROM aliases WHERE kind = 'near' AND alias = ?");
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
-    for (const std::uint64_t asked : nears) {
-        std::uint64_t g = asked;
-        for (int hop = 0; hop < 2; ++hop) {
-            story.bind(1, g);
-            if (since)
-                story.bind(2, *since);
-            const bool found = story.step();
-            const std::int64_t s = found ? story.i64(0) : 0;
-            story.reset();
-            if (found) {
-                out.emplace_back(asked, static_cast<std::uint64_t>(s));
-                break;
-            }
-            alias.bind(1, g);
-            const bool aliased = alias.step();
-            const std::int64_t target = aliased ? alias.i64(0) : 0;
-            alias.reset();
-            if (!aliased)
-                break;
-            g = static_cast<std::uint64_t>(target);
-        }
-    }
-    return out;
+std::uint64_t IndexStore::resolve_alias(const std::string& kind, std::uint64_t id) const {
+    Stmt alias(*db_, "SELECT target FROM aliases WHERE kind = ? AND alias = ?");
+    alias.bind(1, kind).bind(2, id);
+    // merge() keeps every alias pointing at a surviving id: one step is enough.
+    return alias.step() ? static_cast<std::uint64_t>(alias.i64(0)) : id;
 }
 
 std::string IndexStore::first_member(const std::string& kind, std::uint64_t id) const {
@@ -767,13 +744,16 @@ std::string IndexStore::first_member(const std::string& kind, std::uint64_t id) 
     return q.step() ? q.text(0) : std::string();
 }
 
-std::vector<HeldMember> IndexStore::story_members(std::span<const std::uint64_t> stories,
-                                                  std::optional<std::int64_t> since) const {
+std::vector<HeldMember> IndexStore::members(const std::string& kind,
+                                            std::span<const std::uint64_t> ids,
+                                            std::optional<std::int64_t> since) const {
+    NEARDUP_CHECK(kind == "near" || kind == "story", "members: near or story");
     std::vector<HeldMember> out;
-    Stmt q(*db_, ("SELECT seq, id, date, length, near, story, terms FROM docs WHERE story = ?" +
-                  std::string(since ? " AND coalesce(date, added) >= ?" : "") + " ORDER BY seq")
-                     .c_str());
-    for (const std::uint64_t s : stories) {
+    Stmt q(*db_,
+           ("SELECT seq, id, date, length, near, story, terms FROM docs WHERE " + kind + " = ?" +
+            std::string(since ? " AND coalesce(date, added) >= ?" : "") + " ORDER BY seq")
+               .c_str());
+    for (const std::uint64_t s : ids) {
         q.bind(1, s);
         if (since)
             q.bind(2, *since);

@@ -165,23 +165,23 @@ public:
     [[nodiscard]] static constexpr std::int64_t stored_key(std::uint64_t key) noexcept {
         return static_cast<std::int64_t>(key & 0xFFFF'FFFF'FFFFull);
     }
-    /// (stored key, near id) of every story_keys entry under `keys` (stored keys, best sorted).
+    /// (stored key, near id) of the story_keys entries under `keys` (stored keys, best sorted):
+    /// the newest (largest near ids) per_key of each.
     [[nodiscard]] std::vector<std::pair<std::int64_t, std::uint64_t>> story_bucket_entries(
-        std::span<const std::int64_t> keys) const;
-    /// (asked near id, story id) of the held near groups among `nears` with a member dated
-    /// (else added) >= since; a merged group's id leads to its surviving group's story.
-    [[nodiscard]] std::vector<std::pair<std::uint64_t, std::uint64_t>> stories_of_groups(
-        std::span<const std::uint64_t> nears, std::optional<std::int64_t> since) const;
+        std::span<const std::int64_t> keys, std::uint32_t per_key) const;
+    /// The surviving id of a group ("near" or "story") merged away, else `id` itself.
+    [[nodiscard]] std::uint64_t resolve_alias(const std::string& kind, std::uint64_t id) const;
     /// The id of the earliest held member of group `id` ("near" or "story"); empty if none.
     [[nodiscard]] std::string first_member(const std::string& kind, std::uint64_t id) const;
-    /// The members of `stories` dated (else added) >= since, in insertion order.
-    [[nodiscard]] std::vector<HeldMember> story_members(std::span<const std::uint64_t> stories,
-                                                        std::optional<std::int64_t> since) const;
+    /// The members of the groups `ids` ("near" or "story") dated (else added) >= since, in
+    /// insertion order per group.
+    [[nodiscard]] std::vector<HeldMember> members(const std::string& kind,
+                                                  std::span<const std::uint64_t> ids,
+                                                  std::optional<std::int64_t> since) const;
     /// Stores the story-level band keys of near group `near` (written at commit()).
     void add_story_keys(std::uint64_t near, std::span<const std::uint64_t> keys);
     /// Calls f(term hash, document frequency) for every stored story term.
-    void for_each_term_df(
-        const std::function<void(std::uint32_t term, std::uint32_t df)>& f) const;
+    void for_each_term_df(const std::function<void(std::uint32_t term, std::uint32_t df)>& f) const;
     /// How many representatives term_df counts.
     [[nodiscard]] std::uint64_t story_documents() const;
     /// Adds `deltas` (term hash, change) to term_df and `documents` to story_documents().
