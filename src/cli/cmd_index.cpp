@@ -228,8 +228,7 @@ std::int64_t store_night(IndexStore& store, const ScanCli& c, const Night& night
              sig,
              terms});
     }
-    for (const auto& [group, keys] : night.story_keys)
-        store.add_story_keys(group, keys);
+    store.write_story_keys(night.story_keys);
     store.add_term_df(night.df_deltas, night.df_documents);
     store.put_state("story_window", story_window ? std::to_string(*story_window) : "all");
     store.set_next_id("near", near.next);

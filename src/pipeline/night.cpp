@@ -219,10 +219,9 @@ constexpr std::uint32_t kStoryBucketWalk = 32;
 /// index's story_keys) whose representatives' weighted Jaccard reaches the edge threshold,
 /// with the held group's story. Held groups count only with a member in the story window.
 std::vector<Edge> held_edges(const IndexStore& store,
-                             std::vector<std::pair<std::int64_t, std::uint32_t>>& key_group,
+                             std::span<const std::pair<std::int64_t, std::uint32_t>> key_group,
                              const std::vector<Weighed>& weighed, const TermWeights& weights,
                              const StoryOptions& o, const Night& night) {
-    std::sort(key_group.begin(), key_group.end());
     std::vector<std::int64_t> distinct;
     for (const auto& [key, k] : key_group) {
         if (distinct.empty() || distinct.back() != key)
@@ -402,37 +401,40 @@ void split_nodes(const std::vector<std::uint32_t>& nodes, const std::vector<Node
 /// verified), the held stories they have edges to (held_edges), components of those edges cut
 /// like the scan's, then agglomerate() from the held stories as clusters formed already.
 void agglomerate_night(const IndexStore& store, const std::vector<Edge>& held,
-                       const std::vector<std::vector<std::uint64_t>>& group_keys,
+                       std::span<const std::pair<std::int64_t, std::uint32_t>> key_group,
                        const std::vector<Weighed>& weighed, const TermWeights& weights,
                        const StoryOptions& o, Night& night, StoryMerges& merges,
                        std::vector<std::uint64_t>& joined_group,
                        std::vector<std::uint32_t>& local_story) {
     const auto n = static_cast<std::uint32_t>(weighed.size());
     std::vector<NodeEdge> edges;
-    {  // new-new edges: shared story-level keys, the newest kStoryBucketWalk per key
-        std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> buckets;
-        std::vector<std::uint32_t> near_k;
+    {  // new-new edges: groups under one key (key_group is sorted by key, then group), each
+       // with the kStoryBucketWalk before it, as the index's buckets are walked
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+        for (std::size_t i = 0; i < key_group.size();) {
+            std::size_t end = i;
+            while (end < key_group.size() && key_group[end].first == key_group[i].first)
+                ++end;
+            for (std::size_t b = i + 1; b < end; ++b) {
+                for (std::size_t a = b > i + kStoryBucketWalk ? b - kStoryBucketWalk : i; a < b;
+                     ++a)
+                    pairs.emplace_back(key_group[b].second, key_group[a].second);
+            }
+            i = end;
+        }
+        std::sort(pairs.begin(), pairs.end());
+        pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
         TermLookup lookup;
-        for (std::uint32_t k = 0; k < n; ++k) {
-            near_k.clear();
-            for (const std::uint64_t key : group_keys[k]) {
-                std::vector<std::uint32_t>& b = buckets[key];
-                const std::size_t from =
-                    b.size() > kStoryBucketWalk ? b.size() - kStoryBucketWalk : 0;
-                near_k.insert(near_k.end(), b.begin() + static_cast<std::ptrdiff_t>(from), b.end());
-                b.push_back(k);
+        std::uint32_t looked_up = 0xFFFFFFFFu;
+        for (const auto& [k, j] : pairs) {
+            if (k != looked_up) {
+                lookup.assign(weighed[k].terms);
+                looked_up = k;
             }
-            std::sort(near_k.begin(), near_k.end());
-            near_k.erase(std::unique(near_k.begin(), near_k.end()), near_k.end());
-            if (near_k.empty())
-                continue;
-            lookup.assign(weighed[k].terms);
-            for (const std::uint32_t j : near_k) {
-                const double sim = weighted_jaccard_from(lookup.overlap(weighed[j].terms),
-                                                         weighed[k].total, weighed[j].total);
-                if (sim >= o.edge_threshold)
-                    edges.push_back({j, k, sim});
-            }
+            const double sim = weighted_jaccard_from(lookup.overlap(weighed[j].terms),
+                                                     weighed[k].total, weighed[j].total);
+            if (sim >= o.edge_threshold)
+                edges.push_back({j, k, sim});
         }
     }
     std::vector<std::uint64_t> held_ids;
@@ -558,24 +560,27 @@ void assign_stories(IndexStore& store, const ScanConfig& cfg, std::uint64_t next
             weighed[k].date = m.date;
             weighed[k].length = m.length;
         }
-        // Story-level keys of the new groups: stored tonight, looked up now.
+        // Story-level keys of the new groups: looked up now, stored tonight.
         const MinHasher hasher(cfg.story.num_perm, cfg.story.seed);
         std::vector<std::pair<std::int64_t, std::uint32_t>> key_group;
-        std::vector<std::vector<std::uint64_t>> group_keys(new_groups.size());
+        key_group.reserve(new_groups.size() * cfg.story.lsh.bands);
         std::vector<std::uint64_t> band(cfg.story.lsh.bands);
         for (std::uint32_t k = 0; k < new_groups.size(); ++k) {
             if (!story_band_keys(weighed[k].terms, cfg.story, hasher, band))
                 continue;
-            night.story_keys.emplace_back(night.near.id_of_group[new_groups[k]], band);
-            for (const std::uint64_t key : band) {
+            for (const std::uint64_t key : band)
                 key_group.emplace_back(IndexStore::stored_key(key), k);
-                group_keys[k].push_back(key);
-            }
         }
+        std::sort(key_group.begin(), key_group.end());
+        key_group.erase(std::unique(key_group.begin(), key_group.end()), key_group.end());
         const std::vector<Edge> edges =
             held_edges(store, key_group, weighed, weights, cfg.story, night);
-        agglomerate_night(store, edges, group_keys, weighed, weights, cfg.story, night, merges,
+        agglomerate_night(store, edges, key_group, weighed, weights, cfg.story, night, merges,
                           joined, local_story);
+        // What tonight stores: (key, stable near id), still in key order.
+        night.story_keys.reserve(key_group.size());
+        for (const auto& [key, k] : key_group)
+            night.story_keys.emplace_back(key, night.near.id_of_group[new_groups[k]]);
         for (std::uint32_t k = 0; k < new_groups.size(); ++k) {
             if (joined[k] != 0)
                 group_story[new_groups[k]] = joined[k];
@@ -679,7 +684,7 @@ std::uint64_t fill_story_index(IndexStore& store, const ScanConfig& cfg) {
         for (const auto& [near, i] : rep) {
             const Weighed weighed = weigh(held.terms[i], w);
             if (story_band_keys(weighed.terms, cfg.story, hasher, band))
-                store.add_story_keys(near, band);
+                store.add_story_keys(near, band);  // written in key order at commit()
         }
     }
     store.put_state("story_keys", "complete");

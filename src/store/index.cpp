@@ -602,6 +602,12 @@ void IndexStore::add_story_keys(std::uint64_t near, std::span<const std::uint64_
         db_->pending_story.emplace_back(IndexStore::stored_key(k), static_cast<std::int64_t>(near));
 }
 
+void IndexStore::write_story_keys(std::span<const std::pair<std::int64_t, std::uint64_t>> keys) {
+    Stmt story(*db_, "INSERT OR IGNORE INTO story_keys(key, near) VALUES(?, ?)");
+    for (const auto& [key, near] : keys)
+        story.bind(1, key).bind(2, near).run();
+}
+
 std::optional<std::optional<std::uint64_t>> IndexStore::held_text_hash(
     const std::string& id) const {
     static constexpr const char* kSql = "SELECT text_hash FROM docs WHERE id = ?";

@@ -178,6 +178,8 @@ public:
     [[nodiscard]] std::vector<HeldMember> members(const std::string& kind,
                                                   std::span<const std::uint64_t> ids,
                                                   std::optional<std::int64_t> since) const;
+    /// Writes story-level keys (stored key, near id) now: best in key order.
+    void write_story_keys(std::span<const std::pair<std::int64_t, std::uint64_t>> keys);
     /// Stores the story-level band keys of near group `near` (written at commit()).
     void add_story_keys(std::uint64_t near, std::span<const std::uint64_t> keys);
     /// Calls f(term hash, document frequency) for every stored story term.
