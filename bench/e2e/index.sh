@@ -1,31 +1,85 @@
 #!/usr/bin/env bash
-# Nightly-index benchmark: build an index of HELD generated articles (default 1,000,000), then
-# time `index add` of NEW fresh ones (default 100,000) against it. Prints wall time, peak RSS,
-# index bytes per article and the matching rate. Inputs are made by scripts/gen_corpus.py
-# (cached in BENCH_DIR, default /tmp/neardup-bench).
-# Usage: bench/e2e/index.sh   (HELD=... NEW=... to change sizes)
+# Nightly-index benchmark on generated articles (scripts/gen_corpus.py, cached in BENCH_DIR,
+# default /tmp/neardup-bench).
+#
+#   bench/e2e/index.sh             for each HELD size (default "200000 2000000"): build an
+#                                  index of that many (nights of at most NIGHT = 1,000,000),
+#                                  then time `index add` of NEW (100,000) fresh ones; prints
+#                                  seconds, peak RSS, bytes per held article, and each size's
+#                                  ratio to the first
+#   CURVE=10 bench/e2e/index.sh    the growth curve: CURVE nights of NIGHT articles each into
+#                                  one index; per night seconds, peak RSS, index size
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${NEARDUP:-build/neardup}
-held=${HELD:-1000000}
+helds=${HELDS:-200000 2000000}
 new=${NEW:-100000}
+night=${NIGHT:-1000000}
 dir=${BENCH_DIR:-/tmp/neardup-bench}
 mkdir -p "$dir"
-[ -f "$dir/held$held.jsonl" ] || python3 scripts/gen_corpus.py --docs "$held" --seed 1 -o "$dir/held$held.jsonl"
-[ -f "$dir/new$new.jsonl" ] || python3 scripts/gen_corpus.py --docs "$new" --seed 9 --id-prefix new -o "$dir/new$new.jsonl"
-rm -f "$dir/index.db" "$dir/index.db-wal" "$dir/index.db-shm"
-measure() {  # measure LABEL CMD...: prints LABEL, seconds, peak RSS MB
-  local label=$1 out
-  shift
-  /usr/bin/time -o "$dir/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
-  out=$(tail -1 "$dir/time.txt")
-  echo -e "$label\t${out% *}\t$(( ${out#* } / 1024 ))"
+
+gen() {  # gen FILE DOCS SEED PREFIX
+  [ -f "$1" ] || python3 scripts/gen_corpus.py --docs "$2" --seed "$3" --id-prefix "$4" -o "$1" >/dev/null
 }
-echo -e "step\tseconds\tpeak_rss_MB"
-measure "build index of $held" "$bin" index add -q --db "$dir/index.db" "$dir/held$held.jsonl" -o /dev/null
-bytes=$(stat -c %s "$dir/index.db")
-line=$(measure "add $new to $held" "$bin" index add -q --db "$dir/index.db" "$dir/new$new.jsonl" -o /dev/null)
-echo "$line"
-secs=$(echo "$line" | cut -f2)
-echo -e "# index bytes per article: $((bytes / held)); matching rate: $(awk -v n="$new" -v s="$secs" 'BEGIN {printf "%.0f", n / s}') articles/s"
-"$bin" index check --db "$dir/index.db" >/dev/null && echo "# index check: ok"
+measure() {  # measure CMD...: prints seconds and peak RSS MB, tab-separated
+  /usr/bin/time -o "$dir/time.txt" -f "%e %M" "$@" >/dev/null 2>"$dir/stderr.txt" ||
+    { cat "$dir/stderr.txt" >&2; exit 1; }
+  local out
+  out=$(tail -1 "$dir/time.txt")
+  echo -e "${out% *}\t$(( ${out#* } / 1024 ))"
+}
+index_bytes() {  # the index's files: the database and its WAL
+  local db=$1 bytes
+  bytes=$(stat -c %s "$db")
+  [ -f "$db-wal" ] && bytes=$((bytes + $(stat -c %s "$db-wal")))
+  echo "$bytes"
+}
+fresh() { rm -f "$1" "$1-wal" "$1-shm"; }
+
+if [ -n "${CURVE:-}" ]; then
+  db=$dir/curve.db
+  fresh "$db"
+  echo -e "night\theld_before\tseconds\tpeak_rss_MB\tindex_GB\tbytes_per_article"
+  held=0
+  for n in $(seq 1 "$CURVE"); do
+    gen "$dir/night$n.jsonl" "$night" "$((100 + n))" "n$n-"
+    line=$(measure "$bin" index add -q --db "$db" "$dir/night$n.jsonl" -o /dev/null)
+    rm -f "$dir/night$n.jsonl"  # 1 GB each: keep the disk for the index
+    docs=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')
+    bytes=$(index_bytes "$db")
+    echo -e "$n\t$held\t$line\t$(awk -v b="$bytes" 'BEGIN {printf "%.2f", b / 1e9}')\t$((bytes / docs))"
+    held=$docs
+  done
+  exit 0
+fi
+
+gen "$dir/new$new.jsonl" "$new" 9 new
+echo -e "held\tadd_seconds\tpeak_rss_MB\tbytes_per_article\tbuild_seconds\tcheck"
+first_secs=""
+first_rss=""
+for held in $helds; do
+  gen "$dir/held$held.jsonl" "$held" 1 ""
+  db=$dir/index$held.db
+  fresh "$db"
+  # Build in nights of at most $night articles (what a nightly job does; one add of everything
+  # would measure a different thing: a single huge night).
+  rm -f "$dir"/part.*
+  split -l "$night" -d -a 3 --additional-suffix=.jsonl "$dir/held$held.jsonl" "$dir/part."
+  build=0
+  for part in "$dir"/part.*; do
+    t=$(measure "$bin" index add -q --db "$db" "$part" -o /dev/null | cut -f1)
+    build=$(awk -v a="$build" -v b="$t" 'BEGIN {print a + b}')
+  done
+  rm -f "$dir"/part.*
+  bytes=$(index_bytes "$db")
+  line=$(measure "$bin" index add -q --db "$db" "$dir/new$new.jsonl" -o /dev/null)
+  check=$("$bin" index check --db "$db" 2>&1 | head -1)
+  echo -e "$held\t$line\t$((bytes / held))\t$build\t$check"
+  secs=$(echo "$line" | cut -f1)
+  rss=$(echo "$line" | cut -f2)
+  if [ -z "$first_secs" ]; then
+    first_secs=$secs first_rss=$rss first_held=$held
+  else
+    echo "# add $new to $held vs to $first_held: time x$(awk -v a="$secs" -v b="$first_secs" 'BEGIN {printf "%.2f", a / b}'), peak memory x$(awk -v a="$rss" -v b="$first_rss" 'BEGIN {printf "%.2f", a / b}')"
+  fi
+done

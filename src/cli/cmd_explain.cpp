@@ -28,7 +28,7 @@ constexpr const char* kUsage =
     "Text by default, --format json for one JSON object.";
 
 /// The index's settings for what the features depend on (num_perm, seed, shingle) and its
-/// articles' story terms for the weights.
+/// term counts for the weights.
 void use_index(const std::string& db, ScanCli& c, TermWeights& weights) {
     IndexStore store(db, IndexStore::Mode::kRead, false);
     const IndexSettings s = store.settings();
@@ -37,9 +37,16 @@ void use_index(const std::string& db, ScanCli& c, TermWeights& weights) {
         c.cfg.seed = parse_count(seed->second, "the index's seed", 0, UINT64_MAX);
     if (const auto shingle = s.find("shingle"); shingle != s.end())
         c.cfg.shingle = parse_shingle_spec(shingle->second);
-    const HeldDocuments held = store.load(std::nullopt, c.cfg.num_perm);
-    for (const std::vector<TermCode>& terms : held.terms)
-        weights.add_document(terms);
+    // The counts a night weighs by: term_df, over the held near groups' representatives.
+    if (!store.state("story_keys")) {
+        const HeldDocuments held = store.load(std::nullopt, c.cfg.num_perm);  // before v4
+        for (const std::vector<TermCode>& terms : held.terms)
+            weights.add_document(terms);
+        return;
+    }
+    store.for_each_term_df(
+        [&weights](std::uint32_t term, std::uint32_t df) { weights.add_count(term, df); });
+    weights.add_documents_count(store.story_documents());
 }
 
 std::string verdict(bool yes, const char* pass, const char* miss) { return yes ? pass : miss; }

@@ -378,9 +378,13 @@ int match(const std::vector<std::string>& args, bool add) {
         lists.back()->prepare();
     }
     std::int64_t run = 0;
+    double write_seconds = 0;
     if (add) {
+        const auto start = std::chrono::steady_clock::now();
         run = store_night(store, c.scan, night, story_window, rows, now);
         store.commit();
+        write_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     out.commit();
     for (const auto& list : lists)
@@ -395,7 +399,9 @@ int match(const std::vector<std::string>& args, bool add) {
                 "index: " + std::to_string(r.held) + " held articles in the near groups met, " +
                 std::to_string(night.held_stories_met) + " held stories met, " +
                 std::to_string(night.near.merges.size() + night.story_merges.size()) +
-                " ids merged\n",
+                " ids merged; held near groups read in " + format_fixed(night.lookup_seconds, 2) +
+                " s, story level " + format_fixed(night.story_seconds, 2) + " s, written in " +
+                format_fixed(write_seconds, 2) + " s\n",
             stamp);
     }
     return kExitOk;

@@ -1,6 +1,7 @@
 #include "neardup/pipeline/night.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -24,8 +25,9 @@ constexpr std::size_t kMaxDense = 200;
 /// Held stories are compared through at most this many of their newest near groups in the
 /// window (a complete link is checked against them).
 /// (10 nights of ECB+ dev, BBC, Reuters: 20, 50, 200 give gold ARI 0.795 each and story ARI
-/// against one scan 0.27, 0.38, 0.43.)
-constexpr std::size_t kMaxHeldGroups = 200;
+/// against one scan 0.27, 0.38, 0.43; what a night reads of the held stories it meets grows
+/// with it.)
+constexpr std::uint32_t kMaxHeldGroups = 20;
 
 /// The index as run_scan() looks it up.
 class IndexLookup final : public HeldLookup {
@@ -36,8 +38,12 @@ public:
         return store_.held_text_hash(id);
     }
     HeldDocuments groups(std::span<const std::uint64_t> keys) override {
-        return store_.near_groups(keys, num_perm_, since_, kBucketWalk);
+        const auto start = std::chrono::steady_clock::now();
+        HeldDocuments found = store_.near_groups(keys, num_perm_, since_, kBucketWalk);
+        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return found;
     }
+    double seconds = 0;  ///< spent in groups()
 
 private:
     IndexStore& store_;
@@ -120,7 +126,9 @@ std::map<std::uint64_t, HeldStory> load_held_stories(const IndexStore& store,
                                                      std::span<const std::uint64_t> ids,
                                                      std::optional<std::int64_t> since,
                                                      const TermWeights& weights) {
-    const std::vector<HeldMember> members = store.members("story", ids, since);
+    // The newest articles only: a story held for months has thousands (twice the groups
+    // compared: copies of one group are read too).
+    const std::vector<HeldMember> members = store.members("story", ids, since, 2 * kMaxHeldGroups);
     // Per story and near group: the group's representative among the members in the window.
     struct Best {
         std::size_t member;
@@ -212,8 +220,11 @@ struct Edge {
     float similarity;
 };
 
-/// Held stories' candidates are the newest this many groups under each story-level key.
-constexpr std::uint32_t kStoryBucketWalk = 32;
+/// Held stories' candidates are the newest this many groups under each story-level key: one,
+/// as cluster_stories() links each group to the one before it in each band (10 nights of ECB+
+/// dev, BBC, Reuters: gold ARI 0.7944 with 1, 0.7949 with 4 or 32; generated articles that are
+/// rewrites of a few thousand texts fill every bucket, and 32 made 215 million pairs of 100,000).
+constexpr std::uint32_t kStoryBucketWalk = 1;
 
 /// The edges between tonight's new groups and held groups: story-level LSH candidates (the
 /// index's story_keys) whose representatives' weighted Jaccard reaches the edge threshold,
@@ -408,19 +419,12 @@ void agglomerate_night(const IndexStore& store, const std::vector<Edge>& held,
                        std::vector<std::uint32_t>& local_story) {
     const auto n = static_cast<std::uint32_t>(weighed.size());
     std::vector<NodeEdge> edges;
-    {  // new-new edges: groups under one key (key_group is sorted by key, then group), each
-       // with the kStoryBucketWalk before it, as the index's buckets are walked
+    {  // new-new edges: under each key, each group and the one before it (cluster_stories'
+       // band links: a run of equal keys is chained, not paired all with all)
         std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-        for (std::size_t i = 0; i < key_group.size();) {
-            std::size_t end = i;
-            while (end < key_group.size() && key_group[end].first == key_group[i].first)
-                ++end;
-            for (std::size_t b = i + 1; b < end; ++b) {
-                for (std::size_t a = b > i + kStoryBucketWalk ? b - kStoryBucketWalk : i; a < b;
-                     ++a)
-                    pairs.emplace_back(key_group[b].second, key_group[a].second);
-            }
-            i = end;
+        for (std::size_t i = 1; i < key_group.size(); ++i) {
+            if (key_group[i].first == key_group[i - 1].first)
+                pairs.emplace_back(key_group[i].second, key_group[i - 1].second);
         }
         std::sort(pairs.begin(), pairs.end());
         pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
@@ -654,7 +658,11 @@ Night run_night(IndexStore& store, ScanConfig cfg, std::vector<InputFile> inputs
         }
         night.story_since = as_of.value_or(options.now) - *options.story_window;
     }
+    const auto start = std::chrono::steady_clock::now();
     assign_stories(store, cfg, store.next_id("story"), night);
+    night.story_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    night.lookup_seconds = lookup.seconds;
     return night;
 }
 

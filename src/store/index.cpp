@@ -88,7 +88,20 @@ CREATE TABLE IF NOT EXISTS story_keys(
 CREATE TABLE IF NOT EXISTS term_df(
   term INTEGER PRIMARY KEY,
   df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS key_runs(
+  kind TEXT NOT NULL CHECK(kind IN ('near', 'story')),
+  run INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  PRIMARY KEY(kind, run));
 )SQL";
+
+/// A night's keys go to a table of their own (a run: `near_keys_<n>`, `story_keys_<n>`),
+/// written in key order into an empty B-tree, so a night writes what it brings. Inserting them
+/// into the main table instead touched nearly every page of it (sorted keys spread over all of
+/// it): 100,000 articles' keys took 9.4 s to write into an index of 200,000 and 35 s into one
+/// of 2,000,000. Lookups ask the main table and each run; once kMaxRuns runs wait, they are
+/// merged into the main table in one pass (that night pays for the ones before it).
+constexpr std::size_t kMaxRuns = 8;
 
 constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms blob (4 MiB)
 
@@ -112,6 +125,8 @@ struct IndexStore::Db {
     /// key order by commit().
     std::vector<std::pair<std::int64_t, std::int64_t>> pending_near;
     std::vector<std::pair<std::int64_t, std::int64_t>> pending_story;
+    /// Run numbers of the key tables, per kind ("near", "story"), ascending; read on first use.
+    std::map<std::string, std::vector<std::int64_t>> runs;
 
     sqlite3_stmt* find_id = nullptr;  ///< held_text_hash()'s, kept likewise
 
@@ -268,20 +283,6 @@ void append_held(const Stmt& q, int first, std::uint32_t num_perm, const std::st
     held.text_hashes.push_back(q.u64_or_null(first + 8));
 }
 
-/// Moves document `at` of `from` to the end of `to`.
-void move_held(HeldDocuments& from, std::size_t at, std::uint32_t num_perm, HeldDocuments& to) {
-    to.ids.push_back(std::move(from.ids[at]));
-    to.sources.push_back(std::move(from.sources[at]));
-    to.dates.push_back(from.dates[at]);
-    to.lengths.push_back(from.lengths[at]);
-    to.near.push_back(from.near[at]);
-    to.story.push_back(from.story[at]);
-    const auto sig = from.signatures.begin() + static_cast<std::ptrdiff_t>(at * num_perm);
-    to.signatures.insert(to.signatures.end(), sig, sig + num_perm);
-    to.terms.push_back(std::move(from.terms[at]));
-    to.text_hashes.push_back(from.text_hashes[at]);
-}
-
 std::string time_filter(std::optional<std::int64_t> since) {
     return since ? " WHERE coalesce(date, added) >= " + std::to_string(*since) : "";
 }
@@ -353,7 +354,10 @@ IndexStore::IndexStore(const std::string& path, Mode mode, bool wait)
 void IndexStore::begin_write(bool wait) {
     // Each step may meet another writer (one creating the file sets WAL mode too).
     for (const char* sql :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "BEGIN IMMEDIATE"}) {
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+          // A night writes millions of keys: pages it changes stay in memory until the commit
+          // instead of spilling to the WAL and being read back (128 MiB at most).
+          "PRAGMA cache_size=-131072", "BEGIN IMMEDIATE"}) {
         if (sqlite3_exec(db_->handle, sql, nullptr, nullptr, nullptr) == SQLITE_OK)
             continue;
         if ((sqlite3_errcode(db_->handle) & 0xff) == SQLITE_BUSY) {
@@ -443,15 +447,106 @@ void IndexStore::fill_near_keys() {
 
 void IndexStore::write_pending_keys() {
     sort_unique(db_->pending_near);
-    Stmt near(*db_, "INSERT OR IGNORE INTO near_keys(key, seq) VALUES(?, ?)");
-    for (const auto& [key, seq] : db_->pending_near)
-        near.bind(1, key).bind(2, seq).run();
+    write_keys<std::int64_t>("near", db_->pending_near);
     std::vector<std::pair<std::int64_t, std::int64_t>>().swap(db_->pending_near);
     sort_unique(db_->pending_story);
-    Stmt story(*db_, "INSERT OR IGNORE INTO story_keys(key, near) VALUES(?, ?)");
-    for (const auto& [key, near_id] : db_->pending_story)
-        story.bind(1, key).bind(2, near_id).run();
+    write_keys<std::int64_t>("story", db_->pending_story);
     std::vector<std::pair<std::int64_t, std::int64_t>>().swap(db_->pending_story);
+}
+
+std::vector<std::string> IndexStore::key_tables(const std::string& kind) const {
+    std::vector<std::string> out{kind + "_keys"};
+    if (db_->schema < 4)
+        return out;
+    auto it = db_->runs.find(kind);
+    if (it == db_->runs.end()) {
+        std::vector<std::int64_t> runs;
+        Stmt q(*db_, "SELECT run FROM key_runs WHERE kind = ? ORDER BY run");
+        q.bind(1, kind);
+        while (q.step())
+            runs.push_back(q.i64(0));
+        it = db_->runs.emplace(kind, std::move(runs)).first;
+    }
+    for (const std::int64_t run : it->second)
+        out.push_back(kind + "_keys_" + std::to_string(run));
+    return out;
+}
+
+template <typename Second>
+void IndexStore::write_keys(const std::string& kind,
+                            std::span<const std::pair<std::int64_t, Second>> pairs) {
+    if (pairs.empty())
+        return;
+    const char* second = kind == "near" ? "seq" : "near";
+    const std::string main = kind + "_keys";
+    bool empty = false;
+    {
+        Stmt any(*db_, ("SELECT 1 FROM " + main + " LIMIT 1").c_str());
+        empty = !any.step();
+    }             // finalized: a DROP TABLE below needs no statement pending
+    if (empty) {  // the first night: the main table is empty, and sorted inserts append
+        insert_pairs<Second>(main.c_str(), second, pairs);
+        return;
+    }
+    (void)key_tables(kind);
+    std::vector<std::int64_t>& runs = db_->runs[kind];
+    const std::int64_t run = runs.empty() ? 1 : runs.back() + 1;
+    const std::string table = kind + "_keys_" + std::to_string(run);
+    db_->exec(("CREATE TABLE " + table + "(key INTEGER NOT NULL, " + second +
+               " INTEGER NOT NULL, PRIMARY KEY(key, " + second + ")) WITHOUT ROWID")
+                  .c_str());
+    insert_pairs<Second>(table.c_str(), second, pairs);
+    Stmt(*db_, "INSERT INTO key_runs(kind, run, rows) VALUES(?, ?, ?)")
+        .bind(1, kind)
+        .bind(2, run)
+        .bind(3, static_cast<std::uint64_t>(pairs.size()))
+        .run();
+    runs.push_back(run);
+    if (runs.size() < kMaxRuns)
+        return;
+    for (const std::int64_t r : runs) {  // each run is read in key order: sorted inserts
+        const std::string t = kind + "_keys_" + std::to_string(r);
+        db_->exec(
+            ("INSERT OR IGNORE INTO " + main + " SELECT key, " + second + " FROM " + t).c_str());
+        db_->exec(("DROP TABLE " + t).c_str());
+    }
+    Stmt(*db_, "DELETE FROM key_runs WHERE kind = ?").bind(1, kind).run();
+    runs.clear();
+}
+
+template <typename Second>
+void IndexStore::insert_pairs(const char* table, const char* second,
+                              std::span<const std::pair<std::int64_t, Second>> pairs) {
+    // Many rows per statement: a night writes millions of keys, and one statement per row
+    // spends most of its time starting and ending statements (100,000 articles' 8 million
+    // keys: 9.1 s of writing in all, one row per statement).
+    constexpr std::size_t kRows = 128;
+    const auto sql = [&](std::size_t rows) {
+        std::string text =
+            std::string("INSERT OR IGNORE INTO ") + table + "(key, " + second + ") VALUES(?, ?)";
+        for (std::size_t i = 1; i < rows; ++i)
+            text += ", (?, ?)";
+        return text;
+    };
+    const std::size_t full = pairs.size() / kRows * kRows;
+    if (full > 0) {
+        Stmt many(*db_, sql(kRows).c_str());
+        for (std::size_t at = 0; at < full; at += kRows) {
+            for (std::size_t i = 0; i < kRows; ++i) {
+                many.bind(static_cast<int>(2 * i + 1), pairs[at + i].first);
+                many.bind(static_cast<int>(2 * i + 2), pairs[at + i].second);
+            }
+            many.run();
+        }
+    }
+    if (full < pairs.size()) {
+        Stmt rest(*db_, sql(pairs.size() - full).c_str());
+        for (std::size_t i = 0; full + i < pairs.size(); ++i) {
+            rest.bind(static_cast<int>(2 * i + 1), pairs[full + i].first);
+            rest.bind(static_cast<int>(2 * i + 2), pairs[full + i].second);
+        }
+        rest.run();
+    }
 }
 
 IndexStore::~IndexStore() {
@@ -603,9 +698,7 @@ void IndexStore::add_story_keys(std::uint64_t near, std::span<const std::uint64_
 }
 
 void IndexStore::write_story_keys(std::span<const std::pair<std::int64_t, std::uint64_t>> keys) {
-    Stmt story(*db_, "INSERT OR IGNORE INTO story_keys(key, near) VALUES(?, ?)");
-    for (const auto& [key, near] : keys)
-        story.bind(1, key).bind(2, near).run();
+    write_keys<std::uint64_t>("story", keys);
 }
 
 std::optional<std::optional<std::uint64_t>> IndexStore::held_text_hash(
@@ -643,9 +736,11 @@ void IndexStore::delete_near_keys(const char* where, std::int64_t value) {
             doomed.emplace_back(IndexStore::stored_key(k), q.i64(0));
     }
     sort_unique(doomed);
-    Stmt del(*db_, "DELETE FROM near_keys WHERE key = ? AND seq = ?");
-    for (const auto& [key, seq] : doomed)
-        del.bind(1, key).bind(2, seq).run();
+    for (const std::string& table : key_tables("near")) {
+        Stmt del(*db_, ("DELETE FROM " + table + " WHERE key = ? AND seq = ?").c_str());
+        for (const auto& [key, seq] : doomed)
+            del.bind(1, key).bind(2, seq).run();
+    }
 }
 
 bool IndexStore::remove(const std::string& id) {
@@ -668,69 +763,109 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys, std::
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     // 1. the held articles in the keys' buckets (the newest per_key of each, as the in-memory
-    //    index walks them), 2. their near groups (in the window), 3. every member of those.
+    //    index walks them), in the window; 2. of each of their near groups, the two members a
+    //    night needs besides them: the representative (the earliest dated, else longest, else
+    //    smallest id: better_representative()) and the earliest held. A group of thousands of
+    //    copies costs three reads, not thousands.
     std::vector<std::int64_t> seqs;
-    Stmt bucket(*db_, "SELECT seq FROM near_keys WHERE key = ? ORDER BY seq DESC LIMIT ?");
-    for (const std::int64_t k : wanted) {
-        bucket.bind(1, k).bind(2, std::int64_t{per_key});
-        while (bucket.step())
-            seqs.push_back(bucket.i64(0));
-        bucket.reset();
+    {
+        std::vector<std::unique_ptr<Stmt>> buckets;
+        for (const std::string& table : key_tables("near")) {
+            buckets.push_back(std::make_unique<Stmt>(
+                *db_,
+                ("SELECT seq FROM " + table + " WHERE key = ? ORDER BY seq DESC LIMIT ?").c_str()));
+        }
+        std::vector<std::int64_t> found;
+        for (const std::int64_t k : wanted) {
+            found.clear();
+            for (const auto& bucket : buckets) {
+                bucket->bind(1, k).bind(2, std::int64_t{per_key});
+                while (bucket->step())
+                    found.push_back(bucket->i64(0));
+                bucket->reset();
+            }
+            if (found.size() > per_key) {  // the newest per_key over all tables
+                std::nth_element(found.begin(), found.begin() + per_key, found.end(),
+                                 std::greater<>());
+                found.resize(per_key);
+            }
+            seqs.insert(seqs.end(), found.begin(), found.end());
+        }
     }
     std::sort(seqs.begin(), seqs.end());
     seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+    const std::string window = since ? " AND coalesce(date, added) >= ?" : "";
+    Stmt group(*db_, ("SELECT near FROM docs WHERE seq = ?" + window).c_str());
     std::vector<std::int64_t> groups;
-    Stmt group(*db_, ("SELECT near FROM docs WHERE seq = ?" +
-                      std::string(since ? " AND coalesce(date, added) >= ?" : ""))
-                         .c_str());
+    std::vector<std::int64_t> chosen;  // the seqs to read
     for (const std::int64_t seq : seqs) {
         group.bind(1, seq);
         if (since)
             group.bind(2, *since);
-        if (group.step())
+        if (group.step()) {
             groups.push_back(group.i64(0));
+            chosen.push_back(seq);
+        }
         group.reset();
     }
     std::sort(groups.begin(), groups.end());
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-    const std::string hash = db_->schema >= 2 ? "text_hash" : "NULL";
-    Stmt members(*db_,
-                 ("SELECT seq, id, source, date, length, near, story, signature, terms, " + hash +
-                  " FROM docs WHERE near = ?" + (since ? " AND coalesce(date, added) >= ?" : ""))
-                     .c_str());
-    struct Row {
-        std::int64_t seq;
-        std::size_t at;
-    };
-    HeldDocuments found;
-    std::vector<Row> order;
+    Stmt rep(*db_, ("SELECT seq FROM docs WHERE near = ?" + window +
+                    " ORDER BY date IS NULL, date, length DESC, id LIMIT 1")
+                       .c_str());
+    Stmt first(*db_,
+               ("SELECT seq FROM docs WHERE near = ?" + window + " ORDER BY seq LIMIT 1").c_str());
     for (const std::int64_t g : groups) {
-        members.bind(1, g);
-        if (since)
-            members.bind(2, *since);
-        while (members.step()) {
-            order.push_back({members.i64(0), found.size()});
-            append_held(members, 1, num_perm, path_, found);
+        for (Stmt* q : {&rep, &first}) {
+            q->bind(1, g);
+            if (since)
+                q->bind(2, *since);
+            if (q->step())
+                chosen.push_back(q->i64(0));
+            q->reset();
         }
-        members.reset();
     }
     // In insertion order, as load() gives them.
-    std::sort(order.begin(), order.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+    const std::string hash = db_->schema >= 2 ? "text_hash" : "NULL";
+    Stmt row(*db_, ("SELECT id, source, date, length, near, story, signature, terms, " + hash +
+                    " FROM docs WHERE seq = ?")
+                       .c_str());
     HeldDocuments out;
-    for (const Row& r : order)
-        move_held(found, r.at, num_perm, out);
+    for (const std::int64_t seq : chosen) {
+        row.bind(1, seq);
+        if (row.step())
+            append_held(row, 0, num_perm, path_, out);
+        row.reset();
+    }
     return out;
 }
 
 std::vector<std::pair<std::int64_t, std::uint64_t>> IndexStore::story_bucket_entries(
     std::span<const std::int64_t> keys, std::uint32_t per_key) const {
     std::vector<std::pair<std::int64_t, std::uint64_t>> out;
-    Stmt bucket(*db_, "SELECT near FROM story_keys WHERE key = ? ORDER BY near DESC LIMIT ?");
+    std::vector<std::unique_ptr<Stmt>> buckets;
+    for (const std::string& table : key_tables("story")) {
+        buckets.push_back(std::make_unique<Stmt>(
+            *db_,
+            ("SELECT near FROM " + table + " WHERE key = ? ORDER BY near DESC LIMIT ?").c_str()));
+    }
+    std::vector<std::uint64_t> found;
     for (const std::int64_t k : keys) {
-        bucket.bind(1, k).bind(2, std::int64_t{per_key});
-        while (bucket.step())
-            out.emplace_back(k, static_cast<std::uint64_t>(bucket.i64(0)));
-        bucket.reset();
+        found.clear();
+        for (const auto& bucket : buckets) {
+            bucket->bind(1, k).bind(2, std::int64_t{per_key});
+            while (bucket->step())
+                found.push_back(static_cast<std::uint64_t>(bucket->i64(0)));
+            bucket->reset();
+        }
+        std::sort(found.begin(), found.end(), std::greater<>());
+        found.erase(std::unique(found.begin(), found.end()), found.end());
+        if (found.size() > per_key)  // the newest per_key over all tables
+            found.resize(per_key);
+        for (const std::uint64_t near : found)
+            out.emplace_back(k, near);
     }
     return out;
 }
@@ -752,17 +887,21 @@ std::string IndexStore::first_member(const std::string& kind, std::uint64_t id) 
 
 std::vector<HeldMember> IndexStore::members(const std::string& kind,
                                             std::span<const std::uint64_t> ids,
-                                            std::optional<std::int64_t> since) const {
+                                            std::optional<std::int64_t> since,
+                                            std::uint32_t newest) const {
     NEARDUP_CHECK(kind == "near" || kind == "story", "members: near or story");
     std::vector<HeldMember> out;
-    Stmt q(*db_,
-           ("SELECT seq, id, date, length, near, story, terms FROM docs WHERE " + kind + " = ?" +
-            std::string(since ? " AND coalesce(date, added) >= ?" : "") + " ORDER BY seq")
-               .c_str());
+    // Newest first (docs_<kind> holds seq after the id: no sort), reversed per group below.
+    Stmt q(*db_, ("SELECT seq, id, date, length, near, story, terms FROM docs WHERE " + kind +
+                  " = ?" + std::string(since ? " AND coalesce(date, added) >= ?" : "") +
+                  " ORDER BY seq DESC LIMIT ?")
+                     .c_str());
     for (const std::uint64_t s : ids) {
         q.bind(1, s);
         if (since)
             q.bind(2, *since);
+        q.bind(since ? 3 : 2, newest == 0 ? std::int64_t{-1} : std::int64_t{newest});
+        const std::size_t first = out.size();
         while (q.step()) {
             HeldMember m;
             m.seq = q.i64(0);
@@ -776,6 +915,7 @@ std::vector<HeldMember> IndexStore::members(const std::string& kind,
             out.push_back(std::move(m));
         }
         q.reset();
+        std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
     }
     return out;
 }
@@ -915,11 +1055,14 @@ std::uint64_t IndexStore::prune(std::int64_t cutoff) {
     const auto removed = static_cast<std::uint64_t>(sqlite3_changes64(db_->handle));
     // Story keys are kept by near group (computed with the weights of their night, so they
     // cannot be computed again): those of groups no longer held go in one pass.
-    if (removed > 0)
-        db_->exec(
-            "DELETE FROM story_keys WHERE near NOT IN (SELECT near FROM docs) AND near NOT IN "
-            "(SELECT alias FROM aliases WHERE kind = 'near' AND target IN (SELECT near FROM "
-            "docs))");
+    if (removed > 0) {
+        for (const std::string& table : key_tables("story")) {
+            db_->exec(("DELETE FROM " + table +
+                       " WHERE near NOT IN (SELECT near FROM docs) AND near NOT IN (SELECT alias "
+                       "FROM aliases WHERE kind = 'near' AND target IN (SELECT near FROM docs))")
+                          .c_str());
+        }
+    }
     if (db_->schema >= 2) {  // the record of runs older than what is kept goes too
         Stmt(*db_, "DELETE FROM run_rows WHERE run IN (SELECT run FROM runs WHERE finished < ?)")
             .bind(1, cutoff)
@@ -1043,6 +1186,7 @@ void IndexStore::check_tables(std::vector<std::string>& problems) const {
          2},
         {"near_keys", {"key", "seq"}, 4},
         {"story_keys", {"key", "near"}, 4},
+        {"key_runs", {"kind", "run", "rows"}, 4},
         {"term_df", {"term", "df"}, 4},
     };
     if (db_->schema < 1)
@@ -1102,17 +1246,26 @@ std::vector<std::string> IndexStore::check() const {
         }
         if (db_->schema >= 4) {
             const LshParams lsh = stored_lsh();
-            Stmt keys(*db_,
-                      "SELECT (SELECT count(*) FROM near_keys), (SELECT count(*) FROM docs), "
-                      "(SELECT count(*) FROM near_keys k WHERE NOT EXISTS (SELECT 1 FROM docs d "
-                      "WHERE d.seq = k.seq))");
-            keys.step();
-            if (keys.i64(2) > 0)
-                problems.push_back("near_keys: " + std::to_string(keys.i64(2)) +
+            std::int64_t keys = 0;
+            std::int64_t orphans = 0;
+            for (const std::string& table : key_tables("near")) {
+                Stmt q(*db_, ("SELECT count(*), (SELECT count(*) FROM " + table +
+                              " k WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.seq = k.seq)) "
+                              "FROM " +
+                              table)
+                                 .c_str());
+                q.step();
+                keys += q.i64(0);
+                orphans += q.i64(1);
+            }
+            Stmt docs(*db_, "SELECT count(*) FROM docs");
+            docs.step();
+            if (orphans > 0)
+                problems.push_back("near_keys: " + std::to_string(orphans) +
                                    " keys of documents not held");
-            if (keys.i64(0) != keys.i64(1) * std::int64_t{lsh.bands})
-                problems.push_back("near_keys: " + std::to_string(keys.i64(0)) + " keys for " +
-                                   std::to_string(keys.i64(1)) + " documents x " +
+            if (keys != docs.i64(0) * std::int64_t{lsh.bands})
+                problems.push_back("near_keys: " + std::to_string(keys) + " keys for " +
+                                   std::to_string(docs.i64(0)) + " documents x " +
                                    std::to_string(lsh.bands) + " bands");
         }
         Stmt dangling(*db_,

@@ -41,43 +41,4 @@ StableIds assign_stable_ids(const Clustering& clustering, std::span<const std::u
     return out;
 }
 
-RelabeledIds assign_majority_ids(const Clustering& clustering,
-                                 std::span<const std::uint64_t> held_ids, std::uint64_t next) {
-    // Home of an old id: the cluster holding most of its documents (smaller cluster on ties).
-    std::map<std::uint64_t, std::map<std::uint32_t, std::uint32_t>> spread;  // id -> cluster -> n
-    for (std::size_t d = 0; d < held_ids.size(); ++d)
-        ++spread[held_ids[d]][clustering.group_of[d]];
-    constexpr std::uint64_t kNone = 0;
-    RelabeledIds out;
-    StableIds& ids = out.ids;
-    ids.id_of_group.assign(clustering.groups(), kNone);
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> homes;  // (old id, home cluster)
-    for (const auto& [id, clusters] : spread) {
-        auto best = clusters.begin();
-        for (auto it = clusters.begin(); it != clusters.end(); ++it) {
-            if (it->second > best->second)
-                best = it;
-        }
-        homes.emplace_back(id, best->first);
-    }
-    // Ids ascend, so the first id homed in a cluster is the oldest: it survives, later ones
-    // homed there too become its aliases (a new article bridged their stories).
-    for (const auto& [id, cluster] : homes) {
-        if (ids.id_of_group[cluster] == kNone)
-            ids.id_of_group[cluster] = id;
-        else
-            ids.merges.push_back({id, ids.id_of_group[cluster]});
-    }
-    ids.next = next;
-    for (std::uint64_t& id : ids.id_of_group) {
-        if (id == kNone)
-            id = ids.next++;
-    }
-    for (std::size_t d = 0; d < held_ids.size(); ++d) {
-        if (ids.id_of_group[clustering.group_of[d]] != held_ids[d])
-            out.changed.push_back(d);
-    }
-    return out;
-}
-
 }  // namespace neardup

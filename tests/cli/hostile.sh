@@ -202,7 +202,9 @@ expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
 python3 - "$db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-c.executescript("DROP TABLE runs; DROP TABLE run_rows; ALTER TABLE docs DROP COLUMN text_hash; "
+c.executescript("DROP TABLE near_keys; DROP TABLE story_keys; DROP TABLE term_df; DROP TABLE key_runs; "
+                "DELETE FROM settings WHERE key LIKE 'state_%'; "
+                "DROP TABLE runs; DROP TABLE run_rows; ALTER TABLE docs DROP COLUMN text_hash; "
                 "ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; PRAGMA user_version = 1;")
 c.commit()
 PY
@@ -218,7 +220,9 @@ expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
 python3 - "$db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-c.executescript("ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; "
+c.executescript("DROP TABLE near_keys; DROP TABLE story_keys; DROP TABLE term_df; DROP TABLE key_runs; "
+                "DELETE FROM settings WHERE key LIKE 'state_%'; "
+                "ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; "
                 "ALTER TABLE run_rows DROP COLUMN date; ALTER TABLE run_rows DROP COLUMN title; "
                 "ALTER TABLE run_rows DROP COLUMN url; ALTER TABLE run_rows DROP COLUMN action; "
                 "PRAGMA user_version = 2;")

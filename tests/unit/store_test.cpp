@@ -2,6 +2,7 @@
 
 #include "../support/support.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/lsh/index.hpp"
 #include "neardup/store/index.hpp"
 #include "neardup/store/stable_ids.hpp"
 
@@ -40,21 +41,6 @@ TEST_SUITE("store") {
         const StableIds ids = assign_stable_ids(c, held, 8);
         CHECK(ids.id_of_group[c.group_of[0]] == 2);
         CHECK(ids.id_of_group[c.group_of[1]] == 2);
-    }
-
-    TEST_CASE("majority ids: homes keep their ids, bridges keep the oldest, splits get fresh ids") {
-        // Held: 0,1 story 4; 2,3 story 2; 4,5,6 story 9. New run: {0,1,2,3,7} {4,5} {6,8} {9}.
-        const Clustering c = clustering_of(10, {{0, 1}, {1, 2}, {2, 3}, {3, 7}, {4, 5}, {6, 8}});
-        const std::vector<std::uint64_t> held{4, 4, 2, 2, 9, 9, 9};
-        const RelabeledIds r = assign_majority_ids(c, held, 20);
-        CHECK(r.ids.id_of_group[c.group_of[0]] == 2);   // 2 and 4 bridged: the older survives
-        CHECK(r.ids.id_of_group[c.group_of[4]] == 9);   // 9's home keeps 9
-        CHECK(r.ids.id_of_group[c.group_of[6]] == 20);  // split-off part: fresh id
-        CHECK(r.ids.id_of_group[c.group_of[9]] == 21);
-        REQUIRE(r.ids.merges.size() == 1);
-        CHECK(r.ids.merges[0].alias == 4);
-        CHECK(r.ids.merges[0].target == 2);
-        CHECK(r.changed == std::vector<std::size_t>{0, 1, 6});
     }
 
     TEST_CASE("save then load gives back the same documents") {
@@ -150,6 +136,86 @@ TEST_SUITE("store") {
         REQUIRE(held.size() == 1);
         CHECK(held.text_hashes[0] == 0xFEDCBA9876543210ULL);
         CHECK(store.check().empty());
+    }
+
+    TEST_CASE("key tables: a night reads only what its keys lead to; removes and prunes clean up") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "i.db").string();
+        const IndexSettings settings{
+            {"num_perm", "4"}, {"seed", "1"}, {"shingle", "words:5"}, {"bands", "2"}, {"rows", "2"}};
+        const std::vector<SigValue> sig_a{1, 2, 3, 4};
+        const std::vector<SigValue> sig_b{1, 2, 9, 9};  // shares band 0 with a
+        const std::vector<SigValue> sig_c{7, 7, 7, 7};
+        const std::vector<SigValue> sig_d{8, 8, 3, 4};  // shares band 1 with a, outside the window
+        const std::vector<TermCode> terms{10, 20};
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings(settings);
+            store.insert({{"a", "s", 1000, 0, 1, 1, 1, 11, "", ""}, sig_a, terms});
+            store.insert({{"b", "s", 1000, 0, 1, 1, 1, 12, "", ""}, sig_b, terms});  // a's group
+            store.insert({{"c", "s", 1000, 0, 1, 2, 2, 13, "", ""}, sig_c, terms});
+            store.insert({{"d", "s", 10, 0, 1, 3, 3, std::nullopt, "", ""}, sig_d, terms});
+            const std::vector<std::uint64_t> key_a{100, 200};
+            store.add_story_keys(1, key_a);
+            store.add_story_keys(2, std::vector<std::uint64_t>{200});
+            store.add_term_df(std::vector<std::pair<std::uint32_t, std::int64_t>>{{5, 2}, {6, 1}},
+                              3);
+            store.commit();
+        }
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings(settings);
+            CHECK(store.check().empty());
+            // A query signature equal to a: a's and d's buckets; b comes with a's group.
+            std::vector<std::uint64_t> keys(2);
+            band_keys(sig_a, {2, 2}, keys);
+            HeldDocuments found = store.near_groups(keys, 4, std::nullopt, 512);
+            CHECK(found.ids == std::vector<std::string>{"a", "b", "d"});
+            found = store.near_groups(keys, 4, 500, 512);  // d is dated 10: outside
+            CHECK(found.ids == std::vector<std::string>{"a", "b"});
+            CHECK(found.near == std::vector<std::uint64_t>{1, 1});
+            CHECK(found.signatures.size() == 8);
+            CHECK(store.near_groups(keys, 4, std::nullopt, 1).ids.size() == 3);  // b via a's group
+            CHECK(store.held_text_hash("a") == std::optional<std::optional<std::uint64_t>>(11));
+            CHECK(store.held_text_hash("d") ==
+                  std::optional<std::optional<std::uint64_t>>(std::nullopt));
+            CHECK_FALSE(store.held_text_hash("zz").has_value());
+            // Story keys: bucket entries, aliases lead to survivors, members by story.
+            const std::vector<std::int64_t> wanted{IndexStore::stored_key(200)};
+            const auto entries = store.story_bucket_entries(wanted, 32);
+            REQUIRE(entries.size() == 2);
+            CHECK(entries[0].second == 2);  // newest (largest near id) first
+            CHECK(store.story_bucket_entries(wanted, 1).size() == 1);
+            store.merge("near", 2, 1, 0);
+            CHECK(store.resolve_alias("near", 2) == 1);
+            CHECK(store.resolve_alias("near", 7) == 7);
+            const std::vector<std::uint64_t> story{1};
+            const std::vector<HeldMember> members = store.members("story", story, std::nullopt);
+            REQUIRE(members.size() == 2);
+            CHECK(members[0].id == "a");
+            CHECK(members[1].terms == terms);
+            CHECK(store.first_member("story", 1) == "a");
+            CHECK(store.first_member("near", 9).empty());
+            std::uint64_t df5 = 0;
+            store.for_each_term_df([&](std::uint32_t t, std::uint32_t df) {
+                if (t == 5)
+                    df5 = df;
+            });
+            CHECK(df5 == 2);
+            CHECK(store.story_documents() == 3);
+            // A removed or pruned document's near keys go with it.
+            CHECK(store.remove("c"));
+            CHECK(store.prune(500) == 1);  // d
+            store.commit();
+        }
+        IndexStore store(path, IndexStore::Mode::kRead, false);
+        CHECK(store.check().empty());
+        std::vector<std::uint64_t> keys(2);
+        band_keys(sig_d, {2, 2}, keys);
+        CHECK(store.near_groups(keys, 4, std::nullopt, 512).ids ==
+              std::vector<std::string>{"a", "b"});  // a shares band 1 with d
+        band_keys(sig_c, {2, 2}, keys);
+        CHECK(store.near_groups(keys, 4, std::nullopt, 512).ids.empty());
     }
 
     TEST_CASE("an uncommitted batch leaves the index as it was") {

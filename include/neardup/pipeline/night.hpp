@@ -2,9 +2,10 @@
 // only what their keys lead to.
 //
 // Near level: run_scan() with a HeldLookup on the index: the new documents are signed, their
-// band keys looked up in near_keys, and only the near groups found there (whole, their
-// signatures from docs) are linked with them; the groups are the ones a scan of everything
-// held and new would give. Held groups keep their ids (assign_stable_ids()).
+// band keys looked up in near_keys, and only the held documents found there (plus each of
+// their groups' representative and earliest member) are linked with them, their groups
+// pre-joined by their stored ids; the groups are the ones a scan of everything held and new
+// would give. Held groups keep their ids (assign_stable_ids()).
 // Story level, incremental: the new near groups (those without a held member) are clustered
 // among themselves as a scan would (cluster_stories(), weights from the background, the
 // index's term_df and the night's own groups). Each night story then looks up the held
@@ -68,6 +69,8 @@ struct Night {
     std::int64_t df_documents = 0;
     std::optional<std::int64_t> story_since;  ///< the story window's start (nullopt: none)
     std::uint64_t held_stories_met = 0;       ///< held stories compared with tonight's
+    double lookup_seconds = 0;  ///< reading the held near groups the night's keys lead to
+    double story_seconds = 0;   ///< the story level (lookups in story_keys included)
 };
 
 /// Runs the night (reads the index; changes nothing). `cfg` is the scan's configuration for

@@ -76,7 +76,7 @@ struct ScanConfig {
     /// the rest (dates, lengths, stored group ids) stays for the caller.
     HeldDocuments* held = nullptr;
     /// Or: held documents looked up as needed (an index's near_keys), not loaded whole. They
-    /// become DocIds 0 .. held-1 as with `held` (the lookup's near groups, nothing else; their
+    /// become DocIds 0 .. held-1 as with `held` (what the lookup found, nothing else; their
     /// stored group ids come back in ScanResult::held_near/held_story). The story level is
     /// then the caller's (it matches against the index's stories): result.story is the near
     /// clustering and the new documents' terms are handed back (keep_document_data).

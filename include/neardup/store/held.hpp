@@ -44,8 +44,9 @@ public:
     /// nullopt: not held; an empty inner value: held, text unknown (stored before text hashes).
     [[nodiscard]] virtual std::optional<std::optional<std::uint64_t>> text_hash(
         const std::string& id) = 0;
-    /// The whole near groups, in insertion order, of the held documents under `keys` (the
-    /// new documents' near-level band keys, bands per document, any order).
+    /// The held documents under `keys` (the new documents' near-level band keys, bands per
+    /// document, any order) and, of each of their near groups, its representative and its
+    /// earliest member; in insertion order.
     [[nodiscard]] virtual HeldDocuments groups(std::span<const std::uint64_t> keys) = 0;
 };
 

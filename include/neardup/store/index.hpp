@@ -29,6 +29,10 @@
 //                                                   -- weighted-MinHash band keys
 //   term_df(term INTEGER PRIMARY KEY, df INTEGER)   -- v4: story terms' document frequencies
 //                                                   -- over the near groups' representatives
+//   key_runs(kind, run, rows, PRIMARY KEY(kind, run))   -- v4: a night's keys wait in tables
+//                                                   -- of their own, near_keys_<run> and
+//                                                   -- story_keys_<run> (same columns), until 8
+//                                                   -- are merged into the main table
 // A night reads only what its articles' keys lead to: no part of the index is loaded whole.
 // An older index is upgraded by its first writer (v2: new tables, the text_hash column; v3:
 // the title, url and run_rows' date columns; v4: the key tables, near_keys filled from the
@@ -152,9 +156,10 @@ public:
     /// when it was stored before the index kept text hashes.
     [[nodiscard]] std::optional<std::optional<std::uint64_t>> held_text_hash(
         const std::string& id) const;
-    /// Whole near groups (their members dated, else added, >= since) of the held documents
-    /// found under the near-level band `keys` (the newest per_key in each bucket), in insertion
-    /// order: what a night's new documents can join.
+    /// The held documents found under the near-level band `keys` (the newest per_key in each
+    /// bucket) dated (else added) >= since, with the representative and the earliest member
+    /// (in the window) of each of their near groups, in insertion order: what a night's new
+    /// documents can join, and what their rows need of those groups.
     [[nodiscard]] HeldDocuments near_groups(std::span<const std::uint64_t> keys,
                                             std::uint32_t num_perm,
                                             std::optional<std::int64_t> since,
@@ -174,10 +179,11 @@ public:
     /// The id of the earliest held member of group `id` ("near" or "story"); empty if none.
     [[nodiscard]] std::string first_member(const std::string& kind, std::uint64_t id) const;
     /// The members of the groups `ids` ("near" or "story") dated (else added) >= since, in
-    /// insertion order per group.
+    /// insertion order per group: the `newest` of each (0: all).
     [[nodiscard]] std::vector<HeldMember> members(const std::string& kind,
                                                   std::span<const std::uint64_t> ids,
-                                                  std::optional<std::int64_t> since) const;
+                                                  std::optional<std::int64_t> since,
+                                                  std::uint32_t newest = 0) const;
     /// Writes story-level keys (stored key, near id) now: best in key order.
     void write_story_keys(std::span<const std::pair<std::int64_t, std::uint64_t>> keys);
     /// Stores the story-level band keys of near group `near` (written at commit()).
@@ -235,6 +241,17 @@ private:
     [[nodiscard]] LshParams stored_lsh() const;  ///< {0, 0} before settings are stored
     void fill_near_keys();
     void write_pending_keys();
+    /// The tables holding keys of `kind` ("near", "story"): the main one, then the runs.
+    [[nodiscard]] std::vector<std::string> key_tables(const std::string& kind) const;
+    /// Writes sorted (key, second) pairs of `kind`: into the main table when it is empty, else
+    /// into a new run (merged into the main table once kMaxRuns wait).
+    template <typename Second>
+    void write_keys(const std::string& kind,
+                    std::span<const std::pair<std::int64_t, Second>> pairs);
+    /// INSERT OR IGNORE of (key, second) rows into `table`, in the order given.
+    template <typename Second>
+    void insert_pairs(const char* table, const char* second,
+                      std::span<const std::pair<std::int64_t, Second>> pairs);
     /// Deletes the near-level keys of the documents matching `where` (one `?`, bound to value).
     void delete_near_keys(const char* where, std::int64_t value);
     void check_tables(std::vector<std::string>& problems) const;

@@ -38,18 +38,4 @@ struct StableIds {
                                           std::span<const std::uint64_t> held_ids,
                                           std::uint64_t next);
 
-/// For a clustering recomputed from scratch each run (stories), every cluster gets one id and
-/// every held document takes its cluster's id, so the index holds the latest clustering while
-/// ids stay as stable as the clusters: an old id lives on in its home cluster (the one holding
-/// most of its documents). When several old ids share a home (a new article bridged their
-/// stories) the oldest survives and the others become its aliases; a cluster that is nobody's
-/// home gets a fresh id. `changed` lists held documents whose id changed.
-struct RelabeledIds {
-    StableIds ids;
-    std::vector<std::size_t> changed;  ///< held DocIds whose id differs from the stored one
-};
-[[nodiscard]] RelabeledIds assign_majority_ids(const Clustering& clustering,
-                                               std::span<const std::uint64_t> held_ids,
-                                               std::uint64_t next);
-
 }  // namespace neardup
