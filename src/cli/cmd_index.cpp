@@ -200,44 +200,6 @@ std::string joined_paths(const std::vector<std::string>& paths) {
     return out;
 }
 
-/// Writes the night into the open transaction: merges, replaced updates, the new articles with
-/// their keys, term counts, the id counters and the run's record with its rows. Returns the
-/// run number.
-std::int64_t store_night(IndexStore& store, const ScanCli& c, const Night& night,
-                         const std::optional<std::int64_t>& story_window,
-                         std::span<const RunRow> rows, std::int64_t started) {
-    const ScanResult& r = night.scan;
-    const StableIds& near = night.near;
-    const std::int64_t now = now_seconds();
-    for (const IdMerge& m : near.merges)
-        store.merge("near", m.alias, m.target, now);
-    for (const IdMerge& m : night.story_merges)
-        store.merge("story", m.alias, m.target, now);
-    for (DocId d : r.updates)
-        (void)store.remove(r.docs[d].id);
-    const std::uint32_t num_perm = c.cfg.num_perm;
-    for (std::size_t d = r.held; d < r.docs.size(); ++d) {
-        const DocMeta& m = r.docs[d];
-        const std::span<const SigValue> sig(r.signatures.data() + (d - r.held) * num_perm,
-                                            num_perm);
-        const std::span<const TermCode> terms =
-            r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
-        store.insert(
-            {{m.id, m.source, m.date, started, m.length, near.id_of_group[r.near.group_of[d]],
-              night.story_id[r.story.group_of[d]], m.text_hash, m.title, m.url},
-             sig,
-             terms});
-    }
-    store.write_story_keys(night.story_keys);
-    store.add_term_df(night.df_deltas, night.df_documents);
-    store.put_state("story_window", story_window ? std::to_string(*story_window) : "all");
-    store.set_next_id("near", near.next);
-    store.set_next_id("story", night.next_story);
-    return store.record_run({0, started, now, joined_paths(c.paths), r.docs.size() - r.held,
-                             r.updates.size(), r.stats.total_skipped()},
-                            rows);
-}
-
 void report_updates(const ScanResult& r, std::string_view stamp) {
     constexpr std::size_t kMaxLines = 50;
     for (std::size_t i = 0; i < std::min(r.updates.size(), kMaxLines); ++i) {
@@ -381,7 +343,14 @@ int match(const std::vector<std::string>& args, bool add) {
     double write_seconds = 0;
     if (add) {
         const auto start = std::chrono::steady_clock::now();
-        run = store_night(store, c.scan, night, story_window, rows, now);
+        RunInfo info{0,
+                     now,
+                     now_seconds(),
+                     joined_paths(c.scan.paths),
+                     r.docs.size() - r.held,
+                     r.updates.size(),
+                     r.stats.total_skipped()};
+        run = store_night(store, night, c.scan.cfg.num_perm, info, rows, story_window);
         store.commit();
         write_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -15,19 +15,22 @@
 namespace neardup {
 namespace {
 
-/// A held near group's bucket walk: the newest this many held articles under a key, as the
-/// in-memory index walks its buckets (lsh/index.hpp).
-constexpr std::uint32_t kBucketWalk = 512;
+/// The newest this many held articles under each near-level key are a night's candidates.
+/// The in-memory index walks 512, but keeps exact copies out of its buckets; the index's
+/// buckets hold them, and a text copied thousands of times made 512 read 182,262 held
+/// articles for 100,000 new ones (2M held, generated corpus). 64 newest reach past such runs
+/// of copies (10 nights of real news: near ARI 1.0 against one scan).
+constexpr std::uint32_t kBucketWalk = 64;
 
 /// cluster_stories()' limit for one dense complete-link: parts of a component are cut to it.
 constexpr std::size_t kMaxDense = 200;
 
 /// Held stories are compared through at most this many of their newest near groups in the
 /// window (a complete link is checked against them).
-/// (10 nights of ECB+ dev, BBC, Reuters: 20, 50, 200 give gold ARI 0.795 each and story ARI
-/// against one scan 0.27, 0.38, 0.43; what a night reads of the held stories it meets grows
-/// with it.)
-constexpr std::uint32_t kMaxHeldGroups = 20;
+/// (10 nights of ECB+ dev, BBC, Reuters: 8 gives gold ARI 0.799, 20, 50, 200 give 0.795, and
+/// story ARI against one scan 0.28, 0.27, 0.38, 0.43; what a night reads of the held stories
+/// it meets grows with it.)
+constexpr std::uint32_t kMaxHeldGroups = 8;
 
 /// The index as run_scan() looks it up.
 class IndexLookup final : public HeldLookup {
@@ -86,9 +89,6 @@ private:
 struct Weighed {
     std::vector<WeightedTerm> terms;
     std::uint64_t total = 0;
-    std::string id;  ///< the representative's, with its date and length: ties break by them
-    std::optional<std::int64_t> date;
-    std::uint64_t length = 0;
 };
 
 Weighed weigh(std::span<const TermCode> terms, const TermWeights& weights) {
@@ -99,21 +99,16 @@ Weighed weigh(std::span<const TermCode> terms, const TermWeights& weights) {
     return w;
 }
 
-/// Weighted Jaccard of every pair (a in `as`, b in `bs`): min and max.
-std::pair<double, double> pair_range(std::span<const Weighed* const> as,
-                                     std::span<const Weighed* const> bs) {
+/// The least weighted Jaccard over the pairs (a in `as`, b in `bs`): complete link's.
+double least_similarity(std::span<const Weighed* const> as, std::span<const Weighed* const> bs) {
     double lo = 1.0;
-    double hi = 0.0;
     TermLookup lookup;
     for (const Weighed* a : as) {
         lookup.assign(a->terms);
-        for (const Weighed* b : bs) {
-            const double s = weighted_jaccard_from(lookup.overlap(b->terms), a->total, b->total);
-            lo = std::min(lo, s);
-            hi = std::max(hi, s);
-        }
+        for (const Weighed* b : bs)
+            lo = std::min(lo, weighted_jaccard_from(lookup.overlap(b->terms), a->total, b->total));
     }
-    return {lo, hi};
+    return lo;
 }
 
 /// A held story as the night compares it: its newest groups' representatives, weighed.
@@ -161,9 +156,6 @@ std::map<std::uint64_t, HeldStory> load_held_stories(const IndexStore& store,
             if (m.terms.empty())
                 continue;
             h.groups.push_back(weigh(m.terms, weights));
-            h.groups.back().id = m.id;
-            h.groups.back().date = m.date;
-            h.groups.back().length = m.length;
         }
     }
     return out;
@@ -310,7 +302,7 @@ std::vector<std::uint32_t> agglomerate(const std::vector<std::vector<const Weigh
     std::vector<double> sim(n * n, 1.0);
     for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = i + 1; j < n; ++j) {
-            const double lo = pair_range(items[i], items[j]).first;
+            const double lo = least_similarity(items[i], items[j]);
             sim[i * n + j] = lo;
             sim[j * n + i] = lo;
         }
@@ -557,13 +549,8 @@ void assign_stories(IndexStore& store, const ScanConfig& cfg, std::uint64_t next
         const TermWeights weights = night_weights(store, r.terms, reps);
         count_df(r.terms, reps, night);
         std::vector<Weighed> weighed(new_groups.size());
-        for (std::uint32_t k = 0; k < new_groups.size(); ++k) {
-            const DocMeta& m = r.docs[reps[k]];
+        for (std::uint32_t k = 0; k < new_groups.size(); ++k)
             weighed[k] = weigh(r.terms[reps[k]], weights);
-            weighed[k].id = m.id;
-            weighed[k].date = m.date;
-            weighed[k].length = m.length;
-        }
         // Story-level keys of the new groups: looked up now, stored tonight.
         const MinHasher hasher(cfg.story.num_perm, cfg.story.seed);
         std::vector<std::pair<std::int64_t, std::uint32_t>> key_group;
@@ -664,6 +651,37 @@ Night run_night(IndexStore& store, ScanConfig cfg, std::vector<InputFile> inputs
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     night.lookup_seconds = lookup.seconds;
     return night;
+}
+
+std::int64_t store_night(IndexStore& store, const Night& night, std::uint32_t num_perm,
+                         const RunInfo& run, std::span<const RunRow> rows,
+                         std::optional<std::int64_t> story_window) {
+    const ScanResult& r = night.scan;
+    const StableIds& near = night.near;
+    for (const IdMerge& m : near.merges)
+        store.merge("near", m.alias, m.target, run.finished);
+    for (const IdMerge& m : night.story_merges)
+        store.merge("story", m.alias, m.target, run.finished);
+    for (DocId d : r.updates)
+        (void)store.remove(r.docs[d].id);
+    for (std::size_t d = r.held; d < r.docs.size(); ++d) {
+        const DocMeta& m = r.docs[d];
+        const std::span<const SigValue> sig(r.signatures.data() + (d - r.held) * num_perm,
+                                            num_perm);
+        const std::span<const TermCode> terms =
+            r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
+        store.insert(
+            {{m.id, m.source, m.date, run.started, m.length, near.id_of_group[r.near.group_of[d]],
+              night.story_id[r.story.group_of[d]], m.text_hash, m.title, m.url},
+             sig,
+             terms});
+    }
+    store.write_story_keys(night.story_keys);
+    store.add_term_df(night.df_deltas, night.df_documents);
+    store.put_state("story_window", story_window ? std::to_string(*story_window) : "all");
+    store.set_next_id("near", near.next);
+    store.set_next_id("story", night.next_story);
+    return store.record_run(run, rows);
 }
 
 std::uint64_t fill_story_index(IndexStore& store, const ScanConfig& cfg) {

@@ -6,30 +6,32 @@
 // their groups' representative and earliest member) are linked with them, their groups
 // pre-joined by their stored ids; the groups are the ones a scan of everything held and new
 // would give. Held groups keep their ids (assign_stable_ids()).
-// Story level, incremental: the new near groups (those without a held member) are clustered
-// among themselves as a scan would (cluster_stories(), weights from the background, the
-// index's term_df and the night's own groups). Each night story then looks up the held
-// stories its groups' story-level band keys lead to (story_keys), within the story window,
-// and joins those it matches by the scan's rules: an edge (some pair at edge_threshold or
-// more) and complete link (every pair of the joined clusters at link_threshold or more, with
-// held stories as clusters already formed; the 200 newest groups of a held story stand for
-// it, the scan's limit for a dense complete-link). Otherwise it is a new story. Held articles
-// never change story, except when two held stories are joined: then the older (smaller) id
-// survives and the other becomes its alias. A group that gains members tonight keeps its
-// held story (two, if it joined two held groups of different stories: they merge).
+// Story level, incremental: the new near groups (those without a held member) are weighed
+// (background + the index's term_df + the night's groups), their story-level keys looked up in
+// story_keys (the newest held group under each, in the story window) and verified (edges at
+// edge_threshold), their keys among themselves chained as cluster_stories() chains band runs;
+// components of those edges are cut into parts of at most 200 at rising levels as the scan
+// cuts them, and each part is agglomerated by complete link with the held stories as clusters
+// formed already (their 8 newest groups stand for them), a merge of two clusters of a and b
+// members needing max(link_threshold, 0.15 / sqrt(a * b)): a join is for good, and the least
+// similar of few pairs says little. A new group takes the held story of its cluster (two held
+// stories in one cluster merge: the older, smaller id survives, the other is an alias), else
+// its cluster is a new story. Held articles never change story except by such a merge; a held
+// group that gains members keeps its story (two, if it joined two held groups: they merge).
 // The work is the night's documents, their candidates, and the held stories they meet within
-// the window: not the index. Deterministic (serial decisions in input order, cluster_stories
-// independent of threads).
+// the window: not the index. Deterministic: the scan is, and the story level is serial, in
+// the order of the groups.
 //
 // Example:
 //   neardup::IndexStore store("news.db", neardup::IndexStore::Mode::kWrite, false);
 //   store.check_settings(settings);
 //   neardup::Night night = neardup::run_night(store, cfg, inputs, {.now = now});
-//   ... write rows, then neardup::store_night(store, night, ...) and store.commit()
+//   ... write the rows, then neardup::store_night(store, night, ...) and store.commit()
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -77,6 +79,13 @@ struct Night {
 /// the new documents (its held/lookup fields are set here).
 [[nodiscard]] Night run_night(IndexStore& store, ScanConfig cfg, std::vector<InputFile> inputs,
                               const NightOptions& options);
+
+/// Writes the night into the store's open transaction: merges, replaced updates, the new
+/// articles (inserted at run.started) with their keys, term counts, the story window, the id
+/// counters and the run's record with its rows. Returns the run number. Commit after.
+std::int64_t store_night(IndexStore& store, const Night& night, std::uint32_t num_perm,
+                         const RunInfo& run, std::span<const RunRow> rows,
+                         std::optional<std::int64_t> story_window);
 
 /// An index stored before v4 has no story keys and term counts: computes them from every held
 /// article once (the night after an upgrade pays for it). Returns the groups filled in.
