@@ -571,7 +571,8 @@ void assign_stories(IndexStore& store, const ScanConfig& cfg, std::uint64_t next
         // What tonight stores: (key, stable near id), still in key order.
         night.story_keys.reserve(key_group.size());
         for (const auto& [key, k] : key_group)
-            night.story_keys.emplace_back(key, night.near.id_of_group[new_groups[k]]);
+            night.story_keys.emplace_back(
+                key, static_cast<std::int64_t>(night.near.id_of_group[new_groups[k]]));
         for (std::uint32_t k = 0; k < new_groups.size(); ++k) {
             if (joined[k] != 0)
                 group_story[new_groups[k]] = joined[k];

@@ -9,10 +9,14 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "key_tables_impl.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/lsh/index.hpp"
+#include "sqlite_impl.hpp"
 
 namespace neardup {
+using detail::KeyTables;
+using detail::Stmt;
 namespace {
 
 static_assert(std::endian::native == std::endian::little,
@@ -95,14 +99,6 @@ CREATE TABLE IF NOT EXISTS key_runs(
   PRIMARY KEY(kind, run));
 )SQL";
 
-/// A night's keys go to a table of their own (a run: `near_keys_<n>`, `story_keys_<n>`),
-/// written in key order into an empty B-tree, so a night writes what it brings. Inserting them
-/// into the main table instead touched nearly every page of it (sorted keys spread over all of
-/// it): 100,000 articles' keys took 9.4 s to write into an index of 200,000 and 35 s into one
-/// of 2,000,000. Lookups ask the main table and each run; once kMaxRuns runs wait, they are
-/// merged into the main table in one pass (that night pays for the ones before it).
-constexpr std::size_t kMaxRuns = 8;
-
 constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms blob (4 MiB)
 
 /// Sorts and drops repeated pairs (keys waiting to be written in key order: a B-tree takes
@@ -114,137 +110,7 @@ void sort_unique(std::vector<std::pair<std::int64_t, std::int64_t>>& pairs) {
 
 }  // namespace
 
-/// Owns the connection; small helpers that throw IoError with the file name.
-struct IndexStore::Db {
-    sqlite3* handle = nullptr;
-    std::string path;
-    std::int64_t schema = 0;             ///< user_version of the file (1 lacks text_hash and runs)
-    sqlite3_stmt* insert_doc = nullptr;  ///< prepared once per open, reused for every insert
-    LshParams near_lsh{};                ///< the stored bands x rows (set by check_settings)
-    /// Band keys of inserted documents (key, seq) and near groups (key, near id), written in
-    /// key order by commit().
-    std::vector<std::pair<std::int64_t, std::int64_t>> pending_near;
-    std::vector<std::pair<std::int64_t, std::int64_t>> pending_story;
-    /// Run numbers of the key tables, per kind ("near", "story"), ascending; read on first use.
-    std::map<std::string, std::vector<std::int64_t>> runs;
-
-    sqlite3_stmt* find_id = nullptr;  ///< held_text_hash()'s, kept likewise
-
-    ~Db() {
-        sqlite3_finalize(insert_doc);
-        sqlite3_finalize(find_id);
-        sqlite3_close_v2(handle);
-    }
-
-    [[noreturn]] void fail(const std::string& what) const {
-        throw IoError(path + ": " + what + ": " + sqlite3_errmsg(handle));
-    }
-
-    void exec(const char* sql) const {
-        char* msg = nullptr;
-        if (sqlite3_exec(handle, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-            std::string text = msg != nullptr ? msg : "unknown error";
-            sqlite3_free(msg);
-            throw IoError(path + ": " + text);
-        }
-    }
-};
-
 namespace {
-
-/// A prepared statement, finalized with the object.
-class Stmt {
-public:
-    Stmt(const IndexStore::Db& db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db.handle, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-            db.fail("prepare");
-    }
-    /// Uses a statement the connection keeps (not finalized here).
-    Stmt(const IndexStore::Db& db, sqlite3_stmt* kept) : db_(db), stmt_(kept), owned_(false) {}
-    ~Stmt() {
-        if (owned_)
-            sqlite3_finalize(stmt_);
-    }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-
-    Stmt& bind(int i, std::int64_t v) {
-        sqlite3_bind_int64(stmt_, i, v);
-        return *this;
-    }
-    Stmt& bind(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
-    Stmt& bind(int i, const std::string& v) {
-        sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& bind_null(int i) {
-        sqlite3_bind_null(stmt_, i);
-        return *this;
-    }
-    template <typename T>
-    Stmt& bind_blob(int i, std::span<const T> v) {
-        if (v.empty())  // a null pointer would bind NULL, not an empty blob
-            sqlite3_bind_zeroblob(stmt_, i, 0);
-        else
-            sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size_bytes()),
-                              SQLITE_TRANSIENT);
-        return *this;
-    }
-    /// Steps once; true when a row is available.
-    bool step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW)
-            return true;
-        if (rc != SQLITE_DONE)
-            db_.fail("query");
-        return false;
-    }
-    void run() {
-        step();
-        reset();
-    }
-    void reset() {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
-    [[nodiscard]] std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
-    [[nodiscard]] std::optional<std::uint64_t> u64_or_null(int col) const {
-        if (is_null(col))
-            return std::nullopt;
-        return static_cast<std::uint64_t>(i64(col));
-    }
-    [[nodiscard]] double real(int col) const { return sqlite3_column_double(stmt_, col); }
-    Stmt& bind(int i, double v) {
-        sqlite3_bind_double(stmt_, i, v);
-        return *this;
-    }
-    [[nodiscard]] bool is_null(int col) const {
-        return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
-    }
-    [[nodiscard]] std::string text(int col) const {
-        const auto* p = sqlite3_column_text(stmt_, col);
-        return p == nullptr
-                   ? std::string()
-                   : std::string(reinterpret_cast<const char*>(p),
-                                 static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
-    }
-    /// Copies a blob of uint32 values; false when its size is not a multiple of 4 or > limit.
-    bool u32s(int col, std::size_t limit, std::vector<std::uint32_t>& out) const {
-        const int bytes = sqlite3_column_bytes(stmt_, col);
-        const void* p = sqlite3_column_blob(stmt_, col);
-        if (bytes < 0 || bytes % 4 != 0 || static_cast<std::size_t>(bytes) / 4 > limit)
-            return false;
-        out.resize(static_cast<std::size_t>(bytes) / 4);
-        if (bytes > 0)
-            std::memcpy(out.data(), p, static_cast<std::size_t>(bytes));
-        return true;
-    }
-
-private:
-    const IndexStore::Db& db_;
-    sqlite3_stmt* stmt_ = nullptr;
-    bool owned_ = true;
-};
 
 /// An optional text column: NULL when empty (unknown).
 void bind_text_or_null(Stmt& q, int i, const std::string& value) {
@@ -446,107 +312,13 @@ void IndexStore::fill_near_keys() {
 }
 
 void IndexStore::write_pending_keys() {
+    KeyTables keys(*db_);
     sort_unique(db_->pending_near);
-    write_keys<std::int64_t>("near", db_->pending_near);
+    keys.write("near", db_->pending_near);
     std::vector<std::pair<std::int64_t, std::int64_t>>().swap(db_->pending_near);
     sort_unique(db_->pending_story);
-    write_keys<std::int64_t>("story", db_->pending_story);
+    keys.write("story", db_->pending_story);
     std::vector<std::pair<std::int64_t, std::int64_t>>().swap(db_->pending_story);
-}
-
-std::vector<std::string> IndexStore::key_tables(const std::string& kind) const {
-    std::vector<std::string> out{kind + "_keys"};
-    if (db_->schema < 4)
-        return out;
-    auto it = db_->runs.find(kind);
-    if (it == db_->runs.end()) {
-        std::vector<std::int64_t> runs;
-        Stmt q(*db_, "SELECT run FROM key_runs WHERE kind = ? ORDER BY run");
-        q.bind(1, kind);
-        while (q.step())
-            runs.push_back(q.i64(0));
-        it = db_->runs.emplace(kind, std::move(runs)).first;
-    }
-    for (const std::int64_t run : it->second)
-        out.push_back(kind + "_keys_" + std::to_string(run));
-    return out;
-}
-
-template <typename Second>
-void IndexStore::write_keys(const std::string& kind,
-                            std::span<const std::pair<std::int64_t, Second>> pairs) {
-    if (pairs.empty())
-        return;
-    const char* second = kind == "near" ? "seq" : "near";
-    const std::string main = kind + "_keys";
-    bool empty = false;
-    {
-        Stmt any(*db_, ("SELECT 1 FROM " + main + " LIMIT 1").c_str());
-        empty = !any.step();
-    }             // finalized: a DROP TABLE below needs no statement pending
-    if (empty) {  // the first night: the main table is empty, and sorted inserts append
-        insert_pairs<Second>(main.c_str(), second, pairs);
-        return;
-    }
-    (void)key_tables(kind);
-    std::vector<std::int64_t>& runs = db_->runs[kind];
-    const std::int64_t run = runs.empty() ? 1 : runs.back() + 1;
-    const std::string table = kind + "_keys_" + std::to_string(run);
-    db_->exec(("CREATE TABLE " + table + "(key INTEGER NOT NULL, " + second +
-               " INTEGER NOT NULL, PRIMARY KEY(key, " + second + ")) WITHOUT ROWID")
-                  .c_str());
-    insert_pairs<Second>(table.c_str(), second, pairs);
-    Stmt(*db_, "INSERT INTO key_runs(kind, run, rows) VALUES(?, ?, ?)")
-        .bind(1, kind)
-        .bind(2, run)
-        .bind(3, static_cast<std::uint64_t>(pairs.size()))
-        .run();
-    runs.push_back(run);
-    if (runs.size() < kMaxRuns)
-        return;
-    for (const std::int64_t r : runs) {  // each run is read in key order: sorted inserts
-        const std::string t = kind + "_keys_" + std::to_string(r);
-        db_->exec(
-            ("INSERT OR IGNORE INTO " + main + " SELECT key, " + second + " FROM " + t).c_str());
-        db_->exec(("DROP TABLE " + t).c_str());
-    }
-    Stmt(*db_, "DELETE FROM key_runs WHERE kind = ?").bind(1, kind).run();
-    runs.clear();
-}
-
-template <typename Second>
-void IndexStore::insert_pairs(const char* table, const char* second,
-                              std::span<const std::pair<std::int64_t, Second>> pairs) {
-    // Many rows per statement: a night writes millions of keys, and one statement per row
-    // spends most of its time starting and ending statements (100,000 articles' 8 million
-    // keys: 9.1 s of writing in all, one row per statement).
-    constexpr std::size_t kRows = 128;
-    const auto sql = [&](std::size_t rows) {
-        std::string text =
-            std::string("INSERT OR IGNORE INTO ") + table + "(key, " + second + ") VALUES(?, ?)";
-        for (std::size_t i = 1; i < rows; ++i)
-            text += ", (?, ?)";
-        return text;
-    };
-    const std::size_t full = pairs.size() / kRows * kRows;
-    if (full > 0) {
-        Stmt many(*db_, sql(kRows).c_str());
-        for (std::size_t at = 0; at < full; at += kRows) {
-            for (std::size_t i = 0; i < kRows; ++i) {
-                many.bind(static_cast<int>(2 * i + 1), pairs[at + i].first);
-                many.bind(static_cast<int>(2 * i + 2), pairs[at + i].second);
-            }
-            many.run();
-        }
-    }
-    if (full < pairs.size()) {
-        Stmt rest(*db_, sql(pairs.size() - full).c_str());
-        for (std::size_t i = 0; full + i < pairs.size(); ++i) {
-            rest.bind(static_cast<int>(2 * i + 1), pairs[full + i].first);
-            rest.bind(static_cast<int>(2 * i + 2), pairs[full + i].second);
-        }
-        rest.run();
-    }
 }
 
 IndexStore::~IndexStore() {
@@ -697,8 +469,8 @@ void IndexStore::add_story_keys(std::uint64_t near, std::span<const std::uint64_
         db_->pending_story.emplace_back(IndexStore::stored_key(k), static_cast<std::int64_t>(near));
 }
 
-void IndexStore::write_story_keys(std::span<const std::pair<std::int64_t, std::uint64_t>> keys) {
-    write_keys<std::uint64_t>("story", keys);
+void IndexStore::write_story_keys(std::span<const std::pair<std::int64_t, std::int64_t>> keys) {
+    KeyTables(*db_).write("story", keys);
 }
 
 std::optional<std::optional<std::uint64_t>> IndexStore::held_text_hash(
@@ -736,11 +508,7 @@ void IndexStore::delete_near_keys(const char* where, std::int64_t value) {
             doomed.emplace_back(IndexStore::stored_key(k), q.i64(0));
     }
     sort_unique(doomed);
-    for (const std::string& table : key_tables("near")) {
-        Stmt del(*db_, ("DELETE FROM " + table + " WHERE key = ? AND seq = ?").c_str());
-        for (const auto& [key, seq] : doomed)
-            del.bind(1, key).bind(2, seq).run();
-    }
+    KeyTables(*db_).erase("near", doomed);
 }
 
 bool IndexStore::remove(const std::string& id) {
@@ -768,30 +536,8 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys, std::
     //    smallest id: better_representative()) and the earliest held. A group of thousands of
     //    copies costs three reads, not thousands.
     std::vector<std::int64_t> seqs;
-    {
-        std::vector<std::unique_ptr<Stmt>> buckets;
-        for (const std::string& table : key_tables("near")) {
-            buckets.push_back(std::make_unique<Stmt>(
-                *db_,
-                ("SELECT seq FROM " + table + " WHERE key = ? ORDER BY seq DESC LIMIT ?").c_str()));
-        }
-        std::vector<std::int64_t> found;
-        for (const std::int64_t k : wanted) {
-            found.clear();
-            for (const auto& bucket : buckets) {
-                bucket->bind(1, k).bind(2, std::int64_t{per_key});
-                while (bucket->step())
-                    found.push_back(bucket->i64(0));
-                bucket->reset();
-            }
-            if (found.size() > per_key) {  // the newest per_key over all tables
-                std::nth_element(found.begin(), found.begin() + per_key, found.end(),
-                                 std::greater<>());
-                found.resize(per_key);
-            }
-            seqs.insert(seqs.end(), found.begin(), found.end());
-        }
-    }
+    for (const auto& [key, seq] : KeyTables(*db_).lookup("near", wanted, per_key))
+        seqs.push_back(seq);
     std::sort(seqs.begin(), seqs.end());
     seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
     const std::string window = since ? " AND coalesce(date, added) >= ?" : "";
@@ -845,28 +591,8 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys, std::
 std::vector<std::pair<std::int64_t, std::uint64_t>> IndexStore::story_bucket_entries(
     std::span<const std::int64_t> keys, std::uint32_t per_key) const {
     std::vector<std::pair<std::int64_t, std::uint64_t>> out;
-    std::vector<std::unique_ptr<Stmt>> buckets;
-    for (const std::string& table : key_tables("story")) {
-        buckets.push_back(std::make_unique<Stmt>(
-            *db_,
-            ("SELECT near FROM " + table + " WHERE key = ? ORDER BY near DESC LIMIT ?").c_str()));
-    }
-    std::vector<std::uint64_t> found;
-    for (const std::int64_t k : keys) {
-        found.clear();
-        for (const auto& bucket : buckets) {
-            bucket->bind(1, k).bind(2, std::int64_t{per_key});
-            while (bucket->step())
-                found.push_back(static_cast<std::uint64_t>(bucket->i64(0)));
-            bucket->reset();
-        }
-        std::sort(found.begin(), found.end(), std::greater<>());
-        found.erase(std::unique(found.begin(), found.end()), found.end());
-        if (found.size() > per_key)  // the newest per_key over all tables
-            found.resize(per_key);
-        for (const std::uint64_t near : found)
-            out.emplace_back(k, near);
-    }
+    for (const auto& [key, near] : KeyTables(*db_).lookup("story", keys, per_key))
+        out.emplace_back(key, static_cast<std::uint64_t>(near));
     return out;
 }
 
@@ -1055,14 +781,8 @@ std::uint64_t IndexStore::prune(std::int64_t cutoff) {
     const auto removed = static_cast<std::uint64_t>(sqlite3_changes64(db_->handle));
     // Story keys are kept by near group (computed with the weights of their night, so they
     // cannot be computed again): those of groups no longer held go in one pass.
-    if (removed > 0) {
-        for (const std::string& table : key_tables("story")) {
-            db_->exec(("DELETE FROM " + table +
-                       " WHERE near NOT IN (SELECT near FROM docs) AND near NOT IN (SELECT alias "
-                       "FROM aliases WHERE kind = 'near' AND target IN (SELECT near FROM docs))")
-                          .c_str());
-        }
-    }
+    if (removed > 0)
+        KeyTables(*db_).erase_unheld_story_keys();
     if (db_->schema >= 2) {  // the record of runs older than what is kept goes too
         Stmt(*db_, "DELETE FROM run_rows WHERE run IN (SELECT run FROM runs WHERE finished < ?)")
             .bind(1, cutoff)
@@ -1246,18 +966,7 @@ std::vector<std::string> IndexStore::check() const {
         }
         if (db_->schema >= 4) {
             const LshParams lsh = stored_lsh();
-            std::int64_t keys = 0;
-            std::int64_t orphans = 0;
-            for (const std::string& table : key_tables("near")) {
-                Stmt q(*db_, ("SELECT count(*), (SELECT count(*) FROM " + table +
-                              " k WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.seq = k.seq)) "
-                              "FROM " +
-                              table)
-                                 .c_str());
-                q.step();
-                keys += q.i64(0);
-                orphans += q.i64(1);
-            }
+            const auto [keys, orphans] = KeyTables(*db_).count_near();
             Stmt docs(*db_, "SELECT count(*) FROM docs");
             docs.step();
             if (orphans > 0)

@@ -65,7 +65,7 @@ struct Night {
     std::vector<std::string> matched_story;  ///< per scan.story group: earliest held member
     /// Story-level band keys of the new near groups, as stored (IndexStore::stored_key), with
     /// their stable near id; ascending.
-    std::vector<std::pair<std::int64_t, std::uint64_t>> story_keys;
+    std::vector<std::pair<std::int64_t, std::int64_t>> story_keys;
     /// term_df changes (term hash, +count) and representatives counted.
     std::vector<std::pair<std::uint32_t, std::int64_t>> df_deltas;
     std::int64_t df_documents = 0;

@@ -185,7 +185,7 @@ public:
                                                   std::optional<std::int64_t> since,
                                                   std::uint32_t newest = 0) const;
     /// Writes story-level keys (stored key, near id) now: best in key order.
-    void write_story_keys(std::span<const std::pair<std::int64_t, std::uint64_t>> keys);
+    void write_story_keys(std::span<const std::pair<std::int64_t, std::int64_t>> keys);
     /// Stores the story-level band keys of near group `near` (written at commit()).
     void add_story_keys(std::uint64_t near, std::span<const std::uint64_t> keys);
     /// Calls f(term hash, document frequency) for every stored story term.
@@ -241,17 +241,6 @@ private:
     [[nodiscard]] LshParams stored_lsh() const;  ///< {0, 0} before settings are stored
     void fill_near_keys();
     void write_pending_keys();
-    /// The tables holding keys of `kind` ("near", "story"): the main one, then the runs.
-    [[nodiscard]] std::vector<std::string> key_tables(const std::string& kind) const;
-    /// Writes sorted (key, second) pairs of `kind`: into the main table when it is empty, else
-    /// into a new run (merged into the main table once kMaxRuns wait).
-    template <typename Second>
-    void write_keys(const std::string& kind,
-                    std::span<const std::pair<std::int64_t, Second>> pairs);
-    /// INSERT OR IGNORE of (key, second) rows into `table`, in the order given.
-    template <typename Second>
-    void insert_pairs(const char* table, const char* second,
-                      std::span<const std::pair<std::int64_t, Second>> pairs);
     /// Deletes the near-level keys of the documents matching `where` (one `?`, bound to value).
     void delete_near_keys(const char* where, std::int64_t value);
     void check_tables(std::vector<std::string>& problems) const;
