@@ -483,7 +483,7 @@ std::optional<std::optional<std::uint64_t>> IndexStore::held_text_hash(
     q.bind(1, id);
     std::optional<std::optional<std::uint64_t>> out;
     if (q.step())
-        out = q.u64_or_null(0);
+        out.emplace(q.u64_or_null(0));  // held: the hash, or an empty one (NULL)
     q.reset();
     return out;
 }
@@ -509,6 +509,14 @@ void IndexStore::delete_near_keys(const char* where, std::int64_t value) {
     }
     sort_unique(doomed);
     KeyTables(*db_).erase("near", doomed);
+    // Keys of documents inserted in this transaction still wait to be written: drop them too.
+    std::vector<std::int64_t> seqs;
+    for (const auto& [key, seq] : doomed)
+        seqs.push_back(seq);
+    std::sort(seqs.begin(), seqs.end());
+    std::erase_if(db_->pending_near, [&seqs](const auto& p) {
+        return std::binary_search(seqs.begin(), seqs.end(), p.second);
+    });
 }
 
 bool IndexStore::remove(const std::string& id) {

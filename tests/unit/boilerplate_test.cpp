@@ -59,7 +59,7 @@ TEST_SUITE("boilerplate") {
         CHECK(paragraphs("Shr 1.20 dlrs")[0].hash != paragraphs("Shr 1.30 dlrs")[0].hash);
     }
 
-    TEST_CASE("hard-wrapped lines are one paragraph; an indented line starts the next") {
+    TEST_CASE("hard-wrapped lines are one paragraph, an indented line starts the next") {
         const std::string wrapped =
             "The company reported a sharp rise in profits for the quarter, the\n"
             "chairman said.\n"
@@ -70,7 +70,7 @@ TEST_SUITE("boilerplate") {
         CHECK(paragraphs("A short line without a stop\nanother line").size() == 2);
     }
 
-    TEST_CASE("a line on three different articles is boilerplate; on two it is not") {
+    TEST_CASE("a line on three different articles is boilerplate, on two it is not") {
         std::mt19937_64 rng(7);
         const std::string line = "Sign up for our newsletter";
         std::vector<std::string> docs;

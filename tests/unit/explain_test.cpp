@@ -36,7 +36,7 @@ TEST_SUITE("explain") {
         CHECK(e.weighted == doctest::Approx(1.0));
     }
 
-    TEST_CASE("an edited copy shares long passages; an unrelated text shares nothing") {
+    TEST_CASE("an edited copy shares long passages, an unrelated text shares nothing") {
         std::mt19937_64 rng(4);
         const std::string a = test::random_text(rng, 200);
         const std::string edited = test::mutate_words(rng, a, 0.02);

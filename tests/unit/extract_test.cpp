@@ -116,7 +116,7 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("rendered later by a script") != std::string::npos);
     }
 
-    TEST_CASE("an article in sections between ads is read whole; furniture paragraphs go") {
+    TEST_CASE("an article in sections between ads is read whole, furniture paragraphs go") {
         std::string body = "<div class=\"story\">";
         for (int i = 0; i < 4; ++i) {
             body += "<div class=\"story-section\"><p>Section " + std::to_string(i) +

@@ -59,7 +59,7 @@ TEST_SUITE("io") {
         CHECK_FALSE(classify_path("e.gz", f, c));
     }
 
-    TEST_CASE("folders are walked recursively in sorted order; ids are relative paths") {
+    TEST_CASE("folders are walked recursively in sorted order, ids are relative paths") {
         TempDir dir;
         dir.write("b/two.txt", "second file");
         dir.write("a.txt", "first file");
@@ -230,7 +230,7 @@ TEST_SUITE("io") {
         CHECK(r.docs[0].message.find("truncated gzip") != std::string::npos);
     }
 
-    TEST_CASE("a folder walk reads only regular files; a FIFO is a named skip, not a hang") {
+    TEST_CASE("a folder walk reads only regular files, a FIFO is a named skip, not a hang") {
         TempDir dir;
         dir.write("good.txt", "plain words");
         REQUIRE(::mkfifo((dir.path() / "pipe.txt").c_str(), 0600) == 0);

@@ -27,7 +27,7 @@ ScanResult two_doc_result() {
 }  // namespace
 
 TEST_SUITE("report") {
-    TEST_CASE("TSV escapes tabs; CSV quotes") {
+    TEST_CASE("TSV escapes tabs, CSV quotes") {
         const ScanResult r = two_doc_result();
         std::ostringstream tsv;
         write_assignments(r, OutputFormat::kTsv, tsv);
