@@ -778,10 +778,6 @@ void IndexStore::merge(const std::string& kind, std::uint64_t alias, std::uint64
         .run();
 }
 
-void IndexStore::set_story(const std::string& id, std::uint64_t story) {
-    Stmt(*db_, "UPDATE docs SET story = ? WHERE id = ?").bind(1, story).bind(2, id).run();
-}
-
 std::uint64_t IndexStore::prune(std::int64_t cutoff) {
     delete_near_keys("coalesce(date, added) < ?", cutoff);
     Stmt q(*db_, "DELETE FROM docs WHERE coalesce(date, added) < ?");

@@ -212,8 +212,6 @@ public:
     [[nodiscard]] std::vector<RunInfo> runs() const;
     /// The rows run `run` wrote, in their order. Throws IoError when there is no such run.
     [[nodiscard]] std::vector<RunRow> run_rows(std::int64_t run) const;
-    /// Sets the story id of the held document `id`.
-    void set_story(const std::string& id, std::uint64_t story);
     /// Moves every document of group `alias` to `target` and records the alias.
     void merge(const std::string& kind, std::uint64_t alias, std::uint64_t target,
                std::int64_t when);
