@@ -253,23 +253,14 @@ std::vector<Edge> held_edges(const IndexStore& store,
     }
     std::sort(groups.begin(), groups.end());
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-    const std::vector<HeldMember> members = store.members("near", groups, night.story_since);
+    const std::vector<HeldMember> members = store.representatives(groups, night.story_since);
     struct Rep {
         std::size_t member;
         Weighed weighed;
     };
     std::map<std::uint64_t, Rep> reps;
-    for (std::size_t i = 0; i < members.size(); ++i) {
-        const HeldMember& m = members[i];
-        auto [it, fresh] = reps.try_emplace(m.near, Rep{i, {}});
-        const HeldMember& cur = members[it->second.member];
-        if (!fresh && better_representative({m.date, m.length, m.id}, static_cast<DocId>(i),
-                                            {cur.date, cur.length, cur.id},
-                                            static_cast<DocId>(it->second.member)))
-            it->second.member = i;
-    }
-    for (auto& [near, rep] : reps)
-        rep.weighed = weigh(members[rep.member].terms, weights);
+    for (std::size_t i = 0; i < members.size(); ++i)
+        reps.emplace(members[i].near, Rep{i, weigh(members[i].terms, weights)});
     std::vector<Edge> edges;
     TermLookup lookup;
     std::uint64_t looked_up = ~std::uint64_t{0};

@@ -99,6 +99,19 @@ CREATE TABLE IF NOT EXISTS key_runs(
   PRIMARY KEY(kind, run));
 )SQL";
 
+// Added by schema v5: docs keep the group ids they were stored with and a merge writes one
+// alias row (rewriting a merged story's members cost 7.8 s of a 100,000-article night into
+// 2,000,000: 3,015 merges of ~95 scattered rows each); the current id is the alias's target.
+constexpr const char* kAliasSchema = R"SQL(
+CREATE INDEX IF NOT EXISTS aliases_target ON aliases(kind, target);
+CREATE VIEW IF NOT EXISTS articles AS SELECT seq, id, source, date, added, length,
+  coalesce((SELECT target FROM aliases a WHERE a.kind = 'near' AND a.alias = docs.near), near)
+    AS near,
+  coalesce((SELECT target FROM aliases a WHERE a.kind = 'story' AND a.alias = docs.story), story)
+    AS story,
+  text_hash, title, url FROM docs;
+)SQL";
+
 constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms blob (4 MiB)
 
 /// Sorts and drops repeated pairs (keys waiting to be written in key order: a B-tree takes
@@ -106,6 +119,50 @@ constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms bl
 void sort_unique(std::vector<std::pair<std::int64_t, std::int64_t>>& pairs) {
     std::sort(pairs.begin(), pairs.end());
     pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+}
+
+/// The current id of a docs row's group column `kind` ("near" or "story"): the stored id, or
+/// the survivor an alias names.
+std::string current(const char* kind) {
+    const std::string k(kind);
+    return "coalesce((SELECT target FROM aliases a WHERE a.kind = '" + k + "' AND a.alias = docs." +
+           k + "), docs." + k + ")";
+}
+
+/// A condition on docs rows: in group ?1 of `kind`, under its current id or one merged into it.
+std::string in_group(const char* kind) {
+    const std::string k(kind);
+    return "docs." + k + " IN (SELECT ?1 UNION ALL SELECT alias FROM aliases WHERE kind = '" + k +
+           "' AND target = ?1)";
+}
+
+/// Docs rows in the order better_representative() ranks them, the representative alone.
+constexpr const char* kRepresentativeOrder =
+    " ORDER BY date IS NULL, date, length DESC, id LIMIT 1";
+
+/// The columns read_member() reads.
+std::string member_columns() {
+    return "SELECT seq, id, date, length, " + current("near") + ", " + current("story") + ", terms";
+}
+
+/// A HeldMember from the current row of a query selecting member_columns().
+HeldMember read_member(const Stmt& q, const std::string& path) {
+    HeldMember m;
+    m.seq = q.i64(0);
+    m.id = q.text(1);
+    m.date = q.is_null(2) ? std::nullopt : std::optional(q.i64(2));
+    m.length = static_cast<std::uint64_t>(q.i64(3));
+    m.near = static_cast<std::uint64_t>(q.i64(4));
+    m.story = static_cast<std::uint64_t>(q.i64(5));
+    if (!q.u32s(6, kMaxTermsPerDoc, m.terms))
+        throw FormatError(path + ": document '" + m.id + "': bad terms blob");
+    return m;
+}
+
+/// The columns append_held() reads, from the docs table.
+std::string held_columns(int schema) {
+    return "id, source, date, length, " + current("near") + ", " + current("story") +
+           ", signature, terms, " + (schema >= 2 ? "text_hash" : "NULL");
 }
 
 }  // namespace
@@ -277,7 +334,8 @@ void IndexStore::upgrade_schema() {
             db_->exec(kKeysSchema);
             fill_near_keys();
         }
-        db_->exec("PRAGMA user_version = 4");
+        db_->exec(kAliasSchema);
+        db_->exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
         db_->schema = kSchemaVersion;
     }
 }
@@ -402,8 +460,8 @@ void IndexStore::check_settings(const IndexSettings& wanted) {
 HeldDocuments IndexStore::load(std::optional<std::int64_t> since, std::uint32_t num_perm) {
     HeldDocuments held;
     const std::string hash = db_->schema >= 2 ? "text_hash" : "NULL";
-    const std::string sql = "SELECT id, source, date, length, near, story, signature, terms, " +
-                            hash + " FROM docs" + time_filter(since) + " ORDER BY seq";
+    const std::string sql =
+        "SELECT " + held_columns(db_->schema) + " FROM docs" + time_filter(since) + " ORDER BY seq";
     if (since) {
         const std::string others = "SELECT id, " + hash +
                                    " FROM docs WHERE coalesce(date, added) < " +
@@ -549,7 +607,7 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys, std::
     std::sort(seqs.begin(), seqs.end());
     seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
     const std::string window = since ? " AND coalesce(date, added) >= ?" : "";
-    Stmt group(*db_, ("SELECT near FROM docs WHERE seq = ?" + window).c_str());
+    Stmt group(*db_, ("SELECT " + current("near") + " FROM docs WHERE seq = ?" + window).c_str());
     std::vector<std::int64_t> groups;
     std::vector<std::int64_t> chosen;  // the seqs to read
     for (const std::int64_t seq : seqs) {
@@ -564,11 +622,12 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys, std::
     }
     std::sort(groups.begin(), groups.end());
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-    Stmt rep(*db_, ("SELECT seq FROM docs WHERE near = ?" + window +
-                    " ORDER BY date IS NULL, date, length DESC, id LIMIT 1")
-                       .c_str());
+    Stmt rep(
+        *db_,
+        ("SELECT seq FROM docs WHERE " + in_group("near") + window + kRepresentativeOrder).c_str());
     Stmt first(*db_,
-               ("SELECT seq FROM docs WHERE near = ?" + window + " ORDER BY seq LIMIT 1").c_str());
+               ("SELECT seq FROM docs WHERE " + in_group("near") + window + " ORDER BY seq LIMIT 1")
+                   .c_str());
     for (const std::int64_t g : groups) {
         for (Stmt* q : {&rep, &first}) {
             q->bind(1, g);
@@ -582,10 +641,7 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys, std::
     // In insertion order, as load() gives them.
     std::sort(chosen.begin(), chosen.end());
     chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
-    const std::string hash = db_->schema >= 2 ? "text_hash" : "NULL";
-    Stmt row(*db_, ("SELECT id, source, date, length, near, story, signature, terms, " + hash +
-                    " FROM docs WHERE seq = ?")
-                       .c_str());
+    Stmt row(*db_, ("SELECT " + held_columns(db_->schema) + " FROM docs WHERE seq = ?").c_str());
     HeldDocuments out;
     for (const std::int64_t seq : chosen) {
         row.bind(1, seq);
@@ -613,7 +669,8 @@ std::uint64_t IndexStore::resolve_alias(const std::string& kind, std::uint64_t i
 
 std::string IndexStore::first_member(const std::string& kind, std::uint64_t id) const {
     NEARDUP_CHECK(kind == "near" || kind == "story", "first_member: near or story");
-    const std::string sql = "SELECT id FROM docs WHERE " + kind + " = ? ORDER BY seq LIMIT 1";
+    const std::string sql =
+        "SELECT id FROM docs WHERE " + in_group(kind.c_str()) + " ORDER BY seq LIMIT 1";
     Stmt q(*db_, sql.c_str());
     q.bind(1, id);
     return q.step() ? q.text(0) : std::string();
@@ -626,8 +683,8 @@ std::vector<HeldMember> IndexStore::members(const std::string& kind,
     NEARDUP_CHECK(kind == "near" || kind == "story", "members: near or story");
     std::vector<HeldMember> out;
     // Newest first (docs_<kind> holds seq after the id: no sort), reversed per group below.
-    Stmt q(*db_, ("SELECT seq, id, date, length, near, story, terms FROM docs WHERE " + kind +
-                  " = ?" + std::string(since ? " AND coalesce(date, added) >= ?" : "") +
+    Stmt q(*db_, (member_columns() + " FROM docs WHERE " + in_group(kind.c_str()) +
+                  std::string(since ? " AND coalesce(date, added) >= ?" : "") +
                   " ORDER BY seq DESC LIMIT ?")
                      .c_str());
     for (const std::uint64_t s : ids) {
@@ -636,20 +693,28 @@ std::vector<HeldMember> IndexStore::members(const std::string& kind,
             q.bind(2, *since);
         q.bind(since ? 3 : 2, newest == 0 ? std::int64_t{-1} : std::int64_t{newest});
         const std::size_t first = out.size();
-        while (q.step()) {
-            HeldMember m;
-            m.seq = q.i64(0);
-            m.id = q.text(1);
-            m.date = q.is_null(2) ? std::nullopt : std::optional(q.i64(2));
-            m.length = static_cast<std::uint64_t>(q.i64(3));
-            m.near = static_cast<std::uint64_t>(q.i64(4));
-            m.story = static_cast<std::uint64_t>(q.i64(5));
-            if (!q.u32s(6, kMaxTermsPerDoc, m.terms))
-                throw FormatError(path_ + ": document '" + m.id + "': bad terms blob");
-            out.push_back(std::move(m));
-        }
+        while (q.step())
+            out.push_back(read_member(q, path_));
         q.reset();
         std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+    }
+    return out;
+}
+
+std::vector<HeldMember> IndexStore::representatives(std::span<const std::uint64_t> near,
+                                                    std::optional<std::int64_t> since) const {
+    const std::string window = since ? " AND coalesce(date, added) >= ?" : "";
+    Stmt q(*db_, (member_columns() + " FROM docs WHERE " + in_group("near") + window +
+                  kRepresentativeOrder)
+                     .c_str());
+    std::vector<HeldMember> out;
+    for (const std::uint64_t g : near) {
+        q.bind(1, g);
+        if (since)
+            q.bind(2, *since);
+        if (q.step())
+            out.push_back(read_member(q, path_));
+        q.reset();
     }
     return out;
 }
@@ -763,8 +828,8 @@ std::vector<RunRow> IndexStore::run_rows(std::int64_t run) const {
 
 void IndexStore::merge(const std::string& kind, std::uint64_t alias, std::uint64_t target,
                        std::int64_t when) {
-    const std::string move = "UPDATE docs SET " + kind + " = ? WHERE " + kind + " = ?";
-    Stmt(*db_, move.c_str()).bind(1, target).bind(2, alias).run();
+    // The members keep their stored ids (current() resolves them); aliases of the merged id
+    // are pointed at the survivor, so one step always resolves.
     Stmt(*db_, "UPDATE aliases SET target = ? WHERE kind = ? AND target = ?")
         .bind(1, target)
         .bind(2, kind)
@@ -828,10 +893,10 @@ std::uint64_t IndexStore::compact() {
 std::vector<IndexRow> IndexStore::rows() const {
     std::vector<IndexRow> out;
     // A reader of an index that no writer has upgraded yet (v1, v2) sees no titles and urls.
-    Stmt q(*db_, db_->schema >= 3 ? "SELECT id, source, date, added, length, near, story, title, "
-                                    "url FROM docs ORDER BY seq"
-                                  : "SELECT id, source, date, added, length, near, story, NULL, "
-                                    "NULL FROM docs ORDER BY seq");
+    const std::string sql =
+        "SELECT id, source, date, added, length, " + current("near") + ", " + current("story") +
+        (db_->schema >= 3 ? ", title, url" : ", NULL, NULL") + " FROM docs ORDER BY seq";
+    Stmt q(*db_, sql.c_str());
     while (q.step()) {
         out.push_back({q.text(0), q.text(1), q.is_null(2) ? std::nullopt : std::optional(q.i64(2)),
                        q.i64(3), static_cast<std::uint64_t>(q.i64(4)),
@@ -855,9 +920,10 @@ std::vector<SigValue> IndexStore::signatures(std::uint32_t num_perm) const {
 
 IndexStats IndexStore::stats() const {
     IndexStats s;
-    Stmt q(*db_,
-           "SELECT count(*), count(DISTINCT near), count(DISTINCT story), "
-           "min(coalesce(date, added)), max(coalesce(date, added)) FROM docs");
+    const std::string sql = "SELECT count(*), count(DISTINCT " + current("near") +
+                            "), count(DISTINCT " + current("story") +
+                            "), min(coalesce(date, added)), max(coalesce(date, added)) FROM docs";
+    Stmt q(*db_, sql.c_str());
     q.step();
     s.docs = static_cast<std::uint64_t>(q.i64(0));
     s.near_groups = static_cast<std::uint64_t>(q.i64(1));
@@ -912,6 +978,10 @@ void IndexStore::check_tables(std::vector<std::string>& problems) const {
         {"story_keys", {"key", "near"}, 4},
         {"key_runs", {"kind", "run", "rows"}, 4},
         {"term_df", {"term", "df"}, 4},
+        {"articles",
+         {"seq", "id", "source", "date", "added", "length", "near", "story", "text_hash", "title",
+          "url"},
+         5},
     };
     if (db_->schema < 1)
         problems.push_back("schema version " + std::to_string(db_->schema) + " (not an index)");
@@ -981,13 +1051,13 @@ std::vector<std::string> IndexStore::check() const {
                                    std::to_string(docs.i64(0)) + " documents x " +
                                    std::to_string(lsh.bands) + " bands");
         }
-        Stmt dangling(*db_,
-                      "SELECT kind, alias FROM aliases a WHERE EXISTS (SELECT 1 FROM docs d WHERE "
-                      "(a.kind = 'near' AND d.near = a.alias) OR (a.kind = 'story' AND d.story = "
-                      "a.alias))");
-        while (dangling.step())
-            problems.push_back(dangling.text(0) + " id " + dangling.text(1) +
-                               " is an alias but still used by documents");
+        // Every alias names a surviving id (merge() keeps them so): one step resolves.
+        Stmt chained(*db_,
+                     "SELECT a.kind, a.alias, a.target FROM aliases a JOIN aliases b ON b.kind = "
+                     "a.kind AND b.alias = a.target ORDER BY a.kind, a.alias");
+        while (chained.step())
+            problems.push_back(chained.text(0) + " alias " + chained.text(1) + " -> " +
+                               chained.text(2) + " leads to another alias");
     } catch (const Error& e) {
         problems.push_back(e.what());
     }

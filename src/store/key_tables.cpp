@@ -105,24 +105,23 @@ void KeyTables::write(const std::string& kind, std::span<const Pair> pairs) {
 std::vector<KeyTables::Pair> KeyTables::lookup(const std::string& kind,
                                                std::span<const std::int64_t> keys,
                                                std::uint32_t newest) const {
+    // One statement asks every table (the main one and each run): a night's millions of
+    // lookups pay SQLite's per-statement cost once per key, not once per key and table.
     const std::string second = value_column(kind);
-    std::vector<std::unique_ptr<Stmt>> buckets;
+    std::string sql;
     for (const std::string& table : tables(kind)) {
-        buckets.push_back(
-            std::make_unique<Stmt>(db_, ("SELECT " + second + " FROM " + table +
-                                         " WHERE key = ? ORDER BY " + second + " DESC LIMIT ?")
-                                            .c_str()));
+        sql += (sql.empty() ? "SELECT * FROM (SELECT " : " UNION ALL SELECT * FROM (SELECT ") +
+               second + " FROM " + table + " WHERE key = ?1 ORDER BY " + second + " DESC LIMIT ?2)";
     }
+    Stmt bucket(db_, sql.c_str());
     std::vector<Pair> out;
     std::vector<std::int64_t> found;
     for (const std::int64_t k : keys) {
         found.clear();
-        for (const auto& bucket : buckets) {
-            bucket->bind(1, k).bind(2, std::int64_t{newest});
-            while (bucket->step())
-                found.push_back(bucket->i64(0));
-            bucket->reset();
-        }
+        bucket.bind(1, k).bind(2, std::int64_t{newest});
+        while (bucket.step())
+            found.push_back(bucket.i64(0));
+        bucket.reset();
         std::sort(found.begin(), found.end(), std::greater<>());
         found.erase(std::unique(found.begin(), found.end()), found.end());
         if (found.size() > newest)
@@ -147,9 +146,14 @@ void KeyTables::erase(const std::string& kind, std::span<const Pair> pairs) {
 
 void KeyTables::erase_unheld_story_keys() {
     for (const std::string& table : tables("story")) {
-        db_.exec(("DELETE FROM " + table +
-                  " WHERE near NOT IN (SELECT near FROM docs) AND near NOT IN (SELECT alias FROM "
-                  "aliases WHERE kind = 'near' AND target IN (SELECT near FROM docs))")
+        // Keys carry the group's id of their night, docs their stored ids: both are compared
+        // as current ids (an alias's target).
+        const auto current = [](const std::string& row) {
+            return "coalesce((SELECT target FROM aliases a WHERE a.kind = 'near' AND a.alias = " +
+                   row + ".near), " + row + ".near)";
+        };
+        db_.exec(("DELETE FROM " + table + " WHERE " + current(table) + " NOT IN (SELECT " +
+                  current("docs") + " FROM docs)")
                      .c_str());
     }
 }

@@ -95,6 +95,8 @@ expect_exit 0 -- "$bin" index add --db "$m" --threshold 0.62 --no-story "$tmp/c.
 expect_exit 0 -- "$bin" index export --db "$m"
 [ "$(awk -F'\t' '$1 == "b" {print $2}' "$tmp/out")" = "$near_a" ] || fail "b not moved to the surviving id"
 python3 -c "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(\"select alias,target from aliases where kind='near'\").fetchall(); sys.exit(0 if r==[($near_b,$near_a)] else 1)" "$m" || fail "alias $near_b -> $near_a not recorded"
+# the merge rewrote no member: b keeps its stored id, the articles view shows the current one
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=[c.execute(q+\" where id='b'\").fetchone()[0] for q in ('select near from docs', 'select near from articles')]; sys.exit(0 if r==[$near_b,$near_a] else 1)" "$m" || fail "b: docs.near, articles.near not $near_b, $near_a"
 expect_exit 0 -- "$bin" index check --db "$m"
 
 # --- window and prune (by date, else insertion time)

@@ -208,6 +208,23 @@ TEST_SUITE("store") {
             });
             CHECK(df5 == 2);
             CHECK(store.story_documents() == 3);
+            // A merge rewrites no member: readers see current ids through the aliases, and an
+            // alias of an alias is pointed at the survivor (one step resolves).
+            const std::vector<std::uint64_t> near1{1};
+            const std::vector<HeldMember> group = store.members("near", near1, std::nullopt);
+            REQUIRE(group.size() == 3);  // a, b and c (stored with near 2)
+            CHECK(group[2].id == "c");
+            CHECK(group[2].near == 1);
+            store.merge("story", 3, 2, 0);
+            store.merge("story", 2, 1, 0);
+            CHECK(store.resolve_alias("story", 3) == 1);
+            CHECK(store.members("story", story, std::nullopt).size() == 4);
+            CHECK(store.first_member("story", 1) == "a");
+            CHECK(store.stats().near_groups == 2);  // {a, b, c}, {d}
+            CHECK(store.stats().stories == 1);
+            for (const IndexRow& row : store.rows())
+                CHECK(row.story == 1);
+            CHECK(store.check().empty());
             // A removed or pruned document's near keys go with it.
             CHECK(store.remove("c"));
             CHECK(store.prune(500) == 1);  // d

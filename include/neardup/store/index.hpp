@@ -1,6 +1,6 @@
 // The persistent index for nightly runs: one SQLite file (WAL), documented schema.
 //
-// Schema (user_version 4; query it with the sqlite3 shell):
+// Schema (user_version 5; query it with the sqlite3 shell):
 //   settings(key TEXT PRIMARY KEY, value TEXT)      -- what signatures and terms depend on,
 //                                                   -- plus next_near / next_story counters
 //                                                   -- and state_* (story_documents, the
@@ -8,13 +8,16 @@
 //   docs(seq INTEGER PRIMARY KEY,                   -- insertion order
 //        id TEXT UNIQUE NOT NULL, source TEXT, date INTEGER NULL (publication, unix s),
 //        added INTEGER NOT NULL (insertion, unix s), length INTEGER,
-//        near INTEGER NOT NULL, story INTEGER NOT NULL,   -- stable group ids
+//        near INTEGER NOT NULL, story INTEGER NOT NULL,   -- group ids as stored (v5: a
+//                                                   -- merge does not rewrite them; current
+//                                                   -- id = the alias's target, if any)
 //        signature BLOB,   -- num_perm x uint32, little-endian
 //        terms BLOB,       -- story term codes, uint32 little-endian, ascending
 //        text_hash INTEGER NULL,  -- hash64 of the text (v2; NULL in rows stored by v1)
 //        title TEXT NULL, url TEXT NULL)  -- v3: when known (NULL in rows stored before)
 //   aliases(kind TEXT, alias INTEGER, target INTEGER, merged INTEGER,  -- merged groups:
 //           PRIMARY KEY(kind, alias))                                   -- alias -> surviving id
+//   articles   -- v5 view: docs' columns but the blobs, near and story as current ids
 //   runs(run INTEGER PRIMARY KEY, started INTEGER, finished INTEGER,   -- v2: each index add
 //        inputs TEXT, added INTEGER, updated INTEGER, skipped INTEGER)  -- (unix s; inputs are
 //                                                                       -- the PATHs, tab-joined)
@@ -36,7 +39,8 @@
 // A night reads only what its articles' keys lead to: no part of the index is loaded whole.
 // An older index is upgraded by its first writer (v2: new tables, the text_hash column; v3:
 // the title, url and run_rows' date columns; v4: the key tables, near_keys filled from the
-// signatures; story_keys and term_df are filled by the first night, state_story_keys says so).
+// signatures; story_keys and term_df are filled by the first night, state_story_keys says so;
+// v5: the articles view and an index of aliases by target).
 // A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
 // fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL).
 // Everything a batch changes is written in that one transaction: a crash or kill leaves the
@@ -132,7 +136,7 @@ struct IndexStats {
 class IndexStore {
 public:
     enum class Mode : std::uint8_t { kRead, kWrite };
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     /// kWrite creates the file if needed and takes the write lock (IoError if another writer
     /// holds it and !wait). kRead requires an existing index.
@@ -184,6 +188,11 @@ public:
                                                   std::span<const std::uint64_t> ids,
                                                   std::optional<std::int64_t> since,
                                                   std::uint32_t newest = 0) const;
+    /// The representative of each near group `near` (current ids) among its members dated
+    /// (else added) >= since, as better_representative() picks it; groups without one are left
+    /// out. In the order of `near`.
+    [[nodiscard]] std::vector<HeldMember> representatives(std::span<const std::uint64_t> near,
+                                                          std::optional<std::int64_t> since) const;
     /// Writes story-level keys (stored key, near id) now: best in key order.
     void write_story_keys(std::span<const std::pair<std::int64_t, std::int64_t>> keys);
     /// Stores the story-level band keys of near group `near` (written at commit()).
@@ -212,7 +221,8 @@ public:
     [[nodiscard]] std::vector<RunInfo> runs() const;
     /// The rows run `run` wrote, in their order. Throws IoError when there is no such run.
     [[nodiscard]] std::vector<RunRow> run_rows(std::int64_t run) const;
-    /// Moves every document of group `alias` to `target` and records the alias.
+    /// Merges group `alias` into `target`: records the alias (and points aliases of `alias` at
+    /// `target`); the members keep their stored ids, which every reader resolves.
     void merge(const std::string& kind, std::uint64_t alias, std::uint64_t target,
                std::int64_t when);
     /// Deletes documents whose time (date, else added) is before `cutoff`; returns how many.
