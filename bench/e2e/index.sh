@@ -4,9 +4,10 @@
 #
 #   bench/e2e/index.sh             for each HELD size (default "200000 2000000"): build an
 #                                  index of that many (nights of at most NIGHT = 1,000,000),
-#                                  then time `index add` of NEW (100,000) fresh ones; prints
-#                                  seconds, peak RSS, bytes per held article, and each size's
-#                                  ratio to the first
+#                                  then time `index add` of NEW (100,000) fresh ones on a copy
+#                                  of each, REPEAT (3) rounds with the sizes interleaved; prints
+#                                  each add's seconds and peak RSS, bytes per held article, the
+#                                  medians and each size's ratio to the first
 #   CURVE=10 bench/e2e/index.sh    the growth curve: CURVE nights of NIGHT articles each into
 #                                  one index; per night seconds, peak RSS, index size
 set -euo pipefail
@@ -54,32 +55,53 @@ if [ -n "${CURVE:-}" ]; then
 fi
 
 gen "$dir/new$new.jsonl" "$new" 9 new
-echo -e "held\tadd_seconds\tpeak_rss_MB\tbytes_per_article\tbuild_seconds\tcheck"
-first_secs=""
-first_rss=""
+# 1. the held indexes, each kept as built (base) for the adds to run on copies
+echo -e "held\tbuild_seconds\tbytes_per_article"
 for held in $helds; do
   gen "$dir/held$held.jsonl" "$held" 1 ""
-  db=$dir/index$held.db
-  fresh "$db"
+  base=$dir/index$held.base.db
+  fresh "$base"
   # Build in nights of at most $night articles (what a nightly job does; one add of everything
   # would measure a different thing: a single huge night).
   rm -f "$dir"/part.*
   split -l "$night" -d -a 3 --additional-suffix=.jsonl "$dir/held$held.jsonl" "$dir/part."
   build=0
   for part in "$dir"/part.*; do
-    t=$(measure "$bin" index add -q --db "$db" "$part" -o /dev/null | cut -f1)
+    t=$(measure "$bin" index add -q --db "$base" "$part" -o /dev/null | cut -f1)
     build=$(awk -v a="$build" -v b="$t" 'BEGIN {print a + b}')
   done
   rm -f "$dir"/part.*
-  bytes=$(index_bytes "$db")
-  line=$(measure "$bin" index add -q --db "$db" "$dir/new$new.jsonl" -o /dev/null)
-  check=$("$bin" index check --db "$db" 2>&1 | head -1)
-  echo -e "$held\t$line\t$((bytes / held))\t$build\t$check"
-  secs=$(echo "$line" | cut -f1)
-  rss=$(echo "$line" | cut -f2)
-  if [ -z "$first_secs" ]; then
-    first_secs=$secs first_rss=$rss first_held=$held
+  # everything in the main file, so a copy of it is the whole index
+  python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$base"
+  echo -e "$held\t$build\t$(( $(index_bytes "$base") / held ))"
+done
+# 2. REPEAT rounds (default 3), sizes interleaved in each (the machine's load drifts), of the
+#    add of NEW fresh articles to a copy of each; medians
+repeat=${REPEAT:-3}
+rm -f "$dir/adds.tsv"
+echo -e "round\theld\tadd_seconds\tpeak_rss_MB\tcheck"
+for round in $(seq 1 "$repeat"); do
+  for held in $helds; do
+    db=$dir/index$held.db
+    fresh "$db"
+    cp "$dir/index$held.base.db" "$db"
+    line=$(measure "$bin" index add -q --db "$db" "$dir/new$new.jsonl" -o /dev/null)
+    check=$("$bin" index check --db "$db" 2>&1 | head -1)
+    echo -e "$round\t$held\t$line\t$check"
+    echo -e "$held\t$line" >>"$dir/adds.tsv"
+  done
+done
+echo -e "held\tmedian_add_seconds\tmedian_peak_rss_MB"
+first=""
+for held in $helds; do
+  med() { awk -F'\t' -v h="$held" -v c="$1" '$1 == h {print $c}' "$dir/adds.tsv" | sort -g |
+    awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+  secs=$(med 2) rss=$(med 3)
+  echo -e "$held\t$secs\t$rss"
+  if [ -z "$first" ]; then
+    first=$held first_secs=$secs first_rss=$rss
   else
-    echo "# add $new to $held vs to $first_held: time x$(awk -v a="$secs" -v b="$first_secs" 'BEGIN {printf "%.2f", a / b}'), peak memory x$(awk -v a="$rss" -v b="$first_rss" 'BEGIN {printf "%.2f", a / b}')"
+    echo "# add $new to $held vs to $first: time x$(awk -v a="$secs" -v b="$first_secs" 'BEGIN {printf "%.2f", a / b}'), peak memory x$(awk -v a="$rss" -v b="$first_rss" 'BEGIN {printf "%.2f", a / b}')"
   fi
 done
+rm -f "$dir/adds.tsv"

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "neardup/core/error.hpp"
+#include "neardup/story/split.hpp"
 #include "neardup/story/story.hpp"
 #include "neardup/story/weights.hpp"
 
@@ -21,9 +22,6 @@ namespace {
 /// articles for 100,000 new ones (2M held, generated corpus). 64 newest reach past such runs
 /// of copies (10 nights of real news: near ARI 1.0 against one scan).
 constexpr std::uint32_t kBucketWalk = 64;
-
-/// cluster_stories()' limit for one dense complete-link: parts of a component are cut to it.
-constexpr std::size_t kMaxDense = 200;
 
 /// Held stories are compared through at most this many of their newest near groups in the
 /// window (a complete link is checked against them).
@@ -353,44 +351,6 @@ struct NodeEdge {
     double similarity;
 };
 
-/// Cuts the nodes of one component into parts of at most kMaxDense nodes, keeping edges
-/// at rising levels (cluster_stories' split_component), and calls f(part) for each.
-void split_nodes(const std::vector<std::uint32_t>& nodes, const std::vector<NodeEdge>& edges,
-                 double level, const std::function<void(const std::vector<std::uint32_t>&)>& f) {
-    if (nodes.size() <= kMaxDense || level >= 1.0) {
-        f(nodes);
-        return;
-    }
-    const double next = level + 0.05;
-    std::unordered_map<std::uint32_t, std::uint32_t> local;
-    for (std::uint32_t i = 0; i < nodes.size(); ++i)
-        local[nodes[i]] = i;
-    UnionFind uf(nodes.size());
-    std::vector<NodeEdge> kept;
-    for (const NodeEdge& e : edges) {
-        if (e.similarity >= next) {
-            uf.unite(local[e.a], local[e.b]);
-            kept.push_back(e);
-        }
-    }
-    // Parts in order of their smallest node (nodes are ascending), each with its edges.
-    std::vector<std::uint32_t> part_of(nodes.size(), 0xFFFFFFFFu);
-    std::vector<std::vector<std::uint32_t>> parts;
-    for (std::uint32_t i = 0; i < nodes.size(); ++i) {
-        std::uint32_t& p = part_of[uf.find(i)];
-        if (p == 0xFFFFFFFFu) {
-            p = static_cast<std::uint32_t>(parts.size());
-            parts.emplace_back();
-        }
-        parts[p].push_back(nodes[i]);
-    }
-    std::vector<std::vector<NodeEdge>> part_edges(parts.size());
-    for (const NodeEdge& e : kept)
-        part_edges[part_of[uf.find(local[e.a])]].push_back(e);
-    for (std::size_t k = 0; k < parts.size(); ++k)
-        split_nodes(parts[k], part_edges[k], next, f);
-}
-
 /// Tonight's story level in one agglomeration: the new groups (LSH candidates among them,
 /// verified), the held stories they have edges to (held_edges), components of those edges cut
 /// like the scan's, then agglomerate() from the held stories as clusters formed already.
@@ -456,12 +416,13 @@ void agglomerate_night(const IndexStore& store, const std::vector<Edge>& held,
     std::map<DocId, std::vector<NodeEdge>> comp_edges;
     for (const NodeEdge& e : edges)
         comp_edges[uf.find(e.a)].push_back(e);
+    std::vector<std::uint32_t> local(nodes);
     for (const auto& [root, members] : comps) {
         if (members.size() < 2)
             continue;
-        split_nodes(
-            members, comp_edges[root], o.edge_threshold,
-            [&](const std::vector<std::uint32_t>& part) {
+        cut_component(
+            members, comp_edges[root], o.edge_threshold, local,
+            [&](const std::vector<std::uint32_t>& part, const std::vector<NodeEdge>&, bool whole) {
                 std::vector<std::vector<const Weighed*>> items;
                 for (const std::uint32_t v : part) {
                     items.emplace_back();
@@ -472,8 +433,10 @@ void agglomerate_night(const IndexStore& store, const std::vector<Edge>& held,
                             items.back().push_back(&w);
                     }
                 }
+                // A part too big even at level 1.0 is one story, as in the scan.
                 const std::vector<std::uint32_t> label =
-                    agglomerate(items, o.link_threshold, kSmallLink);
+                    whole ? std::vector<std::uint32_t>(part.size(), 0)
+                          : agglomerate(items, o.link_threshold, kSmallLink);
                 std::map<std::uint32_t, std::uint64_t> target;
                 std::map<std::uint32_t, std::uint32_t> first_new;
                 for (std::size_t i = 0; i < part.size(); ++i) {

@@ -20,6 +20,7 @@
 #include "neardup/core/hash.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
+#include "neardup/story/split.hpp"
 
 namespace neardup {
 namespace {
@@ -218,53 +219,6 @@ struct Piece {
     bool whole = false;
     std::vector<Edge> edges;  ///< verified edges inside the piece (their similarity is known)
 };
-
-constexpr std::size_t kMaxDense = 200;  // complete-link costs O(m^3) time and O(m^2) memory
-constexpr double kSplitStep = 0.05;
-
-/// Cuts a component into pieces of at most kMaxDense members: while a part is too big, keep
-/// only its edges at the next similarity level and take connected parts again (single-link
-/// levels). Pieces come out in a fixed order (by their smallest member at every level).
-/// `local` is scratch indexed by representative (any content, at least as long as the largest
-/// member + 1): a part writes its members' positions there before its own parts recurse.
-void split_component(const std::vector<std::uint32_t>& members, const std::vector<Edge>& edges,
-                     double threshold, std::vector<std::uint32_t>& local, std::vector<Piece>& out) {
-    if (members.size() <= kMaxDense) {
-        out.push_back({members, false, edges});
-        return;
-    }
-    if (threshold >= 1.0) {
-        out.push_back({members, true, {}});
-        return;
-    }
-    const double next = threshold + kSplitStep;
-    for (std::uint32_t i = 0; i < members.size(); ++i)
-        local[members[i]] = i;
-    UnionFind uf(members.size());
-    std::vector<Edge> kept;
-    for (const Edge& e : edges) {
-        if (static_cast<double>(e.similarity) < next)
-            continue;
-        uf.unite(local[e.a], local[e.b]);
-        kept.push_back(e);
-    }
-    // Parts numbered by their smallest member (members are ascending).
-    std::vector<std::uint32_t> part_of_root(members.size(), 0xFFFFFFFFu);
-    std::vector<std::vector<std::uint32_t>> parts;
-    for (std::uint32_t i = 0; i < members.size(); ++i) {
-        std::uint32_t& part = part_of_root[uf.find(i)];
-        if (part == 0xFFFFFFFFu) {
-            part = static_cast<std::uint32_t>(parts.size());
-            parts.emplace_back();
-        }
-        parts[part].push_back(members[i]);
-    }
-    std::vector<std::vector<Edge>> part_edges(parts.size());
-    for (const Edge& e : kept)
-        part_edges[part_of_root[uf.find(local[e.a])]].push_back(e);
-    for (std::size_t k = 0; k < parts.size(); ++k)
-        split_component(parts[k], part_edges[k], next, local, out);
-}
 
 /// Dense complete-link over one piece: label[i] is the index (into the piece) of the first
 /// member of i's cluster. Orders the members by group (docs.source) first, so that ties
@@ -607,8 +561,13 @@ std::vector<Piece> pieces_of(std::vector<Edge> edges, std::size_t groups, double
     std::vector<std::uint32_t> local(groups);
     for (std::uint32_t k = 0; k < comps.size(); ++k) {
         stats.largest_component = std::max<std::uint64_t>(stats.largest_component, comps[k].size());
-        if (comps[k].size() > 1)
-            split_component(comps[k], comp_edges[k], threshold, local, pieces);
+        if (comps[k].size() > 1) {
+            cut_component(comps[k], comp_edges[k], threshold, local,
+                          [&pieces](const std::vector<std::uint32_t>& members,
+                                    std::vector<Edge> piece_edges, bool whole) {
+                              pieces.push_back({members, whole, std::move(piece_edges)});
+                          });
+        }
         std::vector<Edge>().swap(comp_edges[k]);
     }
     return pieces;
