@@ -129,12 +129,42 @@ std::string current(const char* kind) {
            k + "), docs." + k + ")";
 }
 
-/// A condition on docs rows: in group ?1 of `kind`, under its current id or one merged into it.
-std::string in_group(const char* kind) {
-    const std::string k(kind);
-    return "docs." + k + " IN (SELECT ?1 UNION ALL SELECT alias FROM aliases WHERE kind = '" + k +
-           "' AND target = ?1)";
-}
+/// A query on the rows of group ?1 of `kind` (`head` WHERE <group> `tail`), prepared in two
+/// forms: on the stored id alone (the docs index's order serves ORDER BY seq) and on the id
+/// with those merged into it.
+class GroupQuery {
+public:
+    GroupQuery(IndexStore::Db& db, const std::string& kind, const std::string& head,
+               const std::string& tail)
+        : db_(db),
+          kind_(kind),
+          single_(db, (head + " WHERE docs." + kind + " = ?1" + tail).c_str()),
+          merged_(db,
+                  (head + " WHERE docs." + kind + " IN (SELECT ?1 UNION ALL SELECT alias FROM " +
+                   "aliases WHERE kind = '" + kind + "' AND target = ?1)" + tail)
+                      .c_str()) {}
+    /// The statement for group `id`, with ?1 bound to it.
+    Stmt& of(std::uint64_t id) {
+        auto it = db_.alias_targets.find(kind_);
+        if (it == db_.alias_targets.end()) {
+            std::unordered_set<std::uint64_t> targets;
+            Stmt q(db_, "SELECT target FROM aliases WHERE kind = ?");
+            q.bind(1, kind_);
+            while (q.step())
+                targets.insert(static_cast<std::uint64_t>(q.i64(0)));
+            it = db_.alias_targets.emplace(kind_, std::move(targets)).first;
+        }
+        Stmt& q = it->second.count(id) > 0 ? merged_ : single_;
+        q.bind(1, id);
+        return q;
+    }
+
+private:
+    IndexStore::Db& db_;
+    std::string kind_;
+    Stmt single_;
+    Stmt merged_;
+};
 
 /// Docs rows in the order better_representative() ranks them, the representative alone.
 constexpr const char* kRepresentativeOrder =
@@ -622,20 +652,16 @@ HeldDocuments IndexStore::near_groups(std::span<const std::uint64_t> keys, std::
     }
     std::sort(groups.begin(), groups.end());
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-    Stmt rep(
-        *db_,
-        ("SELECT seq FROM docs WHERE " + in_group("near") + window + kRepresentativeOrder).c_str());
-    Stmt first(*db_,
-               ("SELECT seq FROM docs WHERE " + in_group("near") + window + " ORDER BY seq LIMIT 1")
-                   .c_str());
+    GroupQuery rep(*db_, "near", "SELECT seq FROM docs", window + kRepresentativeOrder);
+    GroupQuery first(*db_, "near", "SELECT seq FROM docs", window + " ORDER BY seq LIMIT 1");
     for (const std::int64_t g : groups) {
-        for (Stmt* q : {&rep, &first}) {
-            q->bind(1, g);
+        for (GroupQuery* pick : {&rep, &first}) {
+            Stmt& q = pick->of(static_cast<std::uint64_t>(g));
             if (since)
-                q->bind(2, *since);
-            if (q->step())
-                chosen.push_back(q->i64(0));
-            q->reset();
+                q.bind(2, *since);
+            if (q.step())
+                chosen.push_back(q.i64(0));
+            q.reset();
         }
     }
     // In insertion order, as load() gives them.
@@ -669,10 +695,8 @@ std::uint64_t IndexStore::resolve_alias(const std::string& kind, std::uint64_t i
 
 std::string IndexStore::first_member(const std::string& kind, std::uint64_t id) const {
     NEARDUP_CHECK(kind == "near" || kind == "story", "first_member: near or story");
-    const std::string sql =
-        "SELECT id FROM docs WHERE " + in_group(kind.c_str()) + " ORDER BY seq LIMIT 1";
-    Stmt q(*db_, sql.c_str());
-    q.bind(1, id);
+    GroupQuery first(*db_, kind, "SELECT id FROM docs", " ORDER BY seq LIMIT 1");
+    Stmt& q = first.of(id);
     return q.step() ? q.text(0) : std::string();
 }
 
@@ -682,13 +706,12 @@ std::vector<HeldMember> IndexStore::members(const std::string& kind,
                                             std::uint32_t newest) const {
     NEARDUP_CHECK(kind == "near" || kind == "story", "members: near or story");
     std::vector<HeldMember> out;
-    // Newest first (docs_<kind> holds seq after the id: no sort), reversed per group below.
-    Stmt q(*db_, (member_columns() + " FROM docs WHERE " + in_group(kind.c_str()) +
-                  std::string(since ? " AND coalesce(date, added) >= ?" : "") +
-                  " ORDER BY seq DESC LIMIT ?")
-                     .c_str());
+    // Newest first (docs_story holds seq after the id: no sort), reversed per group below.
+    GroupQuery members(
+        *db_, kind, member_columns() + " FROM docs",
+        std::string(since ? " AND coalesce(date, added) >= ?" : "") + " ORDER BY seq DESC LIMIT ?");
     for (const std::uint64_t s : ids) {
-        q.bind(1, s);
+        Stmt& q = members.of(s);
         if (since)
             q.bind(2, *since);
         q.bind(since ? 3 : 2, newest == 0 ? std::int64_t{-1} : std::int64_t{newest});
@@ -703,18 +726,24 @@ std::vector<HeldMember> IndexStore::members(const std::string& kind,
 
 std::vector<HeldMember> IndexStore::representatives(std::span<const std::uint64_t> near,
                                                     std::optional<std::int64_t> since) const {
+    // The pick (its sort holds short rows), then the one row read in full.
     const std::string window = since ? " AND coalesce(date, added) >= ?" : "";
-    Stmt q(*db_, (member_columns() + " FROM docs WHERE " + in_group("near") + window +
-                  kRepresentativeOrder)
-                     .c_str());
+    GroupQuery pick(*db_, "near", "SELECT seq FROM docs", window + kRepresentativeOrder);
+    Stmt row(*db_, (member_columns() + " FROM docs WHERE seq = ?").c_str());
     std::vector<HeldMember> out;
     for (const std::uint64_t g : near) {
-        q.bind(1, g);
+        Stmt& q = pick.of(g);
         if (since)
             q.bind(2, *since);
-        if (q.step())
-            out.push_back(read_member(q, path_));
+        const bool found = q.step();
+        const std::int64_t seq = found ? q.i64(0) : 0;
         q.reset();
+        if (!found)
+            continue;
+        row.bind(1, seq);
+        if (row.step())
+            out.push_back(read_member(row, path_));
+        row.reset();
     }
     return out;
 }
@@ -830,6 +859,7 @@ void IndexStore::merge(const std::string& kind, std::uint64_t alias, std::uint64
                        std::int64_t when) {
     // The members keep their stored ids (current() resolves them); aliases of the merged id
     // are pointed at the survivor, so one step always resolves.
+    db_->alias_targets.erase(kind);
     Stmt(*db_, "UPDATE aliases SET target = ? WHERE kind = ? AND target = ?")
         .bind(1, target)
         .bind(2, kind)

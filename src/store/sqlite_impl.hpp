@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct IndexStore::Db {
     std::map<std::string, std::vector<std::int64_t>> runs;
 
     sqlite3_stmt* find_id = nullptr;  ///< held_text_hash()'s, kept likewise
+    /// Per kind: the ids other ids were merged into (aliases' targets), read on first use and
+    /// dropped by merge(): most groups were never merged, and their rows are asked for by their
+    /// one stored id, in the order of the docs indexes.
+    std::map<std::string, std::unordered_set<std::uint64_t>> alias_targets;
 
     ~Db() {
         sqlite3_finalize(insert_doc);
