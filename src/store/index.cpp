@@ -190,7 +190,7 @@ HeldMember read_member(const Stmt& q, const std::string& path) {
 }
 
 /// The columns append_held() reads, from the docs table.
-std::string held_columns(int schema) {
+std::string held_columns(std::int64_t schema) {
     return "id, source, date, length, " + current("near") + ", " + current("story") +
            ", signature, terms, " + (schema >= 2 ? "text_hash" : "NULL");
 }
