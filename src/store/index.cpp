@@ -123,11 +123,7 @@ void sort_unique(std::vector<std::pair<std::int64_t, std::int64_t>>& pairs) {
 
 /// The current id of a docs row's group column `kind` ("near" or "story"): the stored id, or
 /// the survivor an alias names.
-std::string current(const char* kind) {
-    const std::string k(kind);
-    return "coalesce((SELECT target FROM aliases a WHERE a.kind = '" + k + "' AND a.alias = docs." +
-           k + "), docs." + k + ")";
-}
+std::string current(const char* kind) { return detail::current_id_sql(kind, "docs"); }
 
 /// A query on the rows of group ?1 of `kind` (`head` WHERE <group> `tail`), prepared in two
 /// forms: on the stored id alone (the docs index's order serves ORDER BY seq) and on the id

@@ -148,12 +148,8 @@ void KeyTables::erase_unheld_story_keys() {
     for (const std::string& table : tables("story")) {
         // Keys carry the group's id of their night, docs their stored ids: both are compared
         // as current ids (an alias's target).
-        const auto current = [](const std::string& row) {
-            return "coalesce((SELECT target FROM aliases a WHERE a.kind = 'near' AND a.alias = " +
-                   row + ".near), " + row + ".near)";
-        };
-        db_.exec(("DELETE FROM " + table + " WHERE " + current(table) + " NOT IN (SELECT " +
-                  current("docs") + " FROM docs)")
+        db_.exec(("DELETE FROM " + table + " WHERE " + current_id_sql("near", table) +
+                  " NOT IN (SELECT " + current_id_sql("near", "docs") + " FROM docs)")
                      .c_str());
     }
 }

@@ -60,6 +60,13 @@ struct IndexStore::Db {
 
 namespace detail {
 
+/// SQL for the current id of `row`'s group column `kind` ("near" or "story"): the stored id,
+/// or the survivor an alias names (docs keep the ids they were stored with; so do story keys).
+inline std::string current_id_sql(const std::string& kind, const std::string& row) {
+    return "coalesce((SELECT target FROM aliases a WHERE a.kind = '" + kind +
+           "' AND a.alias = " + row + "." + kind + "), " + row + "." + kind + ")";
+}
+
 /// A prepared statement, finalized with the object.
 class Stmt {
 public:
