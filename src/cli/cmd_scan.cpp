@@ -23,13 +23,6 @@ constexpr const char* kUsage =
     "--format stories one line per story with its near groups nested.\n"
     "Progress and the summary go to stderr. Exit status: 0 ok, 1 error, 2 usage.";
 
-struct OutputCli {
-    std::string keep;
-    std::string drop;
-    std::string level = "near";
-    std::string report;
-};
-
 boost::program_options::options_description output_options(ScanCli& c, OutputCli& o) {
     namespace po = boost::program_options;
     po::options_description opts("Output options");
@@ -38,80 +31,9 @@ boost::program_options::options_description output_options(ScanCli& c, OutputCli
                                                    "write results to FILE ('-': stdout)")(
         "format,f", po::value(&c.format)->default_value("tsv"), "tsv, csv, jsonl or stories")(
         "no-header", po::bool_switch(&c.no_header), "leave out the TSV/CSV header line")(
-        "keep", po::value(&o.keep), "write the ids to keep (one per group) to FILE")(
-        "drop", po::value(&o.drop), "write the ids to drop (all other documents) to FILE")(
-        "level", po::value(&o.level)->default_value("near"),
-        "clusters --keep/--drop follow: near (copies) or story (same story)")(
-        "report", po::value(&o.report),
-        "write a self-contained HTML report of the run (plots, largest stories) to FILE")(
         "quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr");
+    opts.add(run_output_options(o));
     return opts;
-}
-
-void write_report(const std::string& path, const ScanResult& r, const ScanCli& c) {
-    ReportInput in;
-    std::string inputs;
-    for (const std::string& p : c.paths)
-        inputs += (inputs.empty() ? "" : " ") + p;
-    in.heading = "neardup scan " + inputs;
-    const ScanStats& s = r.stats;
-    const double mb = static_cast<double>(s.input_bytes) / 1e6;
-    const std::size_t groups = r.near.groups();
-    in.summary = {
-        {"documents", std::to_string(s.docs)},
-        {"read", format_fixed(mb, 1) + " MB in " + format_fixed(s.seconds, 2) + " s (" +
-                     format_fixed(s.seconds > 0 ? mb / s.seconds : 0, 1) + " MB/s)"},
-        {"skipped", std::to_string(s.total_skipped())},
-        {"near-duplicate groups", std::to_string(groups)},
-        {"duplicates (to drop)", std::to_string(r.docs.size() - groups)},
-        {"stories", std::to_string(r.story.groups())},
-        {"LSH", std::to_string(r.lsh.bands) + " bands x " + std::to_string(r.lsh.rows) +
-                    " rows, threshold " + format_fixed(c.cfg.threshold, 2) + ", " +
-                    std::to_string(s.candidates) + " candidate pairs verified, " +
-                    std::to_string(s.exact_copies) + " exact copies joined directly"},
-        {"story level", c.cfg.story.enabled
-                            ? std::to_string(r.story_stats.candidates) + " candidate pairs, " +
-                                  std::to_string(r.story_stats.edges) + " edges"
-                            : "off (--no-story)"},
-        {"site boilerplate", c.cfg.site_boilerplate
-                                 ? std::to_string(s.boilerplate_paragraphs) +
-                                       " paragraphs, dropped from " +
-                                       std::to_string(s.boilerplate_docs) + " documents"
-                                 : "not looked for"},
-        {"stage times",
-         "scan " +
-             format_fixed(s.seconds - r.story_stats.weights_seconds - r.story_stats.sketch_seconds -
-                              r.story_stats.candidate_seconds - r.story_stats.link_seconds -
-                              r.story_stats.refine_seconds,
-                          3) +
-             " s, story weights " + format_fixed(r.story_stats.weights_seconds, 3) + " s, sketch " +
-             format_fixed(r.story_stats.sketch_seconds, 3) + " s, candidates " +
-             format_fixed(r.story_stats.candidate_seconds, 3) + " s, link " +
-             format_fixed(r.story_stats.link_seconds, 3) + " s, refine " +
-             format_fixed(r.story_stats.refine_seconds, 3) + " s"}};
-    report_skips_into(r.skips, in);
-    in.rows.reserve(r.docs.size());
-    for (std::size_t i = 0; i < r.docs.size(); ++i) {
-        const DocMeta& d = r.docs[i];
-        const std::uint32_t g = r.near.group_of[i];
-        in.rows.push_back({d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
-                           r.near.representative[g] == i, r.similarity[i], d.source, d.date,
-                           d.title, d.url});
-    }
-    in.lsh = r.lsh;
-    in.threshold = c.cfg.threshold;
-    in.pair = report_pair(in.rows, c);
-    OutputFile out(path);
-    write_html_report(in, out.stream());
-    out.commit();
-}
-
-void write_list(const std::string& path, const ScanResult& result, Level level, bool keep) {
-    if (path.empty())
-        return;
-    OutputFile out(path);
-    write_id_list(result, level, keep, out.stream());
-    out.commit();
 }
 
 }  // namespace
@@ -139,19 +61,15 @@ int cmd_scan(const std::vector<std::string>& args) {
     }
     const Level level = parse_level(o.level);
     refuse_outputs_among_inputs(c.paths, {c.output, o.keep, o.drop, o.report});
+    // Opened before the run: an output that cannot be written fails now, not after it.
+    OutputFile out(c.output);
+    RunOutputs extra(o);
 
     const ScanResult result = run(c);
     phase(c, "writing " + std::to_string(result.docs.size()) + " rows");
-    OutputFile out(c.output);
     write_assignments(result, format, out.stream(), !c.no_header, level);
     out.commit();
-    write_list(o.keep, result, level, true);
-    write_list(o.drop, result, level, false);
-    if (!o.report.empty()) {
-        write_report(o.report, result, c);
-        if (!c.quiet)
-            std::cerr << "neardup: report written to " << o.report << "\n";
-    }
+    extra.write(result, c, level);
     if (!c.quiet) {
         report_skips(result.skips);
         std::cerr << format_summary(result);

@@ -23,6 +23,7 @@ int cmd_params(const std::vector<std::string>& args);
 int cmd_index(const std::vector<std::string>& args);
 int cmd_extract(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
+int cmd_dedup(const std::vector<std::string>& args);
 
 /// "; did you mean 'X'?" for the candidate nearest to `word` (edit distance at most about a
 /// third of its length), else "".

@@ -22,6 +22,8 @@ constexpr const char* kMainHelp =
     "\n"
     "Commands:\n"
     "  scan     cluster the articles in files, folders or JSONL into near-duplicate groups\n"
+    "  dedup    write the deduplicated corpus: the kept JSONL lines as read, or a folder of\n"
+    "           the kept files\n"
     "  index    the persistent index for nightly runs: add, query, prune, stats, check, export,\n"
     "           runs, report\n"
     "  extract  write what neardup reads of each document (a web page's article) as JSONL\n"
@@ -32,7 +34,7 @@ constexpr const char* kMainHelp =
     "'neardup --version' (-V) for the version, 'man neardup' once installed.\n"
     "Exit status: 0 ok, 1 error (unreadable input, I/O), 2 usage.\n";
 
-const std::vector<std::string> kCommands = {"scan",    "index",  "extract",
+const std::vector<std::string> kCommands = {"scan",    "dedup",  "index", "extract",
                                             "explain", "params", "help"};
 
 int dispatch(const std::string& command, const std::vector<std::string>& args) {
@@ -40,6 +42,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
         return cmd_scan(args);
     if (command == "params")
         return cmd_params(args);
+    if (command == "dedup")
+        return cmd_dedup(args);
     if (command == "index")
         return cmd_index(args);
     if (command == "extract")

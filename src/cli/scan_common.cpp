@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -16,6 +17,7 @@
 #include "neardup/io/parse.hpp"
 #include "neardup/pipeline/explain.hpp"
 #include "neardup/report/output_file.hpp"
+#include "neardup/report/writers.hpp"
 
 namespace neardup::cli {
 
@@ -252,6 +254,108 @@ std::optional<ReportPair> report_pair(std::span<const ReportRow> rows, const Sca
     }
 }
 
+namespace {
+
+std::unique_ptr<OutputFile> open_if_named(const std::string& path) {
+    return path.empty() ? nullptr : std::make_unique<OutputFile>(path);
+}
+
+void write_report(OutputFile& out, const ScanResult& r, const ScanCli& c) {
+    ReportInput in;
+    std::string inputs;
+    for (const std::string& p : c.paths)
+        inputs += (inputs.empty() ? "" : " ") + p;
+    in.heading = "neardup scan " + inputs;
+    const ScanStats& s = r.stats;
+    const double mb = static_cast<double>(s.input_bytes) / 1e6;
+    const std::size_t groups = r.near.groups();
+    in.summary = {
+        {"documents", std::to_string(s.docs)},
+        {"read", format_fixed(mb, 1) + " MB in " + format_fixed(s.seconds, 2) + " s (" +
+                     format_fixed(s.seconds > 0 ? mb / s.seconds : 0, 1) + " MB/s)"},
+        {"skipped", std::to_string(s.total_skipped())},
+        {"near-duplicate groups", std::to_string(groups)},
+        {"duplicates (to drop)", std::to_string(r.docs.size() - groups)},
+        {"stories", std::to_string(r.story.groups())},
+        {"LSH", std::to_string(r.lsh.bands) + " bands x " + std::to_string(r.lsh.rows) +
+                    " rows, threshold " + format_fixed(c.cfg.threshold, 2) + ", " +
+                    std::to_string(s.candidates) + " candidate pairs verified, " +
+                    std::to_string(s.exact_copies) + " exact copies joined directly"},
+        {"story level", c.cfg.story.enabled
+                            ? std::to_string(r.story_stats.candidates) + " candidate pairs, " +
+                                  std::to_string(r.story_stats.edges) + " edges"
+                            : "off (--no-story)"},
+        {"site boilerplate", c.cfg.site_boilerplate
+                                 ? std::to_string(s.boilerplate_paragraphs) +
+                                       " paragraphs, dropped from " +
+                                       std::to_string(s.boilerplate_docs) + " documents"
+                                 : "not looked for"},
+        {"stage times",
+         "scan " +
+             format_fixed(s.seconds - r.story_stats.weights_seconds - r.story_stats.sketch_seconds -
+                              r.story_stats.candidate_seconds - r.story_stats.link_seconds -
+                              r.story_stats.refine_seconds,
+                          3) +
+             " s, story weights " + format_fixed(r.story_stats.weights_seconds, 3) + " s, sketch " +
+             format_fixed(r.story_stats.sketch_seconds, 3) + " s, candidates " +
+             format_fixed(r.story_stats.candidate_seconds, 3) + " s, link " +
+             format_fixed(r.story_stats.link_seconds, 3) + " s, refine " +
+             format_fixed(r.story_stats.refine_seconds, 3) + " s"}};
+    report_skips_into(r.skips, in);
+    in.rows.reserve(r.docs.size());
+    for (std::size_t i = 0; i < r.docs.size(); ++i) {
+        const DocMeta& d = r.docs[i];
+        const std::uint32_t g = r.near.group_of[i];
+        in.rows.push_back({d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
+                           r.near.representative[g] == i, r.similarity[i], d.source, d.date,
+                           d.title, d.url});
+    }
+    in.lsh = r.lsh;
+    in.threshold = c.cfg.threshold;
+    in.pair = report_pair(in.rows, c);
+    write_html_report(in, out.stream());
+    out.commit();
+}
+
+
+}  // namespace
+
+boost::program_options::options_description run_output_options(OutputCli& o) {
+    namespace po = boost::program_options;
+    po::options_description opts;
+    opts.add_options()("keep", po::value(&o.keep), "write the ids to keep (one per group) to FILE")(
+        "drop", po::value(&o.drop), "write the ids to drop (all other documents) to FILE")(
+        "level", po::value(&o.level)->default_value("near"),
+        "clusters --keep/--drop follow: near (copies) or story (same story)")(
+        "report", po::value(&o.report),
+        "write a self-contained HTML report of the run (plots, largest stories) to FILE");
+    return opts;
+}
+
+RunOutputs::RunOutputs(const OutputCli& o)
+    : keep_(open_if_named(o.keep)),
+      drop_(open_if_named(o.drop)),
+      report_(open_if_named(o.report)),
+      report_path_(o.report) {}
+
+RunOutputs::~RunOutputs() = default;
+
+void RunOutputs::write(const ScanResult& result, const ScanCli& c, Level level) {
+    if (keep_) {
+        write_id_list(result, level, true, keep_->stream());
+        keep_->commit();
+    }
+    if (drop_) {
+        write_id_list(result, level, false, drop_->stream());
+        drop_->commit();
+    }
+    if (report_) {
+        write_report(*report_, result, c);
+        if (!c.quiet)
+            std::cerr << "neardup: report written to " << report_path_ << "\n";
+    }
+}
+
 void report_skips_into(std::span<const SkipRecord> skips, ReportInput& in) {
     std::map<std::string, std::uint64_t> counts;
     for (const SkipRecord& s : skips) {
@@ -357,9 +461,11 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs) 
                              });
 }
 
+namespace {
+
 template <typename Result>
-Result run_with_progress(ScanCli& c, const std::function<Result(std::vector<InputFile>)>& scan) {
-    auto inputs = collect_inputs(c.paths, c.ids);
+Result run_inputs_with_progress(ScanCli& c, std::vector<InputFile> inputs,
+                                const std::function<Result(std::vector<InputFile>)>& scan) {
     resolve_site_boilerplate(c, inputs);
     const bool terminal = !c.quiet && ::isatty(STDERR_FILENO) == 1;
     ProgressLine progress(terminal, known_input_bytes(inputs));
@@ -374,12 +480,24 @@ Result run_with_progress(ScanCli& c, const std::function<Result(std::vector<Inpu
     }
 }
 
+}  // namespace
+
+template <typename Result>
+Result run_with_progress(ScanCli& c, const std::function<Result(std::vector<InputFile>)>& scan) {
+    return run_inputs_with_progress<Result>(c, collect_inputs(c.paths, c.ids), scan);
+}
+
 template Night run_with_progress<Night>(ScanCli&,
                                         const std::function<Night(std::vector<InputFile>)>&);
 
 ScanResult run(ScanCli& c) {
-    return run_with_progress<ScanResult>(
-        c, [&c](std::vector<InputFile> inputs) { return run_scan(c.cfg, std::move(inputs)); });
+    return run(c, collect_inputs(c.paths, c.ids));
+}
+
+ScanResult run(ScanCli& c, std::vector<InputFile> inputs) {
+    return run_inputs_with_progress<ScanResult>(
+        c, std::move(inputs),
+        [&c](std::vector<InputFile> in) { return run_scan(c.cfg, std::move(in)); });
 }
 
 }  // namespace neardup::cli

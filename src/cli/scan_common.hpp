@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "neardup/pipeline/night.hpp"
 #include "neardup/pipeline/pipeline.hpp"
 #include "neardup/report/html_report.hpp"
+#include "neardup/report/output_file.hpp"
+#include "neardup/report/writers.hpp"
 
 namespace neardup::cli {
 
@@ -34,6 +37,34 @@ struct ScanCli {
     std::string site_boilerplate = "auto";
     bool quiet = false;
     bool no_header = false;
+};
+
+/// The outputs of a run besides its rows: the keep and drop lists (at --level) and the report.
+struct OutputCli {
+    std::string keep;
+    std::string drop;
+    std::string level = "near";
+    std::string report;
+};
+
+/// --keep, --drop, --level and --report.
+[[nodiscard]] boost::program_options::options_description run_output_options(OutputCli& o);
+
+/// OutputCli's files, opened when constructed (before the run: an output that cannot be
+/// written fails before any work is done), written and committed by write().
+class RunOutputs {
+public:
+    explicit RunOutputs(const OutputCli& o);
+    ~RunOutputs();
+    RunOutputs(const RunOutputs&) = delete;
+    RunOutputs& operator=(const RunOutputs&) = delete;
+    void write(const ScanResult& result, const ScanCli& c, Level level);
+
+private:
+    std::unique_ptr<OutputFile> keep_;
+    std::unique_ptr<OutputFile> drop_;
+    std::unique_ptr<OutputFile> report_;
+    std::string report_path_;
 };
 
 /// Options of how inputs are read (fields, web pages, size limit; with `whole_run`, for the
@@ -59,6 +90,8 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs);
 
 /// Collects the inputs and runs the pipeline, with a progress line on a terminal.
 [[nodiscard]] ScanResult run(ScanCli& c);
+/// The same over inputs already collected (DocMeta::input indexes them).
+[[nodiscard]] ScanResult run(ScanCli& c, std::vector<InputFile> inputs);
 /// The same around another runner of the pipeline (an index's night).
 template <typename Result>
 [[nodiscard]] Result run_with_progress(ScanCli& c,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <system_error>
 
 #include <fcntl.h>
@@ -94,6 +95,7 @@ InputFile input_for(const fs::path& file, const fs::path& folder, const InputIds
     InputFile in;
     in.path = file.string();
     in.site = site_folder(file, folder);
+    in.relative = folder.empty() ? file.generic_string() : file.lexically_relative(folder).generic_string();
     (void)classify_path(file.filename().string(), in.format, in.compression);
     in.file_id = whole_file_id(file, folder, ids);
     // Scan ids of id-less JSONL lines read "<path as given>:<line>" (as they always have).
@@ -134,9 +136,15 @@ void visit_entry(const fs::directory_entry& entry, const fs::path& root, const I
     const std::string name = entry.path().filename().string();
     const bool known = classify_path(name, format, compression);
     const bool html = !known && name.find('.') == std::string::npos && sniffs_as_html(entry.path());
-    if (!known && !html)
-        return;
     InputFile file = input_for(entry.path(), root, ids);
+    if (!known && !html) {  // counted, never silently passed over (--strict refuses it)
+        file.error = name.find('.') == std::string::npos
+                         ? "no extension, and not a web page"
+                         : "not a name neardup reads (.txt .md .html .json .jsonl ...)";
+        file.error_reason = SkipReason::kUnknownName;
+        found.push_back(std::move(file));
+        return;
+    }
     if (html)
         file.format = RecordFormat::kHtml;
     std::error_code ec;
@@ -181,6 +189,32 @@ void collect_folder(const fs::path& root, const InputIds& ids, std::vector<Input
                std::make_move_iterator(found.end()));
 }
 
+/// A file reached by two names (a folder and a file in it, a folder and a symlink to it, a
+/// hard link) is read once, under its first name: the later ones become counted skips. Were it
+/// read twice, every article in it would be dropped as a copy of itself.
+void mark_files_named_twice(std::vector<InputFile>& inputs) {
+    std::map<std::pair<dev_t, ino_t>, std::size_t> first;
+    std::size_t stdin_at = inputs.size();
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        InputFile& f = inputs[i];
+        if (!f.error.empty())
+            continue;
+        std::size_t earlier = i;
+        if (f.path == "-") {
+            earlier = stdin_at == inputs.size() ? (stdin_at = i) : stdin_at;
+        } else {
+            struct stat st {};
+            if (::stat(f.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+                continue;  // the reader says what is wrong with it
+            earlier = first.emplace(std::make_pair(st.st_dev, st.st_ino), i).first->second;
+        }
+        if (earlier == i)
+            continue;
+        f.error = "the same file as " + inputs[earlier].path + ", read once";
+        f.error_reason = SkipReason::kDuplicate;
+    }
+}
+
 }  // namespace
 
 std::string_view skip_reason_name(SkipReason r) noexcept {
@@ -199,12 +233,32 @@ std::string_view skip_reason_name(SkipReason r) noexcept {
             return "too_large";
         case SkipReason::kAlreadyHeld:
             return "already_held";
+        case SkipReason::kDuplicate:
+            return "duplicate";
+        case SkipReason::kUnknownName:
+            return "unknown_name";
     }
     return "unknown";
 }
 
+namespace {
+
+/// A saved page's name without what wget adds to it: the URL's query ("article.php?id=1",
+/// "index.html?id=2") and the number that keeps a second download apart ("page.htm.1").
+std::string_view without_download_suffixes(std::string_view name) {
+    if (const std::size_t query = name.find('?'); query != std::string_view::npos && query > 0)
+        name = name.substr(0, query);
+    const std::size_t dot = name.rfind('.');
+    if (dot != std::string_view::npos && dot > 0 && dot + 1 < name.size() &&
+        name.find_first_not_of("0123456789", dot + 1) == std::string_view::npos)
+        name = name.substr(0, dot);
+    return name;
+}
+
+}  // namespace
+
 bool classify_path(std::string_view name, RecordFormat& format, Compression& compression) {
-    std::string lower = lower_ascii(name);
+    std::string lower = lower_ascii(without_download_suffixes(name));
     std::string_view base = lower;
     compression = Compression::kNone;
     if (ends_with(base, ".gz")) {
@@ -248,8 +302,12 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, con
             check_stdin();
             // In the index an id-less stdin line is known by its text ("-:<line>" would name
             // another article every night): an empty file id asks the parser for that.
-            out.push_back({"-", ids.absolute ? "" : "-", RecordFormat::kJsonLine,
-                           Compression::kNone, "", "-"});
+            InputFile in;
+            in.path = "-";
+            in.file_id = ids.absolute ? "" : "-";
+            in.format = RecordFormat::kJsonLine;
+            in.site = "-";
+            out.push_back(std::move(in));
             continue;
         }
         std::error_code ec;
@@ -266,7 +324,33 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, con
         // FIFO named explicitly (a shell's <(zcat ...)) is read too: somebody writes to it.
         out.push_back(input_for(fs::path(p), {}, ids));
     }
+    mark_files_named_twice(out);
     return out;
+}
+
+void for_each_raw_line(const InputFile& file,
+                       const std::function<void(std::uint64_t, std::string_view)>& f) {
+    auto source = open_byte_source(file);
+    std::string buf;
+    std::uint64_t line = 0;
+    for (;;) {
+        const std::size_t old = buf.size();
+        buf.resize(old + kLineChunk);
+        const std::size_t got = source->read(buf.data() + old, kLineChunk);
+        buf.resize(old + got);
+        std::size_t at = 0;
+        for (std::size_t nl = buf.find('\n', old); nl != std::string::npos;
+             nl = buf.find('\n', at)) {
+            f(++line, std::string_view(buf).substr(at, nl + 1 - at));
+            at = nl + 1;
+        }
+        buf.erase(0, at);
+        if (got == 0) {
+            if (!buf.empty())
+                f(++line, buf);
+            return;
+        }
+    }
 }
 
 RecordReader::RecordReader(std::vector<InputFile> inputs, ReaderOptions options)
@@ -276,7 +360,8 @@ RecordReader::~RecordReader() = default;
 
 std::uint32_t RecordReader::current_source(RawBatch& out) {
     if (source_index_ < 0) {
-        out.sources.push_back({file_->path, file_->file_id, file_->site});
+        out.sources.push_back({file_->path, file_->file_id, file_->site,
+                               static_cast<std::uint32_t>(file_ - inputs_.data())});
         source_index_ = static_cast<std::int64_t>(out.sources.size() - 1);
     }
     return static_cast<std::uint32_t>(source_index_);
@@ -320,7 +405,7 @@ bool RecordReader::open_next_file(RawBatch& out) {
     file_ = &inputs_[next_input_++];
     source_index_ = -1;
     if (!file_->error.empty()) {
-        add_skip(out, SkipReason::kUnreadable, file_->error, 0);
+        add_skip(out, file_->error_reason, file_->error, 0);
         file_ = nullptr;
         return true;
     }

@@ -5,7 +5,6 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <tbb/blocked_range.h>
 #include <tbb/concurrent_queue.h>
@@ -23,6 +22,7 @@
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/verify/similarity.hpp"
+#include "seen_ids_impl.hpp"
 
 namespace neardup {
 
@@ -238,6 +238,8 @@ public:
         result_.stats.input_bytes += b.raw.input_bytes;
         for (std::size_t i = 0; i < b.docs.size(); ++i) {
             SignedDoc& doc = b.docs[i];
+            if (doc.skip == SkipReason::kNone)
+                check_repeated_id(doc);
             if (doc.skip == SkipReason::kNone && (cfg_.held != nullptr || cfg_.lookup != nullptr))
                 check_held_id(doc);
             if (doc.skip != SkipReason::kNone) {
@@ -259,15 +261,22 @@ public:
         }
     }
 
-    /// With an index, ids are unique (the index's docs.id is UNIQUE): an id seen earlier in
-    /// this input is skipped, and so is a held id with the same text (a re-fetch). A held id with
-    /// another text is an update: the document goes on, and the index replaces the held one.
-    void check_held_id(SignedDoc& doc) {
-        if (!new_ids_.insert(doc.id).second) {
-            doc.skip = SkipReason::kAlreadyHeld;
-            doc.message = "id '" + doc.id + "' appears earlier in the input";
+    /// Ids are unique per run: a record whose id an earlier record of the input has is skipped
+    /// (counted as a duplicate; --strict makes it an error).
+    void check_repeated_id(SignedDoc& doc) {
+        const auto next = static_cast<DocId>(result_.docs.size());
+        const std::optional<DocId> first = seen_ids_.insert(
+            doc.id, next, [this](DocId d) -> std::string_view { return result_.docs[d].id; });
+        if (!first)
             return;
-        }
+        doc.skip = SkipReason::kDuplicate;
+        doc.message = "id '" + doc.id + "' was read before, at " + result_.docs[*first].source;
+    }
+
+    /// With an index, ids are unique (the index's docs.id is UNIQUE): a held id with the same
+    /// text (a re-fetch) is skipped. A held id with another text is an update: the document
+    /// goes on, and the index replaces the held one.
+    void check_held_id(SignedDoc& doc) {
         std::optional<std::optional<std::uint64_t>> stored;
         if (cfg_.lookup != nullptr) {
             stored = cfg_.lookup->text_hash(doc.id);
@@ -314,7 +323,9 @@ public:
                                     held.lengths[i],
                                     held.text_hashes[i].value_or(0),
                                     {},
-                                    {}});
+                                    {},
+                                    0,
+                                    0});
             const SigValue* sig = held.signatures.data() + i * cfg_.num_perm;
             if (cfg_.story.enabled)
                 terms_.push_back(std::move(held.terms[i]));
@@ -358,7 +369,9 @@ public:
                             held.lengths[i],
                             held.text_hashes[i].value_or(0),
                             {},
-                            {}});
+                            {},
+                            0,
+                            0});
         }
         std::move(result_.docs.begin(), result_.docs.end(), std::back_inserter(docs));
         result_.docs.swap(docs);
@@ -520,9 +533,10 @@ private:
     DocId append(Batch& b, std::size_t i) {
         const auto id = static_cast<DocId>(result_.docs.size());
         SignedDoc& doc = b.docs[i];
-        result_.docs.push_back({std::move(doc.id), record_location(b.raw, b.raw.records[i]),
-                                doc.date, doc.length, doc.text_hash, std::move(doc.title),
-                                std::move(doc.url)});
+        const RawRecord& rec = b.raw.records[i];
+        result_.docs.push_back({std::move(doc.id), record_location(b.raw, rec), doc.date,
+                                doc.length, doc.text_hash, std::move(doc.title),
+                                std::move(doc.url), b.raw.sources[rec.source].input, rec.line});
         const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
         signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
         if (cfg_.exact_verify)
@@ -563,7 +577,7 @@ private:
     HeldDocuments held_meta_;  ///< with a lookup: the found held documents' group ids
     /// Held ids and their text hashes (nullopt: stored before the index kept them).
     std::unordered_map<std::string, std::optional<std::uint64_t>> held_ids_;
-    std::unordered_set<std::string> new_ids_;  ///< ids of this input so far (with an index)
+    detail::SeenIds seen_ids_;  ///< ids of this input so far
 };
 
 class LinkStage {

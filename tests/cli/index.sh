@@ -75,7 +75,7 @@ after=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}
 [ "$before" = "$after" ] || fail "re-add or query changed the index ($before -> $after)"
 expect_exit 0 -- "$bin" index check --db "$db"; expect_grep "$tmp/out" "^ok$"
 printf '{"id":"dup","text":"one two three four five six"}\n{"id":"dup","text":"seven eight nine ten"}\n' >"$tmp/dup.jsonl"
-expect_exit 0 -- "$bin" index add --db "$db" "$tmp/dup.jsonl"; expect_grep "$tmp/err" "dup.jsonl:2: already_held"
+expect_exit 0 -- "$bin" index add --db "$db" "$tmp/dup.jsonl"; expect_grep "$tmp/err" "dup.jsonl:2: duplicate"
 [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 1 ] || fail "a repeated id in one input was added twice"
 
 # --- settings are fixed at creation

@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static constexpr RecordFormat kFormats[] = {RecordFormat::kJsonLine, RecordFormat::kHtml,
                                                 RecordFormat::kText, RecordFormat::kJson};
     RawBatch batch;
-    batch.sources.push_back({"fuzz", "fuzz", "fuzz"});
+    batch.sources.push_back({"fuzz", "fuzz", "fuzz", 0});
     batch.arena.assign(reinterpret_cast<const char*>(data) + 1, size - 1);
     RawRecord rec;
     rec.length = size - 1;

@@ -65,9 +65,48 @@ TEST_SUITE("io") {
         dir.write("a.txt", "first file");
         dir.write("ignored.pdf", "not read");
         auto inputs = collect_inputs({dir.path().string()});
-        REQUIRE(inputs.size() == 2);
+        REQUIRE(inputs.size() == 3);
         CHECK(inputs[0].file_id == "a.txt");
         CHECK(inputs[1].file_id == "b/two.txt");
+        // a name neardup does not read is a counted skip, never passed over in silence
+        CHECK(inputs[2].file_id == "ignored.pdf");
+        CHECK(inputs[2].error_reason == SkipReason::kUnknownName);
+        CHECK(inputs[0].error.empty());
+    }
+
+    TEST_CASE("wget's names are read: a URL's query and a download's number after the name") {
+        RecordFormat f{};
+        Compression c{};
+        CHECK(classify_path("article.php?id=1", f, c));
+        CHECK(f == RecordFormat::kHtml);
+        CHECK(classify_path("index.html?id=2&x=.txt", f, c));
+        CHECK(f == RecordFormat::kHtml);
+        CHECK(classify_path("page.htm.1", f, c));
+        CHECK(f == RecordFormat::kHtml);
+        CHECK(classify_path("feed.jsonl.gz.12", f, c));
+        CHECK(f == RecordFormat::kJsonLine);
+        CHECK(c == Compression::kGzip);
+        CHECK_FALSE(classify_path("report.2024", f, c));
+        CHECK_FALSE(classify_path("photo.jpg?w=100", f, c));
+    }
+
+    TEST_CASE("a file named twice is read once: folder and file, symlinked folder, hard link") {
+        TempDir dir;
+        const auto a = dir.write("news/a.txt", "first file");
+        dir.write("news/b.txt", "second file");
+        std::filesystem::create_directory_symlink(dir.path() / "news", dir.path() / "alias");
+        std::filesystem::create_hard_link(a, dir.path() / "hard.txt");
+        auto inputs = collect_inputs({(dir.path() / "news").string(), a.string(),
+                                      (dir.path() / "alias").string(),
+                                      (dir.path() / "hard.txt").string()});
+        REQUIRE(inputs.size() == 6);
+        CHECK(inputs[0].error.empty());
+        CHECK(inputs[1].error.empty());
+        for (std::size_t i = 2; i < inputs.size(); ++i) {
+            CAPTURE(inputs[i].path);
+            CHECK(inputs[i].error_reason == SkipReason::kDuplicate);
+            CHECK(inputs[i].error.find("the same file as") != std::string::npos);
+        }
     }
 
     TEST_CASE("a missing path is an error") {

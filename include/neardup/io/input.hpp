@@ -26,8 +26,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "neardup/io/record.hpp"
@@ -42,7 +44,11 @@ struct InputFile {
     RecordFormat format = RecordFormat::kText;
     Compression compression = Compression::kNone;
     std::string error;  ///< set when the walk found it unreadable: the reader skips it with this
+    SkipReason error_reason = SkipReason::kUnreadable;  ///< the skip's reason when `error` is set
     std::string site;   ///< the site of its documents without a URL (see site_folder in input.cpp)
+    /// Its path below the folder given (a file named on the command line: the path as given):
+    /// where a deduplicated copy of the tree puts it.
+    std::string relative;
 };
 
 /// How whole-file ids are formed (see the header comment).
@@ -66,6 +72,12 @@ struct ReaderOptions {
 /// path does not exist or cannot be read.
 [[nodiscard]] std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths,
                                                     const InputIds& ids = {});
+
+/// Calls f(line, bytes) for each line of a JSONL input as stored: `bytes` ends with its '\n'
+/// (the last line may have none), lines numbered from 1 as RecordReader numbers them.
+/// Decompresses as the name says; "-" reads stdin from where it stands. Throws IoError.
+void for_each_raw_line(const InputFile& file,
+                       const std::function<void(std::uint64_t, std::string_view)>& f);
 
 class ByteSource;
 

@@ -25,8 +25,12 @@ enum class SkipReason : std::uint8_t {
     kMalformed,    ///< invalid JSON, missing text field
     kTooLarge,     ///< larger than --max-doc-bytes
     kAlreadyHeld,  ///< its id is already in the index (index add/query); never fatal
+    /// read before in this run: a file named twice (a folder and a file in it, a symlink to
+    /// it), or a record whose id an earlier record has (ids are unique per run)
+    kDuplicate,
+    kUnknownName,  ///< in a folder, a file whose name says no format neardup reads
 };
-inline constexpr int kSkipReasonCount = 7;
+inline constexpr int kSkipReasonCount = 9;
 
 [[nodiscard]] std::string_view skip_reason_name(SkipReason r) noexcept;
 
@@ -43,6 +47,7 @@ struct RecordSource {
     std::string display;  ///< path as the user will read it (file, or "-" for stdin)
     std::string file_id;  ///< id of a whole-file record: path relative to the given folder
     std::string site;     ///< the site of its records without a URL (boilerplate/site.hpp)
+    std::uint32_t input = 0;  ///< index of the file in the reader's inputs
 };
 
 struct RawRecord {

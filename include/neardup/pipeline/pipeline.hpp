@@ -69,7 +69,8 @@ struct ScanConfig {
     std::function<void(const ScanProgress&)> on_progress;  ///< called from the link stage
     /// Documents of a persistent index to match against: they become DocIds 0 .. held->size()-1
     /// (their near groups pre-joined by their stored group ids). A new document whose id is
-    /// held with the same text, or appears earlier in the input, is skipped as kAlreadyHeld; one
+    /// held with the same text is skipped as kAlreadyHeld (one whose id appears earlier in the
+    /// input, as in any run, as kDuplicate); one
     /// whose id is held with another text is kept and listed in ScanResult::updates.
     /// Signatures must use the same settings.
     /// run_scan() moves the ids, sources, signatures and terms out of it (the result has them);
@@ -95,6 +96,10 @@ struct DocMeta {
     std::uint64_t text_hash = 0;  ///< hash64 of that text (an index tells updates by it)
     std::string title;            ///< when known (a web page's, the JSON title field)
     std::string url;              ///< when known (the JSON url field, a page's canonical URL)
+    /// Where its record is: the input (index into the inputs run_scan was given) and its line
+    /// (JSONL; 0 for a whole file). Held documents: 0, 0 (not read in this run).
+    std::uint32_t input = 0;
+    std::uint64_t line = 0;
 };
 
 struct SkipRecord {

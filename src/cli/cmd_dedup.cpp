@@ -1,0 +1,202 @@
+// neardup dedup: the scan, then the deduplicated corpus: the kept JSONL lines as read, or a new
+// folder of the kept files. Inputs are only read.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "neardup/core/error.hpp"
+#include "neardup/dedup/corpus.hpp"
+#include "neardup/report/output_file.hpp"
+#include "neardup/report/writers.hpp"
+#include "scan_common.hpp"
+
+namespace neardup::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: neardup dedup [options] PATH... (-o FILE | --to DIR)\n"
+    "\n"
+    "Writes the deduplicated corpus: the articles the scan keeps (one per near-duplicate group,\n"
+    "or with --level story one per story), in the form they were read. JSONL inputs (files,\n"
+    "compressed files, '-' for stdin): their kept lines, byte for byte, in input order, to -o\n"
+    "FILE (stdout by default; compressed as FILE's name ends: .gz .zst .xz .bz2). A folder:\n"
+    "--to DIR creates DIR holding each kept file at its relative path (--link: hard links),\n"
+    "JSONL files with their kept lines. Skipped records are not written. Nothing is written\n"
+    "unless the whole run succeeds; inputs are never changed. The scan's rows, keep and drop\n"
+    "lists and report are written when asked (--rows, --keep, --drop, --report).\n"
+    "Exit status: 0 ok, 1 error, 2 usage.";
+
+struct DedupCli {
+    std::string to;
+    bool link = false;
+    std::string rows;
+};
+
+boost::program_options::options_description dedup_options(ScanCli& c, OutputCli& o, DedupCli& d) {
+    namespace po = boost::program_options;
+    po::options_description opts("Output options");
+    opts.add_options()("help,h", "show this help")(
+        "output,o", po::value(&c.output)->default_value("-"),
+        "write the kept JSONL lines to FILE ('-': stdout; .gz .zst .xz .bz2 compress)")(
+        "to", po::value(&d.to), "create folder DIR holding the kept files at their relative paths")(
+        "link", po::bool_switch(&d.link), "with --to: hard-link the kept files instead of copying")(
+        "rows", po::value(&d.rows), "also write the scan's rows (one per document) to FILE")(
+        "format,f", po::value(&c.format)->default_value("tsv"),
+        "format of --rows: tsv, csv, jsonl or stories")(
+        "no-header", po::bool_switch(&c.no_header), "leave out the --rows TSV/CSV header line")(
+        "quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr");
+    opts.add(run_output_options(o));
+    return opts;
+}
+
+/// stdin is read twice (the scan, then the kept lines): it is first copied into an unlinked
+/// temporary file, which then stands in for it.
+void spool_stdin() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string pattern = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
+                          "/neardup-stdin.XXXXXX";
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0)
+        throw IoError(pattern + ": cannot create the copy of stdin");
+    ::unlink(pattern.c_str());
+    std::vector<char> buf(1u << 20);
+    for (;;) {
+        const ssize_t got = ::read(STDIN_FILENO, buf.data(), buf.size());
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            throw IoError("stdin: cannot read");
+        if (got == 0)
+            break;
+        for (ssize_t done = 0; done < got;) {
+            const ssize_t n = ::write(fd, buf.data() + done, static_cast<std::size_t>(got - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                throw IoError(std::string(pattern) + ": cannot write the copy of stdin (" +
+                              std::strerror(errno) + ")");
+            done += n;
+        }
+    }
+    if (::lseek(fd, 0, SEEK_SET) != 0 || ::dup2(fd, STDIN_FILENO) < 0)
+        throw IoError("stdin: cannot stand in its copy");
+    ::close(fd);
+}
+
+std::string megabytes(std::uint64_t bytes) {
+    return format_fixed(static_cast<double>(bytes) / 1e6, 1) + " MB";
+}
+
+std::string summary_line(const DedupStats& s, const std::string& where) {
+    const std::uint64_t docs = s.kept_docs + s.dropped_docs;
+    std::string line = "neardup: dedup kept " + std::to_string(s.kept_docs) + " of " +
+                       std::to_string(docs) + " documents (" + megabytes(s.kept_bytes) + " of " +
+                       megabytes(s.kept_bytes + s.dropped_bytes) + "), dropped " +
+                       std::to_string(s.dropped_docs) + " (" + megabytes(s.dropped_bytes) +
+                       "); wrote " + where;
+    if (s.files > 0) {
+        line += " (" + std::to_string(s.files) + " files";
+        line += s.links > 0 ? ", " + std::to_string(s.links) + " hard links)" : ")";
+    }
+    return line + "\n";
+}
+
+}  // namespace
+
+int cmd_dedup(const std::vector<std::string>& args) {
+    ScanCli c;
+    OutputCli o;
+    DedupCli d;
+    auto opts = dedup_options(c, o, d);
+    opts.add(matching_options(c));
+    boost::program_options::options_description hidden;
+    hidden.add_options()("path", boost::program_options::value(&c.paths), "input paths");
+    boost::program_options::positional_options_description pos;
+    pos.add("path", -1);
+    boost::program_options::variables_map vm;
+    if (!parse_args(args, kUsage, opts, pos, vm, &hidden))
+        return kExitOk;
+    if (c.paths.empty())
+        throw UsageError("no input PATH given");
+    if (!d.to.empty() && !vm["output"].defaulted())
+        throw UsageError("-o (kept lines) and --to (a folder of kept files) exclude each other");
+    if (d.link && d.to.empty())
+        throw UsageError("--link goes with --to DIR");
+    finish_config(c, vm);
+    OutputFormat format{};
+    try {
+        format = parse_output_format(c.format);
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what() + did_you_mean(c.format, {"tsv", "csv", "jsonl", "stories"}));
+    }
+    const Level level = parse_level(o.level);
+    const std::string lines_out = d.to.empty() ? c.output : "";
+    refuse_outputs_among_inputs(c.paths, {lines_out, d.rows, o.keep, o.drop, o.report});
+
+    std::vector<InputFile> inputs = collect_inputs(c.paths, c.ids);
+    try {
+        if (d.to.empty())
+            check_line_inputs(inputs);
+        else
+            KeptTree::check_places(inputs);
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());
+    }
+    // Every output opened before the run: one that cannot be written fails now.
+    std::unique_ptr<KeptTree> tree;
+    std::unique_ptr<OutputFile> lines;
+    try {
+        if (!d.to.empty())
+            tree = std::make_unique<KeptTree>(d.to, d.link);
+        else
+            lines = std::make_unique<OutputFile>(c.output);
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());
+    }
+    std::unique_ptr<OutputFile> rows = d.rows.empty() ? nullptr : std::make_unique<OutputFile>(d.rows);
+    RunOutputs extra(o);
+    for (const InputFile& f : inputs) {
+        if (f.path == "-" && f.error.empty()) {
+            spool_stdin();
+            break;
+        }
+    }
+    const std::vector<InputStamp> stamps = stamp_inputs(inputs);
+
+    const ScanResult result = run(c, inputs);
+    const std::vector<bool> kept = kept_documents(result, level);
+    phase(c, "writing the kept documents");
+    DedupStats stats;
+    if (tree) {
+        stats = tree->write(inputs, stamps, result, kept);
+    } else {
+        ::lseek(STDIN_FILENO, 0, SEEK_SET);  // the copy of stdin, if one was read
+        CompressedWriter writer(lines->stream(), compression_of(c.output));
+        stats = write_kept_lines(inputs, stamps, result, kept, writer);
+        writer.finish();
+    }
+    if (rows) {
+        write_assignments(result, format, rows->stream(), !c.no_header, level);
+        rows->prepare();
+    }
+    if (tree)
+        tree->commit();
+    else
+        lines->commit();
+    if (rows)
+        rows->commit();
+    extra.write(result, c, level);
+    if (!c.quiet) {
+        report_skips(result.skips);
+        std::cerr << format_summary(result);
+        std::cerr << summary_line(stats, tree ? d.to : (c.output == "-" ? "stdout" : c.output));
+    }
+    return kExitOk;
+}
+
+}  // namespace neardup::cli

@@ -1,0 +1,273 @@
+#include "neardup/dedup/corpus.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <system_error>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "neardup/core/error.hpp"
+
+namespace neardup {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sys_error(const std::string& what) {
+    return what + ": " + std::system_category().message(errno);
+}
+
+InputStamp stamp_of(const std::string& path) {
+    struct stat st {};
+    if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return {};
+    return {static_cast<std::uint64_t>(st.st_size),
+            std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec, true};
+}
+
+/// Throws IoError when `file` is not as it was when the scan read it.
+void check_unchanged(const InputFile& file, const InputStamp& then) {
+    if (!then.known)
+        return;
+    const InputStamp now = stamp_of(file.path);
+    if (!now.known || now.size != then.size || now.mtime_ns != then.mtime_ns) {
+        throw IoError(file.path +
+                      ": changed since neardup read it (size or time); nothing written: run again "
+                      "on inputs that stay as they are");
+    }
+}
+
+/// The new documents of each input, in DocId order: documents [begin[i], begin[i + 1]) came
+/// from input i (the reader numbers documents in input order).
+std::vector<std::size_t> documents_by_input(const ScanResult& r, std::size_t inputs) {
+    std::vector<std::size_t> begin(inputs + 1, r.docs.size());
+    for (std::size_t d = r.docs.size(); d-- > r.held;)
+        begin[r.docs[d].input] = d;
+    for (std::size_t i = inputs; i-- > 0;)
+        begin[i] = std::min(begin[i], begin[i + 1]);
+    return begin;
+}
+
+/// Streams the lines of a JSONL input into `out` (nullptr: counts them only), those of kept
+/// documents [first, end) only.
+void copy_kept_lines(const InputFile& file, const ScanResult& r, const std::vector<bool>& kept,
+                     std::size_t first, std::size_t end, CompressedWriter* out, DedupStats& s) {
+    std::size_t d = first;
+    for_each_raw_line(file, [&](std::uint64_t line, std::string_view bytes) {
+        while (d < end && r.docs[d].line < line)
+            ++d;
+        if (d == end || r.docs[d].line != line)
+            return;  // a record the scan skipped
+        if (!kept[d]) {
+            ++s.dropped_docs;
+            s.dropped_bytes += bytes.size();
+            return;
+        }
+        ++s.kept_docs;
+        s.kept_bytes += bytes.size();
+        if (out == nullptr)
+            return;
+        out->write(bytes);
+        if (bytes.back() != '\n')
+            out->write("\n");
+    });
+}
+
+std::uint64_t file_size_of(const std::string& path) {
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(path, ec);
+    return ec ? 0 : static_cast<std::uint64_t>(size);
+}
+
+/// Where `file` goes below the output folder: its relative path, without a root.
+fs::path place_of(const InputFile& file) {
+    fs::path rel = fs::path(file.relative).lexically_normal().relative_path();
+    if (rel.empty() || *rel.begin() == ".." || rel.filename().empty())
+        throw ConfigError(file.path + ": has no place inside the output folder (it lies above "
+                                      "the current folder): name its folder instead");
+    return rel;
+}
+
+/// Removes ".<name>.tmp.<pid>.XXXXXX" folders beside `target` left by killed runs.
+void remove_stale_trees(const fs::path& dir, const std::string& stem) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.compare(0, stem.size(), stem) != 0)
+            continue;
+        const std::string_view rest = std::string_view(name).substr(stem.size());
+        pid_t pid = 0;
+        const auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+        const bool named_so = err == std::errc() && pid > 0 && ptr != rest.data() + rest.size() &&
+                              *ptr == '.' && std::string_view(ptr + 1).size() == 6;
+        std::error_code rm;
+        if (named_so && ::kill(pid, 0) != 0 && errno == ESRCH)
+            fs::remove_all(it->path(), rm);
+    }
+}
+
+bool empty_folder(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_directory(p, ec) && fs::is_empty(p, ec) && !ec;
+}
+
+}  // namespace
+
+std::vector<InputStamp> stamp_inputs(std::span<const InputFile> inputs) {
+    std::vector<InputStamp> stamps;
+    stamps.reserve(inputs.size());
+    for (const InputFile& f : inputs)
+        stamps.push_back(stamp_of(f.path));
+    return stamps;
+}
+
+std::vector<bool> kept_documents(const ScanResult& result, Level level) {
+    std::vector<bool> kept(result.docs.size(), false);
+    for (std::size_t d = result.held; d < result.docs.size(); ++d)
+        kept[d] = action_of(result, d, level) != Action::kDrop;
+    return kept;
+}
+
+void check_line_inputs(std::span<const InputFile> inputs) {
+    for (const InputFile& f : inputs) {
+        if (f.error.empty() && f.format != RecordFormat::kJsonLine) {
+            throw ConfigError(f.path +
+                              " is a whole document, not JSONL lines: write a folder of kept "
+                              "files with --to DIR");
+        }
+    }
+}
+
+DedupStats write_kept_lines(std::span<const InputFile> inputs, std::span<const InputStamp> stamps,
+                            const ScanResult& result, const std::vector<bool>& kept,
+                            CompressedWriter& out) {
+    DedupStats s;
+    const std::vector<std::size_t> begin = documents_by_input(result, inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const InputFile& f = inputs[i];
+        if (begin[i] == begin[i + 1])
+            continue;  // nothing of it was taken in (skipped whole, or empty)
+        NEARDUP_CHECK(f.format == RecordFormat::kJsonLine, f.path + ": not JSONL lines");
+        check_unchanged(f, stamps[i]);
+        copy_kept_lines(f, result, kept, begin[i], begin[i + 1], &out, s);
+        check_unchanged(f, stamps[i]);
+    }
+    return s;
+}
+
+KeptTree::KeptTree(const std::string& target, bool link) : target_(target), link_(link) {
+    std::error_code ec;
+    const fs::path t(target);
+    if (fs::exists(fs::symlink_status(t, ec)) && !empty_folder(t))
+        throw ConfigError(target + ": already exists (the kept files go into a new or empty folder)");
+    const fs::path dir = t.parent_path().empty() ? fs::path(".") : t.parent_path();
+    if (!fs::is_directory(dir, ec))
+        throw IoError(target + ": no folder " + dir.string() + " to create it in");
+    const std::string stem = "." + t.filename().string() + ".tmp.";
+    remove_stale_trees(dir, stem);
+    std::string pattern = (dir / (stem + std::to_string(::getpid()) + ".XXXXXX")).string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+        throw IoError(sys_error(target));
+    temp_ = pattern;
+}
+
+KeptTree::~KeptTree() {
+    if (!committed_ && !temp_.empty()) {
+        std::error_code ec;
+        fs::remove_all(temp_, ec);
+    }
+}
+
+void KeptTree::check_places(std::span<const InputFile> inputs) {
+    std::map<fs::path, const InputFile*> placed;
+    for (const InputFile& f : inputs) {
+        if (!f.error.empty())
+            continue;  // never read, never written
+        if (f.path == "-")
+            throw ConfigError("stdin has no place in a folder: write its kept lines with -o FILE");
+        const auto [it, fresh] = placed.emplace(place_of(f), &f);
+        if (!fresh) {
+            throw ConfigError(it->second->path + " and " + f.path + " would both be written to " +
+                              it->first.generic_string() + " in the output folder");
+        }
+    }
+}
+
+DedupStats KeptTree::write(std::span<const InputFile> inputs, std::span<const InputStamp> stamps,
+                           const ScanResult& result, const std::vector<bool>& kept) {
+    DedupStats s;
+    const std::vector<std::size_t> begin = documents_by_input(result, inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const InputFile& f = inputs[i];
+        const std::size_t first = begin[i];
+        const std::size_t end = begin[i + 1];
+        std::size_t kept_here = 0;
+        for (std::size_t d = first; d < end; ++d)
+            kept_here += kept[d] ? 1U : 0U;
+        if (f.format != RecordFormat::kJsonLine) {
+            for (std::size_t d = first; d < end; ++d) {
+                (kept[d] ? s.kept_docs : s.dropped_docs) += 1;
+                (kept[d] ? s.kept_bytes : s.dropped_bytes) += file_size_of(f.path);
+            }
+        }
+        if (kept_here == 0) {
+            if (f.format == RecordFormat::kJsonLine && first < end)  // its lines, counted
+                copy_kept_lines(f, result, kept, first, end, nullptr, s);
+            continue;
+        }
+        check_unchanged(f, stamps[i]);
+        const fs::path dest = fs::path(temp_) / place_of(f);
+        fs::create_directories(dest.parent_path());
+        if (f.format == RecordFormat::kJsonLine) {
+            std::ofstream file(dest, std::ios::binary);
+            CompressedWriter w(file, f.compression);
+            copy_kept_lines(f, result, kept, first, end, &w, s);
+            w.finish();
+            if (!file)
+                throw IoError(sys_error(dest.string() + ": write failed"));
+        } else if (link_) {
+            // AT_SYMLINK_FOLLOW: a symlinked input links the file it names, as a copy would.
+            if (::linkat(AT_FDCWD, f.path.c_str(), AT_FDCWD, dest.c_str(), AT_SYMLINK_FOLLOW) != 0)
+                throw IoError(sys_error("--link " + f.path + " -> " + target_));
+            ++s.links;
+        } else {
+            fs::copy_file(f.path, dest);
+        }
+        check_unchanged(f, stamps[i]);
+        ++s.files;
+    }
+    return s;
+}
+
+void KeptTree::commit() {
+    // One syncfs for the whole tree (an fsync per file costs a disk flush per article).
+    const int fd = ::open(temp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || ::syncfs(fd) != 0) {
+        const std::string message = sys_error(target_ + ": cannot sync");
+        if (fd >= 0)
+            ::close(fd);
+        throw IoError(message);
+    }
+    ::close(fd);
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::chmod(temp_.c_str(), 0777 & ~mask);  // mkdtemp made it private
+    if (std::rename(temp_.c_str(), target_.c_str()) != 0)
+        throw IoError(sys_error(target_));
+    committed_ = true;
+    const fs::path dir = fs::path(target_).parent_path();
+    const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+}  // namespace neardup
