@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# `neardup dedup`: the deduplicated corpus holds exactly the keep list's records, byte for byte
+# and in input order (JSONL, compressed, stdin), a folder run recreates the kept files (copies or
+# hard links), and no failure or kill leaves a partial output. Usage: tests/cli/dedup.sh
+# path/to/neardup   (run from the project root)
+source "$(dirname "$0")/lib.sh"
+
+# --- JSONL: the keep list's lines, as read, in input order (scripts/check_dedup.py compares)
+expect_exit 0 -- python3 scripts/check_dedup.py --neardup "$bin" corpus/news/feed.jsonl
+expect_exit 0 -- python3 scripts/check_dedup.py --neardup "$bin" --level story corpus/news/feed.jsonl
+
+# --- compressed output by the name; compressed input; stdin read twice through a copy
+expect_exit 0 -- "$bin" dedup -q corpus/news/feed.jsonl -o "$tmp/plain.jsonl"
+for ext in gz zst xz bz2; do
+  expect_exit 0 -- "$bin" dedup -q corpus/news/feed.jsonl -o "$tmp/kept.jsonl.$ext"
+  case $ext in gz) d="gzip -dc" ;; zst) d="zstd -dcq" ;; xz) d="xz -dc" ;; bz2) d="bzip2 -dc" ;; esac
+  $d "$tmp/kept.jsonl.$ext" >"$tmp/unpacked" 2>/dev/null || python3 - "$tmp/kept.jsonl.$ext" "$tmp/unpacked" <<'PY'
+import bz2, gzip, lzma, sys
+p = sys.argv[1]
+data = open(p, "rb").read()
+if p.endswith(".zst"):
+    sys.exit(0)  # no zstd tool: checked by reading it back below
+out = {"gz": gzip.decompress, "xz": lzma.decompress, "bz2": bz2.decompress}[p.rsplit(".", 1)[1]](data)
+open(sys.argv[2], "wb").write(out)
+PY
+  expect_exit 0 -- "$bin" dedup -q "$tmp/kept.jsonl.$ext" -o "$tmp/again.jsonl"
+  cmp -s "$tmp/plain.jsonl" "$tmp/again.jsonl" || fail "$ext: reading the compressed output back differs"
+  if [ "$ext" != zst ] || command -v zstd >/dev/null; then
+    cmp -s "$tmp/plain.jsonl" "$tmp/unpacked" || fail "$ext: the output is not the kept lines"
+  fi
+done
+gzip -c corpus/news/feed.jsonl >"$tmp/feed.jsonl.gz"
+expect_exit 0 -- "$bin" dedup -q "$tmp/feed.jsonl.gz" -o "$tmp/from-gz.jsonl"
+cmp -s "$tmp/plain.jsonl" "$tmp/from-gz.jsonl" || fail "a .gz input gives other kept lines"
+"$bin" dedup -q - <corpus/news/feed.jsonl >"$tmp/from-stdin.jsonl" || fail "dedup of stdin failed"
+cmp -s "$tmp/plain.jsonl" "$tmp/from-stdin.jsonl" || fail "stdin gives other kept lines"
+cat corpus/news/feed.jsonl | "$bin" dedup -q - -o "$tmp/from-pipe.jsonl" || fail "dedup of a pipe failed"
+cmp -s "$tmp/plain.jsonl" "$tmp/from-pipe.jsonl" || fail "a pipe gives other kept lines"
+# a last line without its newline gets one: the next input's first line stays a line
+printf '{"id":"x1","text":"one lonely article about the harbour"}' >"$tmp/a.jsonl"
+printf '{"id":"x2","text":"another article about the city council budget"}\n' >"$tmp/b.jsonl"
+expect_exit 0 -- "$bin" dedup -q "$tmp/a.jsonl" "$tmp/b.jsonl" -o "$tmp/ab.jsonl"
+[ "$(wc -l <"$tmp/ab.jsonl")" -eq 2 ] || fail "a last line without newline ran into the next"
+# the summary says what was kept and dropped
+expect_exit 0 -- "$bin" dedup corpus/news/feed.jsonl -o "$tmp/s.jsonl"
+expect_grep "$tmp/err" "dedup kept 6 of 24 documents"
+expect_grep "$tmp/err" "dropped 18"
+
+# --- a folder: the kept files at their relative paths, byte for byte; --link hard-links
+expect_exit 0 -- "$bin" scan -q --keep "$tmp/keep.txt" -o /dev/null corpus/news
+expect_exit 0 -- "$bin" dedup -q corpus/news --to "$tmp/tree" --rows "$tmp/rows.tsv"
+(cd "$tmp/tree" && find . -type f ! -name '*.jsonl' | sed 's|^\./||' | sort) >"$tmp/files.txt"
+python3 - "$tmp/keep.txt" "$tmp/files.txt" corpus/news/feed.jsonl <<'PY' || fail "the folder's files are not the keep list's"
+import json, sys
+keep = set(open(sys.argv[1]).read().split("\n")) - {""}
+files = set(open(sys.argv[2]).read().split("\n")) - {""}
+ids = {json.loads(l).get("id") for l in open(sys.argv[3]) if l.strip()}
+whole = {k for k in keep if k not in ids}
+sys.exit(0 if whole == files else 1)
+PY
+while read -r f; do
+  cmp -s "corpus/news/$f" "$tmp/tree/$f" || fail "$f: the copy differs"
+done <"$tmp/files.txt"
+python3 - "$tmp/keep.txt" corpus/news/feed.jsonl "$tmp/tree/feed.jsonl" <<'PY' || fail "the folder's JSONL file is not its kept lines"
+import json, os, sys
+keep = set(open(sys.argv[1]).read().split("\n"))
+want = [l for l in open(sys.argv[2], "rb") if l.strip() and json.loads(l)["id"] in keep]
+got = open(sys.argv[3], "rb").readlines() if os.path.exists(sys.argv[3]) else []
+sys.exit(0 if got == want else 1)
+PY
+[ -s "$tmp/rows.tsv" ] || fail "--rows wrote nothing"
+cp -r corpus/news "$tmp/news"
+expect_exit 0 -- "$bin" dedup -q "$tmp/news" --to "$tmp/linked" --link
+f=$(head -n 1 "$tmp/files.txt")
+[ "$(stat -c %i "$tmp/news/$f")" = "$(stat -c %i "$tmp/linked/$f")" ] || fail "--link did not hard-link $f"
+# an empty folder is taken as the target; one that holds something is refused, untouched
+mkdir "$tmp/empty"
+expect_exit 0 -- "$bin" dedup -q corpus/news --to "$tmp/empty"
+[ -f "$tmp/empty/$(head -n 1 "$tmp/files.txt")" ] || fail "an empty target folder was not filled"
+expect_exit 2 -- "$bin" dedup -q corpus/news --to "$tmp/tree"
+expect_grep "$tmp/err" "already exists"
+# inputs are never changed
+(cd corpus/news && find . -type f -exec md5sum {} + | sort) >"$tmp/before.md5"
+expect_exit 0 -- "$bin" dedup -q corpus/news --to "$tmp/tree2"
+(cd corpus/news && find . -type f -exec md5sum {} + | sort) >"$tmp/after.md5"
+cmp -s "$tmp/before.md5" "$tmp/after.md5" || fail "dedup changed its inputs"
+
+# --- usage: whole files need --to; -o and --to exclude each other; --link needs --to
+expect_exit 2 -- "$bin" dedup -q corpus/news -o "$tmp/x.jsonl"
+expect_grep "$tmp/err" "whole document"
+[ ! -e "$tmp/x.jsonl" ] || fail "a refused run wrote its output"
+expect_exit 2 -- "$bin" dedup -q corpus/news -o "$tmp/x.jsonl" --to "$tmp/x"
+expect_exit 2 -- "$bin" dedup -q corpus/news/feed.jsonl --link
+expect_exit 2 -- "$bin" dedup -q - --to "$tmp/x" </dev/null
+expect_exit 2 -- "$bin" dedup -q corpus/news/feed.jsonl -o corpus/news/feed.jsonl
+# an output that cannot be written fails before the scan
+expect_exit 1 -- "$bin" dedup -q corpus/news/feed.jsonl -o "$tmp/no/such/dir/kept.jsonl"
+expect_exit 1 -- "$bin" dedup -q corpus/news --to "$tmp/no/such/dir/tree"
+
+# --- a kill mid-run leaves no output (and no folder); the next run cleans up after it
+python3 scripts/gen_corpus.py --docs 60000 --seed 3 -o "$tmp/big.jsonl" || fail "generator"
+for target in "-o $tmp/big-kept.jsonl.gz" "--to $tmp/big-tree"; do
+  # shellcheck disable=SC2086
+  "$bin" dedup -q "$tmp/big.jsonl" $target >/dev/null 2>&1 &
+  pid=$!
+  sleep 0.4
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+done
+[ ! -e "$tmp/big-kept.jsonl.gz" ] || fail "a killed dedup left its output file"
+[ ! -e "$tmp/big-tree" ] || fail "a killed dedup left its output folder"
+mkdir "$tmp/bigdir" && cp "$tmp/big.jsonl" "$tmp/bigdir/"
+expect_exit 0 -- "$bin" dedup -q "$tmp/bigdir" --to "$tmp/big-tree"
+[ -z "$(find "$tmp" -maxdepth 1 -name '.big-tree.tmp.*')" ] || fail "a killed run's folder stayed"
+finish dedup
