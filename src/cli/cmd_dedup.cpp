@@ -169,6 +169,7 @@ int cmd_dedup(const std::vector<std::string>& args) {
     const std::vector<InputStamp> stamps = stamp_inputs(inputs);
 
     const ScanResult result = run(c, inputs);
+    check_what_was_read(c, result.stats);
     const std::vector<bool> kept = kept_documents(result, level);
     phase(c, "writing the kept documents");
     DedupStats stats;

@@ -66,6 +66,7 @@ int cmd_scan(const std::vector<std::string>& args) {
     RunOutputs extra(o);
 
     const ScanResult result = run(c);
+    check_what_was_read(c, result.stats);
     phase(c, "writing " + std::to_string(result.docs.size()) + " rows");
     write_assignments(result, format, out.stream(), !c.no_header, level);
     out.commit();

@@ -9,7 +9,7 @@ _neardup() {
         cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
         words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
     fi
-    local commands="scan index extract explain params help"
+    local commands="scan dedup index extract explain params help"
     local index_commands="add query prune stats check export runs report"
     if [ "$cword" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version -V" -- "$cur"))
@@ -31,7 +31,7 @@ _neardup() {
     case $prev in
         --format|-f)
             case $cmd in
-                scan) COMPREPLY=($(compgen -W "tsv csv jsonl stories" -- "$cur")) ;;
+                scan|dedup) COMPREPLY=($(compgen -W "tsv csv jsonl stories" -- "$cur")) ;;
                 explain) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
                 *) COMPREPLY=($(compgen -W "tsv csv jsonl" -- "$cur")) ;;
             esac

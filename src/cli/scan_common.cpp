@@ -430,6 +430,14 @@ std::string stamped(std::string_view lines, std::string_view stamp) {
 }
 
 void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) {
+    const std::pair<const char*, std::uint8_t> fields[] = {{"id-field", kIdField},
+                                                           {"title-field", kTitleField},
+                                                           {"date-field", kDateField},
+                                                           {"url-field", kUrlField}};
+    for (const auto& [option, bit] : fields) {
+        if (vm.count(option) > 0 && !vm[option].defaulted())
+            c.named_fields.emplace_back(option, bit);
+    }
     c.cfg.shingle = parse_shingle_spec(c.shingle);
     finish_input_config(c);
     c.cfg.threads = static_cast<std::uint32_t>(parse_count(c.threads, "--threads", 0, 1024));
@@ -446,6 +454,36 @@ void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) 
     check_fraction(c.cfg.threshold, "--threshold");
     check_fraction(c.cfg.story.edge_threshold, "--story-threshold");
     check_fraction(c.cfg.story.link_threshold, "--story-link");
+}
+
+void check_what_was_read(const ScanCli& c, const ScanStats& stats) {
+    std::vector<std::string> problems;
+    if (stats.docs == 0) {
+        std::string paths;
+        for (const std::string& p : c.paths)
+            paths += (paths.empty() ? "" : " ") + p;
+        problems.push_back("no documents were read from " + paths +
+                           (stats.total_skipped() > 0 ? " (every input was skipped)"
+                                                      : " (no file neardup reads is there)"));
+    }
+    for (const auto& [option, bit] : c.named_fields) {
+        if (stats.json_records > 0 && (stats.fields_found & bit) == 0) {
+            const std::string& name = option == "id-field"      ? c.cfg.fields.id
+                                      : option == "title-field" ? c.cfg.fields.title
+                                      : option == "date-field"  ? c.cfg.fields.date
+                                                                : c.cfg.fields.url;
+            problems.push_back("--" + option + " '" + name + "' is in none of the " +
+                               std::to_string(stats.json_records) + " JSON records read");
+        }
+    }
+    if (problems.empty())
+        return;
+    if (c.cfg.strict)
+        throw FormatError(problems.front() + " (--strict)");
+    if (!c.quiet) {
+        for (const std::string& p : problems)
+            std::cerr << "neardup: warning: " << p << "\n";
+    }
 }
 
 void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs) {

@@ -37,6 +37,9 @@ struct ScanCli {
     std::string site_boilerplate = "auto";
     bool quiet = false;
     bool no_header = false;
+    /// The JSON fields named on the command line (--id-field ... given, not defaulted), with
+    /// their option, to report one that no record has (set by finish_config).
+    std::vector<std::pair<std::string, std::uint8_t>> named_fields;
 };
 
 /// The outputs of a run besides its rows: the keep and drop lists (at --level) and the report.
@@ -87,6 +90,12 @@ void finish_config(ScanCli& c, const boost::program_options::variables_map& vm);
 
 /// Sets c.cfg.site_boilerplate from --site-boilerplate (auto: when web pages are read).
 void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs);
+
+/// What a run read nothing of, or of a named field: a folder without documents ("read 0
+/// documents" alone says too little), a JSON field named on the command line that no record
+/// has (a mistyped name would give empty columns). A warning on stderr (unless --quiet), an
+/// error (FormatError) with --strict. Call it before writing the outputs.
+void check_what_was_read(const ScanCli& c, const ScanStats& stats);
 
 /// Collects the inputs and runs the pipeline, with a progress line on a terminal.
 [[nodiscard]] ScanResult run(ScanCli& c);

@@ -175,23 +175,37 @@ struct RecordParser::Impl {
                 body.assign(s);
                 has_text = true;
             } else if (key == fields.id && out.id.empty()) {
+                out.fields_found |= kIdField;
                 if (auto err = scalar_text(value, out.id))
                     return err;
             } else if (!fields.title.empty() && key == fields.title && title.empty()) {
+                out.fields_found |= kTitleField;
                 std::string_view s;
                 if (value.get_string().get(s) == simdjson::SUCCESS)
                     title.assign(s);
             } else if (!fields.url.empty() && key == fields.url && out.url.empty()) {
+                out.fields_found |= kUrlField;
                 std::string_view s;
                 if (value.get_string().get(s) == simdjson::SUCCESS)
                     out.url.assign(s);
             } else if (!fields.date.empty() && key == fields.date && !out.date) {
-                std::string d;
-                if (scalar_text(value, d) == simdjson::SUCCESS)
-                    out.date = parse_date(d);
+                out.fields_found |= kDateField;
+                read_date(value, out);
             }
         }
         return simdjson::SUCCESS;
+    }
+
+    /// A date field: a date, or null/"" (no date), else its text is kept as unreadable.
+    static void read_date(const simdjson::dom::element& value, ParsedDoc& out) {
+        std::string d;
+        if (scalar_text(value, d) != simdjson::SUCCESS) {
+            out.unreadable_date = simdjson::minify(value).substr(0, 80);
+            return;
+        }
+        out.date = parse_date(d);
+        if (!out.date && d.find_first_not_of(" \t") != std::string::npos)
+            out.unreadable_date = d.substr(0, 80);
     }
 
     static simdjson::error_code scalar_text(const simdjson::dom::element& value, std::string& out) {
@@ -225,6 +239,8 @@ struct RecordParser::Impl {
             out.id.clear();
             out.url.clear();
             out.date.reset();
+            out.fields_found = 0;
+            out.unreadable_date.clear();
             title.clear();
             has_text = false;
             err = read_object(repaired, out, has_text);
@@ -261,6 +277,8 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
     out.url.clear();
     out.lang.clear();
     out.date.reset();
+    out.fields_found = 0;
+    out.unreadable_date.clear();
     out.skip = rec.skip;
     out.message = rec.message;
     if (rec.skip != SkipReason::kNone)

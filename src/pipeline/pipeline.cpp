@@ -45,6 +45,8 @@ struct SignedDoc {
     std::uint64_t text_hash = 0;  ///< hash64 of the parsed text
     std::string title;
     std::string url;
+    std::uint8_t fields_found = 0;  ///< ParsedDoc::fields_found
+    std::string unreadable_date;    ///< ParsedDoc::unreadable_date
     // With site boilerplate: what the first look at the run needs.
     std::string site;
     std::vector<Paragraph> paragraphs;
@@ -208,6 +210,8 @@ private:
         doc.title = std::move(s.parsed.title);
         doc.url = std::move(s.parsed.url);
         doc.date = s.parsed.date;
+        doc.fields_found = s.parsed.fields_found;
+        doc.unreadable_date = std::move(s.parsed.unreadable_date);
         doc.length = s.parsed.text.size();
         if (cfg_.held != nullptr || cfg_.lookup != nullptr)  // only an index tells updates apart
             doc.text_hash = hash64(s.parsed.text);
@@ -245,6 +249,7 @@ public:
             if (doc.skip != SkipReason::kNone) {
                 record_skip(b, i);
             } else {
+                count_fields(b, i);
                 const DocId id = append(b, i);
                 if (survey_ != nullptr)
                     survey_->add(doc);
@@ -259,6 +264,27 @@ public:
             cfg_.on_progress(
                 {result_.docs.size(), result_.stats.total_skipped(), result_.stats.input_bytes});
         }
+    }
+
+    /// Counts what a JSON record had of the named fields, and a date field it had that could
+    /// not be read (an error under --strict): neither is passed over in silence.
+    void count_fields(const Batch& b, std::size_t i) {
+        const RawRecord& rec = b.raw.records[i];
+        if (rec.format != RecordFormat::kJson && rec.format != RecordFormat::kJsonLine)
+            return;
+        const SignedDoc& doc = b.docs[i];
+        ScanStats& st = result_.stats;
+        ++st.json_records;
+        st.fields_found |= doc.fields_found;
+        if (doc.unreadable_date.empty())
+            return;
+        const std::string where = record_location(b.raw, rec);
+        if (cfg_.strict) {
+            throw FormatError(where + ": date '" + doc.unreadable_date +
+                              "' cannot be read (--strict)");
+        }
+        if (st.unreadable_dates++ == 0)
+            st.first_unreadable_date = "'" + doc.unreadable_date + "' at " + where;
     }
 
     /// Ids are unique per run: a record whose id an earlier record of the input has is skipped

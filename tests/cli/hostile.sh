@@ -290,4 +290,56 @@ expect_exit 1 -- "$bin" index add --db "$tmp/busy.db" corpus/seeds
 expect_grep "$tmp/err" "locked by another writer"
 kill %% 2>/dev/null
 
+# --- issue 20, item 3: ids are unique per run: a repeated id is a counted skip, never kept and
+# dropped at once (a pipeline deleting the drop list would delete the kept article)
+printf '{"id":"a","text":"the council approved the harbour budget on monday after a long debate"}\n{"id":"a","text":"a different article about the museum theft and the stolen paintings"}\n' >"$tmp/repeat.jsonl"
+expect_exit 0 -- "$bin" scan --keep "$tmp/k.txt" --drop "$tmp/d.txt" "$tmp/repeat.jsonl"
+expect_grep "$tmp/err" "repeat.jsonl:2: duplicate: id 'a' was read before"
+expect_grep "$tmp/err" "skipped 1 (duplicate 1)"
+[ -z "$(comm -12 <(sort "$tmp/k.txt") <(sort "$tmp/d.txt"))" ] || fail "an id is in both --keep and --drop"
+expect_exit 1 -- "$bin" scan --strict "$tmp/repeat.jsonl"
+mkdir -p "$tmp/twofold/x" "$tmp/twofold/y"
+echo "the mayor opened the new library in the old town hall on saturday" >"$tmp/twofold/x/same.txt"
+echo "fishermen protest the new quotas at the harbour all week long" >"$tmp/twofold/y/same.txt"
+expect_exit 0 -- "$bin" scan --keep "$tmp/k.txt" --drop "$tmp/d.txt" "$tmp/twofold/x" "$tmp/twofold/y"
+expect_grep "$tmp/err" "duplicate: id 'same.txt'"
+[ -z "$(comm -12 <(sort "$tmp/k.txt") <(sort "$tmp/d.txt"))" ] || fail "a relative path in two folders is kept and dropped"
+
+# --- item 4: a file named twice (folder and file in it, symlink to the folder) is read once
+ln -s "$tmp/twofold/x" "$tmp/twolink"
+expect_exit 0 -- "$bin" scan --drop "$tmp/d.txt" "$tmp/twofold/x" "$tmp/twofold/x/same.txt" "$tmp/twolink"
+[ ! -s "$tmp/d.txt" ] || fail "a file named twice was dropped as a copy of itself: $(cat "$tmp/d.txt")"
+expect_grep "$tmp/err" "skipped 2 (duplicate 2)"
+expect_grep "$tmp/err" "the same file as"
+
+# --- item 13: wget's names are read; other names, mistyped fields, unreadable dates and empty
+# folders are said, and fatal with --strict
+mkdir -p "$tmp/wget"
+page='<html><head><title>Storm</title></head><body><article><p>A storm closed the harbour bridge on Monday, the city said, and ferries ran all night.</p></article></body></html>'
+for name in 'article.php?id=1' 'index.html?id=2' 'page.htm.1'; do echo "$page" >"$tmp/wget/$name"; done
+echo "a,b" >"$tmp/wget/table.csv"
+expect_exit 0 -- "$bin" scan "$tmp/wget"
+[ "$(tail -n +2 "$tmp/out" | cut -f1 | sort | tr '\n' ' ')" = "article.php?id=1 index.html?id=2 page.htm.1 " ] || fail "wget's names were not read: $(cat "$tmp/out")"
+expect_grep "$tmp/err" "unknown_name 1"
+expect_grep "$tmp/err" "table.csv: unknown_name"
+expect_exit 1 -- "$bin" scan --strict "$tmp/wget"
+mkdir -p "$tmp/nothing"
+expect_exit 0 -- "$bin" scan "$tmp/nothing"
+expect_grep "$tmp/err" "warning: no documents were read"
+expect_exit 1 -- "$bin" scan --strict "$tmp/nothing"
+expect_exit 0 -- "$bin" scan --date-field publishd corpus/news/feed.jsonl
+expect_grep "$tmp/err" "warning: --date-field 'publishd' is in none of the 24 JSON records"
+expect_exit 1 -- "$bin" scan --strict --title-field headlin corpus/news/feed.jsonl
+printf '{"id":"d1","text":"an article with a date nobody can read at all","when":"last tuesday"}\n' >"$tmp/dates.jsonl"
+expect_exit 0 -- "$bin" scan --date-field when "$tmp/dates.jsonl"
+expect_grep "$tmp/err" "dates not read: 1 (the first: 'last tuesday' at"
+expect_exit 1 -- "$bin" scan --strict --date-field when "$tmp/dates.jsonl"
+
+# --- item 15: an output that cannot be written fails before the run, not after it
+for opt in "-o" "--keep" "--drop" "--report"; do
+  expect_exit 1 -- "$bin" scan "$opt" "$tmp/no/such/folder/x" corpus/news/feed.jsonl
+  expect_grep "$tmp/err" "no/such/folder"
+  grep -q "^read " "$tmp/err" && fail "$opt: the run went on before its output failed"
+done
+
 finish hostile

@@ -39,6 +39,10 @@ struct FieldNames {
     TextFormat text_format = TextFormat::kText;
 };
 
+/// Which named JSON fields a record had (ParsedDoc::fields_found): a field named on the command
+/// line that no record has is a mistyped name, which a run reports rather than passing over.
+enum FieldBit : std::uint8_t { kIdField = 1, kTitleField = 2, kDateField = 4, kUrlField = 8 };
+
 struct ParsedDoc {
     std::string id;
     std::string text;                  ///< title + "\n\n" + body, UTF-8 (possibly invalid)
@@ -46,6 +50,8 @@ struct ParsedDoc {
     std::string url;                   ///< the url field, else a web page's canonical URL
     std::string lang;                  ///< a web page's <html lang>, when given
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
+    std::uint8_t fields_found = 0;     ///< FieldBit flags of the named JSON fields the record has
+    std::string unreadable_date;       ///< the date field's text when it is not a date we read
     SkipReason skip = SkipReason::kNone;
     std::string message;  ///< why it was skipped
 };

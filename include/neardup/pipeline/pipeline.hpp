@@ -118,6 +118,10 @@ struct ScanStats {
     std::uint64_t boilerplate_paragraphs = 0;  ///< distinct site-boilerplate paragraphs found
     std::uint64_t boilerplate_docs = 0;        ///< documents signed without some of them
     double boilerplate_seconds = 0;            ///< finding them and signing those documents again
+    std::uint64_t json_records = 0;            ///< documents read from JSON records
+    std::uint8_t fields_found = 0;             ///< FieldBit flags: named fields any record had
+    std::uint64_t unreadable_dates = 0;        ///< date fields that held no date we read
+    std::string first_unreadable_date;         ///< the first of them, and where
     double seconds = 0;
 
     [[nodiscard]] std::uint64_t total_skipped() const noexcept;
