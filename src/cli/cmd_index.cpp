@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/report/html_report.hpp"
@@ -109,6 +110,36 @@ void require_db(const IndexCli& c) {
         throw UsageError("--db FILE is required");
 }
 
+/// True when `target` (an output, symlinks followed) names `file`: the same file where both
+/// exist (hard links too), else the same path once folders and links are resolved.
+bool same_file(const std::filesystem::path& target, const std::filesystem::path& file) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(target, file, ec))
+        return true;
+    const std::filesystem::path a = std::filesystem::weakly_canonical(target, ec);
+    return !ec && a == std::filesystem::weakly_canonical(file, ec) && !ec;
+}
+
+/// Refuses (UsageError, before anything is done) an output that is the index or one of the
+/// files SQLite keeps beside it: rows written there replaced the index.
+void refuse_index_as_output(const std::string& db, const std::vector<std::string>& outputs) {
+    std::error_code ec;
+    // SQLite names the -wal and -shm files after the file a symlinked --db leads to.
+    const std::string real = std::filesystem::weakly_canonical(db, ec).string();
+    for (const std::string& output : outputs) {
+        if (output.empty() || output == "-" || standard_stream_fd(output) >= 0)
+            continue;
+        const std::filesystem::path target = resolve_output_path(output);
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+            if (same_file(target, db + suffix) ||
+                (!real.empty() && same_file(target, real + suffix)))
+                throw UsageError("output '" + output + "' is the index" +
+                                 (*suffix != 0 ? std::string("'s ") + suffix + " file" : "") +
+                                 " (--db " + db + ")");
+        }
+    }
+}
+
 /// tsv, csv or jsonl (scan's nested "stories" has no index counterpart). Throws UsageError.
 OutputFormat parse_row_format(const std::string& name) {
     OutputFormat format{};
@@ -161,6 +192,100 @@ std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add,
     return s + "\n";
 }
 
+/// A threshold as the user types it: 0.8, 0.75.
+std::string threshold_text(double t) {
+    std::string text = format_fixed(t, 2);
+    while (text.back() == '0')
+        text.pop_back();
+    return text.back() == '.' ? text + "0" : text;
+}
+
+/// Refuses (ConfigError) a --threshold whose bands x rows differ from the index's, naming the
+/// thresholds that give the stored ones: the index keeps bands and rows, which users never set.
+void refuse_other_threshold(const IndexStore& store, const ScanConfig& cfg, LshParams lsh,
+                            const std::string& db) {
+    const IndexSettings s = store.settings();
+    const auto get = [&](const char* key) {
+        const auto it = s.find(key);
+        return it == s.end() ? std::string() : it->second;
+    };
+    const std::string bands = get("bands");
+    const std::string rows = get("rows");
+    // A new index, the same bands x rows, or a num_perm mismatch (check_settings() names it).
+    if (bands.empty() || get("num_perm") != std::to_string(cfg.num_perm) ||
+        (bands == std::to_string(lsh.bands) && rows == std::to_string(lsh.rows)))
+        return;
+    std::vector<int> fits;  // the thresholds, in hundredths, that give the stored bands x rows
+    for (int percent = 1; percent < 100; ++percent) {
+        const LshParams p = choose_params(percent / 100.0, cfg.num_perm);
+        if (std::to_string(p.bands) == bands && std::to_string(p.rows) == rows)
+            fits.push_back(percent);
+    }
+    // People type round thresholds: name the one with one decimal when it is among them.
+    const auto round = std::find_if(fits.begin(), fits.end(), [](int p) { return p % 10 == 0; });
+    std::string built = "bands=" + bands + ", rows=" + rows;
+    if (round != fits.end())
+        built = "--threshold " + threshold_text(*round / 100.0) + " (" + built + ")";
+    else if (!fits.empty())
+        built = "a --threshold from " + threshold_text(fits.front() / 100.0) + " to " +
+                threshold_text(fits.back() / 100.0) + " (" + built + ")";
+    throw ConfigError(db + ": index was built with " + built + ", not --threshold " +
+                      threshold_text(cfg.threshold) + " (bands=" + std::to_string(lsh.bands) +
+                      ", rows=" + std::to_string(lsh.rows) +
+                      "): give its threshold, or a new --db");
+}
+
+/// The --id-root ids of whole files are made with, as the index keeps it (state id_root: the
+/// folder, absolute; empty: absolute paths). A run without --id-root uses the stored one; a run
+/// with another is refused (ConfigError): its files would be added again under other ids.
+void resolve_id_root(IndexStore& store, bool add, ScanCli& c, const std::string& db) {
+    std::string given;
+    if (!c.ids.root.empty())
+        given = std::filesystem::absolute(c.ids.root).lexically_normal().string();
+    const std::optional<std::string> stored = store.state("id_root");
+    if (!stored) {  // a new index, or one from before the index kept it
+        if (add)
+            store.put_state("id_root", given);
+        return;
+    }
+    if (c.ids.root.empty()) {
+        c.ids.root = *stored;
+        return;
+    }
+    if (given != *stored) {
+        throw ConfigError(db + ": index was built " +
+                          (stored->empty() ? std::string("without --id-root (ids of files are "
+                                                         "absolute paths)")
+                                           : "with --id-root " + *stored) +
+                          ", not --id-root " + given + ": leave --id-root out to use the index's");
+    }
+}
+
+/// The run that added this very batch before, when tonight is that batch again (nothing new,
+/// articles held with the same text, the same input PATHs): a cron job run twice.
+std::optional<RunInfo> same_batch_run(const IndexStore& store, const ScanResult& r,
+                                      const std::string& inputs) {
+    if (r.docs.size() != r.held ||
+        r.stats.skipped[static_cast<std::size_t>(SkipReason::kAlreadyHeld)] == 0)
+        return std::nullopt;
+    const std::vector<RunInfo> runs = store.runs();
+    const auto it = std::find_if(runs.rbegin(), runs.rend(), [&](const RunInfo& i) {
+        return i.inputs == inputs && i.added > 0;
+    });
+    return it == runs.rend() ? std::nullopt : std::optional(*it);
+}
+
+/// The skips, their locations and messages (which quote file names and ids) escaped for the
+/// log: a scraped id cannot forge its lines.
+std::vector<SkipRecord> escaped_skips(std::span<const SkipRecord> skips) {
+    std::vector<SkipRecord> out(skips.begin(), skips.end());
+    for (SkipRecord& s : out) {
+        s.location = escape_for_terminal(s.location);
+        s.message = escape_for_terminal(s.message);
+    }
+    return out;
+}
+
 /// The rows of a run: one per new article, in input order.
 std::vector<RunRow> match_rows(const Night& night, Level level) {
     const ScanResult& r = night.scan;
@@ -204,7 +329,8 @@ void report_updates(const ScanResult& r, std::string_view stamp) {
     constexpr std::size_t kMaxLines = 50;
     for (std::size_t i = 0; i < std::min(r.updates.size(), kMaxLines); ++i) {
         const DocMeta& m = r.docs[r.updates[i]];
-        std::cerr << stamp << "neardup: updated " << m.source << ": id '" << m.id
+        std::cerr << stamp << "neardup: updated " << escape_for_terminal(m.source) << ": id '"
+                  << escape_for_terminal(m.id)
                   << "' is held with another text; the held version is replaced\n";
     }
     if (r.updates.size() > kMaxLines)
@@ -258,6 +384,7 @@ int match(const std::vector<std::string>& args, bool add) {
             "not shingle sets)");
     const OutputFormat format = parse_row_format(c.scan.format);
     refuse_outputs_among_inputs(c.scan.paths, {c.scan.output, c.keep, c.drop});
+    refuse_index_as_output(c.db, {c.scan.output, c.keep, c.drop});
     const Level level = parse_level(c.level);
     // Two different files are never one article: ids are absolute paths (or relative to
     // --id-root), so day folders that reuse file names do not collide.
@@ -293,7 +420,12 @@ int match(const std::vector<std::string>& args, bool add) {
 
     IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
     const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
+    refuse_other_threshold(store, c.scan.cfg, lsh, c.db);
     store.check_settings(settings_for(c.scan.cfg, lsh));
+    resolve_id_root(store, add, c.scan, c.db);
+    if (store.was_empty_file() && store.created() && !c.scan.quiet)
+        std::cerr << "neardup: " << escape_for_terminal(c.db)
+                  << ": an empty file (0 bytes), not an index: a new index is made in it\n";
     if (!store.state("story_keys")) {
         if (!add)
             throw IoError(c.db +
@@ -318,6 +450,10 @@ int match(const std::vector<std::string>& args, bool add) {
                        format_iso8601(*night.story_since) + " (" + c.story_window + ")\n";
 
     const std::vector<RunRow> rows = match_rows(night, level);
+    // A batch run again writes the rows of its first run, not a header alone (cron's retry
+    // must not destroy what the first run wrote); the run records nothing new.
+    const std::optional<RunInfo> again = same_batch_run(store, r, joined_paths(c.scan.paths));
+    const std::vector<RunRow> written = again ? store.run_rows(again->run) : rows;
 
     // A night is all or nothing: the rows are written and synced first, so a full disk fails
     // the run before the index changes; the run is recorded with its rows in the index's
@@ -326,14 +462,14 @@ int match(const std::vector<std::string>& args, bool add) {
     phase(c.scan, "writing " + std::to_string(rows.size()) + " rows" +
                       (add ? " and adding them to the index" : ""));
     OutputFile out(c.scan.output);
-    write_run_rows(rows, format, !c.scan.no_header, out.stream());
+    write_run_rows(written, format, !c.scan.no_header, out.stream());
     out.prepare();
     std::vector<std::unique_ptr<OutputFile>> lists;
     for (const auto& [path, keep] : {std::pair{c.keep, true}, std::pair{c.drop, false}}) {
         if (path.empty())
             continue;
         lists.push_back(std::make_unique<OutputFile>(path));
-        for (const RunRow& row : rows) {
+        for (const RunRow& row : written) {
             if ((row.action != "drop") == keep)
                 lists.back()->stream() << row.id << "\n";
         }
@@ -361,10 +497,15 @@ int match(const std::vector<std::string>& args, bool add) {
     if (!c.scan.quiet) {
         // Cron keeps stderr as the night's log: every line carries its time.
         const std::string stamp = format_iso8601(now_seconds()) + " ";
-        report_skips(r.skips, stamp);
+        report_skips(escaped_skips(r.skips), stamp);
         report_updates(r, stamp);
         std::cerr << stamped(
             window_note + format_summary(r) + tonight(r, rows, add, run) +
+                (again ? "the batch of run " + std::to_string(again->run) +
+                             " again (same inputs, every article held with the same text): " +
+                             "its rows are written again, as 'neardup index report --run " +
+                             std::to_string(again->run) + "' writes them\n"
+                       : std::string()) +
                 "index: " + std::to_string(r.held) + " held articles in the near groups met, " +
                 std::to_string(night.held_stories_met) + " held stories met, " +
                 std::to_string(night.near.merges.size() + night.story_merges.size()) +
@@ -465,6 +606,7 @@ int report_run(const std::vector<std::string>& args) {
         throw UsageError("--run N is required");
     const auto run = static_cast<std::int64_t>(parse_count(run_text, "--run", 1, INT64_MAX));
     const OutputFormat format = html ? OutputFormat::kTsv : parse_row_format(c.scan.format);
+    refuse_index_as_output(c.db, {c.scan.output});
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
     const std::vector<RunRow> rows = store.run_rows(run);
     if (html) {
@@ -509,28 +651,36 @@ int prune(const std::vector<std::string>& args) {
             throw UsageError("bad --before '" + before + "': expected a date");
         cutoff = *t;
     }
+    refuse_index_as_output(c.db, {list});
     if (!std::filesystem::exists(c.db))
         throw IoError(c.db + ": no such index");
     std::error_code ec;
     const std::uintmax_t bytes_before = std::filesystem::file_size(c.db, ec);
     IndexStore store(c.db, IndexStore::Mode::kWrite, c.wait);
     if (store.created())
-        throw IoError(c.db + ": no such index");
+        throw IoError(c.db + ": empty index: no 'index add' has finished on it yet");
     const std::vector<std::string> doomed = store.ids_before(cutoff);
+    // The list is written first but renamed into place only once the deletion is committed:
+    // a prune that fails leaves no list of ids that are all still held.
+    std::unique_ptr<OutputFile> list_out;
     if (!list.empty()) {
-        OutputFile out(list);
+        list_out = std::make_unique<OutputFile>(list);
         for (const std::string& id : doomed)
-            out.stream() << id << "\n";
-        out.commit();
+            list_out->stream() << id << "\n";
+        list_out->prepare();
     }
     std::uint64_t removed = doomed.size();
     std::uint64_t bytes_after = bytes_before;
     if (!dry_run) {
         removed = store.prune(cutoff);
         store.commit();
-        if (removed > 0)
-            bytes_after = store.compact();
     }
+    if (list_out)
+        list_out->commit();
+    // Free pages, whoever left them (this deletion, or an earlier prune killed in VACUUM or
+    // kept from it by a writer or a full disk), go back to the file system.
+    if (!dry_run && store.free_pages() > 0)
+        bytes_after = store.compact();
     std::cout << "pruned\t" << removed << "\ndry_run\t" << (dry_run ? "yes" : "no")
               << "\nbytes_before\t" << bytes_before << "\nbytes_after\t" << bytes_after << "\n";
     return kExitOk;
@@ -585,8 +735,11 @@ int check(const std::vector<std::string>& args) {
     } catch (const Error& e) {
         problems.push_back(e.what());
     }
+    // Each line names the file once (messages of the store's errors start with it).
+    const std::string prefix = c.db + ": ";
     for (const std::string& p : problems)
-        std::cerr << "neardup: " << c.db << ": " << p << "\n";
+        std::cerr << "neardup: " << escape_for_terminal(p.rfind(prefix, 0) == 0 ? p : prefix + p)
+                  << "\n";
     if (!problems.empty())
         return kExitError;
     std::cout << "ok\n";
@@ -607,6 +760,7 @@ int export_index(const std::vector<std::string>& args) {
         return kExitOk;
     require_db(c);
     const OutputFormat format = parse_row_format(c.scan.format);
+    refuse_index_as_output(c.db, {c.scan.output});
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
     const std::uint32_t num_perm = store.num_perm();
     const std::vector<IndexRow> rows = store.rows();
