@@ -358,7 +358,8 @@ int match(const std::vector<std::string>& args, bool add) {
         "no-header", po::bool_switch(&c.scan.no_header), "leave out the TSV/CSV header line")(
         "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors")(
         "id-root", po::value(&c.scan.ids.root),
-        "ids of whole files are paths relative to DIR (default: absolute paths)");
+        "ids of whole files are paths relative to DIR (default: absolute paths); the index "
+        "keeps the first add's");
     opts.add(matching_options(c.scan, false));
     po::options_description hidden;
     // Not offered, but named when asked for: the index keeps signatures, not shingle sets.
