@@ -792,9 +792,14 @@ int export_index(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
-}  // namespace
+/// Rethrows `e` as its own type with the message escaped for the log: errors quote ids and
+/// paths from the data ("document 'ID': bad signature blob", a PATH that cannot be read).
+template <typename E>
+[[noreturn]] void rethrow_escaped(const E& e) {
+    throw E(escape_for_terminal(e.what()));
+}
 
-int cmd_index(const std::vector<std::string>& args) {
+int index_command(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         (args.empty() ? std::cerr : std::cout) << kIndexHelp;
         return args.empty() ? kExitUsage : kExitOk;
@@ -820,6 +825,24 @@ int cmd_index(const std::vector<std::string>& args) {
     throw UsageError(
         "unknown index command '" + sub + "'" +
         did_you_mean(sub, {"add", "query", "prune", "stats", "check", "export", "runs", "report"}));
+}
+
+}  // namespace
+
+int cmd_index(const std::vector<std::string>& args) {
+    try {
+        return index_command(args);
+    } catch (const UsageError& e) {
+        rethrow_escaped(e);
+    } catch (const ConfigError& e) {
+        rethrow_escaped(e);
+    } catch (const FormatError& e) {
+        rethrow_escaped(e);
+    } catch (const IoError& e) {
+        rethrow_escaped(e);
+    } catch (const Error& e) {
+        rethrow_escaped(e);
+    }
 }
 
 }  // namespace neardup::cli
