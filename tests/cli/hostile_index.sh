@@ -144,6 +144,7 @@ for i in 1 2 3; do sed -n "${i}p" "$n0" | python3 -c 'import json,sys; print(jso
 expect_exit 0 -- "$bin" index add --db "$tmp/rooted.db" --id-root "$days" "$days/d1"
 expect_grep "$tmp/out" "^d1/a1.txt	"
 expect_exit 0 -- "$bin" index add --db "$tmp/rooted.db" "$days/d1"
+expect_exit 0 -- "$bin" index add --db "$tmp/rooted.db" --id-root "$days/" "$days/d1"
 expect_exit 0 -- "$bin" index stats --db "$tmp/rooted.db"; expect_grep "$tmp/out" "^documents	3$"
 expect_exit 2 -- "$bin" index add --db "$tmp/rooted.db" --id-root "$tmp" "$days/d1"
 expect_grep "$tmp/err" "built with --id-root $days"
