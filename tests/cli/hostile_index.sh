@@ -39,6 +39,15 @@ expect_exit 1 -- "$bin" index stats --db "$db"; expect_grep "$tmp/err" "empty in
 expect_exit 1 -- "$bin" index prune --db "$db" --older-than 1d; expect_grep "$tmp/err" "empty index"
 expect_exit 0 -- "$bin" index add -q --date-field date --db "$db" -o "$tmp/m.tsv" "$n0"
 expect_exit 0 -- "$bin" index check --db "$db"
+# 16: so does a first add killed while it holds the file; prune names it an empty index too
+db=$tmp/killed.db
+(sleep 5; cat "$n0") | "$bin" index add -q --db "$db" -o /dev/null - >/dev/null 2>&1 &
+killed=$!
+for _ in $(seq 100); do [ -s "$db" ] && break; sleep 0.1; done
+sleep 0.3; kill -9 $killed; wait $killed 2>/dev/null
+[ -e "$db" ] || fail "the killed first add left no file (the test's timing?)"
+expect_exit 1 -- "$bin" index prune --db "$db" --older-than 1d; expect_grep "$tmp/err" "empty index"
+expect_exit 0 -- "$bin" index add -q --db "$db" -o /dev/null "$n0"
 
 # --- 2: no output may be the index (nor its -wal/-shm), by any name; refused before anything
 db=$tmp/news.db
