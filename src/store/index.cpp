@@ -336,8 +336,9 @@ void IndexStore::refuse_other_files(Mode mode) {
     try {
         kind = file_kind(*db_, version);
     } catch (const IoError&) {
-        throw FormatError(path_ + ": not a neardup index (not an SQLite database: " +
-                          sqlite3_errmsg(db_->handle) + ")");
+        if ((sqlite3_errcode(db_->handle) & 0xff) != SQLITE_NOTADB)
+            throw;  // locked for longer than a reader waits, unreadable: as SQLite says
+        throw FormatError(path_ + ": not a neardup index (not an SQLite database)");
     }
     if (version > kSchemaVersion) {
         throw FormatError(path_ + ": index schema v" + std::to_string(version) + " > supported v" +

@@ -119,6 +119,9 @@ expect_exit 1 -- "$bin" index prune --db "$tmp/other.db" --older-than 1d; expect
 expect_exit 1 -- "$bin" index stats --db "$tmp/other.db"; expect_grep "$tmp/err" "not a neardup index"
 [ "$(cksum <"$tmp/other.db")" = "$before" ] || fail "a refused file was changed (journal mode?)"
 [ ! -e "$tmp/other.db-wal" ] || fail "a refused file got a -wal file"
+head -c 10000 /dev/urandom >"$tmp/noise.db"; before=$(cksum <"$tmp/noise.db")
+expect_exit 1 -- "$bin" index add --db "$tmp/noise.db" "$n0"; expect_grep "$tmp/err" "not an SQLite database"
+[ "$(cksum <"$tmp/noise.db")" = "$before" ] || fail "a refused file was changed"
 
 # --- 14: a night run again writes the rows of its first run, not a header alone
 db=$tmp/rerun.db
