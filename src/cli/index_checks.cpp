@@ -41,11 +41,13 @@ void refuse_index_as_output(const std::string& db, const std::vector<std::string
             continue;
         const std::filesystem::path target = resolve_output_path(output);
         for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-            if (same_file(target, db + suffix) ||
-                (!real.empty() && same_file(target, real + suffix)))
-                throw UsageError("output '" + output + "' is the index" +
-                                 (*suffix != 0 ? std::string("'s ") + suffix + " file" : "") +
-                                 " (--db " + db + ")");
+            if (!same_file(target, db + suffix) &&
+                (real.empty() || !same_file(target, real + suffix)))
+                continue;
+            std::string message = "output '" + output + "' is the index";
+            if (*suffix != 0)
+                message.append("'s ").append(suffix).append(" file");
+            throw UsageError(message.append(" (--db ").append(db).append(")"));
         }
     }
 }
