@@ -11,7 +11,9 @@
 #include <unordered_set>
 
 #include "commands.hpp"
+#include "index_checks.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/report/html_report.hpp"
@@ -204,7 +206,8 @@ void report_updates(const ScanResult& r, std::string_view stamp) {
     constexpr std::size_t kMaxLines = 50;
     for (std::size_t i = 0; i < std::min(r.updates.size(), kMaxLines); ++i) {
         const DocMeta& m = r.docs[r.updates[i]];
-        std::cerr << stamp << "neardup: updated " << m.source << ": id '" << m.id
+        std::cerr << stamp << "neardup: updated " << escape_for_terminal(m.source) << ": id '"
+                  << escape_for_terminal(m.id)
                   << "' is held with another text; the held version is replaced\n";
     }
     if (r.updates.size() > kMaxLines)
@@ -232,7 +235,8 @@ int match(const std::vector<std::string>& args, bool add) {
         "no-header", po::bool_switch(&c.scan.no_header), "leave out the TSV/CSV header line")(
         "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors")(
         "id-root", po::value(&c.scan.ids.root),
-        "ids of whole files are paths relative to DIR (default: absolute paths)");
+        "ids of whole files are paths relative to DIR (default: absolute paths); the index "
+        "keeps the first add's");
     opts.add(matching_options(c.scan, false));
     po::options_description hidden;
     // Not offered, but named when asked for: the index keeps signatures, not shingle sets.
@@ -258,6 +262,7 @@ int match(const std::vector<std::string>& args, bool add) {
             "not shingle sets)");
     const OutputFormat format = parse_row_format(c.scan.format);
     refuse_outputs_among_inputs(c.scan.paths, {c.scan.output, c.keep, c.drop});
+    refuse_index_as_output(c.db, {c.scan.output, c.keep, c.drop});
     const Level level = parse_level(c.level);
     // Two different files are never one article: ids are absolute paths (or relative to
     // --id-root), so day folders that reuse file names do not collide.
@@ -293,7 +298,12 @@ int match(const std::vector<std::string>& args, bool add) {
 
     IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
     const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
+    refuse_other_threshold(store, c.scan.cfg, lsh, c.db);
     store.check_settings(settings_for(c.scan.cfg, lsh));
+    resolve_id_root(store, add, c.scan, c.db);
+    if (store.was_empty_file() && store.created() && !c.scan.quiet)
+        std::cerr << "neardup: " << escape_for_terminal(c.db)
+                  << ": an empty file (0 bytes), not an index: a new index is made in it\n";
     if (!store.state("story_keys")) {
         if (!add)
             throw IoError(c.db +
@@ -318,6 +328,10 @@ int match(const std::vector<std::string>& args, bool add) {
                        format_iso8601(*night.story_since) + " (" + c.story_window + ")\n";
 
     const std::vector<RunRow> rows = match_rows(night, level);
+    // A batch run again writes the rows of its first run, not a header alone (cron's retry
+    // must not destroy what the first run wrote); the run records nothing new.
+    const std::optional<RunInfo> again = same_batch_run(store, r, joined_paths(c.scan.paths));
+    const std::vector<RunRow> written = again ? store.run_rows(again->run) : rows;
 
     // A night is all or nothing: the rows are written and synced first, so a full disk fails
     // the run before the index changes; the run is recorded with its rows in the index's
@@ -326,14 +340,14 @@ int match(const std::vector<std::string>& args, bool add) {
     phase(c.scan, "writing " + std::to_string(rows.size()) + " rows" +
                       (add ? " and adding them to the index" : ""));
     OutputFile out(c.scan.output);
-    write_run_rows(rows, format, !c.scan.no_header, out.stream());
+    write_run_rows(written, format, !c.scan.no_header, out.stream());
     out.prepare();
     std::vector<std::unique_ptr<OutputFile>> lists;
     for (const auto& [path, keep] : {std::pair{c.keep, true}, std::pair{c.drop, false}}) {
         if (path.empty())
             continue;
         lists.push_back(std::make_unique<OutputFile>(path));
-        for (const RunRow& row : rows) {
+        for (const RunRow& row : written) {
             if ((row.action != "drop") == keep)
                 lists.back()->stream() << row.id << "\n";
         }
@@ -361,10 +375,15 @@ int match(const std::vector<std::string>& args, bool add) {
     if (!c.scan.quiet) {
         // Cron keeps stderr as the night's log: every line carries its time.
         const std::string stamp = format_iso8601(now_seconds()) + " ";
-        report_skips(r.skips, stamp);
+        report_skips(escaped_skips(r.skips), stamp);
         report_updates(r, stamp);
         std::cerr << stamped(
             window_note + format_summary(r) + tonight(r, rows, add, run) +
+                (again ? "the batch of run " + std::to_string(again->run) +
+                             " again (same inputs, every article held with the same text): " +
+                             "its rows are written again, as 'neardup index report --run " +
+                             std::to_string(again->run) + "' writes them\n"
+                       : std::string()) +
                 "index: " + std::to_string(r.held) + " held articles in the near groups met, " +
                 std::to_string(night.held_stories_met) + " held stories met, " +
                 std::to_string(night.near.merges.size() + night.story_merges.size()) +
@@ -465,6 +484,7 @@ int report_run(const std::vector<std::string>& args) {
         throw UsageError("--run N is required");
     const auto run = static_cast<std::int64_t>(parse_count(run_text, "--run", 1, INT64_MAX));
     const OutputFormat format = html ? OutputFormat::kTsv : parse_row_format(c.scan.format);
+    refuse_index_as_output(c.db, {c.scan.output});
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
     const std::vector<RunRow> rows = store.run_rows(run);
     if (html) {
@@ -509,28 +529,36 @@ int prune(const std::vector<std::string>& args) {
             throw UsageError("bad --before '" + before + "': expected a date");
         cutoff = *t;
     }
+    refuse_index_as_output(c.db, {list});
     if (!std::filesystem::exists(c.db))
         throw IoError(c.db + ": no such index");
     std::error_code ec;
     const std::uintmax_t bytes_before = std::filesystem::file_size(c.db, ec);
     IndexStore store(c.db, IndexStore::Mode::kWrite, c.wait);
     if (store.created())
-        throw IoError(c.db + ": no such index");
+        throw IoError(c.db + ": empty index: no 'index add' has finished on it yet");
     const std::vector<std::string> doomed = store.ids_before(cutoff);
+    // The list is written first but renamed into place only once the deletion is committed:
+    // a prune that fails leaves no list of ids that are all still held.
+    std::unique_ptr<OutputFile> list_out;
     if (!list.empty()) {
-        OutputFile out(list);
+        list_out = std::make_unique<OutputFile>(list);
         for (const std::string& id : doomed)
-            out.stream() << id << "\n";
-        out.commit();
+            list_out->stream() << id << "\n";
+        list_out->prepare();
     }
     std::uint64_t removed = doomed.size();
     std::uint64_t bytes_after = bytes_before;
     if (!dry_run) {
         removed = store.prune(cutoff);
         store.commit();
-        if (removed > 0)
-            bytes_after = store.compact();
     }
+    if (list_out)
+        list_out->commit();
+    // Free pages, whoever left them (this deletion, or an earlier prune killed in VACUUM or
+    // kept from it by a writer or a full disk), go back to the file system.
+    if (!dry_run && store.free_pages() > 0)
+        bytes_after = store.compact();
     std::cout << "pruned\t" << removed << "\ndry_run\t" << (dry_run ? "yes" : "no")
               << "\nbytes_before\t" << bytes_before << "\nbytes_after\t" << bytes_after << "\n";
     return kExitOk;
@@ -585,8 +613,11 @@ int check(const std::vector<std::string>& args) {
     } catch (const Error& e) {
         problems.push_back(e.what());
     }
+    // Each line names the file once (messages of the store's errors start with it).
+    const std::string prefix = c.db + ": ";
     for (const std::string& p : problems)
-        std::cerr << "neardup: " << c.db << ": " << p << "\n";
+        std::cerr << "neardup: " << escape_for_terminal(p.rfind(prefix, 0) == 0 ? p : prefix + p)
+                  << "\n";
     if (!problems.empty())
         return kExitError;
     std::cout << "ok\n";
@@ -607,6 +638,7 @@ int export_index(const std::vector<std::string>& args) {
         return kExitOk;
     require_db(c);
     const OutputFormat format = parse_row_format(c.scan.format);
+    refuse_index_as_output(c.db, {c.scan.output});
     const IndexStore store(c.db, IndexStore::Mode::kRead, false);
     const std::uint32_t num_perm = store.num_perm();
     const std::vector<IndexRow> rows = store.rows();
@@ -637,9 +669,14 @@ int export_index(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
-}  // namespace
+/// Rethrows `e` as its own type with the message escaped for the log: errors quote ids and
+/// paths from the data ("document 'ID': bad signature blob", a PATH that cannot be read).
+template <typename E>
+[[noreturn]] void rethrow_escaped(const E& e) {
+    throw E(escape_for_terminal(e.what()));
+}
 
-int cmd_index(const std::vector<std::string>& args) {
+int index_command(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         (args.empty() ? std::cerr : std::cout) << kIndexHelp;
         return args.empty() ? kExitUsage : kExitOk;
@@ -665,6 +702,24 @@ int cmd_index(const std::vector<std::string>& args) {
     throw UsageError(
         "unknown index command '" + sub + "'" +
         did_you_mean(sub, {"add", "query", "prune", "stats", "check", "export", "runs", "report"}));
+}
+
+}  // namespace
+
+int cmd_index(const std::vector<std::string>& args) {
+    try {
+        return index_command(args);
+    } catch (const UsageError& e) {
+        rethrow_escaped(e);
+    } catch (const ConfigError& e) {
+        rethrow_escaped(e);
+    } catch (const FormatError& e) {
+        rethrow_escaped(e);
+    } catch (const IoError& e) {
+        rethrow_escaped(e);
+    } catch (const Error& e) {
+        rethrow_escaped(e);
+    }
 }
 
 }  // namespace neardup::cli

@@ -276,19 +276,49 @@ sqlite3* open_connection(const std::string& path, IndexStore::Mode mode) {
     return handle;
 }
 
+/// How long a reader (and a writer's look before locking) waits for a connection that holds a
+/// lock briefly, as one checkpointing or recovering the WAL does: readers are never blocked by
+/// a writer, but without a busy timeout they failed at once with "database is locked" then.
+constexpr int kBriefLockMs = 10'000;
+
+/// What an existing file holds, read before any write: a file that is not a neardup index is
+/// refused unchanged (switching it to WAL mode first changed another program's file for good).
+enum class FileKind : std::uint8_t { kIndex, kEmpty, kForeign };
+
+FileKind file_kind(const IndexStore::Db& db, std::int64_t& version) {
+    Stmt v(db, "PRAGMA user_version");
+    v.step();
+    version = v.i64(0);
+    Stmt t(db,
+           "SELECT count(*), count(CASE WHEN name IN ('settings', 'docs') AND type = 'table' "
+           "THEN 1 END) FROM sqlite_master");
+    t.step();
+    if (t.i64(0) == 0 && version == 0)
+        return FileKind::kEmpty;  // a first 'index add' that failed or was killed left it
+    return version > 0 && t.i64(1) == 2 ? FileKind::kIndex : FileKind::kForeign;
+}
+
 }  // namespace
 
 IndexStore::IndexStore(const std::string& path, Mode mode, bool wait)
     : db_(std::make_unique<Db>()), path_(path) {
     db_->path = path;
-    const bool exists = std::filesystem::exists(path);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw IoError(path + ": is a folder, not an index file");
+    const bool exists = std::filesystem::exists(path, ec);
     if (mode == Mode::kRead && !exists)
         throw IoError(path + ": no such index");
+    empty_file_ = exists && std::filesystem::file_size(path, ec) == 0 && !ec;
     db_->handle = open_connection(path, mode);
-    sqlite3_busy_timeout(db_->handle, wait ? 24 * 3600 * 1000 : 0);
-    created_ = !exists;  // until proven otherwise: a failed first open removes what it made
-    if (mode == Mode::kWrite)
+    sqlite3_busy_timeout(db_->handle, wait ? 24 * 3600 * 1000 : kBriefLockMs);
+    if (exists)
+        refuse_other_files(mode);
+    if (mode == Mode::kWrite) {
+        // Without --wait a second writer fails at once instead of waiting for the lock.
+        sqlite3_busy_timeout(db_->handle, wait ? 24 * 3600 * 1000 : 0);
         begin_write(wait);
+    }
     read_schema_version(exists, mode);
     if (mode == Mode::kWrite) {
         upgrade_schema();
@@ -298,6 +328,28 @@ IndexStore::IndexStore(const std::string& path, Mode mode, bool wait)
         db_->exec("BEGIN");
         in_transaction_ = true;
     }
+}
+
+void IndexStore::refuse_other_files(Mode mode) {
+    std::int64_t version = 0;
+    FileKind kind = FileKind::kForeign;
+    try {
+        kind = file_kind(*db_, version);
+    } catch (const IoError&) {
+        if ((sqlite3_errcode(db_->handle) & 0xff) != SQLITE_NOTADB)
+            throw;  // locked for longer than a reader waits, unreadable: as SQLite says
+        throw FormatError(path_ + ": not a neardup index (not an SQLite database)");
+    }
+    if (version > kSchemaVersion) {
+        throw FormatError(path_ + ": index schema v" + std::to_string(version) + " > supported v" +
+                          std::to_string(kSchemaVersion));
+    }
+    if (kind == FileKind::kForeign)
+        throw FormatError(path_ +
+                          ": not a neardup index (its tables are another program's); "
+                          "left unchanged");
+    if (kind == FileKind::kEmpty && mode == Mode::kRead)
+        throw FormatError(path_ + ": empty index: no 'index add' has finished on it yet");
 }
 
 void IndexStore::begin_write(bool wait) {
@@ -406,19 +458,11 @@ void IndexStore::write_pending_keys() {
 }
 
 IndexStore::~IndexStore() {
-    if (!in_transaction_)
-        return;
-    sqlite3_exec(db_->handle, "ROLLBACK", nullptr, nullptr, nullptr);
-    if (created_) {  // a first run that failed leaves no file behind
-        sqlite3_finalize(db_->insert_doc);
-        db_->insert_doc = nullptr;
-        sqlite3_finalize(db_->find_id);
-        db_->find_id = nullptr;
-        sqlite3_close_v2(db_->handle);
-        db_->handle = nullptr;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-            ::unlink((path_ + suffix).c_str());
-    }
+    // A failed run leaves the index as it was. A created file is never removed: another writer
+    // (--wait) may have it open already and would add its night to an unlinked file. A first
+    // run that failed leaves an empty index, which the next 'index add' fills.
+    if (in_transaction_)
+        sqlite3_exec(db_->handle, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 IndexSettings IndexStore::settings() const {
@@ -914,6 +958,12 @@ std::uint64_t IndexStore::compact() {
     if (!ec)
         bytes += wal;
     return bytes;
+}
+
+std::uint64_t IndexStore::free_pages() const {
+    Stmt q(*db_, "PRAGMA freelist_count");
+    q.step();
+    return static_cast<std::uint64_t>(q.i64(0));
 }
 
 std::vector<IndexRow> IndexStore::rows() const {

@@ -187,7 +187,9 @@ expect_exit 0 -- "$bin" index add --db "$db" "$days/2026-12-01"
 [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 1 ] || fail "night 2 with a reused file name was skipped"
 expect_grep "$tmp/out" "^$days/2026-12-01/site/0001.txt	"
 expect_exit 0 -- "$bin" index add --db "$db" "$days/2026-12-01"; expect_grep "$tmp/err" "already_held"
-[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 0 ] || fail "a re-fetch with the same text was added again"
+# run again, the night writes its first run's row again (README: a batch run again)
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 1 ] || fail "a night run again lost its first run's row"
+[ "$(count "$db")" -eq 2 ] || fail "a re-fetch with the same text was added again"
 printf 'Council approves the new library budget after a long debate; the mayor abstains.\n' >"$days/2026-12-01/site/0001.txt"
 expect_exit 0 -- "$bin" index add --db "$db" "$days/2026-12-01"
 expect_grep "$tmp/err" "updated $days/2026-12-01/site/0001.txt"
@@ -269,8 +271,10 @@ python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELET
 expect_exit 1 -- "$bin" index export --db "$db"; expect_grep "$tmp/err" "has no num_perm setting"
 expect_exit 1 -- "$bin" index prune --db "$tmp/none.db" --older-than 1d; expect_grep "$tmp/err" "no such index"
 [ ! -e "$tmp/none.db" ] || fail "prune of a missing index created a file"
+# a failed first run leaves an empty index (never removed: a waiting writer may hold it open),
+# which readers name as such and the next add fills (tests/cli/hostile_index.sh)
 expect_exit 1 -- "$bin" index add --db "$tmp/first.db" /nonexistent/path
-[ ! -e "$tmp/first.db" ] || fail "a failed first run left an index file"
+expect_exit 1 -- "$bin" index stats --db "$tmp/first.db"; expect_grep "$tmp/err" "empty index"
 ro=$tmp/ro; mkdir -p "$ro"; "$bin" index add -q --db "$ro/news.db" corpus/seeds >/dev/null
 chmod 555 "$ro"
 if [ "$user_ok" -eq 1 ]; then

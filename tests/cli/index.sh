@@ -68,7 +68,12 @@ before=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2
 expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch2.jsonl"; expect_grep "$tmp/err" "already_held"
 # a night reads only what its articles' keys lead to: here, nothing
 expect_grep "$tmp/err" "index: 0 held articles in the near groups met"
-[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 0 ] || fail "re-add wrote rows"
+# the same batch run again (same inputs) writes the rows of the run that added it, and adds nothing
+cp "$tmp/out" "$tmp/readd.tsv"
+run=$("$bin" index runs --db "$db" | awk -F'\t' '$7 ~ /batch2.jsonl$/ && $4 > 0 {print $1}')
+"$bin" index report --db "$db" --run "$run" >"$tmp/first-add.tsv"
+cmp -s "$tmp/readd.tsv" "$tmp/first-add.tsv" || fail "re-add did not write run $run's rows again"
+expect_grep "$tmp/err" "index report --run $run"
 expect_exit 0 -- "$bin" index query --db "$db" corpus/golden/edge/input.jsonl
 [ "$(tail -n +2 "$tmp/out" | wc -l)" -gt 0 ] || fail "query wrote no rows"
 after=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')

@@ -1,4 +1,8 @@
+#include <fstream>
+#include <iterator>
+
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include "../support/support.hpp"
 #include "neardup/core/error.hpp"
@@ -18,9 +22,61 @@ Clustering clustering_of(std::size_t n, std::initializer_list<std::pair<DocId, D
     return make_clustering(uf, keys);
 }
 
+/// The bytes of a file.
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+const IndexSettings kTinySettings{
+    {"num_perm", "4"}, {"seed", "1"}, {"shingle", "words:5"}, {"bands", "2"}, {"rows", "2"}};
+
 }  // namespace
 
 TEST_SUITE("store") {
+    TEST_CASE("a first write that never commits leaves an empty index, which the next one fills") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "i.db").string();
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings(kTinySettings);
+        }  // not committed: a waiting writer may hold the file, so it stays
+        REQUIRE(std::filesystem::exists(path));
+        CHECK_THROWS_WITH_AS(IndexStore(path, IndexStore::Mode::kRead, false),
+                             doctest::Contains("empty index"), FormatError);
+        {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            CHECK(store.created());
+            store.check_settings(kTinySettings);
+            store.commit();
+        }
+        const IndexStore store(path, IndexStore::Mode::kRead, false);
+        CHECK(store.num_perm() == 4);
+    }
+
+    TEST_CASE("another program's SQLite file is refused before anything is written") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "other.db").string();
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 3", nullptr, nullptr,
+                             nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+        const std::string before = file_bytes(path);
+        for (const auto mode : {IndexStore::Mode::kWrite, IndexStore::Mode::kRead}) {
+            CHECK_THROWS_WITH_AS(IndexStore(path, mode, false),
+                                 doctest::Contains("not a neardup index"), FormatError);
+        }
+        CHECK(file_bytes(path) == before);  // still in rollback-journal mode: no WAL switch
+        CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+    }
+
+    TEST_CASE("a folder is named as one") {
+        test::TempDir dir;
+        CHECK_THROWS_WITH_AS(IndexStore(dir.path().string(), IndexStore::Mode::kWrite, false),
+                             doctest::Contains("is a folder"), IoError);
+    }
+
     TEST_CASE("stable ids: held ids kept, new groups numbered in order, bridges merge") {
         // Docs 0-2 held with ids 5, 7, 9; docs 3-5 new. 3 joins 0; 4 bridges 1 and 2; 5 alone.
         const Clustering c = clustering_of(6, {{3, 0}, {4, 1}, {4, 2}});

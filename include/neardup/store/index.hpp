@@ -42,7 +42,10 @@
 // signatures; story_keys and term_df are filled by the first night, state_story_keys says so;
 // v5: the articles view and an index of aliases by target).
 // A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
-// fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL).
+// fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL)
+// by a writer, and wait (up to 10 s) for the brief locks of a WAL checkpoint or recovery.
+// A file once created is never deleted (another writer may hold it open): a first run that
+// fails leaves an empty index (no tables), which readers name as such and `add` fills.
 // Everything a batch changes is written in that one transaction: a crash or kill leaves the
 // index as it was. Opening with settings that differ from the stored ones is a ConfigError.
 // Stored lengths and blob sizes are checked before use (the file is treated as hostile input).
@@ -139,15 +142,21 @@ public:
     static constexpr int kSchemaVersion = 5;
 
     /// kWrite creates the file if needed and takes the write lock (IoError if another writer
-    /// holds it and !wait). kRead requires an existing index.
+    /// holds it and !wait). kRead requires an existing index. An existing file is checked to be
+    /// a neardup index (or the empty one a failed first run leaves) before anything is written:
+    /// FormatError otherwise, the file unchanged. A folder is an IoError. Readers wait up to 10 s
+    /// for a brief lock (a WAL checkpoint or recovery by another connection).
     IndexStore(const std::string& path, Mode mode, bool wait);
     ~IndexStore();
     IndexStore(const IndexStore&) = delete;
     IndexStore& operator=(const IndexStore&) = delete;
 
-    /// True when this open created the index (a created index whose transaction is never
-    /// committed is removed again: a failed first run leaves no file).
+    /// True when this open created the index's tables (in a new file, a 0-byte one or the empty
+    /// index a failed first run left). A created file is never removed again, even when its
+    /// transaction is not committed: another writer may have opened it already.
     [[nodiscard]] bool created() const noexcept { return created_; }
+    /// True when the file existed with 0 bytes (taken as a new index; the CLI says so).
+    [[nodiscard]] bool was_empty_file() const noexcept { return empty_file_; }
     /// Stores `settings` in a new index, or throws ConfigError when they differ from the stored.
     void check_settings(const IndexSettings& settings);
     [[nodiscard]] IndexSettings settings() const;
@@ -233,6 +242,8 @@ public:
     /// Gives the space of deleted rows back to the file system (VACUUM, then a WAL checkpoint
     /// that truncates the -wal file); after commit(). Returns the file's bytes (index + WAL).
     std::uint64_t compact();
+    /// Pages of the file that hold nothing (SQLite's freelist): what compact() would give back.
+    [[nodiscard]] std::uint64_t free_pages() const;
 
     [[nodiscard]] std::vector<IndexRow> rows() const;
     [[nodiscard]] std::vector<SigValue> signatures(std::uint32_t num_perm) const;
@@ -244,6 +255,8 @@ public:
 
 private:
     void begin_write(bool wait);
+    /// Refuses (FormatError) an existing file that is not a neardup index, before any write.
+    void refuse_other_files(Mode mode);
     void read_schema_version(bool exists, Mode mode);
     void upgrade_schema();
     [[nodiscard]] LshParams stored_lsh() const;  ///< {0, 0} before settings are stored
@@ -259,6 +272,7 @@ private:
     std::unique_ptr<Db> db_;
     std::string path_;
     bool created_ = false;
+    bool empty_file_ = false;
     bool in_transaction_ = false;
 };
 
