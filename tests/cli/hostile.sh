@@ -339,11 +339,11 @@ expect_exit 0 -- "$bin" scan --date-field when "$tmp/dates.jsonl"
 expect_grep "$tmp/err" "dates not read: 1 (the first: 'last tuesday' at"
 expect_exit 1 -- "$bin" scan --strict --date-field when "$tmp/dates.jsonl"
 
-# --- item 15: an output that cannot be written fails before the run, not after it
+# --- item 15: an output that cannot be written fails before the run, not after it: the input is
+# a pipe that stays open for 20 s, so a run that reads it first is killed by the timeout (124)
 for opt in "-o" "--keep" "--drop" "--report"; do
-  expect_exit 1 -- "$bin" scan "$opt" "$tmp/no/such/folder/x" corpus/news/feed.jsonl
+  expect_exit 1 -- timeout 5 "$bin" scan "$opt" "$tmp/no/such/folder/x" - < <(sleep 20)
   expect_grep "$tmp/err" "no/such/folder"
-  grep -q "^read " "$tmp/err" && fail "$opt: the run went on before its output failed"
 done
 
 finish hostile
