@@ -54,40 +54,6 @@ boost::program_options::options_description dedup_options(ScanCli& c, OutputCli&
     return opts;
 }
 
-/// stdin is read twice (the scan, then the kept lines): it is first copied into an unlinked
-/// temporary file, which then stands in for it.
-void spool_stdin() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
-                          "/neardup-stdin.XXXXXX";
-    const int fd = ::mkstemp(pattern.data());
-    if (fd < 0)
-        throw IoError(pattern + ": cannot create the copy of stdin");
-    ::unlink(pattern.c_str());
-    std::vector<char> buf(1u << 20);
-    for (;;) {
-        const ssize_t got = ::read(STDIN_FILENO, buf.data(), buf.size());
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            throw IoError("stdin: cannot read");
-        if (got == 0)
-            break;
-        for (ssize_t done = 0; done < got;) {
-            const ssize_t n = ::write(fd, buf.data() + done, static_cast<std::size_t>(got - done));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                throw IoError(std::string(pattern) + ": cannot write the copy of stdin (" +
-                              std::strerror(errno) + ")");
-            done += n;
-        }
-    }
-    if (::lseek(fd, 0, SEEK_SET) != 0 || ::dup2(fd, STDIN_FILENO) < 0)
-        throw IoError("stdin: cannot stand in its copy");
-    ::close(fd);
-}
-
 std::string megabytes(std::uint64_t bytes) {
     return format_fixed(static_cast<double>(bytes) / 1e6, 1) + " MB";
 }
@@ -170,15 +136,16 @@ int cmd_dedup(const std::vector<std::string>& args) {
 
     const ScanResult result = run(c, inputs);
     check_what_was_read(c, result.stats);
-    const std::vector<bool> kept = kept_documents(result, level);
+    const std::vector<RecordChoice> records =
+        record_choices(result, kept_documents(result, level));
     phase(c, "writing the kept documents");
     DedupStats stats;
     if (tree) {
-        stats = tree->write(inputs, stamps, result, kept);
+        stats = tree->write(inputs, stamps, records);
     } else {
         ::lseek(STDIN_FILENO, 0, SEEK_SET);  // the copy of stdin, if one was read
         CompressedWriter writer(lines->stream(), compression_of(c.output));
-        stats = write_kept_lines(inputs, stamps, result, kept, writer);
+        stats = write_kept_lines(inputs, stamps, records, writer);
         writer.finish();
     }
     if (rows) {

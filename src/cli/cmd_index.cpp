@@ -1,5 +1,6 @@
 // neardup index: the persistent index for nightly runs (add, query, prune, stats, check, export).
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -8,12 +9,16 @@
 #include <map>
 #include <memory>
 #include <unordered_map>
+#include <tuple>
 #include <unordered_set>
+
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "index_checks.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/core/escape.hpp"
+#include "neardup/dedup/corpus.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/report/html_report.hpp"
@@ -92,6 +97,7 @@ struct IndexCli {
     std::string story_window;
     std::string keep;
     std::string drop;
+    std::string kept;  ///< tonight's kept JSONL lines, as read
     std::string level = "near";
     bool wait = false;
 };
@@ -184,6 +190,40 @@ std::vector<RunRow> match_rows(const Night& night, Level level) {
     return rows;
 }
 
+/// Tonight's records: each new article's, kept unless its row says drop.
+std::vector<RecordChoice> choices_of_night(const ScanResult& r, std::span<const RunRow> rows) {
+    std::vector<bool> kept(r.docs.size(), false);
+    for (std::size_t d = r.held; d < r.docs.size(); ++d)
+        kept[d] = rows[d - r.held].action != "drop";
+    return record_choices(r, kept);
+}
+
+/// A batch run again: the records its first run wrote rows for, found by their source
+/// ("FILE:LINE", FILE as the inputs name it: the same inputs).
+std::vector<RecordChoice> choices_of_rows(std::span<const InputFile> inputs,
+                                          std::span<const RunRow> rows) {
+    std::unordered_map<std::string_view, std::uint32_t> input_of;
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        input_of.emplace(inputs[i].path, static_cast<std::uint32_t>(i));
+    std::vector<RecordChoice> records;
+    for (const RunRow& row : rows) {
+        const std::size_t colon = row.source.rfind(':');
+        if (colon == std::string::npos)
+            continue;
+        const auto it = input_of.find(std::string_view(row.source).substr(0, colon));
+        std::uint64_t line = 0;
+        const char* first = row.source.data() + colon + 1;
+        const char* last = row.source.data() + row.source.size();
+        if (it == input_of.end() || std::from_chars(first, last, line).ptr != last)
+            continue;
+        records.push_back({it->second, line, row.action != "drop"});
+    }
+    std::sort(records.begin(), records.end(), [](const RecordChoice& a, const RecordChoice& b) {
+        return std::tie(a.input, a.line) < std::tie(b.input, b.line);
+    });
+    return records;
+}
+
 void write_run_rows(std::span<const RunRow> rows, OutputFormat format, bool header,
                     std::ostream& out) {
     std::vector<IndexOutputRow> out_rows;
@@ -228,6 +268,9 @@ int match(const std::vector<std::string>& args, bool add) {
         "the batch's newest article (e.g. 30d, 90d; all: no limit)")(
         "keep", po::value(&c.keep), "write the ids of the new articles to keep to FILE")(
         "drop", po::value(&c.drop), "write the ids of the new articles to drop to FILE")(
+        "kept", po::value(&c.kept),
+        "write the JSONL lines of the new articles kept (action not drop), as read, to FILE "
+        "(.gz .zst .xz .bz2 compress)")(
         "level", po::value(&c.level)->default_value("near"),
         "the action and --keep/--drop follow: near (copies) or story (same story)")(
         "output,o", po::value(&c.scan.output)->default_value("-"), "write rows to FILE")(
@@ -261,8 +304,8 @@ int match(const std::vector<std::string>& args, bool add) {
             "--exact-verify is not available with the index (it stores signatures, "
             "not shingle sets)");
     const OutputFormat format = parse_row_format(c.scan.format);
-    refuse_outputs_among_inputs(c.scan.paths, {c.scan.output, c.keep, c.drop});
-    refuse_index_as_output(c.db, {c.scan.output, c.keep, c.drop});
+    refuse_outputs_among_inputs(c.scan.paths, {c.scan.output, c.keep, c.drop, c.kept});
+    refuse_index_as_output(c.db, {c.scan.output, c.keep, c.drop, c.kept});
     const Level level = parse_level(c.level);
     // Two different files are never one article: ids are absolute paths (or relative to
     // --id-root), so day folders that reuse file names do not collide.
@@ -314,15 +357,34 @@ int match(const std::vector<std::string>& args, bool add) {
               "neardup (once)");
         fill_story_index(store, c.scan.cfg);
     }
+    // Tonight's kept lines are read again after the night: the inputs are collected (and
+    // stdin copied) first, and the file is opened before the run, so that it fails early.
+    std::vector<InputFile> inputs = collect_inputs(c.scan.paths, c.scan.ids);
+    std::unique_ptr<OutputFile> kept_out;
+    std::vector<InputStamp> stamps;
+    if (!c.kept.empty()) {
+        try {
+            check_line_inputs(inputs);
+        } catch (const ConfigError& e) {
+            throw UsageError(std::string("--kept: ") + e.what());
+        }
+        kept_out = std::make_unique<OutputFile>(c.kept);
+        if (std::any_of(inputs.begin(), inputs.end(),
+                        [](const InputFile& f) { return f.path == "-" && f.error.empty(); }))
+            spool_stdin();
+        stamps = stamp_inputs(inputs);
+    }
     NightOptions night_options;
     night_options.near_since = since;
     night_options.now = now;
     night_options.story_window = story_window;
     night_options.as_of = as_of_date;
-    const Night night = run_with_progress<Night>(c.scan, [&](std::vector<InputFile> inputs) {
-        return run_night(store, c.scan.cfg, std::move(inputs), night_options);
-    });
+    const Night night = run_with_progress<Night>(
+        c.scan, inputs, [&](std::vector<InputFile> in) {
+            return run_night(store, c.scan.cfg, std::move(in), night_options);
+        });
     const ScanResult& r = night.scan;
+    check_what_was_read(c.scan, r.stats);
     if (night.story_since)
         window_note += "story window: held stories' articles since " +
                        format_iso8601(*night.story_since) + " (" + c.story_window + ")\n";
@@ -353,6 +415,16 @@ int match(const std::vector<std::string>& args, bool add) {
         }
         lists.back()->prepare();
     }
+    DedupStats kept_stats;
+    if (kept_out) {
+        ::lseek(STDIN_FILENO, 0, SEEK_SET);  // the copy of stdin, if one was read
+        CompressedWriter writer(kept_out->stream(), compression_of(c.kept));
+        kept_stats = write_kept_lines(
+            inputs, stamps, again ? choices_of_rows(inputs, written) : choices_of_night(r, rows),
+            writer);
+        writer.finish();
+        kept_out->prepare();
+    }
     std::int64_t run = 0;
     double write_seconds = 0;
     if (add) {
@@ -372,6 +444,8 @@ int match(const std::vector<std::string>& args, bool add) {
     out.commit();
     for (const auto& list : lists)
         list->commit();
+    if (kept_out)
+        kept_out->commit();
     if (!c.scan.quiet) {
         // Cron keeps stderr as the night's log: every line carries its time.
         const std::string stamp = format_iso8601(now_seconds()) + " ";
@@ -384,6 +458,10 @@ int match(const std::vector<std::string>& args, bool add) {
                              "its rows are written again, as 'neardup index report --run " +
                              std::to_string(again->run) + "' writes them\n"
                        : std::string()) +
+                (kept_out ? "kept lines: " + std::to_string(kept_stats.kept_docs) + " of " +
+                                std::to_string(kept_stats.kept_docs + kept_stats.dropped_docs) +
+                                " written to " + escape_for_terminal(c.kept) + "\n"
+                          : std::string()) +
                 "index: " + std::to_string(r.held) + " held articles in the near groups met, " +
                 std::to_string(night.held_stories_met) + " held stories met, " +
                 std::to_string(night.near.merges.size() + night.story_merges.size()) +

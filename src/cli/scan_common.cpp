@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -10,6 +12,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "commands.hpp"
@@ -456,9 +459,42 @@ void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) 
     check_fraction(c.cfg.story.link_threshold, "--story-link");
 }
 
+void spool_stdin() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string pattern = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
+                          "/neardup-stdin.XXXXXX";
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0)
+        throw IoError(pattern + ": cannot create the copy of stdin");
+    ::unlink(pattern.c_str());
+    std::vector<char> buf(1u << 20);
+    for (;;) {
+        const ssize_t got = ::read(STDIN_FILENO, buf.data(), buf.size());
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            throw IoError("stdin: cannot read");
+        if (got == 0)
+            break;
+        for (ssize_t done = 0; done < got;) {
+            const ssize_t n = ::write(fd, buf.data() + done, static_cast<std::size_t>(got - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                throw IoError(std::string(pattern) + ": cannot write the copy of stdin (" +
+                              std::strerror(errno) + ")");
+            done += n;
+        }
+    }
+    if (::lseek(fd, 0, SEEK_SET) != 0 || ::dup2(fd, STDIN_FILENO) < 0)
+        throw IoError("stdin: cannot stand in its copy");
+    ::close(fd);
+}
+
 void check_what_was_read(const ScanCli& c, const ScanStats& stats) {
     std::vector<std::string> problems;
-    if (stats.docs == 0) {
+    // A night whose articles are all held read what it should: only an empty one is said.
+    if (stats.docs == 0 && stats.skipped[static_cast<std::size_t>(SkipReason::kAlreadyHeld)] == 0) {
         std::string paths;
         for (const std::string& p : c.paths)
             paths += (paths.empty() ? "" : " ") + p;
@@ -525,6 +561,14 @@ Result run_with_progress(ScanCli& c, const std::function<Result(std::vector<Inpu
     return run_inputs_with_progress<Result>(c, collect_inputs(c.paths, c.ids), scan);
 }
 
+template <typename Result>
+Result run_with_progress(ScanCli& c, std::vector<InputFile> inputs,
+                         const std::function<Result(std::vector<InputFile>)>& scan) {
+    return run_inputs_with_progress<Result>(c, std::move(inputs), scan);
+}
+
+template Night run_with_progress<Night>(ScanCli&, std::vector<InputFile>,
+                                        const std::function<Night(std::vector<InputFile>)>&);
 template Night run_with_progress<Night>(ScanCli&,
                                         const std::function<Night(std::vector<InputFile>)>&);
 

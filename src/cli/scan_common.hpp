@@ -97,11 +97,19 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs);
 /// error (FormatError) with --strict. Call it before writing the outputs.
 void check_what_was_read(const ScanCli& c, const ScanStats& stats);
 
+/// Copies stdin into an unlinked temporary file in $TMPDIR that then stands in for it (as
+/// descriptor 0, at its start), so that it can be read twice: the scan, then the kept lines.
+/// Throws IoError (naming the file) when the copy cannot be made.
+void spool_stdin();
+
 /// Collects the inputs and runs the pipeline, with a progress line on a terminal.
 [[nodiscard]] ScanResult run(ScanCli& c);
 /// The same over inputs already collected (DocMeta::input indexes them).
 [[nodiscard]] ScanResult run(ScanCli& c, std::vector<InputFile> inputs);
 /// The same around another runner of the pipeline (an index's night).
+template <typename Result>
+[[nodiscard]] Result run_with_progress(ScanCli& c, std::vector<InputFile> inputs,
+                                       const std::function<Result(std::vector<InputFile>)>& scan);
 template <typename Result>
 [[nodiscard]] Result run_with_progress(ScanCli& c,
                                        const std::function<Result(std::vector<InputFile>)>& scan);

@@ -1,5 +1,6 @@
 #include "neardup/dedup/corpus.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -44,28 +45,28 @@ void check_unchanged(const InputFile& file, const InputStamp& then) {
     }
 }
 
-/// The new documents of each input, in DocId order: documents [begin[i], begin[i + 1]) came
-/// from input i (the reader numbers documents in input order).
-std::vector<std::size_t> documents_by_input(const ScanResult& r, std::size_t inputs) {
-    std::vector<std::size_t> begin(inputs + 1, r.docs.size());
-    for (std::size_t d = r.docs.size(); d-- > r.held;)
-        begin[r.docs[d].input] = d;
+/// records[begin[i], begin[i + 1]) are those of input i.
+std::vector<std::size_t> records_by_input(std::span<const RecordChoice> records,
+                                          std::size_t inputs) {
+    std::vector<std::size_t> begin(inputs + 1, records.size());
+    for (std::size_t r = records.size(); r-- > 0;)
+        begin[records[r].input] = r;
     for (std::size_t i = inputs; i-- > 0;)
         begin[i] = std::min(begin[i], begin[i + 1]);
     return begin;
 }
 
-/// Streams the lines of a JSONL input into `out` (nullptr: counts them only), those of kept
-/// documents [first, end) only.
-void copy_kept_lines(const InputFile& file, const ScanResult& r, const std::vector<bool>& kept,
-                     std::size_t first, std::size_t end, CompressedWriter* out, DedupStats& s) {
-    std::size_t d = first;
+/// Streams the lines of a JSONL input into `out` (nullptr: counts them only), those of its
+/// kept records only (`records`: the input's, by line).
+void copy_kept_lines(const InputFile& file, std::span<const RecordChoice> records,
+                     CompressedWriter* out, DedupStats& s) {
+    std::size_t r = 0;
     for_each_raw_line(file, [&](std::uint64_t line, std::string_view bytes) {
-        while (d < end && r.docs[d].line < line)
-            ++d;
-        if (d == end || r.docs[d].line != line)
+        while (r < records.size() && records[r].line < line)
+            ++r;
+        if (r == records.size() || records[r].line != line)
             return;  // a record the scan skipped
-        if (!kept[d]) {
+        if (!records[r].kept) {
             ++s.dropped_docs;
             s.dropped_bytes += bytes.size();
             return;
@@ -135,6 +136,14 @@ std::vector<bool> kept_documents(const ScanResult& result, Level level) {
     return kept;
 }
 
+std::vector<RecordChoice> record_choices(const ScanResult& result, const std::vector<bool>& kept) {
+    std::vector<RecordChoice> records;
+    records.reserve(result.docs.size() - result.held);
+    for (std::size_t d = result.held; d < result.docs.size(); ++d)
+        records.push_back({result.docs[d].input, result.docs[d].line, kept[d]});
+    return records;
+}
+
 void check_line_inputs(std::span<const InputFile> inputs) {
     for (const InputFile& f : inputs) {
         if (f.error.empty() && f.format != RecordFormat::kJsonLine) {
@@ -146,17 +155,16 @@ void check_line_inputs(std::span<const InputFile> inputs) {
 }
 
 DedupStats write_kept_lines(std::span<const InputFile> inputs, std::span<const InputStamp> stamps,
-                            const ScanResult& result, const std::vector<bool>& kept,
-                            CompressedWriter& out) {
+                            std::span<const RecordChoice> records, CompressedWriter& out) {
     DedupStats s;
-    const std::vector<std::size_t> begin = documents_by_input(result, inputs.size());
+    const std::vector<std::size_t> begin = records_by_input(records, inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const InputFile& f = inputs[i];
         if (begin[i] == begin[i + 1])
             continue;  // nothing of it was taken in (skipped whole, or empty)
         NEARDUP_CHECK(f.format == RecordFormat::kJsonLine, f.path + ": not JSONL lines");
         check_unchanged(f, stamps[i]);
-        copy_kept_lines(f, result, kept, begin[i], begin[i + 1], &out, s);
+        copy_kept_lines(f, records.subspan(begin[i], begin[i + 1] - begin[i]), &out, s);
         check_unchanged(f, stamps[i]);
     }
     return s;
@@ -201,25 +209,23 @@ void KeptTree::check_places(std::span<const InputFile> inputs) {
 }
 
 DedupStats KeptTree::write(std::span<const InputFile> inputs, std::span<const InputStamp> stamps,
-                           const ScanResult& result, const std::vector<bool>& kept) {
+                           std::span<const RecordChoice> records) {
     DedupStats s;
-    const std::vector<std::size_t> begin = documents_by_input(result, inputs.size());
+    const std::vector<std::size_t> begin = records_by_input(records, inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const InputFile& f = inputs[i];
-        const std::size_t first = begin[i];
-        const std::size_t end = begin[i + 1];
-        std::size_t kept_here = 0;
-        for (std::size_t d = first; d < end; ++d)
-            kept_here += kept[d] ? 1U : 0U;
+        const std::span<const RecordChoice> mine = records.subspan(begin[i], begin[i + 1] - begin[i]);
+        const auto kept_here = static_cast<std::size_t>(
+            std::count_if(mine.begin(), mine.end(), [](const RecordChoice& r) { return r.kept; }));
         if (f.format != RecordFormat::kJsonLine) {
-            for (std::size_t d = first; d < end; ++d) {
-                (kept[d] ? s.kept_docs : s.dropped_docs) += 1;
-                (kept[d] ? s.kept_bytes : s.dropped_bytes) += file_size_of(f.path);
+            for (const RecordChoice& r : mine) {
+                (r.kept ? s.kept_docs : s.dropped_docs) += 1;
+                (r.kept ? s.kept_bytes : s.dropped_bytes) += file_size_of(f.path);
             }
         }
         if (kept_here == 0) {
-            if (f.format == RecordFormat::kJsonLine && first < end)  // its lines, counted
-                copy_kept_lines(f, result, kept, first, end, nullptr, s);
+            if (f.format == RecordFormat::kJsonLine && !mine.empty())  // its lines, counted
+                copy_kept_lines(f, mine, nullptr, s);
             continue;
         }
         check_unchanged(f, stamps[i]);
@@ -228,7 +234,7 @@ DedupStats KeptTree::write(std::span<const InputFile> inputs, std::span<const In
         if (f.format == RecordFormat::kJsonLine) {
             std::ofstream file(dest, std::ios::binary);
             CompressedWriter w(file, f.compression);
-            copy_kept_lines(f, result, kept, first, end, &w, s);
+            copy_kept_lines(f, mine, &w, s);
             w.finish();
             if (!file)
                 throw IoError(sys_error(dest.string() + ": write failed"));

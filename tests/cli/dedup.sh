@@ -112,4 +112,26 @@ done
 mkdir "$tmp/bigdir" && cp "$tmp/big.jsonl" "$tmp/bigdir/"
 expect_exit 0 -- "$bin" dedup -q "$tmp/bigdir" --to "$tmp/big-tree"
 [ -z "$(find "$tmp" -maxdepth 1 -name '.big-tree.tmp.*')" ] || fail "a killed run's folder stayed"
+# --- index add --kept: tonight's kept lines (action not drop), as read; a night run again
+# writes its first run's; whole files and the index itself are refused as --kept
+head -n 12 corpus/news/feed.jsonl >"$tmp/night1.jsonl"
+tail -n +13 corpus/news/feed.jsonl >"$tmp/night2.jsonl"
+expect_exit 0 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/kept1.jsonl" -o "$tmp/rows1.tsv" "$tmp/night1.jsonl"
+expect_exit 0 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/kept2.jsonl.zst" -o "$tmp/rows2.tsv" "$tmp/night2.jsonl"
+python3 - "$tmp" <<'PY' || fail "index add --kept is not the lines of the rows not dropped"
+import json, sys
+t = sys.argv[1]
+rows = [l.split("\t") for l in open(t + "/rows1.tsv").read().splitlines()[1:]]
+want_ids = {r[0] for r in rows if r[9] != "drop"}
+want = [l for l in open(t + "/night1.jsonl", "rb") if json.loads(l)["id"] in want_ids]
+sys.exit(0 if want and open(t + "/kept1.jsonl", "rb").readlines() == want else 1)
+PY
+expect_exit 0 -- "$bin" dedup -q "$tmp/kept2.jsonl.zst" -o "$tmp/kept2.jsonl"
+[ "$(wc -l <"$tmp/kept2.jsonl")" -eq "$(awk -F'\t' 'NR > 1 && $10 != "drop"' "$tmp/rows2.tsv" | wc -l)" ] || fail "index add --kept .zst: not one line per row kept"
+expect_exit 0 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/kept1-again.jsonl" "$tmp/night1.jsonl"
+cmp -s "$tmp/kept1.jsonl" "$tmp/kept1-again.jsonl" || fail "a night run again wrote other kept lines"
+expect_exit 2 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/x.jsonl" corpus/news
+expect_exit 2 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/k.db" "$tmp/night1.jsonl"
+expect_exit 1 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/no/such/k.jsonl" "$tmp/night1.jsonl"
+
 finish dedup

@@ -31,7 +31,7 @@ std::string kept_lines(const std::vector<InputFile>& inputs, const ScanResult& r
                        const std::vector<bool>& kept, DedupStats* stats = nullptr) {
     std::ostringstream out;
     CompressedWriter w(out, Compression::kNone);
-    const DedupStats s = write_kept_lines(inputs, stamp_inputs(inputs), r, kept, w);
+    const DedupStats s = write_kept_lines(inputs, stamp_inputs(inputs), record_choices(r, kept), w);
     w.finish();
     if (stats != nullptr)
         *stats = s;
@@ -82,7 +82,8 @@ TEST_SUITE("dedup") {
         std::ostringstream out;
         CompressedWriter w(out, Compression::kNone);
         CHECK_THROWS_AS(
-            (void)write_kept_lines(inputs, stamps, r, kept_documents(r, Level::kNear), w),
+            (void)write_kept_lines(inputs, stamps,
+                                   record_choices(r, kept_documents(r, Level::kNear)), w),
             IoError);
     }
 
@@ -139,7 +140,8 @@ TEST_SUITE("dedup") {
         const auto target = (dir.path() / "out").string();
         {
             KeptTree tree(target, false);
-            (void)tree.write(inputs, stamp_inputs(inputs), r, kept_documents(r, Level::kNear));
+            (void)tree.write(inputs, stamp_inputs(inputs),
+                            record_choices(r, kept_documents(r, Level::kNear)));
         }  // no commit: nothing there, no temporary folder left
         CHECK_FALSE(std::filesystem::exists(target));
         std::size_t entries = 0;
@@ -147,7 +149,8 @@ TEST_SUITE("dedup") {
             ++entries;
         CHECK(entries == 1);  // in/
         KeptTree tree(target, false);
-        (void)tree.write(inputs, stamp_inputs(inputs), r, kept_documents(r, Level::kNear));
+        (void)tree.write(inputs, stamp_inputs(inputs),
+                            record_choices(r, kept_documents(r, Level::kNear)));
         tree.commit();
         CHECK(test::read_file(dir.path() / "out" / "f.jsonl") ==
               kept_lines(inputs, r, kept_documents(r, Level::kNear)));

@@ -24,7 +24,8 @@
 //   const auto kept = neardup::kept_documents(result, neardup::Level::kNear);
 //   neardup::OutputFile out("kept.jsonl.gz");
 //   neardup::CompressedWriter w(out.stream(), neardup::compression_of("kept.jsonl.gz"));
-//   const auto stats = neardup::write_kept_lines(inputs, result, kept, w);
+//   const auto stats = neardup::write_kept_lines(inputs, stamps,
+//                                                neardup::record_choices(result, kept), w);
 //   w.finish();
 //   out.commit();
 #pragma once
@@ -65,6 +66,17 @@ struct InputStamp {
 /// kept[d] for each new document d of `result` (held documents of an index: false).
 [[nodiscard]] std::vector<bool> kept_documents(const ScanResult& result, Level level);
 
+/// One record the run took in, and whether it is kept. Sorted by input, then line.
+struct RecordChoice {
+    std::uint32_t input = 0;  ///< index into the inputs
+    std::uint64_t line = 0;   ///< JSONL line (0: a whole file)
+    bool kept = false;
+};
+
+/// The records of the new documents of `result`, kept as `kept` says (input order).
+[[nodiscard]] std::vector<RecordChoice> record_choices(const ScanResult& result,
+                                                       const std::vector<bool>& kept);
+
 /// Throws UsageError-free ConfigError when an input cannot be written as lines: a whole file
 /// (.txt, .html, .json...) among the inputs of a line output.
 void check_line_inputs(std::span<const InputFile> inputs);
@@ -72,8 +84,7 @@ void check_line_inputs(std::span<const InputFile> inputs);
 /// Writes the kept lines of every JSONL input to `out`, in input order. Throws IoError when an
 /// input cannot be read again or changed since `stamps` were taken.
 DedupStats write_kept_lines(std::span<const InputFile> inputs, std::span<const InputStamp> stamps,
-                            const ScanResult& result, const std::vector<bool>& kept,
-                            CompressedWriter& out);
+                            std::span<const RecordChoice> records, CompressedWriter& out);
 
 /// A new folder of kept files, built under a temporary name beside `target` and renamed to it
 /// on commit() (when nothing is there, or an empty folder); removed if commit() is not reached.
@@ -93,7 +104,7 @@ public:
 
     /// Writes every input's kept documents. Throws IoError.
     DedupStats write(std::span<const InputFile> inputs, std::span<const InputStamp> stamps,
-                     const ScanResult& result, const std::vector<bool>& kept);
+                     std::span<const RecordChoice> records);
     /// Syncs everything written and renames the folder into place. Throws IoError.
     void commit();
 
