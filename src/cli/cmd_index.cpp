@@ -339,6 +339,14 @@ int match(const std::vector<std::string>& args, bool add) {
                       " before " + format_iso8601(as_of) + ", " + from + ")\n";
     }
 
+    // Every output is opened before the index and the night,
+    // so one that cannot be written fails now, and a first add leaves no index behind.
+    OutputFile out(c.scan.output);
+    std::vector<std::pair<std::unique_ptr<OutputFile>, bool>> lists;  // and keep (vs drop)
+    for (const auto& [path, keep] : {std::pair{c.keep, true}, std::pair{c.drop, false}}) {
+        if (!path.empty())
+            lists.emplace_back(std::make_unique<OutputFile>(path), keep);
+    }
     IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
     const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
     refuse_other_threshold(store, c.scan.cfg, lsh, c.db);
@@ -358,7 +366,7 @@ int match(const std::vector<std::string>& args, bool add) {
         fill_story_index(store, c.scan.cfg);
     }
     // Tonight's kept lines are read again after the night: the inputs are collected (and
-    // stdin copied) first, and the file is opened before the run, so that it fails early.
+    // stdin copied) first.
     std::vector<InputFile> inputs = collect_inputs(c.scan.paths, c.scan.ids);
     std::unique_ptr<OutputFile> kept_out;
     std::vector<InputStamp> stamps;
@@ -401,19 +409,14 @@ int match(const std::vector<std::string>& args, bool add) {
     // --run N' writes them again).
     phase(c.scan, "writing " + std::to_string(rows.size()) + " rows" +
                       (add ? " and adding them to the index" : ""));
-    OutputFile out(c.scan.output);
     write_run_rows(written, format, !c.scan.no_header, out.stream());
     out.prepare();
-    std::vector<std::unique_ptr<OutputFile>> lists;
-    for (const auto& [path, keep] : {std::pair{c.keep, true}, std::pair{c.drop, false}}) {
-        if (path.empty())
-            continue;
-        lists.push_back(std::make_unique<OutputFile>(path));
+    for (const auto& [list, keep] : lists) {
         for (const RunRow& row : written) {
             if ((row.action != "drop") == keep)
-                lists.back()->stream() << row.id << "\n";
+                list->stream() << row.id << "\n";
         }
-        lists.back()->prepare();
+        list->prepare();
     }
     DedupStats kept_stats;
     if (kept_out) {
@@ -442,7 +445,7 @@ int match(const std::vector<std::string>& args, bool add) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     out.commit();
-    for (const auto& list : lists)
+    for (const auto& [list, keep] : lists)
         list->commit();
     if (kept_out)
         kept_out->commit();
