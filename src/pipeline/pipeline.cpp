@@ -45,6 +45,7 @@ struct SignedDoc {
     std::uint64_t text_hash = 0;  ///< hash64 of the parsed text
     std::string title;
     std::string url;
+    std::uint64_t id_key = 0;       ///< SeenIds::key_of(id)
     std::uint8_t fields_found = 0;  ///< ParsedDoc::fields_found
     std::string unreadable_date;    ///< ParsedDoc::unreadable_date
     // With site boilerplate: what the first look at the run needs.
@@ -207,6 +208,7 @@ private:
             doc.sketch = sketch_words(s.parsed.text);
         }
         doc.id = std::move(s.parsed.id);
+        doc.id_key = detail::SeenIds::key_of(doc.id);
         doc.title = std::move(s.parsed.title);
         doc.url = std::move(s.parsed.url);
         doc.date = s.parsed.date;
@@ -242,6 +244,8 @@ public:
         result_.stats.input_bytes += b.raw.input_bytes;
         for (std::size_t i = 0; i < b.docs.size(); ++i) {
             SignedDoc& doc = b.docs[i];
+            if (i + 2 < b.docs.size())
+                seen_ids_.prefetch(b.docs[i + 2].id_key);
             if (doc.skip == SkipReason::kNone)
                 check_repeated_id(doc);
             if (doc.skip == SkipReason::kNone && (cfg_.held != nullptr || cfg_.lookup != nullptr))
@@ -291,8 +295,9 @@ public:
     /// (counted as a duplicate; --strict makes it an error).
     void check_repeated_id(SignedDoc& doc) {
         const auto next = static_cast<DocId>(result_.docs.size());
-        const std::optional<DocId> first = seen_ids_.insert(
-            doc.id, next, [this](DocId d) -> std::string_view { return result_.docs[d].id; });
+        const std::optional<DocId> first =
+            seen_ids_.insert(doc.id, doc.id_key, next,
+                             [this](DocId d) -> std::string_view { return result_.docs[d].id; });
         if (!first)
             return;
         doc.skip = SkipReason::kDuplicate;
@@ -326,6 +331,7 @@ public:
     /// everything so far).
     void reserve(std::uint64_t new_docs, std::uint64_t held_docs) {
         index_.reserve(new_docs + held_docs);
+        seen_ids_.reserve(std::min<std::uint64_t>(new_docs, 4'000'000));
         const std::uint64_t room = std::min<std::uint64_t>(2 * new_docs, 4'000'000);
         signatures_.reserve(room * cfg_.num_perm);
         result_.docs.reserve(held_docs + room);

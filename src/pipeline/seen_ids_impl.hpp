@@ -22,14 +22,25 @@ namespace neardup::detail {
 
 class SeenIds {
 public:
-    /// Takes `id` in for document `doc`, unless a document before it has that id: then returns
-    /// that document. `id_of(d)` gives document d's id (the one stored with it).
-    template <typename IdOf>
-    [[nodiscard]] std::optional<DocId> insert(std::string_view id, DocId doc, const IdOf& id_of) {
+    /// The key of `id` (computed where the work is parallel: the sign stage).
+    [[nodiscard]] static std::uint64_t key_of(std::string_view id) noexcept {
         // 0 is the table's empty key, so a hash of 0 is stored as 1 (the id compare decides).
-        std::uint64_t h = hash64(id);
-        h = h == 0 ? 1 : h;
-        DocId& slot = first_.upsert(h);
+        const std::uint64_t h = hash64(id);
+        return h == 0 ? 1 : h;
+    }
+
+    /// Room for about `n` ids (a run's estimate) without growing the table.
+    void reserve(std::size_t n) { first_.reserve(n); }
+
+    /// Asks for the cache line of `key`'s slot (a table of a million ids misses the cache).
+    void prefetch(std::uint64_t key) const noexcept { first_.prefetch(key); }
+
+    /// Takes `id` (whose key_of() is `key`) in for document `doc`, unless a document before it
+    /// has that id: then returns that document. `id_of(d)` gives document d's stored id.
+    template <typename IdOf>
+    [[nodiscard]] std::optional<DocId> insert(std::string_view id, std::uint64_t key, DocId doc,
+                                              const IdOf& id_of) {
+        DocId& slot = first_.upsert(key);
         if (slot == 0) {  // stored as doc + 1: 0 is a fresh slot
             slot = doc + 1;
             return std::nullopt;

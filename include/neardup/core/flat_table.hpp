@@ -35,6 +35,12 @@ public:
         return s.value;
     }
 
+    /// Room for `n` entries without growing (each growth moves every entry to a random place).
+    void reserve(std::size_t n) {
+        while (n * 2 > slots_.size())
+            grow();
+    }
+
     /// The value for `key`, or nullptr.
     [[nodiscard]] const Value* find(Key key) const noexcept {
         const Slot& s = slots_[probe(key)];
