@@ -8,7 +8,8 @@ Each generated article is, by the seeded draw:
              words swapped so it is a new text),
   exact      an exact copy of an earlier generated article,
   near       an earlier article with edits: a few words swapped, boilerplate added, or truncated,
-and labels.tsv says which (id, near_of, kind). Output: --format jsonl (optionally .zst via the
+and a labels file says which (id, near_of, kind; beside the output, FILE.labels.tsv or
+FOLDER.labels.tsv). Output: --format jsonl (optionally .zst via the
 zstd command) or --format folder (nested folders of .txt files, --per-folder files each).
 
   scripts/gen_corpus.py --docs 100000 --dup-rate 0.3 --seed 1 -o /tmp/news100k.jsonl
@@ -106,7 +107,8 @@ def main():
             folder = out / ("%04d" % (n // args.per_folder))
             folder.mkdir(parents=True, exist_ok=True)
             (folder / (doc_id + ".txt")).write_text(text, encoding="utf-8")
-        labels = out / "labels.tsv"
+        # beside the folder, not in it: a scan of the folder reads only articles
+        labels = out.parent / (out.name + ".labels.tsv")
     with open(labels, "w") as f:
         f.write("id\tnear_of\tkind\n")
         for doc_id, (_, src, kind) in zip(ids, made):

@@ -2,7 +2,7 @@
 """Builds corpus/news/ and corpus/golden/news/input.jsonl from corpus/articles/*.txt.
 
 Deterministic (fixed seed): for every original article it writes the kinds of copies a news
-scraper collects, and corpus/news/labels.tsv (id, story, kind):
+scraper collects, and corpus/news-labels.tsv (id, story, kind):
   <slug>.txt            the original
   wire/<slug>.txt       a syndicated exact copy
   web/<slug>.html       the same text in a web page with navigation and footer boilerplate
@@ -80,7 +80,8 @@ def main():
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in feed)
     (NEWS / "feed.jsonl").write_text(lines)
     (GOLDEN / "input.jsonl").write_text(lines)
-    (NEWS / "labels.tsv").write_text("id\tstory\tkind\n" + "".join("\t".join(l) + "\n" for l in labels))
+    # Beside the folder, not in it: a scan of corpus/news reads only articles.
+    (NEWS.parent / "news-labels.tsv").write_text("id\tstory\tkind\n" + "".join("\t".join(l) + "\n" for l in labels))
 
 
 if __name__ == "__main__":
