@@ -78,28 +78,14 @@ int cmd_dedup(const std::vector<std::string>& args) {
     ScanCli c;
     OutputCli o;
     DedupCli d;
-    auto opts = dedup_options(c, o, d);
-    opts.add(matching_options(c));
-    boost::program_options::options_description hidden;
-    hidden.add_options()("path", boost::program_options::value(&c.paths), "input paths");
-    boost::program_options::positional_options_description pos;
-    pos.add("path", -1);
-    boost::program_options::variables_map vm;
-    if (!parse_args(args, kUsage, opts, pos, vm, &hidden))
+    const auto vm = parse_run_args(args, kUsage, dedup_options(c, o, d), c);
+    if (!vm)
         return kExitOk;
-    if (c.paths.empty())
-        throw UsageError("no input PATH given");
-    if (!d.to.empty() && !vm["output"].defaulted())
+    if (!d.to.empty() && !(*vm)["output"].defaulted())
         throw UsageError("-o (kept lines) and --to (a folder of kept files) exclude each other");
     if (d.link && d.to.empty())
         throw UsageError("--link goes with --to DIR");
-    finish_config(c, vm);
-    OutputFormat format{};
-    try {
-        format = parse_output_format(c.format);
-    } catch (const ConfigError& e) {
-        throw UsageError(e.what() + did_you_mean(c.format, {"tsv", "csv", "jsonl", "stories"}));
-    }
+    const OutputFormat format = parse_scan_format(c);
     const Level level = parse_level(o.level);
     const std::string lines_out = d.to.empty() ? c.output : "";
     refuse_outputs_among_inputs(c.paths, {lines_out, d.rows, o.keep, o.drop, o.report});

@@ -41,24 +41,10 @@ boost::program_options::options_description output_options(ScanCli& c, OutputCli
 int cmd_scan(const std::vector<std::string>& args) {
     ScanCli c;
     OutputCli o;
-    auto opts = output_options(c, o);
-    opts.add(matching_options(c));
-    boost::program_options::options_description hidden;
-    hidden.add_options()("path", boost::program_options::value(&c.paths), "input paths");
-    boost::program_options::positional_options_description pos;
-    pos.add("path", -1);
-    boost::program_options::variables_map vm;
-    if (!parse_args(args, kUsage, opts, pos, vm, &hidden))
+    const auto vm = parse_run_args(args, kUsage, output_options(c, o), c);
+    if (!vm)
         return kExitOk;
-    if (c.paths.empty())
-        throw UsageError("no input PATH given");
-    finish_config(c, vm);
-    OutputFormat format{};
-    try {
-        format = parse_output_format(c.format);
-    } catch (const ConfigError& e) {
-        throw UsageError(e.what() + did_you_mean(c.format, {"tsv", "csv", "jsonl", "stories"}));
-    }
+    const OutputFormat format = parse_scan_format(c);
     const Level level = parse_level(o.level);
     refuse_outputs_among_inputs(c.paths, {c.output, o.keep, o.drop, o.report});
     // Opened before the run: an output that cannot be written fails now, not after it.

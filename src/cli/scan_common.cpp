@@ -491,6 +491,32 @@ void spool_stdin() {
     ::close(fd);
 }
 
+std::optional<boost::program_options::variables_map> parse_run_args(
+    const std::vector<std::string>& args, const std::string& usage,
+    boost::program_options::options_description opts, ScanCli& c) {
+    namespace po = boost::program_options;
+    opts.add(matching_options(c));
+    po::options_description hidden;
+    hidden.add_options()("path", po::value(&c.paths), "input paths");
+    po::positional_options_description pos;
+    pos.add("path", -1);
+    po::variables_map vm;
+    if (!parse_args(args, usage, opts, pos, vm, &hidden))
+        return std::nullopt;
+    if (c.paths.empty())
+        throw UsageError("no input PATH given");
+    finish_config(c, vm);
+    return vm;
+}
+
+OutputFormat parse_scan_format(const ScanCli& c) {
+    try {
+        return parse_output_format(c.format);
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what() + did_you_mean(c.format, {"tsv", "csv", "jsonl", "stories"}));
+    }
+}
+
 void check_what_was_read(const ScanCli& c, const ScanStats& stats) {
     std::vector<std::string> problems;
     // A night whose articles are all held read what it should: only an empty one is said.

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -69,6 +70,17 @@ private:
     std::unique_ptr<OutputFile> report_;
     std::string report_path_;
 };
+
+/// Parses a run's command line: `opts` (the command's visible options, matching_options
+/// added here) and the PATHs, into c (finish_config). Returns nothing when --help was given.
+/// Throws UsageError (no PATH, a mistake in an option).
+[[nodiscard]] std::optional<boost::program_options::variables_map> parse_run_args(
+    const std::vector<std::string>& args, const std::string& usage,
+    boost::program_options::options_description opts, ScanCli& c);
+
+/// c.format as a row format (tsv, csv, jsonl, stories); a mistyped one is a UsageError with a
+/// did-you-mean.
+[[nodiscard]] OutputFormat parse_scan_format(const ScanCli& c);
 
 /// Options of how inputs are read (fields, web pages, size limit; with `whole_run`, for the
 /// commands that read a run of inputs, also site boilerplate and strictness).

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,11 +9,11 @@
 #include <system_error>
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "neardup/core/error.hpp"
+#include "neardup/report/output_file.hpp"
 
 namespace neardup {
 namespace fs = std::filesystem;
@@ -100,16 +99,8 @@ fs::path place_of(const InputFile& file) {
 void remove_stale_trees(const fs::path& dir, const std::string& stem) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.compare(0, stem.size(), stem) != 0)
-            continue;
-        const std::string_view rest = std::string_view(name).substr(stem.size());
-        pid_t pid = 0;
-        const auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
-        const bool named_so = err == std::errc() && pid > 0 && ptr != rest.data() + rest.size() &&
-                              *ptr == '.' && std::string_view(ptr + 1).size() == 6;
         std::error_code rm;
-        if (named_so && ::kill(pid, 0) != 0 && errno == ESRCH)
+        if (left_by_dead_run(it->path().filename().string(), stem))
             fs::remove_all(it->path(), rm);
     }
 }

@@ -41,20 +41,23 @@ int fsync_path(const std::string& path, int flags) {
 void remove_stale_temps(const std::filesystem::path& dir, const std::string& stem) {
     std::error_code ec;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.compare(0, stem.size(), stem) != 0)
-            continue;
-        const std::string_view rest = std::string_view(name).substr(stem.size());
-        pid_t pid = 0;
-        const auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
-        const bool named_so = err == std::errc() && pid > 0 && ptr != rest.data() + rest.size() &&
-                              *ptr == '.' && std::string_view(ptr + 1).size() == 6;
-        if (named_so && ::kill(pid, 0) != 0 && errno == ESRCH)
+        if (left_by_dead_run(it->path().filename().string(), stem))
             ::unlink(it->path().c_str());
     }
 }
 
 }  // namespace
+
+bool left_by_dead_run(std::string_view name, std::string_view stem) noexcept {
+    if (name.substr(0, stem.size()) != stem)
+        return false;
+    const std::string_view rest = name.substr(stem.size());
+    pid_t pid = 0;
+    const auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+    const bool named_so = err == std::errc() && pid > 0 && ptr != rest.data() + rest.size() &&
+                          *ptr == '.' && std::string_view(ptr + 1, rest.data() + rest.size()).size() == 6;
+    return named_so && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 /// An unbuffered-by-the-kernel streambuf over a descriptor it does not own.
 class OutputFile::FdStreamBuf final : public std::streambuf {

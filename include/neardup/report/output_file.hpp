@@ -32,6 +32,10 @@ namespace neardup {
 /// The descriptor /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N name, else -1.
 [[nodiscard]] int standard_stream_fd(std::string_view path) noexcept;
 
+/// Whether `name` is "<stem><pid>.XXXXXX" (an output's temporary name) of a process that is
+/// gone: what a killed run left behind, safe to remove.
+[[nodiscard]] bool left_by_dead_run(std::string_view name, std::string_view stem) noexcept;
+
 class OutputFile {
 public:
     explicit OutputFile(const std::string& path);
