@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/pipeline/explain.hpp"
 #include "neardup/report/output_file.hpp"
@@ -304,8 +305,9 @@ void report_skips(std::span<const SkipRecord> skips, std::string_view prefix) {
     for (const SkipRecord& s : skips) {
         if (shown++ == kMaxSkipLines)
             break;
-        std::cerr << prefix << "neardup: skipped " << s.location << ": "
-                  << skip_reason_name(s.reason) << ": " << s.message << "\n";
+        // Paths, ids and messages quote the inputs: a newline there would forge a log line.
+        std::cerr << prefix << "neardup: skipped " << escape_for_terminal(s.location) << ": "
+                  << skip_reason_name(s.reason) << ": " << escape_for_terminal(s.message) << "\n";
     }
     if (skips.size() > kMaxSkipLines) {
         std::cerr << prefix << "neardup: ... " << skips.size() - kMaxSkipLines
