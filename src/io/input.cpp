@@ -11,6 +11,7 @@
 
 #include "byte_source.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/utf8.hpp"
 
 namespace neardup {
 namespace fs = std::filesystem;
@@ -35,6 +36,23 @@ std::string lower_ascii(std::string_view s) {
 
 bool looks_binary(std::string_view head) {
     return head.substr(0, kSniffBytes).find('\0') != std::string_view::npos;
+}
+
+/// A UTF-16 file (its byte order mark says so: Windows editors save "Unicode" text that way)
+/// is turned into UTF-8 in place, from `offset` on: its NUL bytes are no sign of binary data.
+/// Pages and JSON keep a UTF-8 BOM in front, which outranks a page's own charset declaration
+/// as the BOM did. Returns false when the bytes carry no UTF-16 BOM.
+bool utf16_to_utf8(std::string& arena, std::size_t offset, RecordFormat format) {
+    const std::string_view bytes = std::string_view(arena).substr(offset);
+    const bool little = bytes.substr(0, 2) == "\xFF\xFE";
+    const bool big = bytes.substr(0, 2) == "\xFE\xFF";
+    if (!little && !big)
+        return false;
+    std::string text = format == RecordFormat::kText ? std::string() : std::string("\xEF\xBB\xBF");
+    text += decode_utf16(bytes.substr(2), big);
+    arena.resize(offset);
+    arena += text;
+    return true;
 }
 
 std::string type_name(fs::file_type t) {
@@ -378,6 +396,10 @@ void RecordReader::read_whole_file(RawBatch& out) {
         if (bytes.empty()) {
             add_skip(out, SkipReason::kEmpty, "empty file", 0);
             return;
+        }
+        if (utf16_to_utf8(out.arena, offset, file_->format)) {
+            total = out.arena.size() - offset;
+            bytes = std::string_view(out.arena).substr(offset);
         }
         if (looks_binary(bytes)) {
             out.arena.resize(offset);

@@ -29,4 +29,67 @@ expect_exit 2 -- "$bin" explain "$esc/ok.txt" "$(printf 'no\nsuch\033]0;title\00
 expect_no_control "$tmp/err"
 expect_grep "$tmp/err" 'no\\nsuch\\x1b\]0;title\\x07'
 
+# --- 10: web pages read as the HTML standard says, in bounded time, and never cut silently
+web=$tmp/web; mkdir -p "$web"
+python3 - "$web" <<'PY'
+import pathlib, sys
+d = pathlib.Path(sys.argv[1])
+article = "<p>Le caf\u00e9 de la gare rouvre ses portes apr\u00e8s dix ans de travaux, annonce la mairie du quartier.</p>"
+page = "<html><head><meta charset=\"%s\"><title>Caf\u00e9</title></head><body>" + article + "</body></html>"
+(d / "utf8.html").write_bytes((page % "utf-8").encode())
+(d / "declares-utf16.html").write_bytes((page % "UTF-16LE").encode())
+(d / "declares-utf32.html").write_bytes((page % "utf-32").encode())
+(d / "bom-utf16.html").write_bytes(b"\xff\xfe" + (page % "utf-16").encode("utf-16-le"))
+attrs = "<html><body><div " + " ".join("a%d" % i for i in range(300000)) + "><p>text</p></div></body></html>"
+(d.parent / "attrs.html").write_bytes(attrs.encode())
+deep = "<html><body>" + "<div>" * 300 + article + "</div>" * 300 + "</body></html>"
+(d.parent / "deep.html").write_bytes(deep.encode())
+PY
+expect_exit 0 -- "$bin" extract --strict "$web"
+[ "$(grep -c 'Le café de la gare rouvre' "$tmp/out")" -eq 4 ] || fail "web pages in UTF-8, declared UTF-16/32 and UTF-16 with a BOM: want the same text 4 times: $(cat "$tmp/out" "$tmp/err")"
+start=$(date +%s%N)
+expect_exit 0 -- timeout 20 "$bin" extract "$tmp/attrs.html"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -lt 2000 ] || fail "a 2.9 MB tag of 300,000 attributes took $ms ms"
+expect_grep "$tmp/err" "malformed: a tag with more than 512 attributes"
+expect_exit 0 -- "$bin" extract --html all "$tmp/deep.html"
+expect_grep "$tmp/out" 'Le café de la gare rouvre'
+# HTML in a JSON string: the string is UTF-8 already, whatever charset the page declares
+python3 - "$tmp/json-pages.jsonl" <<'PY'
+import json, sys
+article = "<p>Le caf\u00e9 de la gare rouvre ses portes apr\u00e8s dix ans de travaux, annonce la mairie du quartier.</p>"
+with open(sys.argv[1], "w") as f:
+    for i, cs in enumerate(["utf-8", "iso-8859-1"]):
+        f.write(json.dumps({"id": "site%d" % i, "text": "<html><head><meta charset=\"%s\"></head><body>%s</body></html>" % (cs, article)}) + "\n")
+PY
+expect_exit 0 -- "$bin" scan --text-format html --no-header "$tmp/json-pages.jsonl"
+[ "$(cut -f2 "$tmp/out" | sort -u | wc -l)" -eq 1 ] || fail "one article on two sites: want one near group: $(cat "$tmp/out")"
+
+# --- 16: a full $TMPDIR names its folder; an id that is an object is no "invalid JSON"
+spool=$tmp/spool; mkdir -p "$spool/tmpdir"
+python3 - "$spool" <<'PY'
+import pathlib, sys
+d = pathlib.Path(sys.argv[1])
+for i in range(20):
+    (d / ("p%d.html" % i)).write_text("<html><body><p>" + ("article %d words " % i) * 400 + "</p></body></html>")
+PY
+( trap '' XFSZ; ulimit -f 4; TMPDIR=$spool/tmpdir exec "$bin" extract "$spool" -o /dev/null ) >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "a full TMPDIR: want exit 1"
+expect_grep "$tmp/err" "in $spool/tmpdir (\$TMPDIR): "
+printf '{"id":{"a":1},"text":"an article"}\n' >"$tmp/object-id.jsonl"
+expect_exit 0 -- "$bin" scan "$tmp/object-id.jsonl"
+expect_grep "$tmp/err" 'malformed: the id field "id" is not a string or a number'
+
+# --- 17: a Latin-1 text file is the near-duplicate of its UTF-8 copy
+txt=$tmp/txt; mkdir -p "$txt"
+python3 - "$txt" <<'PY'
+import pathlib, sys
+d = pathlib.Path(sys.argv[1])
+text = "Le caf\u00e9 de la gare rouvre ses portes apr\u00e8s dix ans de travaux. \u00ab C'est une f\u00eate \u00bb, dit le ma\u00eetre d'h\u00f4tel, \u00e9mu, devant la fa\u00e7ade r\u00e9nov\u00e9e o\u00f9 l'on a refait la d\u00e9coration.\n"
+(d / "utf8.txt").write_bytes(text.encode("utf-8"))
+(d / "latin1.txt").write_bytes(text.encode("cp1252"))
+PY
+expect_exit 0 -- "$bin" scan --no-header "$txt"
+[ "$(cut -f2 "$tmp/out" | sort -u | wc -l)" -eq 1 ] || fail "Latin-1 and UTF-8 copies: want one near group: $(cat "$tmp/out")"
+
 finish hostile_web
