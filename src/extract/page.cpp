@@ -660,6 +660,9 @@ std::string strip_site_suffix(std::string title) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
+/// Whether `c` is one of `set` (unlike strchr, never true for a NUL byte).
+bool is_one_of(char c, std::string_view set) { return set.find(c) != std::string_view::npos; }
+
 /// The charset a <meta> in the page's head declares (<meta charset=X> or http-equiv's
 /// "content=text/html; charset=X"), lower-cased; empty when none does.
 std::string declared_charset(std::string_view html) {
@@ -681,7 +684,7 @@ std::string declared_charset(std::string_view html) {
             ++p;
         std::size_t q = p;
         while (q < end && (std::isalnum(static_cast<unsigned char>(head[q])) != 0 ||
-                           std::strchr("-_.:", head[q]) != nullptr))
+                           is_one_of(head[q], "-_.:")))
             ++q;
         if (q > p)
             return head.substr(p, q - p);
@@ -754,7 +757,8 @@ std::size_t attributes_in_tag(std::string_view html, std::size_t& i) {
             continue;
         }
         ++count;
-        while (i < html.size() && !is_space(html[i]) && std::strchr("=>/", html[i]) == nullptr)
+        ++i;  // the name's first character, whatever it is: every turn moves on
+        while (i < html.size() && !is_space(html[i]) && !is_one_of(html[i], "=>/"))
             ++i;
         while (i < html.size() && is_space(html[i]))
             ++i;

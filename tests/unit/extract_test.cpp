@@ -212,6 +212,8 @@ TEST_SUITE("extract") {
         for (int i = 0; i < 500; ++i)
             fine += " a" + std::to_string(i);
         CHECK(extract(fine + ">text</p>").text == "text");
+        // NUL bytes inside a tag (the attribute scan once stood still on them)
+        CHECK(extract(std::string("<p a\0\0=\0 b>text</p><i \0", 23)).refused.empty());
     }
 
     TEST_CASE("libxml2's limits cut nothing silently: deep nesting, huge text nodes") {
