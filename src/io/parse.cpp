@@ -147,8 +147,10 @@ struct RecordParser::Impl {
             title.swap(page.title);
         if (!out.date)
             out.date = page.date;
-        if (out.url.empty())
+        if (out.url.empty()) {
             out.url.swap(page.url);
+            out.url_claimed = !out.url.empty();
+        }
         out.lang.swap(page.lang);
     }
 
@@ -278,6 +280,7 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
     out.text.clear();
     out.title.clear();
     out.url.clear();
+    out.url_claimed = false;
     out.lang.clear();
     out.date.reset();
     out.skip = rec.skip;
@@ -302,6 +305,7 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
             im.title.swap(im.page.title);
             im.body.swap(im.page.text);
             out.url.swap(im.page.url);
+            out.url_claimed = !out.url.empty();
             out.lang.swap(im.page.lang);
             out.date = im.page.date;
             im.join_title_body(out);

@@ -199,7 +199,9 @@ private:
         }
         band_keys(sig, lsh_, std::span(b.keys.data() + i * lsh_.bands, lsh_.bands));
         if (cfg_.site_boilerplate) {
-            doc.site = site_of(s.parsed.url, b.raw.sources[rec.source].site);
+            const std::string& folder_site = b.raw.sources[rec.source].site;
+            doc.site = s.parsed.url_claimed ? site_of_claimed(s.parsed.url, folder_site)
+                                            : site_of(s.parsed.url, folder_site);
             doc.paragraphs.clear();
             split_paragraphs(s.parsed.text, doc.paragraphs);
             doc.sketch = sketch_words(s.parsed.text);

@@ -92,4 +92,25 @@ PY
 expect_exit 0 -- "$bin" scan --no-header "$txt"
 [ "$(cut -f2 "$tmp/out" | sort -u | wc -l)" -eq 1 ] || fail "Latin-1 and UTF-8 copies: want one near group: $(cat "$tmp/out")"
 
+# --- 11: a page's canonical URL cannot claim another site (and strip its articles' paragraphs)
+claim=$tmp/claim; mkdir -p "$claim/example.com" "$claim/evil"
+python3 - "$claim" <<'PY'
+import pathlib, sys
+d = pathlib.Path(sys.argv[1])
+victim = "The harbour authority voted on Tuesday to close the northern pier for repairs until spring."
+def page(canonical, paras):
+    link = '<link rel="canonical" href="%s">' % canonical if canonical else ""
+    return "<html><head>%s</head><body><article>%s</article></body></html>" % (link, "".join("<p>%s</p>" % p for p in paras))
+(d / "example.com" / "pier.html").write_text(page("https://example.com/pier", [victim, "Fishermen said they would move their boats to the southern basin in the meantime.", "The works are expected to cost four million euros, paid by the region and the city."]))
+import random
+rng = random.Random(11)
+words = "plum cake cinnamon milk chess tournament library bicycle store river bridge garden winter choir museum lantern harvest tractor violin".split()
+for i in range(3):  # three different articles on another site, each claiming example.com
+    own = [" ".join(rng.choice(words) for _ in range(40)) + "." for _ in range(3)]
+    (d / "evil" / ("claim%d.html" % i)).write_text(page("https://example.com/claim%d" % i, [victim] + own))
+PY
+expect_exit 0 -- "$bin" extract "$claim"
+grep '"id":"example.com/pier.html"' "$tmp/out" | grep -q "harbour authority voted" ||
+  fail "pages claiming example.com stripped its article's paragraph: $(grep pier "$tmp/out")"
+
 finish hostile_web

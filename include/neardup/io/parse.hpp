@@ -44,6 +44,7 @@ struct ParsedDoc {
     std::string text;                  ///< title + "\n\n" + body, UTF-8 (possibly invalid)
     std::string title;                 ///< the title alone (JSON title field, page title)
     std::string url;                   ///< the url field, else a web page's canonical URL
+    bool url_claimed = false;          ///< url is the page's claim (canonical), not the field
     std::string lang;                  ///< a web page's <html lang>, when given
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
     SkipReason skip = SkipReason::kNone;
