@@ -434,7 +434,12 @@ void write_run_report(const IndexStore& store, std::int64_t run, std::span<const
     for (const RunRow& r : rows)
         in.rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
                            r.title, r.url});
-    in.pair = report_pair(in.rows, c.scan);
+    // The hash of a text as held (nothing for a row pruned since, or stored before v2): the
+    // report reads a source again only when it still holds that text.
+    add_report_pair(in, c.scan, [&store](const ReportRow& r) {
+        const auto held = store.held_text_hash(r.id);
+        return held ? *held : std::nullopt;
+    });
     OutputFile out(c.scan.output);
     write_html_report(in, out.stream());
     out.commit();

@@ -96,11 +96,11 @@ void write_report(const std::string& path, const ScanResult& r, const ScanCli& c
         const std::uint32_t g = r.near.group_of[i];
         in.rows.push_back({d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
                            r.near.representative[g] == i, r.similarity[i], d.source, d.date,
-                           d.title, d.url});
+                           d.title, d.url, d.text_hash});
     }
     in.lsh = r.lsh;
     in.threshold = c.cfg.threshold;
-    in.pair = report_pair(in.rows, c);
+    add_report_pair(in, c);
     OutputFile out(path);
     write_html_report(in, out.stream());
     out.commit();

@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/core/escape.hpp"
+#include "neardup/core/hash.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/pipeline/explain.hpp"
 #include "neardup/report/output_file.hpp"
@@ -179,11 +180,14 @@ std::pair<std::string, std::uint64_t> split_doc(const std::string& spec) {
 
 }  // namespace
 
-Doc read_document(const std::string& spec, const ScanCli& c) {
+Doc read_document(const std::string& spec, const ScanCli& c, bool regular_only) {
     const auto [path, line] = split_doc(spec);
     if (std::filesystem::is_directory(path))
         throw UsageError(path + " is a folder: a DOC is one document (FILE or FILE:LINE)");
-    RecordReader reader(collect_inputs({path}), c.cfg.reader);
+    std::vector<InputFile> inputs = collect_inputs({path});
+    for (InputFile& f : inputs)
+        f.regular_only = regular_only;
+    RecordReader reader(std::move(inputs), c.cfg.reader);
     RecordParser parser(c.cfg.fields, c.cfg.html);
     RawBatch batch;
     std::uint64_t records = 0;
@@ -212,12 +216,17 @@ Doc read_document(const std::string& spec, const ScanCli& c) {
     return std::move(*found);
 }
 
-std::optional<ReportPair> report_pair(std::span<const ReportRow> rows, const ScanCli& c) {
+namespace {
+
+/// The kept article of the largest near group (the first of equal ones) and its least similar
+/// member; nothing when no group has two.
+std::optional<std::pair<const ReportRow*, const ReportRow*>> pair_rows(
+    std::span<const ReportRow> rows) {
     std::unordered_map<std::uint64_t, std::size_t> size;
     for (const ReportRow& r : rows)
         ++size[r.near];
     std::optional<std::uint64_t> largest;
-    for (const ReportRow& r : rows) {  // the largest group, the first of equal ones
+    for (const ReportRow& r : rows) {
         if (size[r.near] >= 2 && (!largest || size[r.near] > size[*largest]))
             largest = r.near;
     }
@@ -235,21 +244,45 @@ std::optional<ReportPair> report_pair(std::span<const ReportRow> rows, const Sca
     }
     if (kept == nullptr || member == nullptr)
         return std::nullopt;
+    return std::make_pair(kept, member);
+}
+
+/// A row's source read again, if it is still the document the run matched: a regular file
+/// (a FIFO there would hang the report) whose text has the hash stored for the row (a file
+/// replaced since, or a symlink to another file, is not that document). Throws IoError saying
+/// why not.
+Doc read_again(const ReportRow& row, const ScanCli& c, const StoredHash& stored_hash) {
+    const std::optional<std::uint64_t> hash = stored_hash ? stored_hash(row) : row.text_hash;
+    if (!hash)
+        throw IoError(row.source + ": no hash of the text matched is stored to check it by");
+    Doc d = read_document(row.source, c, true);
+    if (hash64(d.parsed.text) != *hash)
+        throw IoError(row.source + ": not the document the run matched (its text has changed)");
+    return d;
+}
+
+}  // namespace
+
+void add_report_pair(ReportInput& in, const ScanCli& c, const StoredHash& stored_hash) {
+    const auto rows = pair_rows(in.rows);
+    if (!rows)
+        return;
+    const auto& [kept, member] = *rows;
     try {
-        const Doc a = read_document(kept->source, c);
-        const Doc b = read_document(member->source, c);
+        const Doc a = read_again(*kept, c, stored_hash);
+        const Doc b = read_again(*member, c, stored_hash);
         SharedSpans spans = shared_spans(a.parsed.text, b.parsed.text, c.cfg);
-        return ReportPair{kept->source,
-                          member->source,
-                          kept->title,
-                          member->title,
-                          static_cast<double>(member->similarity),
-                          std::move(spans.normalized_a),
-                          std::move(spans.normalized_b),
-                          std::move(spans.a),
-                          std::move(spans.b)};
-    } catch (const std::exception&) {
-        return std::nullopt;  // moved or gone since: the report goes without the view
+        in.pair = ReportPair{kept->source,
+                             member->source,
+                             kept->title,
+                             member->title,
+                             static_cast<double>(member->similarity),
+                             std::move(spans.normalized_a),
+                             std::move(spans.normalized_b),
+                             std::move(spans.a),
+                             std::move(spans.b)};
+    } catch (const std::exception& e) {
+        in.pair_missing = e.what();  // moved, gone or changed since: the report says so
     }
 }
 

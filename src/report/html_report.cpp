@@ -362,6 +362,11 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
              esc(p.a_source) + "</p>" + highlighted(p.a_text, p.a_shared) + "</div><div><h3>" +
              esc(p.b_title.empty() ? p.b_source : p.b_title) + "</h3><p class=\"muted\">" +
              esc(p.b_source) + "</p>" + highlighted(p.b_text, p.b_shared) + "</div></div>";
+    } else if (!in.pair_missing.empty()) {
+        h += "<h2>Side by side</h2><p id=\"pair-missing\" class=\"muted\">Not shown: the two "
+             "members of the largest near-duplicate group could not be read again as they were "
+             "matched: " +
+             esc(in.pair_missing) + "</p>";
     }
     std::size_t drop = 0;
     for (const ReportRow& r : in.rows)

@@ -113,4 +113,32 @@ expect_exit 0 -- "$bin" extract "$claim"
 grep '"id":"example.com/pier.html"' "$tmp/out" | grep -q "harbour authority voted" ||
   fail "pages claiming example.com stripped its article's paragraph: $(grep pier "$tmp/out")"
 
+# --- 9: the report reads sources again only when they are regular files still holding the texts
+rep=$tmp/rep; mkdir -p "$rep/in"
+python3 - "$rep/in" <<'PY'
+import pathlib, sys
+d = pathlib.Path(sys.argv[1])
+text = "The harbour authority voted on Tuesday to close the northern pier for repairs until spring, and fishermen said they would move their boats to the southern basin in the meantime while the works go on."
+(d / "a.txt").write_text(text + " Reported by the morning desk.\n")
+(d / "b.txt").write_text(text + " Reported by the evening desk.\n")
+(d.parent / "secret.txt").write_text("SECRET-PASSWORD-LINE " * 20 + "\n")
+PY
+expect_exit 0 -- "$bin" index add -q --db "$rep/r.db" "$rep/in"
+expect_exit 0 -- "$bin" index report --db "$rep/r.db" --run 1 -f html -o "$rep/ok.html"
+expect_grep "$rep/ok.html" 'id="pair"'
+# a symlink to another file: that file is not put into the report
+mv "$rep/in/b.txt" "$rep/b.orig"; ln -s "$rep/secret.txt" "$rep/in/b.txt"
+expect_exit 0 -- timeout 20 "$bin" index report --db "$rep/r.db" --run 1 -f html -o "$rep/link.html"
+grep -qi "secret.password" "$rep/link.html" && fail "index report put a symlink's target into the report"
+expect_grep "$rep/link.html" 'id="pair-missing"'
+expect_grep "$rep/link.html" 'not the document the run matched'
+# a FIFO: refused at once, not waited on
+rm "$rep/in/b.txt"; mkfifo "$rep/in/b.txt"
+expect_exit 0 -- timeout 20 "$bin" index report --db "$rep/r.db" --run 1 -f html -o "$rep/fifo.html"
+expect_grep "$rep/fifo.html" 'not a regular file'
+# scan --report: the view is there, and the rows carry the hashes it checks by
+rm "$rep/in/b.txt"; mv "$rep/b.orig" "$rep/in/b.txt"
+expect_exit 0 -- "$bin" scan -q --report "$rep/scan.html" "$rep/in"
+expect_grep "$rep/scan.html" 'id="pair"'
+
 finish hostile_web

@@ -43,6 +43,9 @@ struct InputFile {
     Compression compression = Compression::kNone;
     std::string error;  ///< set when the walk found it unreadable: the reader skips it with this
     std::string site;   ///< the site of its documents without a URL (see site_folder in input.cpp)
+    /// Read it only if it is a regular file (opened without waiting: a FIFO is refused, not
+    /// waited on); for files read again later by a stored path (the report).
+    bool regular_only = false;
 };
 
 /// How whole-file ids are formed (see the header comment).
