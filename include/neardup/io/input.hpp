@@ -16,7 +16,9 @@
 //
 // RecordReader streams the inputs in that order and fills RawBatches. It never holds more than
 // one document's bytes beyond the batch: JSONL is read in chunks, whole files are read up to
-// max_doc_bytes. Not thread-safe; it is the pipeline's serial first stage.
+// max_doc_bytes. A whole file opening with a UTF-16 byte order mark is turned into UTF-8 as it
+// is read (its NUL bytes are no sign of binary data). Not thread-safe; it is the pipeline's
+// serial first stage.
 //
 // Example:
 //   auto inputs = neardup::collect_inputs({"news/"});

@@ -5,7 +5,11 @@
 // throws for bad data: a malformed JSON line, a missing or non-string text field, or a record
 // the reader already rejected comes back with `skip` set and a message saying why.
 //
-// Web pages go through extract_page() (extract/page.hpp): the article, its title and date.
+// Web pages go through extract_page() (extract/page.hpp): the article, its title and date; a
+// page it refuses is a kMalformed skip with its reason. HTML in a JSON string is UTF-8 (JSON
+// decoded it): its own charset declaration is not applied. A text file that is not valid UTF-8
+// is read as windows-1252, as web pages are. An id field that is an object, array or boolean is
+// a skip that says so.
 // Document ids: the JSON id field (string or number) when present, else "<file>:<line>" for
 // JSONL; for whole files, the path relative to the folder given on the command line.
 // The text that features are computed from is the title (if any), a blank line, then the body.
