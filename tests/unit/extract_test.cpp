@@ -151,7 +151,7 @@ TEST_SUITE("extract") {
 }
 
 TEST_SUITE("extract") {
-    TEST_CASE("a declared UTF-16 on ASCII bytes is UTF-8; UTF-32 and EBCDIC are ignored") {
+    TEST_CASE("a declared UTF-16 on ASCII bytes is UTF-8, a declared UTF-32 or EBCDIC is ignored") {
         const std::string body = "<p>Le caf\xC3\xA9 ouvre.</p>";
         for (const char* cs : {"UTF-16LE", "utf-16", "UTF-16BE", "unicode"}) {
             CAPTURE(cs);
