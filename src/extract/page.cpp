@@ -778,9 +778,27 @@ std::size_t attributes_in_tag(std::string_view html, std::size_t& i) {
     return count;
 }
 
+/// Whether `tag` (a tag's name as written) opens raw text, which holds no tags until its end
+/// tag: a script's "i<n" is no tag, and its words are no attributes. Only script and style,
+/// the two libxml2 reads so: inside a textarea or title it parses tags, and so must this scan.
+bool raw_text_tag(std::string_view tag) {
+    const std::string name = lower(tag);
+    return name == "script" || name == "style";
+}
+
+/// The position after the end tag "</name" of a raw-text element (case-insensitive), from `i`;
+/// the end of `html` when there is none.
+std::size_t after_end_tag(std::string_view html, std::size_t i, std::string_view name) {
+    for (i = html.find("</", i); i != std::string_view::npos; i = html.find("</", i + 2)) {
+        if (lower(html.substr(i + 2, name.size())) == lower(name))
+            return i + 2 + name.size();
+    }
+    return html.size();
+}
+
 /// Whether a tag of the page holds more than kMaxAttributes attributes. libxml2 checks each
 /// attribute against all before it in its tag: quadratic time (a 2.9 MB tag of 300,000
-/// attributes took over a minute). One pass over the bytes, comments skipped.
+/// attributes took over a minute). One pass over the bytes; comments and raw text skipped.
 bool has_absurd_tag(std::string_view html) {
     for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i)) {
         if (html.substr(i, 4) == "<!--") {
@@ -791,10 +809,14 @@ bool has_absurd_tag(std::string_view html) {
         ++i;
         if (i >= html.size() || std::isalpha(static_cast<unsigned char>(html[i])) == 0)
             continue;
+        const std::size_t name = i;
         while (i < html.size() && !is_space(html[i]) && html[i] != '>' && html[i] != '/')
             ++i;
+        const std::string_view tag = html.substr(name, i - name);
         if (attributes_in_tag(html, i) > kMaxAttributes)
             return true;
+        if (raw_text_tag(tag))
+            i = after_end_tag(html, i, tag);
     }
     return false;
 }
