@@ -332,8 +332,17 @@ TEST_SUITE("io") {
         dir.write("b.html", utf16le("<html><head><meta charset=\"utf-16\"></head><body><p>a page "
                                     "in UTF-16</p></body></html>"));
         dir.write("c.htm", utf16be("<html><body><p>big endian page</p></body></html>"));
+        // without a byte order mark: ASCII's NUL in every other byte
+        dir.write("d.html",
+                  utf16le("<html><body><p>a page without a BOM</p></body></html>").substr(2));
+        dir.write("e.txt", utf16be("big endian text without a BOM").substr(2));
+        dir.write("f.txt", std::string("\0a\0b\0\0c\0d\0", 10));  // NUL pairs: binary
         auto r = read_all({dir.path().string()});
-        REQUIRE(r.docs.size() == 3);
+        REQUIRE(r.docs.size() == 6);
+        CHECK(r.docs[3].text == "a page without a BOM");
+        CHECK(r.docs[4].text == "big endian text without a BOM");
+        CHECK(r.docs[5].skip == SkipReason::kBinary);
+        r.docs.resize(3);
         for (const ParsedDoc& d : r.docs)
             CHECK(d.skip == SkipReason::kNone);
         CHECK(r.docs[0].text == "plain text in UTF-16");
