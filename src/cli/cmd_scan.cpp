@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
 #include "neardup/report/html_report.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
@@ -150,7 +151,7 @@ int cmd_scan(const std::vector<std::string>& args) {
     if (!o.report.empty()) {
         write_report(o.report, result, c);
         if (!c.quiet)
-            std::cerr << "neardup: report written to " << o.report << "\n";
+            std::cerr << "neardup: report written to " << escape_for_terminal(o.report) << "\n";
     }
     if (!c.quiet) {
         report_skips(result.skips);
