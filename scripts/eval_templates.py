@@ -101,7 +101,10 @@ def main():
             placed[i] = [templates[(i + j * 5) % len(templates)] for j in range(3)]
             for t in placed[i]:
                 page, spans = pages[t]
-                (root / "web" / ("a%03d-%s.html" % (i, t[:8]))).write_text(fill(page, spans, paras))
+                # Each template's pages in a folder of their own: the folder is their site (a
+                # page's canonical URL names none unless its host is the folder's name).
+                (root / "web" / t[:8]).mkdir(exist_ok=True)
+                (root / "web" / t[:8] / ("a%03d-%s.html" % (i, t[:8]))).write_text(fill(page, spans, paras))
         def scan(folder):
             html_opt = [] if args.html == "main" else ["--html", args.html]  # older builds lack it
             out = subprocess.run([args.neardup, "scan", "-q", *html_opt, str(folder)],
@@ -109,8 +112,8 @@ def main():
             return [(r.split("\t")[0], r.split("\t")[1], r.split("\t")[2]) for r in out]
         web = scan(root / "web")
         plain = scan(root / "plain")
-    art = lambda doc_id: int(doc_id[1:4])
-    tpl = lambda doc_id: doc_id[5:13]
+    art = lambda doc_id: int(doc_id.split("/")[-1][1:4])
+    tpl = lambda doc_id: doc_id.split("/")[-1][5:13]
     near_ok = story_ok = 0
     for i in range(len(articles)):
         rows = [r for r in web if art(r[0]) == i]

@@ -126,6 +126,19 @@ std::string site_of(std::string_view url, std::string_view fallback) {
     return host.empty() ? std::string(fallback) : host;
 }
 
+std::string site_of_claimed(std::string_view url, std::string_view folder_site) {
+    std::string_view folder = folder_site;
+    while (!folder.empty() && folder.back() == '/')
+        folder.remove_suffix(1);
+    const std::size_t slash = folder.rfind('/');
+    const std::string_view name =
+        slash == std::string_view::npos ? folder : folder.substr(slash + 1);
+    const std::string host = site_of(url, "");
+    if (!host.empty() && host == site_of("http://" + std::string(name), ""))
+        return host;
+    return std::string(folder_site);
+}
+
 void split_paragraphs(std::string_view text, std::vector<Paragraph>& out) {
     std::string folded;
     for_each_paragraph(text, [&](std::string_view line, std::size_t, std::size_t) {

@@ -73,7 +73,8 @@ struct Waiting {
     void add(const ParsedDoc& d, const std::string& source, const std::string& folder_site) {
         paragraphs.clear();
         split_paragraphs(d.text, paragraphs);
-        const std::uint32_t site = finder.site_id(site_of(d.url, folder_site));
+        const std::uint32_t site = finder.site_id(
+            d.url_claimed ? site_of_claimed(d.url, folder_site) : site_of(d.url, folder_site));
         finder.add(site, paragraphs, sketch_words(d.text));
         const TextSpool::Ref head = spool.append(head_of(d, source));
         docs.push_back({head, spool.append(body_of(d)), site});

@@ -452,7 +452,7 @@ int match(const std::vector<std::string>& args, bool add) {
     if (!c.scan.quiet) {
         // Cron keeps stderr as the night's log: every line carries its time.
         const std::string stamp = format_iso8601(now_seconds()) + " ";
-        report_skips(escaped_skips(r.skips), stamp);
+        report_skips(r.skips, stamp);  // escaped there: a scraped id cannot forge a line
         report_updates(r, stamp);
         std::cerr << stamped(
             window_note + format_summary(r) + tonight(r, rows, add, run) +
@@ -534,7 +534,12 @@ void write_run_report(const IndexStore& store, std::int64_t run, std::span<const
     for (const RunRow& r : rows)
         in.rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
                            r.title, r.url});
-    in.pair = report_pair(in.rows, c.scan);
+    // The hash of a text as held (nothing for a row pruned since, or stored before v2): the
+    // report reads a source again only when it still holds that text.
+    add_report_pair(in, c.scan, [&store](const ReportRow& r) {
+        const auto held = store.held_text_hash(r.id);
+        return held ? *held : std::nullopt;
+    });
     OutputFile out(c.scan.output);
     write_html_report(in, out.stream());
     out.commit();
@@ -750,13 +755,6 @@ int export_index(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
-/// Rethrows `e` as its own type with the message escaped for the log: errors quote ids and
-/// paths from the data ("document 'ID': bad signature blob", a PATH that cannot be read).
-template <typename E>
-[[noreturn]] void rethrow_escaped(const E& e) {
-    throw E(escape_for_terminal(e.what()));
-}
-
 int index_command(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         (args.empty() ? std::cerr : std::cout) << kIndexHelp;
@@ -788,19 +786,7 @@ int index_command(const std::vector<std::string>& args) {
 }  // namespace
 
 int cmd_index(const std::vector<std::string>& args) {
-    try {
-        return index_command(args);
-    } catch (const UsageError& e) {
-        rethrow_escaped(e);
-    } catch (const ConfigError& e) {
-        rethrow_escaped(e);
-    } catch (const FormatError& e) {
-        rethrow_escaped(e);
-    } catch (const IoError& e) {
-        rethrow_escaped(e);
-    } catch (const Error& e) {
-        rethrow_escaped(e);
-    }
+    return index_command(args);  // main escapes the messages of errors (they quote ids, paths)
 }
 
 }  // namespace neardup::cli

@@ -123,13 +123,5 @@ std::optional<RunInfo> same_batch_run(const IndexStore& store, const ScanResult&
     return it == runs.rend() ? std::nullopt : std::optional(*it);
 }
 
-std::vector<SkipRecord> escaped_skips(std::span<const SkipRecord> skips) {
-    std::vector<SkipRecord> out(skips.begin(), skips.end());
-    for (SkipRecord& s : out) {
-        s.location = escape_for_terminal(s.location);
-        s.message = escape_for_terminal(s.message);
-    }
-    return out;
-}
 
 }  // namespace neardup::cli

@@ -35,8 +35,4 @@ void resolve_id_root(IndexStore& store, bool add, ScanCli& c, const std::string&
 [[nodiscard]] std::optional<RunInfo> same_batch_run(const IndexStore& store, const ScanResult& r,
                                                     const std::string& inputs);
 
-/// The skips, their locations and messages (which quote file names and ids) escaped for the
-/// log: a scraped id cannot forge its lines.
-[[nodiscard]] std::vector<SkipRecord> escaped_skips(std::span<const SkipRecord> skips);
-
 }  // namespace neardup::cli

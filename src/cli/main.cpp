@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
 
 namespace neardup::cli {
 namespace {
@@ -187,7 +188,8 @@ int main(int argc, char** argv) {
         try {
             return dispatch(args[1], rest);
         } catch (const UsageError& e) {
-            std::cerr << "neardup: " << e.what() << "\nTry 'neardup --help'.\n";
+            std::cerr << "neardup: " << neardup::escape_for_terminal(e.what())
+                      << "\nTry 'neardup --help'.\n";
             return kExitUsage;
         }
     }
@@ -201,14 +203,15 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
         const bool known =
             std::find(kCommands.begin(), kCommands.end(), command) != kCommands.end();
-        std::cerr << "neardup: " << e.what() << "\nTry 'neardup " << (known ? command + " " : "")
-                  << "--help'.\n";
+        std::cerr << "neardup: " << neardup::escape_for_terminal(e.what()) << "\nTry 'neardup "
+                  << (known ? command + " " : "") << "--help'.\n";
         return kExitUsage;
     } catch (const neardup::ConfigError& e) {
-        std::cerr << "neardup: " << e.what() << "\nTry 'neardup " << command << " --help'.\n";
+        std::cerr << "neardup: " << neardup::escape_for_terminal(e.what()) << "\nTry 'neardup "
+                  << command << " --help'.\n";
         return kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "neardup: error: " << e.what() << "\n";
+        std::cerr << "neardup: error: " << neardup::escape_for_terminal(e.what()) << "\n";
         return kExitError;
     }
 }

@@ -17,6 +17,8 @@
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
+#include "neardup/core/hash.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/pipeline/explain.hpp"
 #include "neardup/report/output_file.hpp"
@@ -183,11 +185,14 @@ std::pair<std::string, std::uint64_t> split_doc(const std::string& spec) {
 
 }  // namespace
 
-Doc read_document(const std::string& spec, const ScanCli& c) {
+Doc read_document(const std::string& spec, const ScanCli& c, bool regular_only) {
     const auto [path, line] = split_doc(spec);
     if (std::filesystem::is_directory(path))
         throw UsageError(path + " is a folder: a DOC is one document (FILE or FILE:LINE)");
-    RecordReader reader(collect_inputs({path}), c.cfg.reader);
+    std::vector<InputFile> inputs = collect_inputs({path});
+    for (InputFile& f : inputs)
+        f.regular_only = regular_only;
+    RecordReader reader(std::move(inputs), c.cfg.reader);
     RecordParser parser(c.cfg.fields, c.cfg.html);
     RawBatch batch;
     std::uint64_t records = 0;
@@ -216,12 +221,17 @@ Doc read_document(const std::string& spec, const ScanCli& c) {
     return std::move(*found);
 }
 
-std::optional<ReportPair> report_pair(std::span<const ReportRow> rows, const ScanCli& c) {
+namespace {
+
+/// The kept article of the largest near group (the first of equal ones) and its least similar
+/// member; nothing when no group has two.
+std::optional<std::pair<const ReportRow*, const ReportRow*>> pair_rows(
+    std::span<const ReportRow> rows) {
     std::unordered_map<std::uint64_t, std::size_t> size;
     for (const ReportRow& r : rows)
         ++size[r.near];
     std::optional<std::uint64_t> largest;
-    for (const ReportRow& r : rows) {  // the largest group, the first of equal ones
+    for (const ReportRow& r : rows) {
         if (size[r.near] >= 2 && (!largest || size[r.near] > size[*largest]))
             largest = r.near;
     }
@@ -239,21 +249,45 @@ std::optional<ReportPair> report_pair(std::span<const ReportRow> rows, const Sca
     }
     if (kept == nullptr || member == nullptr)
         return std::nullopt;
+    return std::make_pair(kept, member);
+}
+
+/// A row's source read again, if it is still the document the run matched: a regular file
+/// (a FIFO there would hang the report) whose text has the hash stored for the row (a file
+/// replaced since, or a symlink to another file, is not that document). Throws IoError saying
+/// why not.
+Doc read_again(const ReportRow& row, const ScanCli& c, const StoredHash& stored_hash) {
+    const std::optional<std::uint64_t> hash = stored_hash ? stored_hash(row) : row.text_hash;
+    if (!hash)
+        throw IoError(row.source + ": no hash of the text matched is stored to check it by");
+    Doc d = read_document(row.source, c, true);
+    if (hash64(d.parsed.text) != *hash)
+        throw IoError(row.source + ": not the document the run matched (its text has changed)");
+    return d;
+}
+
+}  // namespace
+
+void add_report_pair(ReportInput& in, const ScanCli& c, const StoredHash& stored_hash) {
+    const auto rows = pair_rows(in.rows);
+    if (!rows)
+        return;
+    const auto& [kept, member] = *rows;
     try {
-        const Doc a = read_document(kept->source, c);
-        const Doc b = read_document(member->source, c);
+        const Doc a = read_again(*kept, c, stored_hash);
+        const Doc b = read_again(*member, c, stored_hash);
         SharedSpans spans = shared_spans(a.parsed.text, b.parsed.text, c.cfg);
-        return ReportPair{kept->source,
-                          member->source,
-                          kept->title,
-                          member->title,
-                          static_cast<double>(member->similarity),
-                          std::move(spans.normalized_a),
-                          std::move(spans.normalized_b),
-                          std::move(spans.a),
-                          std::move(spans.b)};
-    } catch (const std::exception&) {
-        return std::nullopt;  // moved or gone since: the report goes without the view
+        in.pair = ReportPair{kept->source,
+                             member->source,
+                             kept->title,
+                             member->title,
+                             static_cast<double>(member->similarity),
+                             std::move(spans.normalized_a),
+                             std::move(spans.normalized_b),
+                             std::move(spans.a),
+                             std::move(spans.b)};
+    } catch (const std::exception& e) {
+        in.pair_missing = e.what();  // moved, gone or changed since: the report says so
     }
 }
 
@@ -311,11 +345,11 @@ void write_report(OutputFile& out, const ScanResult& r, const ScanCli& c) {
         const std::uint32_t g = r.near.group_of[i];
         in.rows.push_back({d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
                            r.near.representative[g] == i, r.similarity[i], d.source, d.date,
-                           d.title, d.url});
+                           d.title, d.url, d.text_hash});
     }
     in.lsh = r.lsh;
     in.threshold = c.cfg.threshold;
-    in.pair = report_pair(in.rows, c);
+    add_report_pair(in, c);
     write_html_report(in, out.stream());
     out.commit();
 }
@@ -355,7 +389,8 @@ void RunOutputs::write(const ScanResult& result, const ScanCli& c, Level level) 
     if (report_) {
         write_report(*report_, result, c);
         if (!c.quiet)
-            std::cerr << "neardup: report written to " << report_path_ << "\n";
+            std::cerr << "neardup: report written to " << escape_for_terminal(report_path_)
+                      << "\n";
     }
 }
 
@@ -411,8 +446,9 @@ void report_skips(std::span<const SkipRecord> skips, std::string_view prefix) {
     for (const SkipRecord& s : skips) {
         if (shown++ == kMaxSkipLines)
             break;
-        std::cerr << prefix << "neardup: skipped " << s.location << ": "
-                  << skip_reason_name(s.reason) << ": " << s.message << "\n";
+        // Paths, ids and messages quote the inputs: a newline there would forge a log line.
+        std::cerr << prefix << "neardup: skipped " << escape_for_terminal(s.location) << ": "
+                  << skip_reason_name(s.reason) << ": " << escape_for_terminal(s.message) << "\n";
     }
     if (skips.size() > kMaxSkipLines) {
         std::cerr << prefix << "neardup: ... " << skips.size() - kMaxSkipLines

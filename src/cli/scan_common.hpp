@@ -137,14 +137,18 @@ struct Doc {
     ParsedDoc parsed;
 };
 
-/// Reads "FILE" (its only record) or "FILE:LINE" (a JSONL line), with c's input settings.
+/// Reads "FILE" (its only record) or "FILE:LINE" (a JSONL line), with c's input settings;
+/// with `regular_only`, only from a regular file (a FIFO or device is an IoError, not a wait).
 /// Throws UsageError for a bad name, IoError when it cannot be read or is skipped.
-[[nodiscard]] Doc read_document(const std::string& spec, const ScanCli& c);
+[[nodiscard]] Doc read_document(const std::string& spec, const ScanCli& c,
+                                bool regular_only = false);
 
-/// The side-by-side pair of a report: the kept article of the largest near group and its least
-/// similar member, read again from their sources (nothing when none is readable any more).
-[[nodiscard]] std::optional<ReportPair> report_pair(std::span<const ReportRow> rows,
-                                                    const ScanCli& c);
+/// The side-by-side pair of a report (in.pair): the kept article of the largest near group and
+/// its least similar member, read again from their sources when they are still the documents
+/// matched (regular files, their texts' hashes the stored ones: `stored_hash`, by default the
+/// rows' text_hash); else in.pair_missing says why the view is not there.
+using StoredHash = std::function<std::optional<std::uint64_t>(const ReportRow&)>;
+void add_report_pair(ReportInput& in, const ScanCli& c, const StoredHash& stored_hash = {});
 
 /// Skips as the report lists them, and their counts by reason.
 void report_skips_into(std::span<const SkipRecord> skips, ReportInput& in);

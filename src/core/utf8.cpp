@@ -69,4 +69,50 @@ bool is_valid_utf8(std::string_view s) noexcept {
     return true;
 }
 
+std::string decode_windows1252(std::string_view s) {
+    // 0x80-0x9F as the WHATWG Encoding Standard maps them; its five undefined bytes keep their
+    // C1 code points. 0xA0-0xFF are Latin-1's, which are the code points themselves.
+    static constexpr char16_t kHigh[32] = {
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+    std::string out;
+    out.reserve(s.size() + s.size() / 8);
+    for (const char ch : s) {
+        const auto b = static_cast<unsigned char>(ch);
+        if (b < 0x80)
+            out.push_back(ch);
+        else
+            append_utf8(out, b < 0xA0 ? kHigh[b - 0x80] : char32_t{b});
+    }
+    return out;
+}
+
+std::string decode_utf16(std::string_view s, bool big_endian) {
+    std::string out;
+    out.reserve(s.size());
+    const auto unit = [&](std::size_t i) {
+        const auto a = static_cast<unsigned char>(s[i]);
+        const auto b = static_cast<unsigned char>(s[i + 1]);
+        return static_cast<char32_t>(big_endian ? (a << 8) | b : (b << 8) | a);
+    };
+    for (std::size_t i = 0; i + 1 < s.size(); i += 2) {
+        char32_t cp = unit(i);
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < s.size()) {
+            const char32_t low = unit(i + 2);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                i += 2;
+            }
+        }
+        if (cp == 0)  // append_utf8 would write U+FFFD; a NUL is kept as the text had it
+            out.push_back('\0');
+        else
+            append_utf8(out, cp);  // a lone surrogate becomes U+FFFD
+    }
+    if (s.size() % 2 != 0)
+        append_utf8(out, 0xFFFD);  // a cut last unit
+    return out;
+}
+
 }  // namespace neardup

@@ -2,16 +2,19 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
 #include <libxml/tree.h>
 #include <simdjson.h>
 
@@ -20,6 +23,9 @@
 
 namespace neardup {
 namespace {
+
+/// The walks below recurse this deep at most; a deeper page is refused (extract_page).
+constexpr std::size_t kMaxDepth = 1000;
 
 // ---- nodes and attributes -------------------------------------------------------------------
 
@@ -249,8 +255,6 @@ public:
     }
 
 private:
-    static constexpr int kMaxDepth = 1000;  // libxml2 stops far below this; a guard all the same
-
     bool belongs_with(const xmlNode* s, std::string_view top_class, double top_score,
                       double threshold) {
         const Stats& st = stats(s);
@@ -279,7 +283,7 @@ private:
             own.links = in_link ? own.text : 0;
             return own;
         }
-        if (!is_element(n) || depth > kMaxDepth)
+        if (!is_element(n) || depth > static_cast<int>(kMaxDepth))
             return own;
         const std::string_view tag = name_of(n);
         const bool link = in_link || tag == "a";
@@ -354,7 +358,7 @@ private:
     /// Readability's idea: each paragraph of 25+ characters gives its ancestors points for its
     /// length and commas, the parent all of them, the grandparent half, further up a third.
     void score_paragraphs(xmlNode* n, int depth) {
-        if (!is_element(n) || !known(n) || depth > kMaxDepth)
+        if (!is_element(n) || !known(n) || depth > static_cast<int>(kMaxDepth))
             return;
         const Stats own = stats(n);
         if (own.drop)
@@ -431,7 +435,7 @@ bool link_box(Page& page, const xmlNode* n, std::string_view tag) {
 }
 
 void render(Page& page, const xmlNode* n, TextWriter& w, bool clean, int depth) {
-    if (depth > 1000)
+    if (depth > static_cast<int>(kMaxDepth))
         return;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
         if (n->content != nullptr)
@@ -607,7 +611,7 @@ void read_json_ld(std::string_view json, Meta& m) {
 }
 
 void read_meta(const xmlNode* n, Meta& m, int depth) {
-    if (depth > 1000)
+    if (depth > static_cast<int>(kMaxDepth))
         return;
     for (const xmlNode* c = n; c != nullptr; c = c->next) {
         if (!is_element(c))
@@ -654,15 +658,189 @@ std::string strip_site_suffix(std::string title) {
 
 // ---- charset ----------------------------------------------------------------------------------
 
-/// The encoding to hand libxml2: nullptr lets it follow a BOM or the page's own declaration;
-/// a page that declares none is UTF-8 when its bytes are, else windows-1252 (what browsers
-/// assume for Western pages).
-const char* encoding_for(std::string_view html) {
-    const std::string head = lower(html.substr(0, 4096));
-    if (html.substr(0, 3) == "\xEF\xBB\xBF" || html.substr(0, 2) == "\xFF\xFE" ||
-        html.substr(0, 2) == "\xFE\xFF" || head.find("charset") != std::string::npos)
-        return nullptr;
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+/// Whether `c` is one of `set` (unlike strchr, never true for a NUL byte).
+bool is_one_of(char c, std::string_view set) { return set.find(c) != std::string_view::npos; }
+
+/// The charset a <meta> in the page's head declares (<meta charset=X> or http-equiv's
+/// "content=text/html; charset=X"), lower-cased; empty when none does.
+std::string declared_charset(std::string_view html) {
+    constexpr std::size_t kHead = 16384;  // the head, not the article's text
+    const std::string head = lower(html.substr(0, kHead));
+    for (std::size_t at = head.find("<meta"); at != std::string::npos;
+         at = head.find("<meta", at + 5)) {
+        const std::size_t end = std::min(head.find('>', at), head.size());
+        std::size_t p = head.find("charset", at);
+        if (p >= end)
+            continue;
+        p += 7;
+        while (p < end && is_space(head[p]))
+            ++p;
+        if (p >= end || head[p] != '=')
+            continue;
+        ++p;
+        while (p < end && (is_space(head[p]) || head[p] == '"' || head[p] == '\''))
+            ++p;
+        std::size_t q = p;
+        while (q < end && (std::isalnum(static_cast<unsigned char>(head[q])) != 0 ||
+                           is_one_of(head[q], "-_.:")))
+            ++q;
+        if (q > p)
+            return head.substr(p, q - p);
+    }
+    return {};
+}
+
+/// The labels of UTF-16 (the Encoding Standard's and iconv's): a page declaring one is UTF-8,
+/// since a page whose <meta> could be read as ASCII is not UTF-16.
+bool is_utf16_label(std::string_view label) {
+    return label.rfind("utf-16", 0) == 0 || label.rfind("utf16", 0) == 0 || label == "unicode" ||
+           label == "ucs-2" || label == "csunicode" || label == "iso-10646-ucs-2" ||
+           label == "unicodefeff" || label == "unicodefffe";
+}
+
+/// Whether libxml2 knows `label` and reads ASCII bytes as those same characters: UTF-32,
+/// UTF-7 and EBCDIC do not, and a page whose declaration was readable as ASCII is none of them.
+bool ascii_compatible(const std::string& label) {
+    xmlCharEncodingHandler* handler = xmlFindCharEncodingHandler(label.c_str());
+    if (handler == nullptr)
+        return false;
+    static constexpr std::string_view kProbe = "<meta charset=\"a+b-c_d.e:0;9\">\n\t";
+    xmlBuffer* in = xmlBufferCreate();
+    xmlBuffer* out = xmlBufferCreate();
+    xmlBufferAdd(in, reinterpret_cast<const xmlChar*>(kProbe.data()),
+                 static_cast<int>(kProbe.size()));
+    const int n = xmlCharEncInFunc(handler, out, in);
+    const bool same = n == static_cast<int>(kProbe.size()) &&
+                      std::string_view(reinterpret_cast<const char*>(xmlBufferContent(out)),
+                                       static_cast<std::size_t>(xmlBufferLength(out))) == kProbe;
+    xmlBufferFree(in);
+    xmlBufferFree(out);
+    xmlCharEncCloseFunc(handler);
+    return same;
+}
+
+/// The encoding to hand libxml2, which is then told to ignore the page's declarations (it
+/// would apply a declared UTF-16 to ASCII bytes): a UTF-8 BOM; else what the page declares,
+/// when it can be so (see the header); else UTF-8 when the bytes are valid UTF-8, else
+/// windows-1252 (what browsers assume for Western pages).
+std::string encoding_for(std::string_view html, bool utf8) {
+    if (utf8 || html.substr(0, 3) == "\xEF\xBB\xBF")
+        return "UTF-8";
+    const std::string label = declared_charset(html);
+    if (is_utf16_label(label))
+        return "UTF-8";
+    if (label == "x-user-defined")
+        return "windows-1252";
+    if (!label.empty() && ascii_compatible(label))
+        return label;
     return is_valid_utf8(html) ? "UTF-8" : "windows-1252";
+}
+
+// ---- what libxml2 cannot read in time, or whole ------------------------------------------------
+
+constexpr std::size_t kMaxAttributes = 512;
+
+/// Moves `i` past one tag's attributes (from after its name to after its '>'); returns how
+/// many it holds.
+std::size_t attributes_in_tag(std::string_view html, std::size_t& i) {
+    std::size_t count = 0;
+    while (i < html.size()) {
+        const char c = html[i];
+        if (c == '>') {
+            ++i;
+            break;
+        }
+        if (is_space(c) || c == '/') {
+            ++i;
+            continue;
+        }
+        ++count;
+        ++i;  // the name's first character, whatever it is: every turn moves on
+        while (i < html.size() && !is_space(html[i]) && !is_one_of(html[i], "=>/"))
+            ++i;
+        while (i < html.size() && is_space(html[i]))
+            ++i;
+        if (i >= html.size() || html[i] != '=')
+            continue;
+        ++i;
+        while (i < html.size() && is_space(html[i]))
+            ++i;
+        if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
+            const std::size_t close = html.find(html[i], i + 1);
+            i = close == std::string_view::npos ? html.size() : close + 1;
+        } else {
+            while (i < html.size() && !is_space(html[i]) && html[i] != '>')
+                ++i;
+        }
+    }
+    return count;
+}
+
+/// Whether `tag` (a tag's name as written) opens raw text, which holds no tags until its end
+/// tag: a script's "i<n" is no tag, and its words are no attributes. Only script and style,
+/// the two libxml2 reads so: inside a textarea or title it parses tags, and so must this scan.
+bool raw_text_tag(std::string_view tag) {
+    const std::string name = lower(tag);
+    return name == "script" || name == "style";
+}
+
+/// The position after the end tag "</name" of a raw-text element (case-insensitive), from `i`;
+/// the end of `html` when there is none.
+std::size_t after_end_tag(std::string_view html, std::size_t i, std::string_view name) {
+    for (i = html.find("</", i); i != std::string_view::npos; i = html.find("</", i + 2)) {
+        if (lower(html.substr(i + 2, name.size())) == lower(name))
+            return i + 2 + name.size();
+    }
+    return html.size();
+}
+
+/// Whether a tag of the page holds more than kMaxAttributes attributes. libxml2 checks each
+/// attribute against all before it in its tag: quadratic time (a 2.9 MB tag of 300,000
+/// attributes took over a minute). One pass over the bytes; comments and raw text skipped.
+bool has_absurd_tag(std::string_view html) {
+    for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i)) {
+        if (html.substr(i, 4) == "<!--") {
+            const std::size_t end = html.find("-->", i + 4);
+            i = end == std::string_view::npos ? html.size() : end + 3;
+            continue;
+        }
+        ++i;
+        if (i >= html.size() || std::isalpha(static_cast<unsigned char>(html[i])) == 0)
+            continue;
+        const std::size_t name = i;
+        while (i < html.size() && !is_space(html[i]) && html[i] != '>' && html[i] != '/')
+            ++i;
+        const std::string_view tag = html.substr(name, i - name);
+        if (attributes_in_tag(html, i) > kMaxAttributes)
+            return true;
+        if (raw_text_tag(tag))
+            i = after_end_tag(html, i, tag);
+    }
+    return false;
+}
+
+/// How deep the tree under `root` goes (walked without recursion: a page may nest thousands
+/// of levels).
+std::size_t tree_depth(const xmlNode* root) {
+    std::size_t depth = 1;
+    std::size_t deepest = 1;
+    const xmlNode* n = root;
+    for (;;) {
+        if (n->children != nullptr) {
+            n = n->children;
+            deepest = std::max(deepest, ++depth);
+            continue;
+        }
+        while (n != root && n->next == nullptr) {
+            n = n->parent;
+            --depth;
+        }
+        if (n == root)
+            return deepest;
+        n = n->next;
+    }
 }
 
 /// libxml2 reports encoding errors through its generic error handler even with
@@ -685,17 +863,60 @@ struct DocDeleter {
     void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
 };
 
+struct ContextDeleter {
+    void operator()(htmlParserCtxt* c) const { htmlFreeParserCtxt(c); }
+};
+
+using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
+
+/// The page's tree, read whole; nothing (and why in `refused`) when it cannot be.
+DocPtr parse_whole(std::string_view html, const ExtractOptions& options, std::string& refused) {
+    if (html.size() > static_cast<std::size_t>(INT32_MAX)) {
+        refused = "a page over 2 GiB (more than libxml2 reads)";
+        return nullptr;
+    }
+    if (has_absurd_tag(html)) {
+        refused = "a tag with more than " + std::to_string(kMaxAttributes) +
+                  " attributes (libxml2 would take minutes over it)";
+        return nullptr;
+    }
+    // XML_PARSE_HUGE: libxml2's default limits (256 levels, 10 MB text nodes) cut a page where
+    // they are reached and keep the part before, silently. The document size is bounded by
+    // --max-doc-bytes, the depth below.
+    const int flags = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                      HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC |
+                      XML_PARSE_HUGE;
+    const std::unique_ptr<htmlParserCtxt, ContextDeleter> context(htmlNewParserCtxt());
+    if (!context)
+        throw std::bad_alloc();
+    const std::string encoding = encoding_for(html, options.utf8);
+    DocPtr doc(htmlCtxtReadMemory(context.get(), html.data(), static_cast<int>(html.size()),
+                                  nullptr, encoding.c_str(), flags));
+    if (context->disableSAX != 0) {  // stopped before the end: what it kept is a part
+        refused = "libxml2 stopped reading the page (error " + std::to_string(context->errNo) + ")";
+        return nullptr;
+    }
+    if (doc && xmlDocGetRootElement(doc.get()) != nullptr &&
+        tree_depth(xmlDocGetRootElement(doc.get())) > kMaxDepth) {
+        refused = "elements nested more than " + std::to_string(kMaxDepth) + " levels deep";
+        return nullptr;
+    }
+    return doc;
+}
+
 }  // namespace
 
 void extract_page(std::string_view html, const ExtractOptions& options, ExtractedPage& out) {
-    out.clear();
-    if (html.size() > static_cast<std::size_t>(INT32_MAX))
+    const bool little = html.substr(0, 2) == "\xFF\xFE";
+    if (little || html.substr(0, 2) == "\xFE\xFF") {  // UTF-16: its BOM outranks any <meta>
+        ExtractOptions utf8 = options;
+        utf8.utf8 = true;
+        extract_page(decode_utf16(html.substr(2), !little), utf8, out);
         return;
+    }
+    out.clear();
     prepare_libxml();
-    const int flags = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                      HTML_PARSE_NONET | HTML_PARSE_COMPACT;
-    std::unique_ptr<xmlDoc, DocDeleter> doc(htmlReadMemory(
-        html.data(), static_cast<int>(html.size()), nullptr, encoding_for(html), flags));
+    const DocPtr doc = parse_whole(html, options, out.refused);
     if (!doc)
         return;
     xmlNode* root = xmlDocGetRootElement(doc.get());

@@ -9,6 +9,7 @@
 #include <bzlib.h>
 #include <fcntl.h>
 #include <lzma.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -25,10 +26,16 @@ std::string errno_message(const std::string& path) {
 /// Owns a file descriptor; stdin is borrowed, not closed.
 class Fd {
 public:
-    explicit Fd(const std::string& path) : owned_(path != "-") {
-        fd_ = owned_ ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+    explicit Fd(const InputFile& file) : owned_(file.path != "-") {
+        const std::string& path = file.path;
+        // Without O_NONBLOCK, opening a FIFO waits for a writer: a file that must be regular
+        // is opened without waiting and looked at first.
+        const int flags = O_RDONLY | O_CLOEXEC | (file.regular_only ? O_NONBLOCK | O_NOCTTY : 0);
+        fd_ = owned_ ? ::open(path.c_str(), flags) : STDIN_FILENO;
         if (fd_ < 0)
             throw IoError(errno_message(path));
+        if (file.regular_only)
+            require_regular(path);
     }
     ~Fd() {
         if (owned_ && fd_ >= 0)
@@ -39,6 +46,17 @@ public:
     [[nodiscard]] int get() const noexcept { return fd_; }
 
 private:
+    void require_regular(const std::string& path) {
+        struct stat st {};
+        if (!owned_ || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+            if (owned_)
+                ::close(fd_);
+            fd_ = -1;
+            throw IoError(path + ": not a regular file (a FIFO, a device or a folder): not read");
+        }
+        ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    }
+
     int fd_ = -1;
     bool owned_;
 };
@@ -55,7 +73,7 @@ std::size_t read_fd(int fd, char* buf, std::size_t n, const std::string& path) {
 
 class PlainSource final : public ByteSource {
 public:
-    explicit PlainSource(const std::string& path) : path_(path), fd_(path) {}
+    explicit PlainSource(const InputFile& file) : path_(file.path), fd_(file) {}
     std::size_t read(char* buf, std::size_t n) override {
         return read_fd(fd_.get(), buf, n, path_);
     }
@@ -68,8 +86,8 @@ private:
 /// The compressed bytes of a file, read a buffer at a time for a decoder.
 class CompressedInput {
 public:
-    CompressedInput(const std::string& path, std::size_t buffer)
-        : path_(path), fd_(path), buf_(buffer) {}
+    CompressedInput(const InputFile& file, std::size_t buffer)
+        : path_(file.path), fd_(file), buf_(buffer) {}
     /// The next bytes of the file (empty at its end).
     std::span<char> next() {
         const std::size_t got = read_fd(fd_.get(), buf_.data(), buf_.size(), path_);
@@ -93,9 +111,9 @@ private:
 /// must be another member.
 class GzipSource final : public ByteSource {
 public:
-    explicit GzipSource(const std::string& path) : in_(path, 1u << 17) {
+    explicit GzipSource(const InputFile& file) : in_(file, 1u << 17) {
         if (::inflateInit2(&z_, 16 + MAX_WBITS) != Z_OK)  // 16: gzip wrapper only
-            throw IoError(path + ": cannot create zlib stream");
+            throw IoError(file.path + ": cannot create zlib stream");
     }
     ~GzipSource() override { ::inflateEnd(&z_); }
     GzipSource(const GzipSource&) = delete;
@@ -155,10 +173,10 @@ private:
 
 class ZstdSource final : public ByteSource {
 public:
-    explicit ZstdSource(const std::string& path)
-        : in_(path, ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {
+    explicit ZstdSource(const InputFile& file)
+        : in_(file, ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {
         if (dctx_ == nullptr)
-            throw IoError(path + ": cannot create zstd context");
+            throw IoError(file.path + ": cannot create zstd context");
     }
     ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
     ZstdSource(const ZstdSource&) = delete;
@@ -196,9 +214,9 @@ private:
 /// file must be the end of a stream (a cut file is an error, as with gzip).
 class XzSource final : public ByteSource {
 public:
-    explicit XzSource(const std::string& path) : in_(path, 1u << 17) {
+    explicit XzSource(const InputFile& file) : in_(file, 1u << 17) {
         if (lzma_auto_decoder(&z_, kMemoryLimit, LZMA_CONCATENATED) != LZMA_OK)
-            throw IoError(path + ": cannot create xz decoder");
+            throw IoError(file.path + ": cannot create xz decoder");
     }
     ~XzSource() override { lzma_end(&z_); }
     XzSource(const XzSource&) = delete;
@@ -250,9 +268,9 @@ private:
 /// bzip2 through libbz2; concatenated streams are read in full, a cut file is an error.
 class Bzip2Source final : public ByteSource {
 public:
-    explicit Bzip2Source(const std::string& path) : in_(path, 1u << 17) {
+    explicit Bzip2Source(const InputFile& file) : in_(file, 1u << 17) {
         if (BZ2_bzDecompressInit(&z_, 0, 0) != BZ_OK)
-            throw IoError(path + ": cannot create bzip2 decoder");
+            throw IoError(file.path + ": cannot create bzip2 decoder");
     }
     ~Bzip2Source() override { BZ2_bzDecompressEnd(&z_); }
     Bzip2Source(const Bzip2Source&) = delete;
@@ -314,17 +332,17 @@ private:
 std::unique_ptr<ByteSource> open_byte_source(const InputFile& file) {
     switch (file.compression) {
         case Compression::kGzip:
-            return std::make_unique<GzipSource>(file.path);
+            return std::make_unique<GzipSource>(file);
         case Compression::kZstd:
-            return std::make_unique<ZstdSource>(file.path);
+            return std::make_unique<ZstdSource>(file);
         case Compression::kXz:
-            return std::make_unique<XzSource>(file.path);
+            return std::make_unique<XzSource>(file);
         case Compression::kBzip2:
-            return std::make_unique<Bzip2Source>(file.path);
+            return std::make_unique<Bzip2Source>(file);
         case Compression::kNone:
             break;
     }
-    return std::make_unique<PlainSource>(file.path);
+    return std::make_unique<PlainSource>(file);
 }
 
 }  // namespace neardup

@@ -12,6 +12,7 @@
 
 #include "byte_source.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/utf8.hpp"
 
 namespace neardup {
 namespace fs = std::filesystem;
@@ -36,6 +37,49 @@ std::string lower_ascii(std::string_view s) {
 
 bool looks_binary(std::string_view head) {
     return head.substr(0, kSniffBytes).find('\0') != std::string_view::npos;
+}
+
+/// Which byte of each two-byte unit is NUL in the first 4 KiB, when one of them always is and
+/// the other never: ASCII text in UTF-16 without a byte order mark (0: little endian, 1: big
+/// endian, -1: not such text).
+int bomless_utf16_order(std::string_view bytes) {
+    const std::string_view head = bytes.substr(0, kSniffBytes & ~std::size_t{1});
+    if (head.size() < 8 || bytes.size() % 2 != 0)
+        return -1;
+    std::size_t zero[2] = {0, 0};
+    for (std::size_t i = 0; i < head.size(); ++i)
+        zero[i % 2] += head[i] == '\0' ? 1U : 0U;
+    const std::size_t units = head.size() / 2;
+    if (zero[1] == units && zero[0] == 0)
+        return 0;
+    if (zero[0] == units && zero[1] == 0)
+        return 1;
+    return -1;
+}
+
+/// A UTF-16 file (its byte order mark says so: Windows editors save "Unicode" text that way;
+/// or, without one, ASCII text's NUL in every other byte) is turned into UTF-8 in place, from
+/// `offset` on: its NUL bytes are no sign of binary data. Pages and JSON keep a UTF-8 BOM in
+/// front, which outranks a page's own charset declaration as the BOM did. Returns false when
+/// the bytes are not UTF-16.
+bool utf16_to_utf8(std::string& arena, std::size_t offset, RecordFormat format) {
+    std::string_view bytes = std::string_view(arena).substr(offset);
+    bool little = bytes.substr(0, 2) == "\xFF\xFE";
+    bool big = bytes.substr(0, 2) == "\xFE\xFF";
+    if (little || big) {
+        bytes.remove_prefix(2);
+    } else {
+        const int order = bomless_utf16_order(bytes);
+        little = order == 0;
+        big = order == 1;
+    }
+    if (!little && !big)
+        return false;
+    std::string text = format == RecordFormat::kText ? std::string() : std::string("\xEF\xBB\xBF");
+    text += decode_utf16(bytes, big);
+    arena.resize(offset);
+    arena += text;
+    return true;
 }
 
 std::string type_name(fs::file_type t) {
@@ -463,6 +507,10 @@ void RecordReader::read_whole_file(RawBatch& out) {
         if (bytes.empty()) {
             add_skip(out, SkipReason::kEmpty, "empty file", 0);
             return;
+        }
+        if (utf16_to_utf8(out.arena, offset, file_->format)) {
+            total = out.arena.size() - offset;
+            bytes = std::string_view(out.arena).substr(offset);
         }
         if (looks_binary(bytes)) {
             out.arena.resize(offset);

@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "neardup/core/hash.hpp"
+#include "neardup/core/utf8.hpp"
 #include "neardup/text/date.hpp"
 
 namespace neardup {
@@ -115,6 +116,7 @@ struct RecordParser::Impl {
     std::string repaired;  // JSON bytes with invalid UTF-8 replaced
     std::string title;
     std::string body;
+    bool bad_id = false;  ///< the id field held an object, array or boolean
 
     void fail(ParsedDoc& out, SkipReason reason, std::string message) {
         out.skip = reason;
@@ -132,14 +134,23 @@ struct RecordParser::Impl {
     /// The text field holds a web page: its article is the body; the page's title and date
     /// stand in for fields the record lacks.
     void read_page_field(ParsedDoc& out) {
-        extract_page(body, html, page);
+        // JSON decoded the string to UTF-8 already: the page's charset must not apply again.
+        ExtractOptions utf8 = html;
+        utf8.utf8 = true;
+        extract_page(body, utf8, page);
+        if (!page.refused.empty()) {
+            fail(out, SkipReason::kMalformed, page.refused);
+            return;
+        }
         body.swap(page.text);
         if (title.empty())
             title.swap(page.title);
         if (!out.date)
             out.date = page.date;
-        if (out.url.empty())
+        if (out.url.empty()) {
             out.url.swap(page.url);
+            out.url_claimed = !out.url.empty();
+        }
         out.lang.swap(page.lang);
     }
 
@@ -176,8 +187,10 @@ struct RecordParser::Impl {
                 has_text = true;
             } else if (key == fields.id && out.id.empty()) {
                 out.fields_found |= kIdField;
-                if (auto err = scalar_text(value, out.id))
+                if (auto err = scalar_text(value, out.id)) {
+                    bad_id = true;  // valid JSON: the id is what is wrong, and the skip says so
                     return err;
+                }
             } else if (!fields.title.empty() && key == fields.title && title.empty()) {
                 out.fields_found |= kTitleField;
                 std::string_view s;
@@ -231,6 +244,7 @@ struct RecordParser::Impl {
         if (bytes.substr(0, kBom.size()) == kBom)
             bytes.remove_prefix(kBom.size());
         bool has_text = false;
+        bad_id = false;
         simdjson::error_code err = read_object(bytes, out, has_text);
         const bool repairable =
             (err == simdjson::UTF8_ERROR && repair_utf8(bytes, repaired)) ||
@@ -245,6 +259,11 @@ struct RecordParser::Impl {
             has_text = false;
             err = read_object(repaired, out, has_text);
         }
+        if (bad_id) {
+            fail(out, SkipReason::kMalformed,
+                 "the id field \"" + fields.id + "\" is not a string or a number");
+            return;
+        }
         if (err != simdjson::SUCCESS) {
             fail(out, SkipReason::kMalformed,
                  std::string("invalid JSON: ") + simdjson::error_message(err));
@@ -256,6 +275,8 @@ struct RecordParser::Impl {
         }
         if (is_page(body))
             read_page_field(out);
+        if (out.skip != SkipReason::kNone)
+            return;
         join_title_body(out);
         if (out.id.empty())
             out.id = fallback_id(batch, rec, out.text);
@@ -275,6 +296,7 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
     out.text.clear();
     out.title.clear();
     out.url.clear();
+    out.url_claimed = false;
     out.lang.clear();
     out.date.reset();
     out.fields_found = 0;
@@ -294,15 +316,25 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
             return;
         case RecordFormat::kHtml:
             extract_page(bytes, im.html, im.page);
+            if (!im.page.refused.empty()) {
+                im.fail(out, SkipReason::kMalformed, im.page.refused);
+                return;
+            }
             im.title.swap(im.page.title);
             im.body.swap(im.page.text);
             out.url.swap(im.page.url);
+            out.url_claimed = !out.url.empty();
             out.lang.swap(im.page.lang);
             out.date = im.page.date;
             im.join_title_body(out);
             break;
         case RecordFormat::kText:
-            out.text.assign(bytes);
+            // Not UTF-8: read as windows-1252, the fallback of web pages too, so the Latin-1
+            // copy of a text matches its UTF-8 copy.
+            if (is_valid_utf8(bytes))
+                out.text.assign(bytes);
+            else
+                out.text = decode_windows1252(bytes);
             break;
     }
     out.id = batch.sources[rec.source].file_id;

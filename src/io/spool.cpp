@@ -14,20 +14,24 @@ namespace {
 
 constexpr std::size_t kBufferBytes = 1u << 20;
 
-std::string system_message() { return std::system_category().message(errno); }
+/// What a failed read or write says: errno's message, or (a call that moved no byte without
+/// an error) that nothing moved.
+std::string system_message(ssize_t n) {
+    return n < 0 ? std::system_category().message(errno) : std::string("no progress");
+}
 
 }  // namespace
 
 TextSpool::TextSpool() {
     std::error_code ec;
     const std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);  // $TMPDIR
-    const std::string folder = ec ? std::string("/tmp") : tmp.string();
-    fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    folder_ = ec ? std::string("/tmp") : tmp.string();
+    fd_ = ::open(folder_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd_ < 0) {  // a file system without O_TMPFILE: make one and unlink it
-        std::string pattern = folder + "/neardup-spool.XXXXXX";
+        std::string pattern = folder_ + "/neardup-spool.XXXXXX";
         fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
         if (fd_ < 0)
-            throw IoError("cannot make a temporary file in " + folder + ": " + system_message());
+            throw IoError("cannot make a temporary file in " + folder_ + ": " + system_message(-1));
         ::unlink(pattern.c_str());
     }
     buffer_.reserve(kBufferBytes);
@@ -60,7 +64,8 @@ void TextSpool::flush() {
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            throw IoError("cannot write the temporary file of the texts: " + system_message());
+            throw IoError("cannot write the temporary file of the texts in " + folder_ +
+                          " ($TMPDIR): " + system_message(n));
         done += static_cast<std::size_t>(n);
     }
     written_ += buffer_.size();
@@ -76,7 +81,8 @@ void TextSpool::read(Ref ref, std::string& out) const {
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            throw IoError("cannot read the temporary file of the texts: " + system_message());
+            throw IoError("cannot read the temporary file of the texts in " + folder_ +
+                          " ($TMPDIR): " + system_message(n));
         done += static_cast<std::size_t>(n);
     }
 }

@@ -202,7 +202,9 @@ private:
         }
         band_keys(sig, lsh_, std::span(b.keys.data() + i * lsh_.bands, lsh_.bands));
         if (cfg_.site_boilerplate) {
-            doc.site = site_of(s.parsed.url, b.raw.sources[rec.source].site);
+            const std::string& folder_site = b.raw.sources[rec.source].site;
+            doc.site = s.parsed.url_claimed ? site_of_claimed(s.parsed.url, folder_site)
+                                            : site_of(s.parsed.url, folder_site);
             doc.paragraphs.clear();
             split_paragraphs(s.parsed.text, doc.paragraphs);
             doc.sketch = sketch_words(s.parsed.text);
@@ -215,8 +217,9 @@ private:
         doc.fields_found = s.parsed.fields_found;
         doc.unreadable_date = std::move(s.parsed.unreadable_date);
         doc.length = s.parsed.text.size();
-        if (cfg_.held != nullptr || cfg_.lookup != nullptr)  // only an index tells updates apart
-            doc.text_hash = hash64(s.parsed.text);
+        // An index tells updates by it; a report tells by it that a source read again is
+        // still the text matched. (xxHash: a small fraction of the stage's time.)
+        doc.text_hash = hash64(s.parsed.text);
         if (cfg_.site_boilerplate)
             doc.text = std::move(s.parsed.text);
     }

@@ -45,6 +45,30 @@ std::string esc(std::string_view s) {
     return out;
 }
 
+/// The URL to link to, or empty when it is not http(s). Pages choose their URLs: a
+/// "javascript:", "data:" or "vbscript:" one would run the page's script when the report's
+/// reader clicks. Browsers strip leading and trailing C0 controls and spaces, and tabs and
+/// newlines anywhere, before reading the scheme ("java\nscript:" is "javascript:"): the check
+/// reads the URL the way they do, and the link is that URL.
+std::string link_target(std::string_view url) {
+    std::string cleaned;
+    for (const char c : url) {
+        if (c != '\t' && c != '\n' && c != '\r')
+            cleaned.push_back(c);
+    }
+    const auto is_c0_or_space = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
+    while (!cleaned.empty() && is_c0_or_space(cleaned.back()))
+        cleaned.pop_back();
+    const auto first = std::find_if_not(cleaned.begin(), cleaned.end(), is_c0_or_space);
+    cleaned.erase(cleaned.begin(), first);
+    std::string scheme = cleaned.substr(0, std::min(cleaned.find(':'), cleaned.size()));
+    for (char& c : scheme)
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (cleaned.find(':') == std::string::npos || (scheme != "http" && scheme != "https"))
+        return {};
+    return cleaned;
+}
+
 std::string day_of(std::int64_t t) { return format_iso8601(t).substr(0, 10); }
 
 /// A bar chart: one bar per label, the count written above it.
@@ -215,10 +239,11 @@ void write_stories(const ReportInput& in, std::string& h) {
             const ReportRow& r = in.rows[rows[i]];
             const bool new_group = i == 0 || r.near != in.rows[rows[i - 1]].near;
             const std::string title = esc(r.title.empty() ? r.id : r.title);
+            const std::string link = link_target(r.url);
             h += std::string("<tr") + (new_group && i > 0 ? " class=\"group\"" : "") +
                  " data-id=\"" + esc(r.id) + "\"><td class=\"n\">" + std::to_string(r.near) +
                  "</td><td>" + (r.representative ? "&#10003;" : "") + "</td><td>" +
-                 (r.url.empty() ? title : "<a href=\"" + esc(r.url) + "\">" + title + "</a>") +
+                 (link.empty() ? title : "<a href=\"" + esc(link) + "\">" + title + "</a>") +
                  "</td><td>" + esc(r.source) + "</td><td>" + (r.date ? day_of(*r.date) : "") +
                  "</td><td class=\"n\">" + format_fixed(static_cast<double>(r.similarity), 4) +
                  "</td></tr>";
@@ -337,6 +362,11 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
              esc(p.a_source) + "</p>" + highlighted(p.a_text, p.a_shared) + "</div><div><h3>" +
              esc(p.b_title.empty() ? p.b_source : p.b_title) + "</h3><p class=\"muted\">" +
              esc(p.b_source) + "</p>" + highlighted(p.b_text, p.b_shared) + "</div></div>";
+    } else if (!in.pair_missing.empty()) {
+        h += "<h2>Side by side</h2><p id=\"pair-missing\" class=\"muted\">Not shown: the two "
+             "members of the largest near-duplicate group could not be read again as they were "
+             "matched: " +
+             esc(in.pair_missing) + "</p>";
     }
     std::size_t drop = 0;
     for (const ReportRow& r : in.rows)

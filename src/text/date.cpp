@@ -132,17 +132,37 @@ bool parse_zone(Cursor& c, std::int64_t& offset) noexcept {
     c.eat(':');
     if (!c.done() && !c.digits(2, mm))
         return false;
+    // Real zones run from -12:00 to +14:00; "+99:99" is a typo or a forgery, not a place.
+    constexpr std::int64_t kMaxOffset = 14 * 3600;
     offset = std::int64_t{sign} * (std::int64_t{hh} * 3600 + std::int64_t{mm} * 60);
-    return c.done();
+    return mm < 60 && offset <= kMaxOffset && offset >= -kMaxOffset && c.done();
+}
+
+/// Days in month `mo` (1-12) of year `y`, Gregorian leap years.
+int days_in_month(int y, int mo) noexcept {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return mo == 2 && leap ? 29 : kDays[mo - 1];
+}
+
+/// A time ISO 8601 can write with its four-digit year: 1000-01-01T00:00:00Z up to
+/// 9999-12-31T23:59:59Z (outside, "10000-01-01" or "1-01-01" would be written: not a date).
+std::optional<std::int64_t> in_iso_range(std::int64_t t) noexcept {
+    constexpr std::int64_t kFirst = -30610224000;  // 1000-01-01T00:00:00Z
+    constexpr std::int64_t kLast = 253402300799;   // 9999-12-31T23:59:59Z
+    if (t < kFirst || t > kLast)
+        return std::nullopt;
+    return t;
 }
 
 std::optional<std::int64_t> to_seconds(int y, int mo, int d, int h, int mi, int s,
                                        std::int64_t offset) noexcept {
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+    // A day the month lacks ("2026-02-30") is refused, not carried into the next month.
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60)
         return std::nullopt;
     const std::int64_t days =
         days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-    return days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s - offset;
+    return in_iso_range(days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s - offset);
 }
 
 /// [hh:mm[:ss[.fff]]] [zone], after a date in words.
@@ -217,7 +237,7 @@ std::optional<std::int64_t> parse_date(std::string_view text) noexcept {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
         text.remove_suffix(1);
     if (auto epoch = parse_epoch(text))
-        return epoch;
+        return in_iso_range(*epoch);
     if (!text.empty() &&
         !(text.front() >= '0' && text.front() <= '9' && text.size() >= 10 && text[4] == '-'))
         return parse_words_date(text);

@@ -187,3 +187,14 @@ TEST_SUITE("boilerplate") {
         CHECK(test::scan_tsv(cfg, {dir.path().string()}) == one);
     }
 }
+
+TEST_SUITE("boilerplate") {
+    TEST_CASE("a claimed URL sets the site only when its host is the folder's name") {
+        using neardup::site_of_claimed;
+        CHECK(site_of_claimed("https://www.example.com/a", "pages/example.com") == "example.com");
+        CHECK(site_of_claimed("https://example.com/a", "pages/www.Example.com/") == "example.com");
+        CHECK(site_of_claimed("https://example.com/a", "pages/evil") == "pages/evil");
+        CHECK(site_of_claimed("https://example.com/a", "example.org") == "example.org");
+        CHECK(site_of_claimed("not a url", "pages/evil") == "pages/evil");
+    }
+}

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -146,5 +147,103 @@ TEST_SUITE("extract") {
         CHECK(extract("").text.empty());
         CHECK(extract("just words, no tags").text == "just words, no tags");
         CHECK_NOTHROW((void)extract(std::string("\0\0<p>\xFF\xFE</p>", 10)));
+    }
+}
+
+TEST_SUITE("extract") {
+    TEST_CASE("a declared UTF-16 on ASCII bytes is UTF-8, a declared UTF-32 or EBCDIC is ignored") {
+        const std::string body = "<p>Le caf\xC3\xA9 ouvre.</p>";
+        for (const char* cs : {"UTF-16LE", "utf-16", "UTF-16BE", "unicode"}) {
+            CAPTURE(cs);
+            CHECK(extract("<meta charset=\"" + std::string(cs) + "\">" + body).text ==
+                  "Le caf\xC3\xA9 ouvre.");
+        }
+        for (const char* cs : {"UTF-32", "utf-32le", "IBM037", "EBCDIC-US", "cp500", "utf-7"}) {
+            CAPTURE(cs);
+            CHECK(extract("<meta charset=\"" + std::string(cs) + "\">" + body).text ==
+                  "Le caf\xC3\xA9 ouvre.");
+            // Ignored, the bytes decide: not UTF-8, so windows-1252.
+            CHECK(extract("<meta charset=" + std::string(cs) + "><p>caf\xE9</p>").text ==
+                  "caf\xC3\xA9");
+        }
+        CHECK(extract("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-16\">" +
+                      body)
+                  .text == "Le caf\xC3\xA9 ouvre.");
+    }
+
+    TEST_CASE("a UTF-16 page with a byte order mark is decoded") {
+        std::string le = "\xFF\xFE";
+        std::string be = "\xFE\xFF";
+        for (const char c : std::string("<html><body><p>Le caf")) {
+            le += std::string{c, '\0'};
+            be += std::string{'\0', c};
+        }
+        le += std::string("\xE9\x00 \x00\x3A\x26", 6);  // é, space, U+263A
+        be += std::string("\x00\xE9\x00 \x26\x3A", 6);
+        for (const char c : std::string("</p></body></html>")) {
+            le += std::string{c, '\0'};
+            be += std::string{'\0', c};
+        }
+        CHECK(extract(le).text == "Le caf\xC3\xA9 \xE2\x98\xBA");
+        CHECK(extract(be).text == "Le caf\xC3\xA9 \xE2\x98\xBA");
+    }
+
+    TEST_CASE("HTML that is UTF-8 already (from JSON) keeps its text whatever it declares") {
+        ExtractedPage page;
+        neardup::ExtractOptions options;
+        options.utf8 = true;
+        extract_page("<meta charset=\"iso-8859-1\"><p>Le caf\xC3\xA9</p>", options, page);
+        CHECK(page.text == "Le caf\xC3\xA9");
+    }
+
+    TEST_CASE("a tag with 300,000 attributes is refused at once, not parsed for minutes") {
+        std::string html = "<html><body><div";
+        for (int i = 0; i < 300000; ++i)
+            html += " a" + std::to_string(i) + "=\"\"";
+        html += "><p>text</p></div></body></html>";
+        const auto start = std::chrono::steady_clock::now();
+        const ExtractedPage p = extract(html);
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        CHECK(secs < 1.0);
+        CHECK(p.text.empty());
+        CHECK(p.refused.find("more than 512 attributes") != std::string::npos);
+        std::string fine = "<p";  // 500 attributes are read as before
+        for (int i = 0; i < 500; ++i)
+            fine += " a" + std::to_string(i);
+        CHECK(extract(fine + ">text</p>").text == "text");
+        // A script's words are no attributes (five real pages were refused so); a textarea's
+        // tags are tags to libxml2.
+        std::string words;
+        for (int i = 0; i < 2000; ++i)
+            words += " w" + std::to_string(i);
+        CHECK(extract("<script>if (i<n" + words + ") {}</script><p>text</p>").text == "text");
+        CHECK(extract("<STYLE>a<b" + words + "</style><p>text</p>").text == "text");
+        CHECK_FALSE(extract("<textarea><div" + words + "></textarea><p>text</p>").refused.empty());
+        // NUL bytes inside a tag (the attribute scan once stood still on them)
+        CHECK(extract(std::string("<p a\0\0=\0 b>text</p><i \0", 23)).refused.empty());
+    }
+
+    TEST_CASE("libxml2's limits cut nothing silently: deep nesting, huge text nodes") {
+        std::string deep = "<html><body>";
+        for (int i = 0; i < 300; ++i)
+            deep += "<div>";
+        deep += "<p>the article, nested 300 deep</p>";
+        for (int i = 0; i < 300; ++i)
+            deep += "</div>";
+        deep += "<p>and after it</p></body></html>";
+        ExtractedPage p = extract(deep, ExtractMode::kAll);
+        CHECK(p.refused.empty());
+        CHECK(p.text == "the article, nested 300 deep\n\nand after it");
+        std::string deeper;
+        for (int i = 0; i < 1500; ++i)
+            deeper += "<div>";
+        p = extract(deeper + "<p>too deep</p>");
+        CHECK(p.text.empty());
+        CHECK(p.refused.find("nested more than 1000 levels") != std::string::npos);
+        const std::string big(11 << 20, 'a');
+        p = extract("<html><body><p>" + big + " end</p></body></html>");
+        CHECK(p.refused.empty());
+        CHECK(p.text.size() == big.size() + 4);
     }
 }

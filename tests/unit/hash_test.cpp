@@ -69,18 +69,3 @@ TEST_SUITE("hash") {
         CHECK(words[1].empty());
     }
 }
-
-#include "neardup/core/escape.hpp"
-
-TEST_SUITE("escape") {
-    TEST_CASE("escape_for_terminal keeps text and escapes what could forge a log line") {
-        CHECK(neardup::escape_for_terminal("plain id/é ☺") == "plain id/é ☺");
-        CHECK(neardup::escape_for_terminal("a\nb\rc\td") == "a\\nb\\rc\\td");
-        CHECK(neardup::escape_for_terminal("\x1b[2J\x7f") == "\\x1b[2J\\x7f");
-        CHECK(neardup::escape_for_terminal(std::string_view("\0x", 2)) == "\\x00x");
-        CHECK(neardup::escape_for_terminal("\xC2\x85\xC2\x9B") == "\\u0085\\u009b");  // NEL, CSI
-        CHECK(neardup::escape_for_terminal("\xC2\xA0") == "\xC2\xA0");  // no-break space stays
-        CHECK(neardup::escape_for_terminal("\xFF\xC3") == "\\xff\\xc3");
-        CHECK(neardup::escape_for_terminal("a\\nb") == "a\\\\nb");  // unambiguous
-    }
-}

@@ -321,3 +321,102 @@ TEST_SUITE("io") {
         CHECK(r.docs[0].text.rfind("Head line\n\n", 0) == 0);
     }
 }
+
+TEST_SUITE("io") {
+    TEST_CASE("an id that is an object says so, not 'invalid JSON'") {
+        TempDir dir;
+        auto p = dir.write("ids.jsonl",
+                           "{\"id\":{\"a\":1},\"text\":\"one\"}\n{\"id\":[1],\"text\":\"two\"}\n"
+                           "{\"id\":true,\"text\":\"three\"}\n{\"id\":7,\"text\":\"four\"}\n");
+        auto r = read_all({p.string()});
+        REQUIRE(r.docs.size() == 4);
+        for (std::size_t i = 0; i < 3; ++i) {
+            CAPTURE(i);
+            CHECK(r.docs[i].skip == SkipReason::kMalformed);
+            CHECK(r.docs[i].message == "the id field \"id\" is not a string or a number");
+        }
+        CHECK(r.docs[3].skip == SkipReason::kNone);
+        CHECK(r.docs[3].id == "7");
+    }
+
+    TEST_CASE("a text file that is not UTF-8 is read as windows-1252") {
+        TempDir dir;
+        auto utf8 = dir.write("utf8.txt",
+                              "Le caf\xC3\xA9 \xE2\x80\x9C"
+                              "de la gare\xE2\x80\x9D \xE2\x82\xAC");
+        auto latin = dir.write("latin.txt",
+                               "Le caf\xE9 \x93"
+                               "de la gare\x94 \x80");
+        auto r = read_all({utf8.string(), latin.string()});
+        REQUIRE(r.docs.size() == 2);
+        CHECK(r.docs[1].skip == SkipReason::kNone);
+        CHECK(r.docs[1].text == r.docs[0].text);
+    }
+
+    TEST_CASE("UTF-16 files with a byte order mark are decoded, not skipped as binary") {
+        TempDir dir;
+        const auto utf16le = [](std::string_view ascii) {
+            std::string out = "\xFF\xFE";
+            for (const char c : ascii)
+                out += std::string{c, '\0'};
+            return out;
+        };
+        const auto utf16be = [](std::string_view ascii) {
+            std::string out = "\xFE\xFF";
+            for (const char c : ascii)
+                out += std::string{'\0', c};
+            return out;
+        };
+        dir.write("a.txt", utf16le("plain text in UTF-16"));
+        dir.write("b.html", utf16le("<html><head><meta charset=\"utf-16\"></head><body><p>a page "
+                                    "in UTF-16</p></body></html>"));
+        dir.write("c.htm", utf16be("<html><body><p>big endian page</p></body></html>"));
+        // without a byte order mark: ASCII's NUL in every other byte
+        dir.write("d.html",
+                  utf16le("<html><body><p>a page without a BOM</p></body></html>").substr(2));
+        dir.write("e.txt", utf16be("big endian text without a BOM").substr(2));
+        dir.write("f.txt", std::string("\0a\0b\0\0c\0d\0", 10));  // NUL pairs: binary
+        auto r = read_all({dir.path().string()});
+        REQUIRE(r.docs.size() == 6);
+        CHECK(r.docs[3].text == "a page without a BOM");
+        CHECK(r.docs[4].text == "big endian text without a BOM");
+        CHECK(r.docs[5].skip == SkipReason::kBinary);
+        r.docs.resize(3);
+        for (const ParsedDoc& d : r.docs)
+            CHECK(d.skip == SkipReason::kNone);
+        CHECK(r.docs[0].text == "plain text in UTF-16");
+        CHECK(r.docs[1].text == "a page in UTF-16");
+        CHECK(r.docs[2].text == "big endian page");
+    }
+
+    TEST_CASE("HTML in a JSON string is UTF-8: the page's charset is not applied again") {
+        TempDir dir;
+        auto p =
+            dir.write("pages.jsonl",
+                      "{\"id\":\"l\",\"text\":\"<html><head><meta charset=\\\"iso-8859-1\\\">"
+                      "</head><body><p>Le caf\xC3\xA9 de la gare ouvre.</p></body></html>\"}\n");
+        FieldNames fields;
+        fields.text_format = TextFormat::kHtml;
+        auto r = read_all({p.string()}, {}, fields);
+        REQUIRE(r.docs.size() == 1);
+        CHECK(r.docs[0].text == "Le caf\xC3\xA9 de la gare ouvre.");
+    }
+
+    TEST_CASE("a page libxml2 cannot read in time or whole is a skip with its reason") {
+        TempDir dir;
+        std::string attrs = "<html><body><div";
+        for (int i = 0; i < 2000; ++i)
+            attrs += " a" + std::to_string(i);
+        dir.write("attrs.html", attrs + "><p>text</p></div></body></html>");
+        std::string deep;
+        for (int i = 0; i < 1200; ++i)
+            deep += "<div>";
+        dir.write("deep.html", deep + "<p>deep</p>");
+        auto r = read_all({dir.path().string()});
+        REQUIRE(r.docs.size() == 2);
+        CHECK(r.docs[0].skip == SkipReason::kMalformed);
+        CHECK(r.docs[0].message.find("attributes") != std::string::npos);
+        CHECK(r.docs[1].skip == SkipReason::kMalformed);
+        CHECK(r.docs[1].message.find("nested") != std::string::npos);
+    }
+}

@@ -6,6 +6,8 @@
 
 #include "../support/support.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
+#include "neardup/report/html_report.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
 
@@ -158,5 +160,55 @@ TEST_SUITE("report") {
         out.stream() << "discarded";
         out.commit();
         CHECK(std::filesystem::exists("/dev/null"));
+    }
+}
+
+TEST_SUITE("report") {
+    TEST_CASE("escape_for_terminal writes controls, DEL, C1 and backslashes as escapes") {
+        using neardup::escape_for_terminal;
+        CHECK(escape_for_terminal("plain id 42") == "plain id 42");
+        CHECK(escape_for_terminal("a\nb\rc\td") == "a\\nb\\rc\\td");
+        CHECK(escape_for_terminal("\x1b[2Jx") == "\\x1b[2Jx");
+        CHECK(escape_for_terminal(std::string_view("\0\x7f", 2)) == "\\x00\\x7f");
+        CHECK(escape_for_terminal("\xC2\x9B"
+                                  "31m") == "\\u009b31m");  // C1 CSI as UTF-8
+        CHECK(escape_for_terminal("caf\xC3\xA9 \xE2\x82\xAC") == "caf\xC3\xA9 \xE2\x82\xAC");
+        CHECK(escape_for_terminal("a\\nb") == "a\\\\nb");  // a backslash is not an escape
+        CHECK(escape_for_terminal("\x9b"
+                                  "x\xff") == "\\x9bx\\xff");  // not UTF-8
+        CHECK(escape_for_terminal("\xC2\x85") == "\\u0085");         // NEL
+        CHECK(escape_for_terminal("\xC2\xA0") == "\xC2\xA0");         // no-break space stays
+    }
+
+    TEST_CASE("the HTML report links only http(s) URLs") {
+        neardup::ReportInput in;
+        const std::vector<std::string> urls = {
+            "javascript:alert(1)",     " JaVaScRiPt:alert(2)",
+            "\tjava\nscript:alert(3)", "data:text/html,<script>alert(4)</script>",
+            "vbscript:msgbox(5)",      "\x01javascript:alert(6)",
+            "//evil.example/7",        "https://ok.example/a?b=1&c=2",
+            " HTTP://ok.example/b"};
+        for (std::size_t i = 0; i < urls.size(); ++i)
+            in.rows.push_back({"id" + std::to_string(i),
+                               i + 1,
+                               1,
+                               true,
+                               1.0F,
+                               "s",
+                               {},
+                               "title " + std::to_string(i),
+                               urls[i]});
+        in.max_stories = 100;
+        std::ostringstream out;
+        neardup::write_html_report(in, out);
+        const std::string h = out.str();
+        CHECK(h.find("javascript:") == std::string::npos);
+        CHECK(h.find("data:text") == std::string::npos);
+        CHECK(h.find("vbscript:") == std::string::npos);
+        CHECK(h.find("evil.example") == std::string::npos);
+        CHECK(h.find("<a href=\"https://ok.example/a?b=1&amp;c=2\">title 7</a>") !=
+              std::string::npos);
+        CHECK(h.find("<a href=\"HTTP://ok.example/b\">title 8</a>") != std::string::npos);
+        CHECK(h.find("title 0") != std::string::npos);  // the title stays, unlinked
     }
 }

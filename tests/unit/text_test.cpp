@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "neardup/io/parse.hpp"
+#include "neardup/report/writers.hpp"
 #include "neardup/text/date.hpp"
 #include "neardup/text/normalize.hpp"
 
@@ -144,6 +145,46 @@ TEST_SUITE("text") {
         CHECK_FALSE(neardup::parse_date("20 Nov 2025 10:00 XYZ").has_value());
         CHECK_FALSE(neardup::parse_date("November 2025").has_value());
         CHECK_FALSE(neardup::parse_date("Thu, 32 Nov 2025").has_value());
+    }
+
+    TEST_CASE("parse_date refuses years outside 1000-9999 (ISO 8601 writes four digits)") {
+        CHECK_FALSE(neardup::parse_date("0001-01-01T00:00:00Z").has_value());
+        CHECK_FALSE(neardup::parse_date("0999-12-31").has_value());
+        CHECK_FALSE(neardup::parse_date("1000-01-01T00:30:00+01:00").has_value());  // 0999 UTC
+        CHECK_FALSE(neardup::parse_date("9999-12-31T23:30:00-01:00").has_value());  // 10000 UTC
+        CHECK_FALSE(neardup::parse_date("999999999999").has_value());  // epoch: year 33658
+        CHECK_FALSE(neardup::parse_date("1 Jan 0010").has_value());
+        CHECK(neardup::parse_date("1000-01-01") == -30610224000);
+        CHECK(neardup::parse_date("9999-12-31T23:59:59Z") == 253402300799);
+        CHECK(neardup::format_iso8601(*neardup::parse_date("1000-01-01")) ==
+              "1000-01-01T00:00:00Z");
+    }
+
+    TEST_CASE("parse_date refuses days a month lacks, with leap years right") {
+        CHECK_FALSE(neardup::parse_date("2026-02-30").has_value());
+        CHECK_FALSE(neardup::parse_date("2026-02-29").has_value());
+        CHECK_FALSE(neardup::parse_date("2026-04-31T10:00:00Z").has_value());
+        CHECK_FALSE(neardup::parse_date("1900-02-29").has_value());  // no leap year
+        CHECK_FALSE(neardup::parse_date("30 Feb 2026").has_value());
+        CHECK_FALSE(neardup::parse_date("February 29, 2025").has_value());
+        CHECK(neardup::parse_date("2024-02-29") ==
+              neardup::parse_date("2024-02-28").value() + 86400);
+        CHECK(neardup::parse_date("2000-02-29").has_value());  // a leap year (divisible by 400)
+        CHECK(neardup::parse_date("2026-12-31").has_value());
+    }
+
+    TEST_CASE("parse_date refuses zones beyond +-14:00 and minutes over 59") {
+        CHECK_FALSE(neardup::parse_date("2026-01-01T00:00:00+99:99").has_value());
+        CHECK_FALSE(neardup::parse_date("2026-01-01T00:00:00+15:00").has_value());
+        CHECK_FALSE(neardup::parse_date("2026-01-01T00:00:00-14:30").has_value());
+        CHECK_FALSE(neardup::parse_date("2026-01-01T00:00:00+05:60").has_value());
+        CHECK_FALSE(neardup::parse_date("Thu, 01 Jan 2026 00:00:00 +9999").has_value());
+        CHECK(neardup::parse_date("2026-01-01T14:00:00+14:00") ==
+              neardup::parse_date("2026-01-01"));
+        CHECK(neardup::parse_date("2025-12-31T12:00:00-12:00") ==
+              neardup::parse_date("2026-01-01"));
+        CHECK(neardup::parse_date("2026-01-01T05:45:00+05:45") ==
+              neardup::parse_date("2026-01-01"));
     }
 
     TEST_CASE("repair_utf8 replaces only invalid bytes") {

@@ -15,8 +15,11 @@
 // same article as none counted before. (So a template that is most of its pages' text, more
 // than about 2/3, stays: its pages look like copies. Extraction has taken most of it away.)
 //
-// A site is the host of the document's URL (a page's canonical URL, a JSON record's url field),
-// else the folder the input was found under (input.hpp: InputFile::site).
+// A site is the host of the document's URL (a JSON record's url field), else the folder the
+// input was found under (input.hpp: InputFile::site). A URL the page claims for itself (its
+// canonical URL or og:url) sets the site only when its host is that folder's name
+// ("pages/example.com/"): a page from anywhere could claim another site and have that site's
+// article paragraphs counted as recurring, and stripped, as its boilerplate.
 //
 // Memory until find(): 12 bytes per paragraph (about 30 per article; at most 1024 are kept, the
 // first and the last 512) and 128 per document;
@@ -52,6 +55,10 @@ struct Paragraph {
 /// The site of a document: the URL's host (lower case, without "www." and port), or
 /// `fallback` when `url` names none.
 [[nodiscard]] std::string site_of(std::string_view url, std::string_view fallback);
+
+/// The site of a document whose `url` it claims itself (a page's canonical URL): its host when
+/// that is the name of `folder_site`'s last folder (without "www."), else `folder_site`.
+[[nodiscard]] std::string site_of_claimed(std::string_view url, std::string_view folder_site);
 
 /// Appends the paragraphs of `text` (its non-blank lines; in a hard-wrapped text, whose lines
 /// are all short, the lines of a paragraph joined) to `out`, in order.

@@ -26,4 +26,12 @@ void append_utf8(std::string& out, char32_t cp);
 /// True when all of `s` is well-formed UTF-8.
 [[nodiscard]] bool is_valid_utf8(std::string_view s) noexcept;
 
+/// `s` read as windows-1252 (what browsers assume of Western pages that are not UTF-8), as
+/// UTF-8.
+[[nodiscard]] std::string decode_windows1252(std::string_view s);
+
+/// `s` read as UTF-16 (without its byte order mark), as UTF-8; lone surrogates and a cut last
+/// unit become U+FFFD.
+[[nodiscard]] std::string decode_utf16(std::string_view s, bool big_endian);
+
 }  // namespace neardup

@@ -1,8 +1,7 @@
 // Web pages: the article a reader reads, and the metadata a news page carries.
 //
 // extract_page() parses HTML with libxml2's HTML parser (broken markup recovered, the full
-// entity table, the page's charset from a BOM, <meta charset> or http-equiv, else UTF-8 when
-// the bytes are valid UTF-8, else windows-1252) and, in ExtractMode::kMain, keeps the article
+// entity table) and, in ExtractMode::kMain, keeps the article
 // body: blocks are scored by their text (length, commas), discounted by link density, weighed
 // by class/id/role hints (article, content, story vs nav, menu, footer, sidebar, related,
 // comment, share, newsletter, cookie, promo, ad); the best-scoring container and its qualifying
@@ -13,6 +12,17 @@
 // Metadata: title (og:title, JSON-LD headline, h1, <title> without its " | Site" suffix),
 // publication date (JSON-LD datePublished, article:published_time, <time datetime>),
 // canonical URL (<link rel=canonical>, og:url) and language (<html lang>).
+//
+// The charset, as the HTML standard decides it: a byte order mark (UTF-8, or UTF-16, which is
+// decoded first); else a <meta charset> or http-equiv declaration in the page's head, where a
+// declared UTF-16 means UTF-8 and a declared encoding that does not keep ASCII as ASCII (UTF-32,
+// UTF-7, EBCDIC) is ignored; else UTF-8 when the bytes are valid UTF-8, else windows-1252. With
+// ExtractOptions::utf8 (HTML from a JSON string) the page is UTF-8 whatever it declares.
+//
+// Pages it refuses (ExtractedPage::refused, nothing else set), rather than read part of them or
+// take minutes: a tag with more than 512 attributes (libxml2 compares each attribute with all
+// before it: 300,000 of them took over a minute), elements nested more than 1,000 deep, and a
+// page libxml2 stops reading early. Its size limits (256 levels, 10 MB text nodes) are lifted.
 //
 // Module place: uses core and text (dates); io's record parser calls it for HTML records.
 // Pure and single-threaded; one call allocates its own parse tree. Never throws on bad input.
@@ -36,6 +46,9 @@ enum class ExtractMode : std::uint8_t {
 
 struct ExtractOptions {
     ExtractMode mode = ExtractMode::kMain;
+    /// The page is UTF-8 text already (HTML from a JSON string, which JSON decoded): its own
+    /// charset declaration is not applied again.
+    bool utf8 = false;
 };
 
 struct ExtractedPage {
@@ -44,8 +57,12 @@ struct ExtractedPage {
     std::string url;                   ///< canonical URL, when the page names one
     std::string lang;                  ///< <html lang>, when given
     std::optional<std::int64_t> date;  ///< publication time, unix seconds
+    /// Why the page could not be read whole (then nothing else is set): a reader skips it with
+    /// this rather than keep a part of it.
+    std::string refused;
 
     void clear() {
+        refused.clear();
         title.clear();
         text.clear();
         url.clear();

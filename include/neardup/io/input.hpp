@@ -16,7 +16,9 @@
 //
 // RecordReader streams the inputs in that order and fills RawBatches. It never holds more than
 // one document's bytes beyond the batch: JSONL is read in chunks, whole files are read up to
-// max_doc_bytes. Not thread-safe; it is the pipeline's serial first stage.
+// max_doc_bytes. A whole file opening with a UTF-16 byte order mark is turned into UTF-8 as it
+// is read (its NUL bytes are no sign of binary data). Not thread-safe; it is the pipeline's
+// serial first stage.
 //
 // Example:
 //   auto inputs = neardup::collect_inputs({"news/"});
@@ -49,6 +51,9 @@ struct InputFile {
     /// Its path below the folder given (a file named on the command line: the path as given):
     /// where a deduplicated copy of the tree puts it.
     std::string relative;
+    /// Read it only if it is a regular file (opened without waiting: a FIFO is refused, not
+    /// waited on); for files read again later by a stored path (the report).
+    bool regular_only = false;
 };
 
 /// How whole-file ids are formed (see the header comment).

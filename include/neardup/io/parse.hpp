@@ -5,7 +5,11 @@
 // throws for bad data: a malformed JSON line, a missing or non-string text field, or a record
 // the reader already rejected comes back with `skip` set and a message saying why.
 //
-// Web pages go through extract_page() (extract/page.hpp): the article, its title and date.
+// Web pages go through extract_page() (extract/page.hpp): the article, its title and date; a
+// page it refuses is a kMalformed skip with its reason. HTML in a JSON string is UTF-8 (JSON
+// decoded it): its own charset declaration is not applied. A text file that is not valid UTF-8
+// is read as windows-1252, as web pages are. An id field that is an object, array or boolean is
+// a skip that says so.
 // Document ids: the JSON id field (string or number) when present, else "<file>:<line>" for
 // JSONL; for whole files, the path relative to the folder given on the command line.
 // The text that features are computed from is the title (if any), a blank line, then the body.
@@ -48,6 +52,7 @@ struct ParsedDoc {
     std::string text;                  ///< title + "\n\n" + body, UTF-8 (possibly invalid)
     std::string title;                 ///< the title alone (JSON title field, page title)
     std::string url;                   ///< the url field, else a web page's canonical URL
+    bool url_claimed = false;          ///< url is the page's claim (canonical), not the field
     std::string lang;                  ///< a web page's <html lang>, when given
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
     std::uint8_t fields_found = 0;     ///< FieldBit flags of the named JSON fields the record has

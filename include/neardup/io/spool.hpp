@@ -42,6 +42,7 @@ public:
 
 private:
     int fd_ = -1;
+    std::string folder_;         ///< where the file is ($TMPDIR): what a failure must name
     std::uint64_t size_ = 0;     ///< bytes appended
     std::uint64_t written_ = 0;  ///< bytes in the file
     std::string buffer_;

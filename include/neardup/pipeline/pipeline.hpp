@@ -93,7 +93,7 @@ struct DocMeta {
     std::string source;  ///< "file" or "file:line"
     std::optional<std::int64_t> date;
     std::uint64_t length = 0;     ///< bytes of text (title + body)
-    std::uint64_t text_hash = 0;  ///< hash64 of that text (an index tells updates by it)
+    std::uint64_t text_hash = 0;  ///< hash64 of that text (index updates, the report's re-reads)
     std::string title;            ///< when known (a web page's, the JSON title field)
     std::string url;              ///< when known (the JSON url field, a page's canonical URL)
     /// Where its record is: the input (index into the inputs run_scan was given) and its line

@@ -6,7 +6,10 @@
 // similarity, of the LSH S-curve for the run's bands x rows with the threshold marked, and of
 // articles per day when dates are known; the largest stories with their near groups (title,
 // source, date, URL, similarity, which one is kept); a side-by-side view of two members of one
-// group with the passages they share highlighted; and what to drop. `neardup scan --report`
+// group with the passages they share highlighted (or why it is not there: the sources read
+// again must be regular files still holding the texts matched); and what to drop. Titles link
+// to their URLs only when these are http(s): a page's "javascript:" URL would run in the
+// report. `neardup scan --report`
 // and `neardup index report --run N -o FILE.html` fill it.
 //
 // Example:
@@ -35,6 +38,8 @@ struct ReportRow {
     std::optional<std::int64_t> date;
     std::string title;
     std::string url;
+    /// hash64 of the text matched: a source read again is that document only if its text has it
+    std::optional<std::uint64_t> text_hash = std::nullopt;
 };
 
 /// Two members of one group, as normalized text, with the byte ranges each shares.
@@ -66,6 +71,7 @@ struct ReportInput {
     double threshold = 0.8;
     std::string threshold_label = "threshold";  ///< what the marked similarity is
     std::optional<ReportPair> pair;
+    std::string pair_missing;  ///< why the side-by-side view is not shown (when there is a group)
     std::size_t max_stories = 20;  ///< largest stories shown
 };
 
