@@ -55,6 +55,8 @@ boost::program_options::options_description dedup_options(ScanCli& c, OutputCli&
 }
 
 std::string megabytes(std::uint64_t bytes) {
+    if (bytes < 100'000)  // "0.0 MB" says nothing of a small run
+        return format_fixed(static_cast<double>(bytes) / 1e3, 1) + " kB";
     return format_fixed(static_cast<double>(bytes) / 1e6, 1) + " MB";
 }
 
@@ -89,8 +91,19 @@ int cmd_dedup(const std::vector<std::string>& args) {
     const Level level = parse_level(o.level);
     const std::string lines_out = d.to.empty() ? c.output : "";
     refuse_outputs_among_inputs(c.paths, {lines_out, d.rows, o.keep, o.drop, o.report});
+    refuse_same_outputs({{"-o", lines_out},
+                         {"--rows", d.rows},
+                         {"--keep", o.keep},
+                         {"--drop", o.drop},
+                         {"--report", o.report}});
+    if (!d.to.empty())
+        refuse_folder_among_inputs(c.paths, d.to);
 
+    if (vm->count("to") > 0 && d.to.empty())
+        throw UsageError("--to needs a folder name");
     std::vector<InputFile> inputs = collect_inputs(c.paths, c.ids);
+    if (d.to.empty())
+        refuse_stdout_among_inputs(inputs);
     try {
         if (d.to.empty())
             check_line_inputs(inputs);
@@ -102,6 +115,7 @@ int cmd_dedup(const std::vector<std::string>& args) {
     // Every output opened before the run: one that cannot be written fails now.
     std::unique_ptr<KeptTree> tree;
     std::unique_ptr<OutputFile> lines;
+    std::unique_ptr<HeldBack> held_back;  // lines for stdout, a pipe or a device wait here
     try {
         if (!d.to.empty())
             tree = std::make_unique<KeptTree>(d.to, d.link);
@@ -110,6 +124,8 @@ int cmd_dedup(const std::vector<std::string>& args) {
     } catch (const ConfigError& e) {
         throw UsageError(e.what());
     }
+    if (lines && !lines->replaced_on_commit())
+        held_back = std::make_unique<HeldBack>();
     std::unique_ptr<OutputFile> rows = d.rows.empty() ? nullptr : std::make_unique<OutputFile>(d.rows);
     RunOutputs extra(o);
     for (const InputFile& f : inputs) {
@@ -130,9 +146,13 @@ int cmd_dedup(const std::vector<std::string>& args) {
         stats = tree->write(inputs, stamps, records);
     } else {
         ::lseek(STDIN_FILENO, 0, SEEK_SET);  // the copy of stdin, if one was read
-        CompressedWriter writer(lines->stream(), compression_of(c.output));
+        std::ostream& sink = held_back ? held_back->stream() : lines->stream();
+        CompressedWriter writer(sink, compression_of(c.output),
+                                c.output == "-" ? "stdout" : c.output);
         stats = write_kept_lines(inputs, stamps, records, writer);
         writer.finish();
+        if (held_back)
+            held_back->finish(lines->stream());
     }
     if (rows) {
         write_assignments(result, format, rows->stream(), !c.no_header, level);

@@ -306,6 +306,8 @@ int match(const std::vector<std::string>& args, bool add) {
     const OutputFormat format = parse_row_format(c.scan.format);
     refuse_outputs_among_inputs(c.scan.paths, {c.scan.output, c.keep, c.drop, c.kept});
     refuse_index_as_output(c.db, {c.scan.output, c.keep, c.drop, c.kept});
+    refuse_same_outputs(
+        {{"-o", c.scan.output}, {"--keep", c.keep}, {"--drop", c.drop}, {"--kept", c.kept}});
     const Level level = parse_level(c.level);
     // Two different files are never one article: ids are absolute paths (or relative to
     // --id-root), so day folders that reuse file names do not collide.
@@ -421,7 +423,7 @@ int match(const std::vector<std::string>& args, bool add) {
     DedupStats kept_stats;
     if (kept_out) {
         ::lseek(STDIN_FILENO, 0, SEEK_SET);  // the copy of stdin, if one was read
-        CompressedWriter writer(kept_out->stream(), compression_of(c.kept));
+        CompressedWriter writer(kept_out->stream(), compression_of(c.kept), c.kept);
         kept_stats = write_kept_lines(
             inputs, stamps, again ? choices_of_rows(inputs, written) : choices_of_night(r, rows),
             writer);

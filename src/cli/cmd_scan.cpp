@@ -47,6 +47,8 @@ int cmd_scan(const std::vector<std::string>& args) {
     const OutputFormat format = parse_scan_format(c);
     const Level level = parse_level(o.level);
     refuse_outputs_among_inputs(c.paths, {c.output, o.keep, o.drop, o.report});
+    refuse_same_outputs(
+        {{"-o", c.output}, {"--keep", o.keep}, {"--drop", o.drop}, {"--report", o.report}});
     // Opened before the run: an output that cannot be written fails now, not after it.
     OutputFile out(c.output);
     RunOutputs extra(o);

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.hpp"
@@ -404,6 +405,28 @@ void report_skips_into(std::span<const SkipRecord> skips, ReportInput& in) {
     in.skip_counts.assign(counts.begin(), counts.end());
 }
 
+namespace {
+
+/// `target` with its folder made canonical (the file itself may not exist yet).
+std::filesystem::path canonical_place(const std::filesystem::path& target) {
+    std::error_code ec;
+    const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
+    const std::filesystem::path canonical_dir = std::filesystem::canonical(dir, ec);
+    return ec ? target : canonical_dir / target.filename();
+}
+
+/// Whether `place` (canonical) lies inside the folder `folder` names.
+bool inside_folder(const std::filesystem::path& place, const std::string& folder) {
+    std::error_code ec;
+    if (folder == "-" || !std::filesystem::is_directory(folder, ec))
+        return false;
+    const std::filesystem::path root = std::filesystem::canonical(folder, ec);
+    const std::filesystem::path rel = place.lexically_relative(root);
+    return !ec && !rel.empty() && *rel.begin() != "..";
+}
+
+}  // namespace
+
 void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
                                  const std::vector<std::string>& outputs) {
     namespace fs = std::filesystem;
@@ -412,27 +435,71 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
             continue;
         std::error_code ec;
         const fs::path target = resolve_output_path(output);
-        if (!fs::is_regular_file(target, ec))
-            continue;  // not there yet, or a device: cannot be an input being read
-        const fs::path canonical_target = fs::canonical(target, ec);
+        if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))
+            continue;  // a device or a pipe: cannot be an input being read
+        // A file a folder PATH reads, there now or made by this run (the next run over the
+        // folder would read it as an article).
+        RecordFormat format{};
+        Compression compression{};
+        const bool readable = classify_path(target.filename().string(), format, compression);
+        const fs::path place = canonical_place(target);
         for (const std::string& p : paths) {
-            if (p == "-")
-                continue;
-            bool same = fs::equivalent(p, target, ec);
-            if (!same && fs::is_directory(p, ec)) {
-                const fs::path root = fs::canonical(p, ec);
-                const fs::path rel = canonical_target.lexically_relative(root);
-                RecordFormat format{};
-                Compression compression{};
-                same = !ec && !rel.empty() && *rel.begin() != ".." &&
-                       classify_path(target.filename().string(), format, compression);
-            }
-            if (same) {
-                std::string message = "output '";
-                message.append(output).append("' is an input (").append(p).append(")");
-                throw UsageError(message);
-            }
+            const bool same = (p != "-" && fs::equivalent(p, target, ec)) ||
+                              (readable && inside_folder(place, p));
+            if (same)
+                throw UsageError("output '" + output + "' is an input (" + p +
+                                 (readable ? " reads files so named" : "") + ")");
         }
+    }
+}
+
+namespace {
+
+/// What an output writes to, for telling two outputs apart: "stdout", a file's device and inode
+/// when it exists, else its canonical place; empty for a device (/dev/null takes any number).
+std::string output_identity(const std::string& output) {
+    const int fd = output == "-" ? STDOUT_FILENO : standard_stream_fd(output);
+    struct stat st {};
+    if (fd >= 0) {
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+        return fd == STDOUT_FILENO ? "stdout" : fd == STDERR_FILENO ? "stderr" : "";
+    }
+    const std::filesystem::path target = resolve_output_path(output);
+    if (::stat(target.c_str(), &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            return S_ISFIFO(st.st_mode) ? "fifo " + canonical_place(target).string() : "";
+        return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    }
+    return canonical_place(target).string();
+}
+
+}  // namespace
+
+void refuse_same_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+    std::map<std::string, std::string> seen;  // identity -> option
+    for (const auto& [option, path] : outputs) {
+        if (path.empty())
+            continue;
+        const std::string id = output_identity(path);
+        if (id.empty())
+            continue;
+        const auto [it, fresh] = seen.emplace(id, option);
+        if (!fresh)
+            throw UsageError(it->second + " and " + option + " name the same output ('" + path +
+                             "'): one would replace the other");
+    }
+}
+
+void refuse_folder_among_inputs(const std::vector<std::string>& paths, const std::string& folder) {
+    std::filesystem::path normal = std::filesystem::path(folder).lexically_normal();
+    if (!normal.has_filename())  // "out/"
+        normal = normal.parent_path();
+    const std::filesystem::path place = canonical_place(normal);
+    for (const std::string& p : paths) {
+        if (inside_folder(place, p))
+            throw UsageError("output folder '" + folder + "' is inside an input (" + p +
+                             "): the next run over it would read the kept files as articles");
     }
 }
 
@@ -495,13 +562,20 @@ void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) 
     check_fraction(c.cfg.story.link_threshold, "--story-link");
 }
 
-void spool_stdin() {
+namespace {
+
+std::string temp_folder() {
     const char* dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
-                          "/neardup-stdin.XXXXXX";
+    return dir != nullptr && *dir != '\0' ? dir : "/tmp";
+}
+
+}  // namespace
+
+void spool_stdin() {
+    std::string pattern = temp_folder() + "/neardup-stdin.XXXXXX";
     const int fd = ::mkstemp(pattern.data());
     if (fd < 0)
-        throw IoError(pattern + ": cannot create the copy of stdin");
+        throw IoError(pattern + ": cannot create the copy of stdin: " + std::strerror(errno));
     ::unlink(pattern.c_str());
     std::vector<char> buf(1u << 20);
     for (;;) {
@@ -525,6 +599,54 @@ void spool_stdin() {
     if (::lseek(fd, 0, SEEK_SET) != 0 || ::dup2(fd, STDIN_FILENO) < 0)
         throw IoError("stdin: cannot stand in its copy");
     ::close(fd);
+}
+
+void refuse_stdout_among_inputs(const std::vector<InputFile>& inputs) {
+    struct stat out {};
+    if (::fstat(STDOUT_FILENO, &out) != 0 || !S_ISREG(out.st_mode))
+        return;
+    for (const InputFile& f : inputs) {
+        struct stat in {};
+        if (f.path != "-" && ::stat(f.path.c_str(), &in) == 0 && in.st_dev == out.st_dev &&
+            in.st_ino == out.st_ino)
+            throw UsageError("stdout is an input (" + f.path + "): it would be written as read");
+    }
+}
+
+HeldBack::HeldBack() {
+    std::string pattern = temp_folder() + "/neardup-out.XXXXXX";
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0)
+        throw IoError(pattern + ": cannot create the file the output waits in: " +
+                      std::strerror(errno));
+    read_fd_ = fd;
+    path_ = pattern;
+    file_.open(pattern, std::ios::binary | std::ios::trunc);
+    ::unlink(pattern.c_str());  // gone with the process, however it ends
+    if (!file_)
+        throw IoError(pattern + ": cannot write the file the output waits in");
+}
+
+HeldBack::~HeldBack() {
+    if (read_fd_ >= 0)
+        ::close(read_fd_);
+}
+
+void HeldBack::finish(std::ostream& out) {
+    file_.flush();
+    if (!file_)
+        throw IoError(path_ + ": write failed (the output's temporary file, in $TMPDIR)");
+    std::vector<char> buf(1u << 20);
+    for (;;) {
+        const ssize_t got = ::read(read_fd_, buf.data(), buf.size());
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            throw IoError(path_ + ": read failed: " + std::strerror(errno));
+        if (got == 0)
+            break;
+        out.write(buf.data(), got);
+    }
 }
 
 std::optional<boost::program_options::variables_map> parse_run_args(

@@ -28,8 +28,12 @@ InputStamp stamp_of(const std::string& path) {
     struct stat st {};
     if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
         return {};
-    return {static_cast<std::uint64_t>(st.st_size),
-            std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec, true};
+    const auto ns = [](const timespec& t) {
+        return std::int64_t{t.tv_sec} * 1'000'000'000 + std::int64_t{t.tv_nsec};
+    };
+    return {static_cast<std::uint64_t>(st.st_dev),  static_cast<std::uint64_t>(st.st_ino),
+            static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim),
+            ns(st.st_ctim),                         true};
 }
 
 /// Throws IoError when `file` is not as it was when the scan read it.
@@ -37,10 +41,12 @@ void check_unchanged(const InputFile& file, const InputStamp& then) {
     if (!then.known)
         return;
     const InputStamp now = stamp_of(file.path);
-    if (!now.known || now.size != then.size || now.mtime_ns != then.mtime_ns) {
+    if (!now.known)
+        throw IoError(file.path + ": gone since neardup read it; nothing written");
+    if (now != then) {
         throw IoError(file.path +
-                      ": changed since neardup read it (size or time); nothing written: run again "
-                      "on inputs that stay as they are");
+                      ": changed since neardup read it (replaced, written to or touched); nothing "
+                      "written: run again on inputs that stay as they are");
     }
 }
 
@@ -60,7 +66,9 @@ std::vector<std::size_t> records_by_input(std::span<const RecordChoice> records,
 void copy_kept_lines(const InputFile& file, std::span<const RecordChoice> records,
                      CompressedWriter* out, DedupStats& s) {
     std::size_t r = 0;
-    for_each_raw_line(file, [&](std::uint64_t line, std::string_view bytes) {
+    std::uint64_t last_line = 0;
+    const auto copy_line = [&](std::uint64_t line, std::string_view bytes) {
+        last_line = line;
         while (r < records.size() && records[r].line < line)
             ++r;
         if (r == records.size() || records[r].line != line)
@@ -77,7 +85,15 @@ void copy_kept_lines(const InputFile& file, std::span<const RecordChoice> record
         out->write(bytes);
         if (bytes.back() != '\n')
             out->write("\n");
-    });
+    };
+    try {
+        for_each_raw_line(file, copy_line);
+    } catch (const IoError&) {
+        // A compressed file cut short (or gone bad) after its last record the scan took in:
+        // the scan counted the rest as a skip, and every kept line is written.
+        if (records.empty() || records.back().line > last_line)
+            throw;
+    }
 }
 
 std::uint64_t file_size_of(const std::string& path) {
@@ -135,7 +151,21 @@ std::vector<RecordChoice> record_choices(const ScanResult& result, const std::ve
     return records;
 }
 
+void check_rereadable(std::span<const InputFile> inputs) {
+    for (const InputFile& f : inputs) {
+        struct stat st {};
+        if (f.path == "-" || !f.error.empty() || ::stat(f.path.c_str(), &st) != 0 ||
+            S_ISREG(st.st_mode))
+            continue;
+        throw ConfigError(f.path +
+                          " is not a regular file (a FIFO, a pipe or a device): the kept records "
+                          "are read from it a second time, which it cannot give; pipe it to "
+                          "stdin (-) instead, which is copied first");
+    }
+}
+
 void check_line_inputs(std::span<const InputFile> inputs) {
+    check_rereadable(inputs);
     for (const InputFile& f : inputs) {
         if (f.error.empty() && f.format != RecordFormat::kJsonLine) {
             throw ConfigError(f.path +
@@ -161,9 +191,21 @@ DedupStats write_kept_lines(std::span<const InputFile> inputs, std::span<const I
     return s;
 }
 
-KeptTree::KeptTree(const std::string& target, bool link) : target_(target), link_(link) {
+namespace {
+
+/// "out/" and "out" are one folder (a trailing slash would make "out" its own parent).
+fs::path without_trailing_slash(const std::string& target) {
+    fs::path t = fs::path(target).lexically_normal();
+    return t.has_filename() || t == t.root_path() ? t : t.parent_path();
+}
+
+}  // namespace
+
+KeptTree::KeptTree(const std::string& target, bool link)
+    : target_(without_trailing_slash(target).string()), link_(link) {
+    NEARDUP_CHECK(!target.empty(), "--to needs a folder name");
     std::error_code ec;
-    const fs::path t(target);
+    const fs::path t(target_);
     if (fs::exists(fs::symlink_status(t, ec)) && !empty_folder(t))
         throw ConfigError(target + ": already exists (the kept files go into a new or empty folder)");
     const fs::path dir = t.parent_path().empty() ? fs::path(".") : t.parent_path();
@@ -185,6 +227,7 @@ KeptTree::~KeptTree() {
 }
 
 void KeptTree::check_places(std::span<const InputFile> inputs) {
+    check_rereadable(inputs);
     std::map<fs::path, const InputFile*> placed;
     for (const InputFile& f : inputs) {
         if (!f.error.empty())
@@ -195,6 +238,16 @@ void KeptTree::check_places(std::span<const InputFile> inputs) {
         if (!fresh) {
             throw ConfigError(it->second->path + " and " + f.path + " would both be written to " +
                               it->first.generic_string() + " in the output folder");
+        }
+    }
+    // A file cannot be a folder too: "k.txt" from one input, "k.txt/z.txt" from another.
+    for (const auto& [place, file] : placed) {
+        for (fs::path up = place.parent_path(); !up.empty(); up = up.parent_path()) {
+            if (const auto it = placed.find(up); it != placed.end()) {
+                throw ConfigError(it->second->path + " and " + file->path +
+                                  " cannot both be written: " + up.generic_string() +
+                                  " would be a file and a folder in the output folder");
+            }
         }
     }
 }
@@ -224,7 +277,7 @@ DedupStats KeptTree::write(std::span<const InputFile> inputs, std::span<const In
         fs::create_directories(dest.parent_path());
         if (f.format == RecordFormat::kJsonLine) {
             std::ofstream file(dest, std::ios::binary);
-            CompressedWriter w(file, f.compression);
+            CompressedWriter w(file, f.compression, dest.string());
             copy_kept_lines(f, mine, &w, s);
             w.finish();
             if (!file)
@@ -234,6 +287,8 @@ DedupStats KeptTree::write(std::span<const InputFile> inputs, std::span<const In
             if (::linkat(AT_FDCWD, f.path.c_str(), AT_FDCWD, dest.c_str(), AT_SYMLINK_FOLLOW) != 0)
                 throw IoError(sys_error("--link " + f.path + " -> " + target_));
             ++s.links;
+            ++s.files;
+            continue;  // the link is the file (and changed its change time): nothing to compare
         } else {
             fs::copy_file(f.path, dest);
         }

@@ -187,8 +187,8 @@ Compression compression_of(std::string_view name) noexcept {
     return Compression::kNone;
 }
 
-CompressedWriter::CompressedWriter(std::ostream& sink, Compression compression)
-    : sink_(sink), encoder_(make_encoder(compression)) {}
+CompressedWriter::CompressedWriter(std::ostream& sink, Compression compression, std::string name)
+    : sink_(sink), encoder_(make_encoder(compression)), name_(std::move(name)) {}
 
 CompressedWriter::~CompressedWriter() = default;
 
@@ -215,7 +215,7 @@ void CompressedWriter::finish() {
         drain(true);
     sink_.flush();
     if (!sink_)
-        throw IoError("write failed");
+        throw IoError(name_ + ": write failed");
 }
 
 }  // namespace neardup

@@ -181,6 +181,18 @@ void visit_entry(const fs::directory_entry& entry, const fs::path& root, const I
     const bool known = classify_path(name, format, compression);
     const bool html = !known && name.find('.') == std::string::npos && sniffs_as_html(entry.path());
     InputFile file = input_for(entry.path(), root, ids);
+    std::error_code type_ec;
+    if (entry.is_symlink(type_ec)) {
+        std::error_code target_ec;
+        const fs::file_status target = fs::status(entry.path(), target_ec);
+        if (target_ec || fs::is_directory(target)) {
+            file.error = target_ec ? "broken symbolic link (or a loop): " + target_ec.message()
+                                   : "a symbolic link to a folder, not followed (name the "
+                                     "folder itself)";
+            found.push_back(std::move(file));
+            return;
+        }
+    }
     if (!known && !html) {  // counted, never silently passed over (--strict refuses it)
         file.error = name.find('.') == std::string::npos
                          ? "no extension, and not a web page"

@@ -134,4 +134,58 @@ expect_exit 2 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/x.jsonl" corp
 expect_exit 2 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/k.db" "$tmp/night1.jsonl"
 expect_exit 1 -- "$bin" index add -q --db "$tmp/k.db" --kept "$tmp/no/such/k.jsonl" "$tmp/night1.jsonl"
 
+# --- the second hostile pass (issue 20): each of these failed before its fix
+# a FIFO or a shell's <(...) cannot be read twice: refused at once, never a hang
+mkfifo "$tmp/fifo.jsonl"
+expect_exit 2 -- timeout 10 "$bin" dedup -q "$tmp/fifo.jsonl" -o "$tmp/f.jsonl"
+expect_grep "$tmp/err" "not a regular file"
+expect_exit 2 -- timeout 10 "$bin" dedup -q <(cat corpus/news/feed.jsonl) -o "$tmp/f.jsonl"
+expect_grep "$tmp/err" "not a regular file"
+expect_exit 2 -- timeout 10 "$bin" index add -q --db "$tmp/fifo.db" --kept "$tmp/f.jsonl" "$tmp/fifo.jsonl"
+[ ! -e "$tmp/fifo.db" ] || fail "a refused index add --kept left an index file"
+# two outputs naming one file (or stdout twice) are refused, nothing written
+expect_exit 2 -- "$bin" dedup -q corpus/news/feed.jsonl -o "$tmp/same.out" --rows "$tmp/same.out"
+expect_grep "$tmp/err" "name the same output"
+[ ! -e "$tmp/same.out" ] || fail "two outputs on one file: something was written"
+expect_exit 2 -- "$bin" dedup -q corpus/news/feed.jsonl --rows -
+expect_exit 2 -- "$bin" scan -q corpus/news/feed.jsonl -o "$tmp/s.tsv" --keep "$tmp/./s.tsv"
+expect_exit 2 -- "$bin" index add -q --db "$tmp/two.db" --kept - corpus/news/feed.jsonl
+expect_exit 0 -- "$bin" scan -q corpus/news/feed.jsonl -o /dev/null --keep /dev/null
+# a compressed input cut short: the scan skips the rest, dedup writes the same kept lines
+python3 - "$tmp/cut.jsonl.gz" <<'PY'
+import gzip, json, sys
+lines = "".join(json.dumps({"id": "c%d" % i, "text": "article %d about %d harbours and %d ships" % (i, i * 7, i * 13)}) + "\n" for i in range(3000))
+data = gzip.compress(lines.encode())
+open(sys.argv[1], "wb").write(data[: len(data) // 2])
+PY
+expect_exit 0 -- "$bin" scan -q --keep "$tmp/cut-keep.txt" -o /dev/null "$tmp/cut.jsonl.gz"
+expect_exit 0 -- "$bin" dedup -q "$tmp/cut.jsonl.gz" -o "$tmp/cut-kept.jsonl"
+[ "$(python3 -c 'import json,sys; print("\n".join(json.loads(l)["id"] for l in open(sys.argv[1])))' "$tmp/cut-kept.jsonl")" = "$(cat "$tmp/cut-keep.txt")" ] || fail "a cut .gz: dedup does not write the scan's kept records"
+# stdout that is an input is refused; output to stdout shows only once the run succeeded
+cp corpus/news/feed.jsonl "$tmp/app.jsonl"
+"$bin" dedup -q "$tmp/app.jsonl" >>"$tmp/app.jsonl" 2>"$tmp/err"; [ $? -eq 2 ] || fail "dedup f >> f was not refused"
+cmp -s corpus/news/feed.jsonl "$tmp/app.jsonl" || fail "dedup f >> f changed its input"
+printf '{"id":"r","text":"one"}\n{"id":"r","text":"two"}\n' >"$tmp/repeat-ids.jsonl"
+"$bin" dedup -q --strict corpus/news/feed.jsonl "$tmp/repeat-ids.jsonl" >"$tmp/partial.out" 2>/dev/null
+[ ! -s "$tmp/partial.out" ] || fail "a failed dedup wrote to stdout"
+# --to DIR/ (a trailing slash), an empty DIR/, '' and a folder inside an input
+mkdir -p "$tmp/scrape" && cp corpus/news/feed.jsonl "$tmp/scrape/"
+expect_exit 0 -- "$bin" dedup -q "$tmp/scrape/" --to "$tmp/scrape-dedup/"
+[ -f "$tmp/scrape-dedup/feed.jsonl" ] || fail "--to DIR/ did not make DIR"
+mkdir "$tmp/empty2"
+expect_exit 0 -- "$bin" dedup -q "$tmp/scrape/" --to "$tmp/empty2/"
+expect_exit 2 -- "$bin" dedup -q "$tmp/scrape" --to ''
+expect_exit 2 -- "$bin" dedup -q "$tmp/scrape" --to "$tmp/scrape/out"
+expect_exit 2 -- "$bin" dedup -q "$tmp/scrape" -o "$tmp/scrape/clean.jsonl"
+[ ! -e "$tmp/scrape/clean.jsonl" ] && [ ! -e "$tmp/scrape/out" ] || fail "an output inside an input folder was written"
+expect_exit 0 -- "$bin" dedup -q "$tmp/scrape" -o /dev/null --rows "$tmp/scrape/rows.tsv"  # not read
+# a file in one input and a folder of the same name in another: refused before the scan
+mkdir -p "$tmp/C" "$tmp/D/k.txt"
+cp corpus/news/hospital-strike-talks.txt "$tmp/C/k.txt"; cp corpus/news/museum-theft-recovered.txt "$tmp/D/k.txt/z.txt"
+expect_exit 2 -- "$bin" dedup -q "$tmp/C" "$tmp/D" --to "$tmp/CD"
+expect_grep "$tmp/err" "would be a file and a folder"
+# small runs are counted in kB
+expect_exit 0 -- "$bin" dedup corpus/news/feed.jsonl -o "$tmp/s.jsonl"
+expect_grep "$tmp/err" "kB of"
+
 finish dedup

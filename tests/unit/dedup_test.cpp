@@ -87,6 +87,28 @@ TEST_SUITE("dedup") {
             IoError);
     }
 
+    TEST_CASE("an input replaced by rename, same size and time, is a changed input") {
+        TempDir dir;
+        const std::string text = feed();
+        const auto path = dir.write("f.jsonl", text);
+        std::string other = text;
+        other[10] = other[10] == 'x' ? 'y' : 'x';  // same size
+        const auto next = dir.write("f.next", other);
+        const auto inputs = collect_inputs({path.string()});
+        ScanConfig cfg;
+        cfg.story.enabled = false;
+        const ScanResult r = run_scan(cfg, inputs);
+        const auto stamps = stamp_inputs(inputs);
+        std::filesystem::last_write_time(next, std::filesystem::last_write_time(path));
+        std::filesystem::rename(next, path);
+        std::ostringstream out;
+        CompressedWriter w(out, Compression::kNone);
+        CHECK_THROWS_AS((void)write_kept_lines(inputs, stamps,
+                                               record_choices(r, kept_documents(r, Level::kNear)),
+                                               w),
+                        IoError);
+    }
+
     TEST_CASE("compressed output reads back through the reader, every format") {
         TempDir dir;
         std::string lines;

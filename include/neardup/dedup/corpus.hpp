@@ -15,7 +15,7 @@
 // Records the scan skipped (malformed, empty, a repeated id...) are neither kept nor dropped:
 // they are not written, and the scan's summary counts them. Inputs are only ever read. An input
 // that changed since the scan read it (size or modification time) is an error, not a corpus
-// that mixes two versions. All-or-nothing: the caller writes lines into an OutputFile (renamed
+// that mixes two versions (the file's device, inode, size, modification and change times). All-or-nothing: the caller writes lines into an OutputFile (renamed
 // into place on commit), and KeptTree builds its folder under a temporary name and renames it
 // into place on commit(); a failed or killed run leaves no partial corpus.
 // Not thread-safe.
@@ -55,9 +55,14 @@ struct DedupStats {
 
 /// The stat of an input when it was collected, to tell whether it changed before its rewrite.
 struct InputStamp {
+    std::uint64_t device = 0;  ///< with inode: the file itself (a rename over it is another)
+    std::uint64_t inode = 0;
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
-    bool known = false;  ///< false: stdin or not a regular file (not checked)
+    std::int64_t ctime_ns = 0;  ///< changes with any write or rename, whatever mtime says
+    bool known = false;         ///< false: stdin or not a regular file (not checked)
+
+    friend bool operator==(const InputStamp&, const InputStamp&) = default;
 };
 
 /// The stamps of `inputs`, taken before they are read.
@@ -77,8 +82,12 @@ struct RecordChoice {
 [[nodiscard]] std::vector<RecordChoice> record_choices(const ScanResult& result,
                                                        const std::vector<bool>& kept);
 
-/// Throws UsageError-free ConfigError when an input cannot be written as lines: a whole file
-/// (.txt, .html, .json...) among the inputs of a line output.
+/// Throws ConfigError when an input cannot be read a second time: a FIFO, a pipe (a shell's
+/// <(...)), a device. stdin is fine: the caller copies it first.
+void check_rereadable(std::span<const InputFile> inputs);
+
+/// Throws ConfigError when an input cannot be written as lines: check_rereadable(), or a whole
+/// file (.txt, .html, .json...) among the inputs of a line output.
 void check_line_inputs(std::span<const InputFile> inputs);
 
 /// Writes the kept lines of every JSONL input to `out`, in input order. Throws IoError when an

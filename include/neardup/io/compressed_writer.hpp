@@ -27,9 +27,9 @@ namespace neardup {
 
 class CompressedWriter {
 public:
-    /// Writes to `sink` (which must outlive the writer). Throws IoError if the encoder
-    /// cannot be set up.
-    CompressedWriter(std::ostream& sink, Compression compression);
+    /// Writes to `sink` (which must outlive the writer), named `name` in messages. Throws
+    /// IoError if the encoder cannot be set up.
+    CompressedWriter(std::ostream& sink, Compression compression, std::string name = "output");
     ~CompressedWriter();
     CompressedWriter(const CompressedWriter&) = delete;
     CompressedWriter& operator=(const CompressedWriter&) = delete;
@@ -49,6 +49,7 @@ private:
     std::unique_ptr<Encoder> encoder_;  ///< null: written as is
     std::string pending_;               ///< written, not yet compressed
     std::string out_;                   ///< compressed bytes on their way to the sink
+    std::string name_;                  ///< for messages
 };
 
 }  // namespace neardup

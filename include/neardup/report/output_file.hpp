@@ -49,6 +49,9 @@ public:
     void prepare();
     /// prepare(), then (for regular files) renames into place. Throws IoError.
     void commit();
+    /// True when the output is a regular file written under a temporary name (nothing of it
+    /// shows before commit()); false for stdout, a pipe, a device (written as they come).
+    [[nodiscard]] bool replaced_on_commit() const noexcept { return !temp_.empty(); }
 
 private:
     class FdStreamBuf;
