@@ -455,39 +455,40 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
 
 namespace {
 
-/// What an output writes to, for telling two outputs apart: "stdout", a file's device and inode
-/// when it exists, else its canonical place; empty for a device (/dev/null takes any number).
-std::string output_identity(const std::string& output) {
+/// What an output writes to: a file's device and inode when it exists, else its canonical
+/// place; empty for a device or a pipe (/dev/null takes any number). `stream` says whether it
+/// is written through a descriptor where it stands (stdout, /dev/fd/N): such outputs follow
+/// each other on it, while a file named by path is replaced by the last one written.
+std::string output_identity(const std::string& output, bool& stream) {
     const int fd = output == "-" ? STDOUT_FILENO : standard_stream_fd(output);
+    stream = fd >= 0;
     struct stat st {};
-    if (fd >= 0) {
-        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-            return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-        return fd == STDOUT_FILENO ? "stdout" : fd == STDERR_FILENO ? "stderr" : "";
-    }
+    if (fd >= 0)
+        return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                   ? std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino)
+                   : "";
     const std::filesystem::path target = resolve_output_path(output);
-    if (::stat(target.c_str(), &st) == 0) {
-        if (!S_ISREG(st.st_mode))
-            return S_ISFIFO(st.st_mode) ? "fifo " + canonical_place(target).string() : "";
-        return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-    }
+    if (::stat(target.c_str(), &st) == 0)
+        return S_ISREG(st.st_mode) ? std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino)
+                                   : "";
     return canonical_place(target).string();
 }
 
 }  // namespace
 
 void refuse_same_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
-    std::map<std::string, std::string> seen;  // identity -> option
+    std::map<std::string, std::pair<std::string, bool>> seen;  // identity -> option, stream
     for (const auto& [option, path] : outputs) {
         if (path.empty())
             continue;
-        const std::string id = output_identity(path);
+        bool stream = false;
+        const std::string id = output_identity(path, stream);
         if (id.empty())
             continue;
-        const auto [it, fresh] = seen.emplace(id, option);
-        if (!fresh)
-            throw UsageError(it->second + " and " + option + " name the same output ('" + path +
-                             "'): one would replace the other");
+        const auto [it, fresh] = seen.emplace(id, std::pair{option, stream});
+        if (!fresh && !(stream && it->second.second))
+            throw UsageError(it->second.first + " and " + option + " name the same file ('" +
+                             path + "'): one would replace the other");
     }
 }
 

@@ -156,9 +156,10 @@ template <typename Result>
 void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
                                  const std::vector<std::string>& outputs);
 
-/// Throws UsageError when two outputs (option, path) write to one file or both to stdout, by
-/// any name (a symlink, ./x, a hard link, /dev/stdout and -): one would replace the other.
-/// Devices (/dev/null) may be named more than once.
+/// Throws UsageError when two outputs (option, path) name one file by any name (a symlink,
+/// ./x, a hard link, or the file stdout is redirected to): one would replace the other.
+/// Outputs written through a descriptor (stdout, /dev/fd/N) follow each other there, and
+/// devices (/dev/null) may be named more than once.
 void refuse_same_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 
 /// Throws UsageError when a new output folder lies inside a folder PATH.

@@ -145,11 +145,13 @@ expect_exit 2 -- timeout 10 "$bin" index add -q --db "$tmp/fifo.db" --kept "$tmp
 [ ! -e "$tmp/fifo.db" ] || fail "a refused index add --kept left an index file"
 # two outputs naming one file (or stdout twice) are refused, nothing written
 expect_exit 2 -- "$bin" dedup -q corpus/news/feed.jsonl -o "$tmp/same.out" --rows "$tmp/same.out"
-expect_grep "$tmp/err" "name the same output"
+expect_grep "$tmp/err" "name the same file"
 [ ! -e "$tmp/same.out" ] || fail "two outputs on one file: something was written"
-expect_exit 2 -- "$bin" dedup -q corpus/news/feed.jsonl --rows -
+ln -s "$tmp/same2.out" "$tmp/same2.link"
+expect_exit 2 -- "$bin" dedup -q corpus/news/feed.jsonl -o "$tmp/same2.out" --keep "$tmp/same2.link"
+"$bin" dedup -q corpus/news/feed.jsonl --keep /dev/stdout >"$tmp/both.out" || fail "stdout outputs follow each other"
 expect_exit 2 -- "$bin" scan -q corpus/news/feed.jsonl -o "$tmp/s.tsv" --keep "$tmp/./s.tsv"
-expect_exit 2 -- "$bin" index add -q --db "$tmp/two.db" --kept - corpus/news/feed.jsonl
+expect_exit 2 -- "$bin" index add -q --db "$tmp/two.db" --kept "$tmp/k2.jsonl" -o "$tmp/./k2.jsonl" corpus/news/feed.jsonl
 expect_exit 0 -- "$bin" scan -q corpus/news/feed.jsonl -o /dev/null --keep /dev/null
 # a compressed input cut short: the scan skips the rest, dedup writes the same kept lines
 python3 - "$tmp/cut.jsonl.gz" <<'PY'
