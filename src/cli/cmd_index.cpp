@@ -414,7 +414,7 @@ int match(const std::vector<std::string>& args, bool add) {
     for (const auto& [list, keep] : lists) {
         for (const RunRow& row : written) {
             if ((row.action != "drop") == keep)
-                list->stream() << row.id << "\n";
+                write_id_line(row.id, list->stream());
         }
         list->prepare();
     }
@@ -630,7 +630,7 @@ int prune(const std::vector<std::string>& args) {
     if (!list.empty()) {
         list_out = std::make_unique<OutputFile>(list);
         for (const std::string& id : doomed)
-            list_out->stream() << id << "\n";
+            write_id_line(id, list_out->stream());
         list_out->prepare();
     }
     std::uint64_t removed = doomed.size();

@@ -191,4 +191,15 @@ cat "$tmp/err" >>"$tmp/evil.log"
 ! grep -q "^2026-12-01T02:00:00Z FORGED" "$tmp/evil.log" || fail "a scraped id forged a log line"
 ! grep -q "$(printf '\033')" "$tmp/evil.log" || fail "an ESC from data reached stderr"
 
+# --- 21: --keep/--drop of index add/query escape ids: one id is never in both lists
+printf '%s\n' '{"id":"d1","text":"one two three four five six seven eight nine ten"}' \
+  '{"id":"d2","text":"one two three four five six seven eight nine ten"}' \
+  '{"id":"x\nd2","text":"another article entirely about something else"}' >"$tmp/inj.jsonl"
+expect_exit 0 -- "$bin" index add --db "$tmp/inj.db" -q -o /dev/null "$n0"
+for cmd in query add; do
+  expect_exit 0 -- "$bin" index "$cmd" --db "$tmp/inj.db" -q --keep "$tmp/keep.txt" --drop "$tmp/drop.txt" -o /dev/null "$tmp/inj.jsonl"
+  [ "$(cat "$tmp/keep.txt" "$tmp/drop.txt" | grep -cx d2)" -le 1 ] || fail "index $cmd: d2 in both --keep and --drop"
+  expect_grep "$tmp/keep.txt" '^x\\nd2$'
+done
+
 finish hostile_index
