@@ -593,7 +593,8 @@ int prune(const std::vector<std::string>& args) {
     opts.add_options()("older-than", po::value(&older), "age, e.g. 90d (by date, else insertion)")(
         "before", po::value(&before), "or a date: delete what is dated (else added) before it")(
         "dry-run", po::bool_switch(&dry_run), "say what would be deleted; change nothing")(
-        "list", po::value(&list), "write the deleted (or, with --dry-run, the doomed) ids to FILE");
+        "list", po::value(&list), "write the deleted (or, with --dry-run, the doomed) ids to FILE")(
+        "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors");
     po::variables_map vm;
     if (!parse_args(args,
                     "Usage: neardup index prune --db FILE (--older-than 90d | --before DATE) "

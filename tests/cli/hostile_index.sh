@@ -202,4 +202,8 @@ for cmd in query add; do
   expect_grep "$tmp/keep.txt" '^x\\nd2$'
 done
 
+# --- 23: index prune takes -q, --quiet
+expect_exit 0 -- "$bin" index prune -q --db "$tmp/inj.db" --older-than 36500d
+expect_exit 0 -- "$bin" index prune --quiet --db "$tmp/inj.db" --older-than 36500d --dry-run
+
 finish hostile_index
