@@ -164,8 +164,10 @@ std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add,
                     " copies of held articles, " + std::to_string(in_held_stories) +
                     " in held stories, " + std::to_string(new_stories.size()) + " new stories, " +
                     std::to_string(r.updates.size()) + " updates of held articles";
-    if (add)
+    if (add && run > 0)
         s += "; recorded as run " + std::to_string(run);
+    else if (add)
+        s += "; not recorded as a run (nothing new)";
     return s + "\n";
 }
 
@@ -199,24 +201,34 @@ std::vector<RecordChoice> choices_of_night(const ScanResult& r, std::span<const 
 }
 
 /// A batch run again: the records its first run wrote rows for, found by their source
-/// ("FILE:LINE", FILE as the inputs name it: the same inputs).
+/// ("FILE:LINE", FILE as the first run's inputs named it: the same file by input_identity(),
+/// whatever tonight's spelling).
 std::vector<RecordChoice> choices_of_rows(std::span<const InputFile> inputs,
                                           std::span<const RunRow> rows) {
-    std::unordered_map<std::string_view, std::uint32_t> input_of;
+    std::unordered_map<std::string, std::uint32_t> input_of;  // by identity
     for (std::size_t i = 0; i < inputs.size(); ++i)
-        input_of.emplace(inputs[i].path, static_cast<std::uint32_t>(i));
+        input_of.emplace(input_identity(inputs[i].path), static_cast<std::uint32_t>(i));
+    std::unordered_map<std::string, std::optional<std::uint32_t>> file_of;  // by FILE as stored
     std::vector<RecordChoice> records;
     for (const RunRow& row : rows) {
         const std::size_t colon = row.source.rfind(':');
         if (colon == std::string::npos)
             continue;
-        const auto it = input_of.find(std::string_view(row.source).substr(0, colon));
+        const std::string file = row.source.substr(0, colon);
+        auto known = file_of.find(file);
+        if (known == file_of.end()) {
+            const auto it = input_of.find(input_identity(file));
+            std::optional<std::uint32_t> input;
+            if (it != input_of.end())
+                input = it->second;
+            known = file_of.emplace(file, input).first;
+        }
         std::uint64_t line = 0;
         const char* first = row.source.data() + colon + 1;
         const char* last = row.source.data() + row.source.size();
-        if (it == input_of.end() || std::from_chars(first, last, line).ptr != last)
+        if (!known->second || std::from_chars(first, last, line).ptr != last)
             continue;
-        records.push_back({it->second, line, row.action != "drop"});
+        records.push_back({*known->second, line, row.action != "drop"});
     }
     std::sort(records.begin(), records.end(), [](const RecordChoice& a, const RecordChoice& b) {
         return std::tie(a.input, a.line) < std::tie(b.input, b.line);
@@ -252,6 +264,41 @@ void report_updates(const ScanResult& r, std::string_view stamp) {
     }
     if (r.updates.size() > kMaxLines)
         std::cerr << stamp << "neardup: ... " << r.updates.size() - kMaxLines << " more updated\n";
+}
+
+/// Refuses (UsageError, before the index is opened) --kept with inputs that are whole files:
+/// they have no lines to copy.
+void refuse_whole_files(const ScanCli& c) {
+    try {
+        check_line_inputs(collect_inputs(c.paths, c.ids));
+    } catch (const ConfigError&) {
+        throw UsageError("--kept takes JSONL inputs only; whole files: neardup dedup --to DIR");
+    }
+}
+
+/// True when `path` is a file (not stdout) that holds something: a night's output that an
+/// empty one must not replace.
+bool holds_something(const std::string& path) {
+    if (path.empty() || path == "-" || standard_stream_fd(path) >= 0)
+        return false;
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > 0 &&
+           !ec;
+}
+
+/// The nightly log's line for a batch whose articles are all held, from inputs no recorded
+/// run had (another spelling from another folder, files copied): its rows are a run's.
+std::string no_run_note(const std::vector<std::string>& paths,
+                        const std::vector<std::string>& left_alone) {
+    std::string note = "neardup: every article of " + escape_for_terminal(joined_paths(paths)) +
+                       " is held with the same text, and no recorded run had these inputs: "
+                       "nothing new, no run recorded";
+    for (std::size_t i = 0; i < left_alone.size(); ++i)
+        note += (i == 0 ? "; left as they were, not replaced by empty ones: " : ", ") +
+                escape_for_terminal(left_alone[i]);
+    return note +
+           "; 'neardup index runs' lists the runs, 'neardup index report --run N' writes the "
+           "rows of run N again\n";
 }
 
 int match(const std::vector<std::string>& args, bool add) {
@@ -309,6 +356,8 @@ int match(const std::vector<std::string>& args, bool add) {
     refuse_same_outputs(
         {{"-o", c.scan.output}, {"--keep", c.keep}, {"--drop", c.drop}, {"--kept", c.kept}});
     const Level level = parse_level(c.level);
+    if (!c.kept.empty())
+        refuse_whole_files(c.scan);
     // Two different files are never one article: ids are absolute paths (or relative to
     // --id-root), so day folders that reuse file names do not collide.
     c.scan.ids.absolute = true;
@@ -373,11 +422,6 @@ int match(const std::vector<std::string>& args, bool add) {
     std::unique_ptr<OutputFile> kept_out;
     std::vector<InputStamp> stamps;
     if (!c.kept.empty()) {
-        try {
-            check_line_inputs(inputs);
-        } catch (const ConfigError& e) {
-            throw UsageError(std::string("--kept: ") + e.what());
-        }
         kept_out = std::make_unique<OutputFile>(c.kept);
         if (std::any_of(inputs.begin(), inputs.end(),
                         [](const InputFile& f) { return f.path == "-" && f.error.empty(); }))
@@ -401,9 +445,24 @@ int match(const std::vector<std::string>& args, bool add) {
 
     const std::vector<RunRow> rows = match_rows(night, level);
     // A batch run again writes the rows of its first run, not a header alone (cron's retry
-    // must not destroy what the first run wrote); the run records nothing new.
-    const std::optional<RunInfo> again = same_batch_run(store, r, joined_paths(c.scan.paths));
+    // must not destroy what the first run wrote), and is not recorded: it adds nothing.
+    const std::optional<RunInfo> again = same_batch_run(store, r, c.scan.paths);
     const std::vector<RunRow> written = again ? store.run_rows(again->run) : rows;
+    if (again)
+        refuse_other_level(*again, written, level);
+    // Every article held, but no run had these inputs: the night's existing outputs stay.
+    const bool nothing_new = all_held(r);
+    std::vector<std::string> left_alone;
+    if (nothing_new && !again) {
+        for (const std::string& path : {c.scan.output, c.keep, c.drop, c.kept}) {
+            if (holds_something(path))
+                left_alone.push_back(path);
+        }
+    }
+    const auto commit_unless_left = [&](OutputFile& file, const std::string& path) {
+        if (std::find(left_alone.begin(), left_alone.end(), path) == left_alone.end())
+            file.commit();
+    };
 
     // A night is all or nothing: the rows are written and synced first, so a full disk fails
     // the run before the index changes; the run is recorded with its rows in the index's
@@ -416,7 +475,7 @@ int match(const std::vector<std::string>& args, bool add) {
     for (const auto& [list, keep] : lists) {
         for (const RunRow& row : written) {
             if ((row.action != "drop") == keep)
-                list->stream() << row.id << "\n";
+                write_id_line(row.id, list->stream());
         }
         list->prepare();
     }
@@ -440,17 +499,24 @@ int match(const std::vector<std::string>& args, bool add) {
                      joined_paths(c.scan.paths),
                      r.docs.size() - r.held,
                      r.updates.size(),
-                     r.stats.total_skipped()};
-        run = store_night(store, night, c.scan.cfg.num_perm, info, rows, story_window);
+                     r.stats.total_skipped(),
+                     level_name(level)};
+        // A night that adds nothing (every article held with the same text) is no run; the
+        // commit keeps what opening the index did (an upgrade, the story keys filled in).
+        if (!nothing_new)
+            run = store_night(store, night, c.scan.cfg.num_perm, info, rows, story_window);
         store.commit();
         write_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
-    out.commit();
+    commit_unless_left(out, c.scan.output);
     for (const auto& [list, keep] : lists)
-        list->commit();
+        commit_unless_left(*list, keep ? c.keep : c.drop);
     if (kept_out)
-        kept_out->commit();
+        commit_unless_left(*kept_out, c.kept);
+    // Said even with -q: outputs asked for were not written.
+    if (nothing_new && !again)
+        std::cerr << format_iso8601(now_seconds()) << " " << no_run_note(c.scan.paths, left_alone);
     if (!c.scan.quiet) {
         // Cron keeps stderr as the night's log: every line carries its time.
         const std::string stamp = format_iso8601(now_seconds()) + " ";
@@ -595,7 +661,8 @@ int prune(const std::vector<std::string>& args) {
     opts.add_options()("older-than", po::value(&older), "age, e.g. 90d (by date, else insertion)")(
         "before", po::value(&before), "or a date: delete what is dated (else added) before it")(
         "dry-run", po::bool_switch(&dry_run), "say what would be deleted; change nothing")(
-        "list", po::value(&list), "write the deleted (or, with --dry-run, the doomed) ids to FILE");
+        "list", po::value(&list), "write the deleted (or, with --dry-run, the doomed) ids to FILE")(
+        "quiet,q", po::bool_switch(&c.scan.quiet), "nothing on stderr but errors");
     po::variables_map vm;
     if (!parse_args(args,
                     "Usage: neardup index prune --db FILE (--older-than 90d | --before DATE) "
@@ -632,7 +699,7 @@ int prune(const std::vector<std::string>& args) {
     if (!list.empty()) {
         list_out = std::make_unique<OutputFile>(list);
         for (const std::string& id : doomed)
-            list_out->stream() << id << "\n";
+            write_id_line(id, list_out->stream());
         list_out->prepare();
     }
     std::uint64_t removed = doomed.size();

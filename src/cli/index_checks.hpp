@@ -1,6 +1,6 @@
 // Private to the CLI: the checks `index` commands make before they touch the index or write an
-// output (an output that is the index, another threshold, another --id-root), what a batch run
-// again writes, and the skips escaped for the nightly log.
+// output (an output that is the index, another threshold, another --id-root), and which batch
+// is run again (its inputs by identity, its --level).
 #pragma once
 
 #include <optional>
@@ -30,9 +30,31 @@ void refuse_other_threshold(const IndexStore& store, const ScanConfig& cfg, LshP
 /// A new index (or one from before the index kept it) stores this run's, when `add`.
 void resolve_id_root(IndexStore& store, bool add, ScanCli& c, const std::string& db);
 
-/// The run that added this very batch before, when tonight is that batch again (nothing new,
-/// articles held with the same text, the same input PATHs): a cron job run twice.
+/// A PATH as an input's identity: absolute, with folders and symlinks resolved against the
+/// current folder and no trailing '/' ("-", stdin, stays "-"). `night/`, `./night`, the
+/// absolute path and a symlink to it are one input.
+[[nodiscard]] std::string input_identity(const std::string& path);
+
+/// The identities of `paths`, sorted, each once: the same inputs in any order and spelling.
+[[nodiscard]] std::vector<std::string> input_identities(std::span<const std::string> paths);
+
+/// True when tonight brought nothing new: every article is held with the same text (at least
+/// one, skipped as already held), none is new or an update.
+[[nodiscard]] bool all_held(const ScanResult& r);
+
+/// The run that added this very batch before, when tonight is that batch again (all_held(),
+/// and the same inputs by identity: input_identities() of the run's stored PATHs, made against
+/// the current folder, equal tonight's): a cron job run twice. The newest such run.
 [[nodiscard]] std::optional<RunInfo> same_batch_run(const IndexStore& store, const ScanResult& r,
-                                                    const std::string& inputs);
+                                                    std::span<const std::string> paths);
+
+/// "near" or "story": a --level as runs record it.
+[[nodiscard]] const char* level_name(Level level);
+
+/// Refuses (UsageError) a batch run again (`again`, whose rows are `rows`) with another --level
+/// than its first run's: its rows, --keep/--drop and --kept are the first run's, whose actions
+/// followed that level. A run stored before runs kept their level (v6) has it read from its
+/// actions (keep: near, new-story: story; all drop: unknown, not refused).
+void refuse_other_level(const RunInfo& again, std::span<const RunRow> rows, Level level);
 
 }  // namespace neardup::cli

@@ -364,17 +364,19 @@ void write_assignments(const ScanResult& result, OutputFormat format, std::ostre
         write_rows(result, format, header, level, out);
 }
 
+void write_id_line(std::string_view id, std::ostream& out) {
+    std::string line;
+    append_tsv_field(line, id);
+    line.push_back('\n');
+    out << line;
+}
+
 void write_id_list(const ScanResult& result, Level level, bool keep, std::ostream& out) {
     const Clustering& c = level == Level::kStory ? result.story : result.near;
-    std::string line;
     for (std::size_t i = 0; i < result.docs.size(); ++i) {
         const bool is_rep = c.representative[c.group_of[i]] == i;
-        if (is_rep != keep)
-            continue;
-        line.clear();
-        append_tsv_field(line, result.docs[i].id);
-        line.push_back('\n');
-        out << line;
+        if (is_rep == keep)
+            write_id_line(result.docs[i].id, out);
     }
 }
 

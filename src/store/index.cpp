@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS runs(
   inputs TEXT NOT NULL,
   added INTEGER NOT NULL,
   updated INTEGER NOT NULL,
-  skipped INTEGER NOT NULL);
+  skipped INTEGER NOT NULL,
+  level TEXT);
 CREATE TABLE IF NOT EXISTS run_rows(
   run INTEGER NOT NULL,
   seq INTEGER NOT NULL,
@@ -404,6 +405,8 @@ void IndexStore::upgrade_schema() {
             db_->exec("ALTER TABLE run_rows ADD COLUMN url TEXT");
             db_->exec("ALTER TABLE run_rows ADD COLUMN action TEXT");
         }
+        if (db_->schema >= 2 && db_->schema < 6)  // v1's runs table comes from kRunsSchema
+            db_->exec("ALTER TABLE runs ADD COLUMN level TEXT");
     }
     if (db_->schema < kSchemaVersion) {
         if (db_->schema < 2)
@@ -829,16 +832,13 @@ void IndexStore::put_state(const std::string& key, const std::string& value) {
 }
 
 std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow> rows) {
-    Stmt(*db_,
-         "INSERT INTO runs(started, finished, inputs, added, updated, skipped) "
-         "VALUES(?, ?, ?, ?, ?, ?)")
-        .bind(1, info.started)
-        .bind(2, info.finished)
-        .bind(3, info.inputs)
-        .bind(4, info.added)
-        .bind(5, info.updated)
-        .bind(6, info.skipped)
-        .run();
+    Stmt ins(*db_,
+             "INSERT INTO runs(started, finished, inputs, added, updated, skipped, level) "
+             "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, info.started).bind(2, info.finished).bind(3, info.inputs);
+    ins.bind(4, info.added).bind(5, info.updated).bind(6, info.skipped);
+    bind_text_or_null(ins, 7, info.level);
+    ins.run();
     const std::int64_t run = sqlite3_last_insert_rowid(db_->handle);
     Stmt put(*db_,
              "INSERT INTO run_rows(run, seq, id, near, story, representative, similarity, source, "
@@ -863,12 +863,15 @@ std::vector<RunInfo> IndexStore::runs() const {
     std::vector<RunInfo> out;
     if (db_->schema < 2)
         return out;
-    Stmt q(*db_,
-           "SELECT run, started, finished, inputs, added, updated, skipped FROM runs ORDER BY run");
+    // A reader of an index that no writer has upgraded yet (v2 to v5) knows no levels.
+    Stmt q(*db_, db_->schema >= 6 ? "SELECT run, started, finished, inputs, added, updated, "
+                                    "skipped, level FROM runs ORDER BY run"
+                                  : "SELECT run, started, finished, inputs, added, updated, "
+                                    "skipped, NULL FROM runs ORDER BY run");
     while (q.step()) {
         out.push_back({q.i64(0), q.i64(1), q.i64(2), q.text(3),
                        static_cast<std::uint64_t>(q.i64(4)), static_cast<std::uint64_t>(q.i64(5)),
-                       static_cast<std::uint64_t>(q.i64(6))});
+                       static_cast<std::uint64_t>(q.i64(6)), q.text(7)});
     }
     return out;
 }

@@ -191,4 +191,61 @@ cat "$tmp/err" >>"$tmp/evil.log"
 ! grep -q "^2026-12-01T02:00:00Z FORGED" "$tmp/evil.log" || fail "a scraped id forged a log line"
 ! grep -q "$(printf '\033')" "$tmp/evil.log" || fail "an ESC from data reached stderr"
 
+# --- 20: a batch run again is known by its inputs' identity, whatever the PATHs' spelling
+mkdir -p "$tmp/re/night"; cp "$n0" "$tmp/re/night/a.jsonl"; cp "$n1" "$tmp/re/night/b.jsonl"
+db=$tmp/re/re.db
+(cd "$tmp/re" && "$bin" index add --db re.db -q --kept kept.jsonl -o rows.tsv night/a.jsonl night/b.jsonl) ||
+  fail "retry: the first add failed"
+for spelling in "night/b.jsonl night/a.jsonl" "./night/a.jsonl night//b.jsonl" "$tmp/re/night/a.jsonl $tmp/re/night/b.jsonl"; do
+  # shellcheck disable=SC2086
+  (cd "$tmp/re" && "$bin" index add --db re.db --kept kept.jsonl -o rows.tsv $spelling) 2>"$tmp/err"
+  [ "$(wc -l <"$tmp/re/kept.jsonl")" -gt 100 ] || fail "retry as '$spelling' emptied --kept"
+  [ "$(wc -l <"$tmp/re/rows.tsv")" -gt 200 ] || fail "retry as '$spelling' emptied -o"
+  expect_grep "$tmp/err" "the batch of run 1 again"
+done
+mkdir -p "$tmp/re/dir"; cp "$n2" "$tmp/re/dir/"
+(cd "$tmp/re" && "$bin" index add --db re.db -q --kept dk.jsonl -o dr.tsv dir) || fail "retry: add of dir"
+for spelling in dir/ ./dir "$tmp/re/dir" "$tmp/re/dir/"; do
+  (cd "$tmp/re" && "$bin" index add --db re.db -q --kept dk.jsonl -o dr.tsv "$spelling") || fail "retry of dir"
+  [ "$(wc -l <"$tmp/re/dk.jsonl")" -gt 50 ] || fail "retry as '$spelling' emptied --kept of dir"
+done
+# a batch whose articles are all held, from inputs no run had: existing outputs stay
+cp "$n0" "$tmp/re/copy.jsonl"; cp "$tmp/re/rows.tsv" "$tmp/re/before.tsv"
+(cd "$tmp/re" && "$bin" index add --db re.db --kept kept.jsonl -o rows.tsv copy.jsonl) 2>"$tmp/err" ||
+  fail "an all-held batch from other inputs failed"
+cmp -s "$tmp/re/rows.tsv" "$tmp/re/before.tsv" || fail "an all-held batch replaced -o with nothing"
+[ "$(wc -l <"$tmp/re/kept.jsonl")" -gt 100 ] || fail "an all-held batch replaced --kept with nothing"
+expect_grep "$tmp/err" "no recorded run"
+expect_grep "$tmp/err" "index report --run"
+# 6: a batch run again adds nothing and is not recorded as a run
+expect_exit 0 -- "$bin" index runs --db "$db"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 2 ] || fail "retries were recorded as runs: $(cat "$tmp/out")"
+# 2: a retry with another --level is refused, its outputs left as they were
+cp "$tmp/re/rows.tsv" "$tmp/re/before.tsv"
+(cd "$tmp/re" && "$bin" index add --db re.db -q --level story --keep k.txt -o rows.tsv night/a.jsonl night/b.jsonl) 2>"$tmp/err"
+[ $? -eq 2 ] || fail "a retry with another --level was not refused"
+expect_grep "$tmp/err" "run 1 was made with --level near"
+cmp -s "$tmp/re/rows.tsv" "$tmp/re/before.tsv" || fail "a refused retry changed -o"
+[ ! -e "$tmp/re/k.txt" ] || fail "a refused retry wrote --keep"
+
+# --- 21: --keep/--drop of index add/query escape ids: one id is never in both lists
+printf '%s\n' '{"id":"d1","text":"one two three four five six seven eight nine ten"}' \
+  '{"id":"d2","text":"one two three four five six seven eight nine ten"}' \
+  '{"id":"x\nd2","text":"another article entirely about something else"}' >"$tmp/inj.jsonl"
+expect_exit 0 -- "$bin" index add --db "$tmp/inj.db" -q -o /dev/null "$n0"
+for cmd in query add; do
+  expect_exit 0 -- "$bin" index "$cmd" --db "$tmp/inj.db" -q --keep "$tmp/keep.txt" --drop "$tmp/drop.txt" -o /dev/null "$tmp/inj.jsonl"
+  [ "$(cat "$tmp/keep.txt" "$tmp/drop.txt" | grep -cx d2)" -le 1 ] || fail "index $cmd: d2 in both --keep and --drop"
+  expect_grep "$tmp/keep.txt" '^x\\nd2$'
+done
+
+# --- 22: --kept with whole files is refused before the index is made
+expect_exit 2 -- "$bin" index add --db "$tmp/whole.db" --kept "$tmp/whole.jsonl" corpus/news
+[ ! -e "$tmp/whole.db" ] || fail "--kept with whole files left an index file"
+expect_grep "$tmp/err" "--kept takes JSONL inputs only; whole files: neardup dedup --to DIR"
+
+# --- 23: index prune takes -q, --quiet
+expect_exit 0 -- "$bin" index prune -q --db "$tmp/inj.db" --older-than 36500d
+expect_exit 0 -- "$bin" index prune --quiet --db "$tmp/inj.db" --older-than 36500d --dry-run
+
 finish hostile_index

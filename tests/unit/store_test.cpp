@@ -165,7 +165,7 @@ TEST_SUITE("store") {
                 {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story"},
                 {"b", 2, 2, false, 0.8125F, "f:2", "x\ty", "z", 1700000000, "Title", "https://b",
                  "drop"}};
-            CHECK(store.record_run({0, 10, 20, "in1\tin2", 2, 0, 1}, rows) == 1);
+            CHECK(store.record_run({0, 10, 20, "in1\tin2", 2, 0, 1, "story"}, rows) == 1);
             CHECK(store.remove("b"));
             CHECK_FALSE(store.remove("nobody"));
             store.commit();
@@ -176,6 +176,7 @@ TEST_SUITE("store") {
         CHECK(runs[0].run == 1);
         CHECK(runs[0].inputs == "in1\tin2");
         CHECK(runs[0].skipped == 1);
+        CHECK(runs[0].level == "story");
         const auto rows = store.run_rows(1);
         REQUIRE(rows.size() == 2);
         CHECK(rows[1].matched_near == "x\ty");

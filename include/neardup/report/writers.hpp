@@ -63,7 +63,12 @@ void write_assignments(const ScanResult& result, OutputFormat format, std::ostre
 /// "2026-12-01T08:30:00Z" (UTC).
 [[nodiscard]] std::string format_iso8601(std::int64_t seconds);
 
-/// Ids of the representatives of `level`'s clusters (keep) or of all other documents (drop).
+/// One line of an id list: `id` escaped as a TSV field is (a tab, newline, CR or backslash in
+/// an id is written \t \n \r \\), so an id never splits into two lines of the list.
+void write_id_line(std::string_view id, std::ostream& out);
+
+/// Ids of the representatives of `level`'s clusters (keep) or of all other documents (drop),
+/// one write_id_line() each.
 void write_id_list(const ScanResult& result, Level level, bool keep, std::ostream& out);
 
 /// One row of `index add/query` output or of `index export`.

@@ -1,6 +1,6 @@
 // The persistent index for nightly runs: one SQLite file (WAL), documented schema.
 //
-// Schema (user_version 5; query it with the sqlite3 shell):
+// Schema (user_version 6; query it with the sqlite3 shell):
 //   settings(key TEXT PRIMARY KEY, value TEXT)      -- what signatures and terms depend on,
 //                                                   -- plus next_near / next_story counters
 //                                                   -- and state_* (story_documents, the
@@ -19,8 +19,9 @@
 //           PRIMARY KEY(kind, alias))                                   -- alias -> surviving id
 //   articles   -- v5 view: docs' columns but the blobs, near and story as current ids
 //   runs(run INTEGER PRIMARY KEY, started INTEGER, finished INTEGER,   -- v2: each index add
-//        inputs TEXT, added INTEGER, updated INTEGER, skipped INTEGER)  -- (unix s; inputs are
-//                                                                       -- the PATHs, tab-joined)
+//        inputs TEXT, added INTEGER, updated INTEGER, skipped INTEGER,  -- (unix s; inputs are
+//        level TEXT NULL)                     -- the PATHs, tab-joined; v6: the run's --level,
+//                                             -- near or story, NULL in runs stored before)
 //   run_rows(run, seq, id, near, story, representative, similarity,     -- v2: the rows that
 //            source, matched_near, matched_story,                       -- run wrote, to write
 //            date, title, url, action,                                  -- them again (v3)
@@ -40,7 +41,7 @@
 // An older index is upgraded by its first writer (v2: new tables, the text_hash column; v3:
 // the title, url and run_rows' date columns; v4: the key tables, near_keys filled from the
 // signatures; story_keys and term_df are filled by the first night, state_story_keys says so;
-// v5: the articles view and an index of aliases by target).
+// v5: the articles view and an index of aliases by target; v6: runs' level column).
 // A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
 // fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL)
 // by a writer, and wait (up to 10 s) for the brief locks of a WAL checkpoint or recovery.
@@ -114,6 +115,7 @@ struct RunInfo {
     std::uint64_t added = 0;
     std::uint64_t updated = 0;  ///< held ids that came with a new text (replaced)
     std::uint64_t skipped = 0;
+    std::string level;  ///< the run's --level: near, story; empty when stored before v6
 };
 
 /// One document to insert: its row and its blobs.
@@ -139,7 +141,7 @@ struct IndexStats {
 class IndexStore {
 public:
     enum class Mode : std::uint8_t { kRead, kWrite };
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     /// kWrite creates the file if needed and takes the write lock (IoError if another writer
     /// holds it and !wait). kRead requires an existing index. An existing file is checked to be
