@@ -47,8 +47,8 @@ boost::program_options::options_description dedup_options(ScanCli& c, OutputCli&
         "link", po::bool_switch(&d.link), "with --to: hard-link the kept files instead of copying")(
         "rows", po::value(&d.rows), "also write the scan's rows (one per document) to FILE")(
         "format,f", po::value(&c.format)->default_value("tsv"),
-        "format of --rows: tsv, csv, jsonl or stories")(
-        "no-header", po::bool_switch(&c.no_header), "leave out the --rows TSV/CSV header line")(
+        "format of --rows: tsv, csv, jsonl or stories")("no-header", po::bool_switch(&c.no_header),
+                                                        "leave out the --rows TSV/CSV header line")(
         "quiet,q", po::bool_switch(&c.quiet), "no progress, skip messages or summary on stderr");
     opts.add(run_output_options(o));
     return opts;
@@ -126,7 +126,8 @@ int cmd_dedup(const std::vector<std::string>& args) {
     }
     if (lines && !lines->replaced_on_commit())
         held_back = std::make_unique<HeldBack>();
-    std::unique_ptr<OutputFile> rows = d.rows.empty() ? nullptr : std::make_unique<OutputFile>(d.rows);
+    std::unique_ptr<OutputFile> rows =
+        d.rows.empty() ? nullptr : std::make_unique<OutputFile>(d.rows);
     RunOutputs extra(o);
     for (const InputFile& f : inputs) {
         if (f.path == "-" && f.error.empty()) {
@@ -138,8 +139,7 @@ int cmd_dedup(const std::vector<std::string>& args) {
 
     const ScanResult result = run(c, inputs);
     check_what_was_read(c, result.stats);
-    const std::vector<RecordChoice> records =
-        record_choices(result, kept_documents(result, level));
+    const std::vector<RecordChoice> records = record_choices(result, kept_documents(result, level));
     phase(c, "writing the kept documents");
     DedupStats stats;
     if (tree) {

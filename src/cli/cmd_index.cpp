@@ -8,8 +8,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <unistd.h>
@@ -433,10 +433,9 @@ int match(const std::vector<std::string>& args, bool add) {
     night_options.now = now;
     night_options.story_window = story_window;
     night_options.as_of = as_of_date;
-    const Night night = run_with_progress<Night>(
-        c.scan, inputs, [&](std::vector<InputFile> in) {
-            return run_night(store, c.scan.cfg, std::move(in), night_options);
-        });
+    const Night night = run_with_progress<Night>(c.scan, inputs, [&](std::vector<InputFile> in) {
+        return run_night(store, c.scan.cfg, std::move(in), night_options);
+    });
     const ScanResult& r = night.scan;
     check_what_was_read(c.scan, r.stats);
     if (night.story_since)

@@ -355,7 +355,6 @@ void write_report(OutputFile& out, const ScanResult& r, const ScanCli& c) {
     out.commit();
 }
 
-
 }  // namespace
 
 boost::program_options::options_description run_output_options(OutputCli& o) {
@@ -390,8 +389,7 @@ void RunOutputs::write(const ScanResult& result, const ScanCli& c, Level level) 
     if (report_) {
         write_report(*report_, result, c);
         if (!c.quiet)
-            std::cerr << "neardup: report written to " << escape_for_terminal(report_path_)
-                      << "\n";
+            std::cerr << "neardup: report written to " << escape_for_terminal(report_path_) << "\n";
     }
 }
 
@@ -487,8 +485,8 @@ void refuse_same_outputs(const std::vector<std::pair<std::string, std::string>>&
             continue;
         const auto [it, fresh] = seen.emplace(id, std::pair{option, stream});
         if (!fresh && !(stream && it->second.second))
-            throw UsageError(it->second.first + " and " + option + " name the same file ('" +
-                             path + "'): one would replace the other");
+            throw UsageError(it->second.first + " and " + option + " name the same file ('" + path +
+                             "'): one would replace the other");
     }
 }
 
@@ -618,8 +616,8 @@ HeldBack::HeldBack() {
     std::string pattern = temp_folder() + "/neardup-out.XXXXXX";
     const int fd = ::mkstemp(pattern.data());
     if (fd < 0)
-        throw IoError(pattern + ": cannot create the file the output waits in: " +
-                      std::strerror(errno));
+        throw IoError(pattern +
+                      ": cannot create the file the output waits in: " + std::strerror(errno));
     read_fd_ = fd;
     path_ = pattern;
     file_.open(pattern, std::ios::binary | std::ios::trunc);
@@ -757,9 +755,7 @@ template Night run_with_progress<Night>(ScanCli&, std::vector<InputFile>,
 template Night run_with_progress<Night>(ScanCli&,
                                         const std::function<Night(std::vector<InputFile>)>&);
 
-ScanResult run(ScanCli& c) {
-    return run(c, collect_inputs(c.paths, c.ids));
-}
+ScanResult run(ScanCli& c) { return run(c, collect_inputs(c.paths, c.ids)); }
 
 ScanResult run(ScanCli& c, std::vector<InputFile> inputs) {
     return run_inputs_with_progress<ScanResult>(

@@ -31,9 +31,12 @@ InputStamp stamp_of(const std::string& path) {
     const auto ns = [](const timespec& t) {
         return std::int64_t{t.tv_sec} * 1'000'000'000 + std::int64_t{t.tv_nsec};
     };
-    return {static_cast<std::uint64_t>(st.st_dev),  static_cast<std::uint64_t>(st.st_ino),
-            static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim),
-            ns(st.st_ctim),                         true};
+    return {static_cast<std::uint64_t>(st.st_dev),
+            static_cast<std::uint64_t>(st.st_ino),
+            static_cast<std::uint64_t>(st.st_size),
+            ns(st.st_mtim),
+            ns(st.st_ctim),
+            true};
 }
 
 /// Throws IoError when `file` is not as it was when the scan read it.
@@ -106,8 +109,9 @@ std::uint64_t file_size_of(const std::string& path) {
 fs::path place_of(const InputFile& file) {
     fs::path rel = fs::path(file.relative).lexically_normal().relative_path();
     if (rel.empty() || *rel.begin() == ".." || rel.filename().empty())
-        throw ConfigError(file.path + ": has no place inside the output folder (it lies above "
-                                      "the current folder): name its folder instead");
+        throw ConfigError(file.path +
+                          ": has no place inside the output folder (it lies above "
+                          "the current folder): name its folder instead");
     return rel;
 }
 
@@ -207,7 +211,8 @@ KeptTree::KeptTree(const std::string& target, bool link)
     std::error_code ec;
     const fs::path t(target_);
     if (fs::exists(fs::symlink_status(t, ec)) && !empty_folder(t))
-        throw ConfigError(target + ": already exists (the kept files go into a new or empty folder)");
+        throw ConfigError(target +
+                          ": already exists (the kept files go into a new or empty folder)");
     const fs::path dir = t.parent_path().empty() ? fs::path(".") : t.parent_path();
     if (!fs::is_directory(dir, ec))
         throw IoError(target + ": no folder " + dir.string() + " to create it in");
@@ -258,7 +263,8 @@ DedupStats KeptTree::write(std::span<const InputFile> inputs, std::span<const In
     const std::vector<std::size_t> begin = records_by_input(records, inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const InputFile& f = inputs[i];
-        const std::span<const RecordChoice> mine = records.subspan(begin[i], begin[i + 1] - begin[i]);
+        const std::span<const RecordChoice> mine =
+            records.subspan(begin[i], begin[i + 1] - begin[i]);
         const auto kept_here = static_cast<std::size_t>(
             std::count_if(mine.begin(), mine.end(), [](const RecordChoice& r) { return r.kept; }));
         if (f.format != RecordFormat::kJsonLine) {

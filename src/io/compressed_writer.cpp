@@ -1,12 +1,12 @@
 #include "neardup/io/compressed_writer.hpp"
 
+#include <string>
+#include <vector>
+
 #include <bzlib.h>
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
-
-#include <string>
-#include <vector>
 
 #include "neardup/core/error.hpp"
 

@@ -139,7 +139,8 @@ InputFile input_for(const fs::path& file, const fs::path& folder, const InputIds
     InputFile in;
     in.path = file.string();
     in.site = site_folder(file, folder);
-    in.relative = folder.empty() ? file.generic_string() : file.lexically_relative(folder).generic_string();
+    in.relative =
+        folder.empty() ? file.generic_string() : file.lexically_relative(folder).generic_string();
     (void)classify_path(file.filename().string(), in.format, in.compression);
     in.file_id = whole_file_id(file, folder, ids);
     // Scan ids of id-less JSONL lines read "<path as given>:<line>" (as they always have).

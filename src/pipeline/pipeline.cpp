@@ -570,8 +570,8 @@ private:
         SignedDoc& doc = b.docs[i];
         const RawRecord& rec = b.raw.records[i];
         result_.docs.push_back({std::move(doc.id), record_location(b.raw, rec), doc.date,
-                                doc.length, doc.text_hash, std::move(doc.title),
-                                std::move(doc.url), b.raw.sources[rec.source].input, rec.line});
+                                doc.length, doc.text_hash, std::move(doc.title), std::move(doc.url),
+                                b.raw.sources[rec.source].input, rec.line});
         const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
         signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
         if (cfg_.exact_verify)

@@ -55,7 +55,8 @@ bool left_by_dead_run(std::string_view name, std::string_view stem) noexcept {
     pid_t pid = 0;
     const auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
     const bool named_so = err == std::errc() && pid > 0 && ptr != rest.data() + rest.size() &&
-                          *ptr == '.' && std::string_view(ptr + 1, rest.data() + rest.size()).size() == 6;
+                          *ptr == '.' &&
+                          std::string_view(ptr + 1, rest.data() + rest.size()).size() == 6;
     return named_so && ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 

@@ -431,8 +431,8 @@ std::string format_summary(const ScanResult& r) {
     }
     out += "\n";
     if (s.unreadable_dates > 0) {
-        out += "dates not read: " + std::to_string(s.unreadable_dates) + " (the first: " +
-               s.first_unreadable_date + "); those articles have no date\n";
+        out += "dates not read: " + std::to_string(s.unreadable_dates) +
+               " (the first: " + s.first_unreadable_date + "); those articles have no date\n";
     }
     const std::size_t groups = r.near.groups();
     out += std::to_string(groups) + " near-duplicate groups, " +

@@ -1,15 +1,15 @@
-#include <doctest/doctest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 
+#include <doctest/doctest.h>
+
+#include "../support/support.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/dedup/corpus.hpp"
 #include "neardup/io/compressed_writer.hpp"
 #include "neardup/report/writers.hpp"
-#include "../support/support.hpp"
 
 namespace neardup {
 namespace {
@@ -77,14 +77,13 @@ TEST_SUITE("dedup") {
         cfg.story.enabled = false;
         const ScanResult r = run_scan(cfg, inputs);
         const auto stamps = stamp_inputs(inputs);
-        std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() +
-                                                   std::chrono::hours(1));
+        std::filesystem::last_write_time(
+            path, std::filesystem::file_time_type::clock::now() + std::chrono::hours(1));
         std::ostringstream out;
         CompressedWriter w(out, Compression::kNone);
-        CHECK_THROWS_AS(
-            (void)write_kept_lines(inputs, stamps,
-                                   record_choices(r, kept_documents(r, Level::kNear)), w),
-            IoError);
+        CHECK_THROWS_AS((void)write_kept_lines(
+                            inputs, stamps, record_choices(r, kept_documents(r, Level::kNear)), w),
+                        IoError);
     }
 
     TEST_CASE("an input replaced by rename, same size and time, is a changed input") {
@@ -103,9 +102,8 @@ TEST_SUITE("dedup") {
         std::filesystem::rename(next, path);
         std::ostringstream out;
         CompressedWriter w(out, Compression::kNone);
-        CHECK_THROWS_AS((void)write_kept_lines(inputs, stamps,
-                                               record_choices(r, kept_documents(r, Level::kNear)),
-                                               w),
+        CHECK_THROWS_AS((void)write_kept_lines(
+                            inputs, stamps, record_choices(r, kept_documents(r, Level::kNear)), w),
                         IoError);
     }
 
@@ -163,7 +161,7 @@ TEST_SUITE("dedup") {
         {
             KeptTree tree(target, false);
             (void)tree.write(inputs, stamp_inputs(inputs),
-                            record_choices(r, kept_documents(r, Level::kNear)));
+                             record_choices(r, kept_documents(r, Level::kNear)));
         }  // no commit: nothing there, no temporary folder left
         CHECK_FALSE(std::filesystem::exists(target));
         std::size_t entries = 0;
@@ -172,7 +170,7 @@ TEST_SUITE("dedup") {
         CHECK(entries == 1);  // in/
         KeptTree tree(target, false);
         (void)tree.write(inputs, stamp_inputs(inputs),
-                            record_choices(r, kept_documents(r, Level::kNear)));
+                         record_choices(r, kept_documents(r, Level::kNear)));
         tree.commit();
         CHECK(test::read_file(dir.path() / "out" / "f.jsonl") ==
               kept_lines(inputs, r, kept_documents(r, Level::kNear)));

@@ -96,9 +96,9 @@ TEST_SUITE("io") {
         dir.write("news/b.txt", "second file");
         std::filesystem::create_directory_symlink(dir.path() / "news", dir.path() / "alias");
         std::filesystem::create_hard_link(a, dir.path() / "hard.txt");
-        auto inputs = collect_inputs({(dir.path() / "news").string(), a.string(),
-                                      (dir.path() / "alias").string(),
-                                      (dir.path() / "hard.txt").string()});
+        auto inputs =
+            collect_inputs({(dir.path() / "news").string(), a.string(),
+                            (dir.path() / "alias").string(), (dir.path() / "hard.txt").string()});
         REQUIRE(inputs.size() == 6);
         CHECK(inputs[0].error.empty());
         CHECK(inputs[1].error.empty());

@@ -176,8 +176,8 @@ TEST_SUITE("report") {
         CHECK(escape_for_terminal("a\\nb") == "a\\\\nb");  // a backslash is not an escape
         CHECK(escape_for_terminal("\x9b"
                                   "x\xff") == "\\x9bx\\xff");  // not UTF-8
-        CHECK(escape_for_terminal("\xC2\x85") == "\\u0085");         // NEL
-        CHECK(escape_for_terminal("\xC2\xA0") == "\xC2\xA0");         // no-break space stays
+        CHECK(escape_for_terminal("\xC2\x85") == "\\u0085");   // NEL
+        CHECK(escape_for_terminal("\xC2\xA0") == "\xC2\xA0");  // no-break space stays
     }
 
     TEST_CASE("the HTML report links only http(s) URLs") {

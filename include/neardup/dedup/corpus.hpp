@@ -15,10 +15,10 @@
 // Records the scan skipped (malformed, empty, a repeated id...) are neither kept nor dropped:
 // they are not written, and the scan's summary counts them. Inputs are only ever read. An input
 // that changed since the scan read it (size or modification time) is an error, not a corpus
-// that mixes two versions (the file's device, inode, size, modification and change times). All-or-nothing: the caller writes lines into an OutputFile (renamed
-// into place on commit), and KeptTree builds its folder under a temporary name and renames it
-// into place on commit(); a failed or killed run leaves no partial corpus.
-// Not thread-safe.
+// that mixes two versions (the file's device, inode, size, modification and change times).
+// All-or-nothing: the caller writes lines into an OutputFile (renamed into place on commit), and
+// KeptTree builds its folder under a temporary name and renames it into place on commit(); a failed
+// or killed run leaves no partial corpus. Not thread-safe.
 //
 // Example:
 //   const auto kept = neardup::kept_documents(result, neardup::Level::kNear);

@@ -47,7 +47,7 @@ struct InputFile {
     Compression compression = Compression::kNone;
     std::string error;  ///< set when the walk found it unreadable: the reader skips it with this
     SkipReason error_reason = SkipReason::kUnreadable;  ///< the skip's reason when `error` is set
-    std::string site;   ///< the site of its documents without a URL (see site_folder in input.cpp)
+    std::string site;  ///< the site of its documents without a URL (see site_folder in input.cpp)
     /// Its path below the folder given (a file named on the command line: the path as given):
     /// where a deduplicated copy of the tree puts it.
     std::string relative;

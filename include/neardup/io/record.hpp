@@ -44,9 +44,9 @@ enum class RecordFormat : std::uint8_t {
 
 /// Where a record came from: shared by all records of one file within a batch.
 struct RecordSource {
-    std::string display;  ///< path as the user will read it (file, or "-" for stdin)
-    std::string file_id;  ///< id of a whole-file record: path relative to the given folder
-    std::string site;     ///< the site of its records without a URL (boilerplate/site.hpp)
+    std::string display;      ///< path as the user will read it (file, or "-" for stdin)
+    std::string file_id;      ///< id of a whole-file record: path relative to the given folder
+    std::string site;         ///< the site of its records without a URL (boilerplate/site.hpp)
     std::uint32_t input = 0;  ///< index of the file in the reader's inputs
 };
 
