@@ -117,8 +117,10 @@ int cmd_dedup(const std::vector<std::string>& args) {
     std::unique_ptr<OutputFile> lines;
     std::unique_ptr<HeldBack> held_back;  // lines for stdout, a pipe or a device wait here
     try {
-        if (!d.to.empty())
+        if (!d.to.empty()) {
             tree = std::make_unique<KeptTree>(d.to, d.link);
+            tree->check_links(inputs);
+        }
         else
             lines = std::make_unique<OutputFile>(c.output);
     } catch (const ConfigError& e) {
@@ -151,20 +153,23 @@ int cmd_dedup(const std::vector<std::string>& args) {
                                 c.output == "-" ? "stdout" : c.output);
         stats = write_kept_lines(inputs, stamps, records, writer);
         writer.finish();
-        if (held_back)
-            held_back->finish(lines->stream());
     }
+    // Every other output is written and synced before the corpus shows anywhere: one that fails
+    // (a full disk, /dev/full) fails the run with no corpus in place.
     if (rows) {
         write_assignments(result, format, rows->stream(), !c.no_header, level);
         rows->prepare();
     }
+    extra.write(result, c, level);
+    if (held_back)
+        held_back->finish(lines->stream());
     if (tree)
         tree->commit();
     else
         lines->commit();
     if (rows)
         rows->commit();
-    extra.write(result, c, level);
+    extra.commit();
     if (!c.quiet) {
         report_skips(result.skips);
         std::cerr << format_summary(result);

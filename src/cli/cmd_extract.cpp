@@ -140,7 +140,7 @@ int cmd_extract(const std::vector<std::string>& args) {
                 if (c.cfg.strict)
                     throw FormatError(where + ": " + std::string(skip_reason_name(doc.skip)) +
                                       ": " + doc.message + " (--strict)");
-                skipped.push_back({where, doc.skip, doc.message});
+                skipped.push_back({where, doc.skip, doc.message, {}, 0, 0});
                 continue;
             }
             ++docs;

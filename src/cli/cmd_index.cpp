@@ -200,35 +200,22 @@ std::vector<RecordChoice> choices_of_night(const ScanResult& r, std::span<const 
     return record_choices(r, kept);
 }
 
-/// A batch run again: the records its first run wrote rows for, found by their source
-/// ("FILE:LINE", FILE as the first run's inputs named it: the same file by input_identity(),
-/// whatever tonight's spelling).
-std::vector<RecordChoice> choices_of_rows(std::span<const InputFile> inputs,
-                                          std::span<const RunRow> rows) {
-    std::unordered_map<std::string, std::uint32_t> input_of;  // by identity
-    for (std::size_t i = 0; i < inputs.size(); ++i)
-        input_of.emplace(input_identity(inputs[i].path), static_cast<std::uint32_t>(i));
-    std::unordered_map<std::string, std::optional<std::uint32_t>> file_of;  // by FILE as stored
+/// A batch run again: tonight's records (every one skipped as held with the same text), each
+/// kept as the first run's row of its id says. Found by id in tonight's reading, never by the
+/// first run's line numbers: a retry whose files moved lines or were renamed writes the
+/// records it read, and a record the first run dropped (or did not have) is never written.
+std::vector<RecordChoice> choices_of_retry(std::span<const SkipRecord> skips,
+                                           std::span<const RunRow> rows) {
+    std::unordered_map<std::string_view, bool> kept_by_id;
+    for (const RunRow& row : rows)
+        kept_by_id.emplace(row.id, row.action != "drop");
     std::vector<RecordChoice> records;
-    for (const RunRow& row : rows) {
-        const std::size_t colon = row.source.rfind(':');
-        if (colon == std::string::npos)
+    for (const SkipRecord& s : skips) {
+        if (s.reason != SkipReason::kAlreadyHeld || s.line == 0)
             continue;
-        const std::string file = row.source.substr(0, colon);
-        auto known = file_of.find(file);
-        if (known == file_of.end()) {
-            const auto it = input_of.find(input_identity(file));
-            std::optional<std::uint32_t> input;
-            if (it != input_of.end())
-                input = it->second;
-            known = file_of.emplace(file, input).first;
-        }
-        std::uint64_t line = 0;
-        const char* first = row.source.data() + colon + 1;
-        const char* last = row.source.data() + row.source.size();
-        if (!known->second || std::from_chars(first, last, line).ptr != last)
-            continue;
-        records.push_back({*known->second, line, row.action != "drop"});
+        const auto it = kept_by_id.find(s.id);
+        if (it != kept_by_id.end())
+            records.push_back({s.input, s.line, it->second});
     }
     std::sort(records.begin(), records.end(), [](const RecordChoice& a, const RecordChoice& b) {
         return std::tie(a.input, a.line) < std::tie(b.input, b.line);
@@ -269,8 +256,14 @@ void report_updates(const ScanResult& r, std::string_view stamp) {
 /// Refuses (UsageError, before the index is opened) --kept with inputs that are whole files:
 /// they have no lines to copy.
 void refuse_whole_files(const ScanCli& c) {
+    const std::vector<InputFile> inputs = collect_inputs(c.paths, c.ids);
     try {
-        check_line_inputs(collect_inputs(c.paths, c.ids));
+        check_rereadable(inputs);  // a FIFO: its own reason
+    } catch (const ConfigError& e) {
+        throw UsageError(std::string("--kept: ") + e.what());
+    }
+    try {
+        check_line_inputs(inputs);
     } catch (const ConfigError&) {
         throw UsageError("--kept takes JSONL inputs only; whole files: neardup dedup --to DIR");
     }
@@ -483,7 +476,7 @@ int match(const std::vector<std::string>& args, bool add) {
         ::lseek(STDIN_FILENO, 0, SEEK_SET);  // the copy of stdin, if one was read
         CompressedWriter writer(kept_out->stream(), compression_of(c.kept), c.kept);
         kept_stats = write_kept_lines(
-            inputs, stamps, again ? choices_of_rows(inputs, written) : choices_of_night(r, rows),
+            inputs, stamps, again ? choices_of_retry(r.skips, written) : choices_of_night(r, rows),
             writer);
         writer.finish();
         kept_out->prepare();

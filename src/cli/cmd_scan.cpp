@@ -57,8 +57,10 @@ int cmd_scan(const std::vector<std::string>& args) {
     check_what_was_read(c, result.stats);
     phase(c, "writing " + std::to_string(result.docs.size()) + " rows");
     write_assignments(result, format, out.stream(), !c.no_header, level);
+    out.prepare();
+    extra.write(result, c, level);  // every output written before any is put in place
     out.commit();
-    extra.write(result, c, level);
+    extra.commit();
     if (!c.quiet) {
         report_skips(result.skips);
         std::cerr << format_summary(result);

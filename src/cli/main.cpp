@@ -1,11 +1,14 @@
 // neardup command-line entry: dispatches subcommands, maps errors to exit codes.
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
@@ -170,6 +173,18 @@ void keep_freed_memory() {
 
 int main(int argc, char** argv) {
     using namespace neardup::cli;
+    // A closed stdout or stderr (cron's >&-) would hand its number to the next file opened
+    // (a temporary file, an index), and output meant for it would land there. Held by a
+    // read-only /dev/null instead, writes to it fail, and are reported, as a closed one's do.
+    for (const int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+        if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (null_fd >= 0 && null_fd != fd) {
+                ::dup2(null_fd, fd);
+                ::close(null_fd);
+            }
+        }
+    }
     keep_freed_memory();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {

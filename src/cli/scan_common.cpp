@@ -352,7 +352,6 @@ void write_report(OutputFile& out, const ScanResult& r, const ScanCli& c) {
     in.threshold = c.cfg.threshold;
     add_report_pair(in, c);
     write_html_report(in, out.stream());
-    out.commit();
 }
 
 }  // namespace
@@ -380,15 +379,26 @@ RunOutputs::~RunOutputs() = default;
 void RunOutputs::write(const ScanResult& result, const ScanCli& c, Level level) {
     if (keep_) {
         write_id_list(result, level, true, keep_->stream());
-        keep_->commit();
+        keep_->prepare();
     }
     if (drop_) {
         write_id_list(result, level, false, drop_->stream());
-        drop_->commit();
+        drop_->prepare();
     }
     if (report_) {
         write_report(*report_, result, c);
-        if (!c.quiet)
+        report_->prepare();
+    }
+    quiet_ = c.quiet;
+}
+
+void RunOutputs::commit() {
+    for (const auto& out : {keep_.get(), drop_.get(), report_.get()}) {
+        if (out != nullptr)
+            out->commit();
+    }
+    if (report_) {
+        if (!quiet_)
             std::cerr << "neardup: report written to " << escape_for_terminal(report_path_) << "\n";
     }
 }
@@ -429,24 +439,35 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
                                  const std::vector<std::string>& outputs) {
     namespace fs = std::filesystem;
     for (const std::string& output : outputs) {
-        if (output.empty() || output == "-" || standard_stream_fd(output) >= 0)
+        if (output.empty())
             continue;
+        const int fd = output == "-" ? STDOUT_FILENO : standard_stream_fd(output);
+        struct stat st {};
+        if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)))
+            continue;  // a terminal, a pipe: cannot be an input being read
         std::error_code ec;
-        const fs::path target = resolve_output_path(output);
+        // A descriptor redirected to a file (`>> f`, `3>> f`, 2> f) writes that file: its path.
+        const fs::path target =
+            fd >= 0 ? fs::read_symlink("/proc/self/fd/" + std::to_string(fd), ec)
+                    : fs::path(resolve_output_path(output));
+        if (ec)
+            continue;
         if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))
             continue;  // a device or a pipe: cannot be an input being read
         // A file a folder PATH reads, there now or made by this run (the next run over the
         // folder would read it as an article).
         RecordFormat format{};
         Compression compression{};
-        const bool readable = classify_path(target.filename().string(), format, compression);
+        const std::string name = target.filename().string();
+        // (A name without an extension is read when it sniffs as a web page, as a report does.)
+        const bool readable =
+            classify_path(name, format, compression) || name.find('.') == std::string::npos;
         const fs::path place = canonical_place(target);
         for (const std::string& p : paths) {
-            const bool same = (p != "-" && fs::equivalent(p, target, ec)) ||
-                              (readable && inside_folder(place, p));
-            if (same)
+            const bool same = p != "-" && fs::equivalent(p, target, ec);
+            if (same || (readable && inside_folder(place, p)))
                 throw UsageError("output '" + output + "' is an input (" + p +
-                                 (readable ? " reads files so named" : "") + ")");
+                                 (same ? "" : ", a folder whose walk reads files so named") + ")");
         }
     }
 }

@@ -56,7 +56,9 @@ struct OutputCli {
 [[nodiscard]] boost::program_options::options_description run_output_options(OutputCli& o);
 
 /// OutputCli's files, opened when constructed (before the run: an output that cannot be
-/// written fails before any work is done), written and committed by write().
+/// written fails before any work is done), written and synced by write() (a device such as a
+/// full disk fails there), put in place by commit(): a caller with outputs of its own writes
+/// them all before it commits any.
 class RunOutputs {
 public:
     explicit RunOutputs(const OutputCli& o);
@@ -64,12 +66,14 @@ public:
     RunOutputs(const RunOutputs&) = delete;
     RunOutputs& operator=(const RunOutputs&) = delete;
     void write(const ScanResult& result, const ScanCli& c, Level level);
+    void commit();
 
 private:
     std::unique_ptr<OutputFile> keep_;
     std::unique_ptr<OutputFile> drop_;
     std::unique_ptr<OutputFile> report_;
     std::string report_path_;
+    bool quiet_ = false;
 };
 
 /// Parses a run's command line: `opts` (the command's visible options, matching_options

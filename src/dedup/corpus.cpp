@@ -210,6 +210,9 @@ KeptTree::KeptTree(const std::string& target, bool link)
     NEARDUP_CHECK(!target.empty(), "--to needs a folder name");
     std::error_code ec;
     const fs::path t(target_);
+    if (fs::is_symlink(fs::symlink_status(t, ec)))
+        throw ConfigError(target_ + ": a symbolic link (the kept files go into a new or empty "
+                                    "folder: name it itself)");
     if (fs::exists(fs::symlink_status(t, ec)) && !empty_folder(t))
         throw ConfigError(target +
                           ": already exists (the kept files go into a new or empty folder)");
@@ -228,6 +231,19 @@ KeptTree::~KeptTree() {
     if (!committed_ && !temp_.empty()) {
         std::error_code ec;
         fs::remove_all(temp_, ec);
+    }
+}
+
+void KeptTree::check_links(std::span<const InputFile> inputs) const {
+    struct stat here {};
+    if (!link_ || ::stat(temp_.c_str(), &here) != 0)
+        return;
+    for (const InputFile& f : inputs) {
+        struct stat st {};
+        if (f.error.empty() && f.format != RecordFormat::kJsonLine &&
+            ::stat(f.path.c_str(), &st) == 0 && st.st_dev != here.st_dev)
+            throw ConfigError("--link: " + f.path + " is on another file system than " + target_ +
+                              " (hard links cannot cross it): copy without --link");
     }
 }
 

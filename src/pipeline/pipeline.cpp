@@ -526,7 +526,12 @@ private:
 
     void record_skip(Batch& b, std::size_t i) {
         const RawRecord& rec = b.raw.records[i];
-        SkipRecord skip{record_location(b.raw, rec), b.docs[i].skip, std::move(b.docs[i].message)};
+        SkipRecord skip{record_location(b.raw, rec),
+                        b.docs[i].skip,
+                        std::move(b.docs[i].message),
+                        b.docs[i].skip == SkipReason::kAlreadyHeld ? b.docs[i].id : std::string(),
+                        b.raw.sources[rec.source].input,
+                        rec.line};
         if (cfg_.strict && skip.reason != SkipReason::kAlreadyHeld) {
             throw FormatError(skip.location + ": " + std::string(skip_reason_name(skip.reason)) +
                               ": " + skip.message + " (--strict)");

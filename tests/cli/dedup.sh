@@ -190,4 +190,47 @@ expect_grep "$tmp/err" "would be a file and a folder"
 expect_exit 0 -- "$bin" dedup corpus/news/feed.jsonl -o "$tmp/s.jsonl"
 expect_grep "$tmp/err" "kB of"
 
+# --- the third hostile pass (issue 20)
+# a retry's kept lines are tonight's records of the first run's kept ids, wherever they stand now
+T1="the quick brown fox jumps over the lazy dog while the market rallied strongly on news of lower inflation in the euro area today"
+T2="central bank officials met in frankfurt to discuss interest rates and the outlook for growth across the continent this year and next"
+mkdir -p "$tmp/rp" && cd "$tmp/rp"
+printf '{"id":"a","text":"%s"}\n{"id":"b","text":"%s"}\n{"id":"c","text":"%s"}\n' "$T1" "$T1" "$T2" >feed.jsonl
+"$bin" index add -q --db news.db -o rows.tsv --kept clean.jsonl feed.jsonl || fail "retry: first night"
+{ echo; printf '{"id":"b","text":"%s"}\n{"id":"c","text":"%s"}\n{"id":"a","text":"%s"}\n' "$T1" "$T2" "$T1"; } >feed.jsonl
+"$bin" index add -q --db news.db -o rows.tsv --kept clean.jsonl feed.jsonl || fail "retry: second night"
+[ "$(grep -o '"id":"[a-z]"' clean.jsonl | tr '\n' ' ')" = '"id":"c" "id":"a" ' ] || fail "a retry wrote lines by position: $(cat clean.jsonl)"
+cd - >/dev/null
+# an output that fails (a full device) fails the run with no corpus in place
+expect_exit 1 -- "$bin" dedup -q corpus/news/feed.jsonl -o "$tmp/full.jsonl" --keep /dev/full
+[ ! -e "$tmp/full.jsonl" ] || fail "dedup failed on --keep /dev/full, yet its corpus is in place"
+expect_exit 1 -- "$bin" dedup -q corpus/news --to "$tmp/fulltree" --drop /dev/full
+[ ! -e "$tmp/fulltree" ] || fail "dedup failed on --drop /dev/full, yet its folder is in place"
+"$bin" dedup -q corpus/news/feed.jsonl --rows /dev/full >"$tmp/full.out" 2>/dev/null && fail "--rows /dev/full: exit 0"
+[ ! -s "$tmp/full.out" ] || fail "dedup failed on --rows /dev/full, yet wrote its corpus to stdout"
+# a closed stdout is an error, not a corpus written into a temporary file
+"$bin" dedup -q corpus/news/feed.jsonl >&- 2>"$tmp/err"; [ $? -eq 1 ] || fail "dedup >&- did not fail"
+expect_grep "$tmp/err" "stdout: write failed"
+# an input written through a descriptor (3>>, >>, 2>>) is refused for every command
+cp corpus/news/feed.jsonl "$tmp/g.jsonl"
+"$bin" dedup -q "$tmp/g.jsonl" -o "$tmp/o.jsonl" --keep /dev/fd/3 3>>"$tmp/g.jsonl" 2>/dev/null; [ $? -eq 2 ] || fail "--keep /dev/fd/3 3>> input accepted"
+"$bin" scan -q "$tmp/g.jsonl" >>"$tmp/g.jsonl" 2>/dev/null; [ $? -eq 2 ] || fail "scan f >> f accepted"
+"$bin" index add -q --db "$tmp/g.db" "$tmp/g.jsonl" >>"$tmp/g.jsonl" 2>/dev/null; [ $? -eq 2 ] || fail "index add f >> f accepted"
+cmp -s corpus/news/feed.jsonl "$tmp/g.jsonl" || fail "an input was written through a descriptor"
+# index add --kept with a FIFO says why
+expect_exit 2 -- timeout 10 "$bin" index add -q --db "$tmp/ff.db" --kept "$tmp/k.jsonl" "$tmp/fifo.jsonl"
+expect_grep "$tmp/err" "not a regular file"
+
+# --to a symlink, --link across file systems: refused before the scan; an extension-less output
+# inside an input folder (a report sniffs as a web page) is refused like any readable name
+mkdir -p "$tmp/emptyd" && ln -s "$tmp/emptyd" "$tmp/ld"
+expect_exit 2 -- "$bin" dedup -q corpus/news --to "$tmp/ld"
+expect_grep "$tmp/err" "symbolic link"
+if [ -d /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d corpus/news)" ]; then
+  expect_exit 2 -- "$bin" dedup -q corpus/news --to "/dev/shm/neardup-link-$$" --link
+  expect_grep "$tmp/err" "another file system"
+  [ ! -e "/dev/shm/neardup-link-$$" ] || fail "a refused --link left its folder"
+fi
+expect_exit 2 -- "$bin" dedup -q "$tmp/scrape" -o /dev/null --report "$tmp/scrape/report"
+
 finish dedup

@@ -111,6 +111,10 @@ public:
     /// root; ".." is refused) or two inputs that would land on one path.
     static void check_places(std::span<const InputFile> inputs);
 
+    /// With --link: throws ConfigError when a whole-file input lies on another file system
+    /// (found before the scan, not at the first link).
+    void check_links(std::span<const InputFile> inputs) const;
+
     /// Writes every input's kept documents. Throws IoError.
     DedupStats write(std::span<const InputFile> inputs, std::span<const InputStamp> stamps,
                      std::span<const RecordChoice> records);

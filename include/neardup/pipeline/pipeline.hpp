@@ -106,6 +106,9 @@ struct SkipRecord {
     std::string location;
     SkipReason reason = SkipReason::kNone;
     std::string message;
+    std::string id;           ///< the record's id when it was read (kAlreadyHeld, kDuplicate)
+    std::uint32_t input = 0;  ///< as DocMeta::input and line: where the record is
+    std::uint64_t line = 0;
 };
 
 struct ScanStats {
