@@ -144,7 +144,8 @@ bool all_held(const ScanResult& r) {
 
 std::optional<RunInfo> same_batch_run(const IndexStore& store, const ScanResult& r,
                                       std::span<const std::string> paths) {
-    if (!all_held(r))
+    // stdin has no identity: what it holds tonight cannot be told from what a run read.
+    if (!all_held(r) || std::find(paths.begin(), paths.end(), "-") != paths.end())
         return std::nullopt;
     const std::vector<std::string> tonight = input_identities(paths);
     const std::vector<RunInfo> runs = store.runs();

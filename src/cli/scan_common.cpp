@@ -454,20 +454,15 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
             continue;
         if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))
             continue;  // a device or a pipe: cannot be an input being read
-        // A file a folder PATH reads, there now or made by this run (the next run over the
-        // folder would read it as an article).
-        RecordFormat format{};
-        Compression compression{};
-        const std::string name = target.filename().string();
-        // (A name without an extension is read when it sniffs as a web page, as a report does.)
-        const bool readable =
-            classify_path(name, format, compression) || name.find('.') == std::string::npos;
+        // Any name inside a folder PATH: a file neardup reads would be an article of the next
+        // run over the folder, any other an unknown_name skip of every later run.
         const fs::path place = canonical_place(target);
         for (const std::string& p : paths) {
             const bool same = p != "-" && fs::equivalent(p, target, ec);
-            if (same || (readable && inside_folder(place, p)))
+            if (same || inside_folder(place, p))
                 throw UsageError("output '" + output + "' is an input (" + p +
-                                 (same ? "" : ", a folder whose walk reads files so named") + ")");
+                                 (same ? "" : ", a folder the next run over would read it in") +
+                                 ")");
         }
     }
 }

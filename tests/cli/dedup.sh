@@ -180,7 +180,7 @@ expect_exit 2 -- "$bin" dedup -q "$tmp/scrape" --to ''
 expect_exit 2 -- "$bin" dedup -q "$tmp/scrape" --to "$tmp/scrape/out"
 expect_exit 2 -- "$bin" dedup -q "$tmp/scrape" -o "$tmp/scrape/clean.jsonl"
 [ ! -e "$tmp/scrape/clean.jsonl" ] && [ ! -e "$tmp/scrape/out" ] || fail "an output inside an input folder was written"
-expect_exit 0 -- "$bin" dedup -q "$tmp/scrape" -o /dev/null --rows "$tmp/scrape/rows.tsv"  # not read
+expect_exit 2 -- "$bin" dedup -q "$tmp/scrape" -o /dev/null --rows "$tmp/scrape/rows.tsv"  # an unknown_name next time
 # a file in one input and a folder of the same name in another: refused before the scan
 mkdir -p "$tmp/C" "$tmp/D/k.txt"
 cp corpus/news/hospital-strike-talks.txt "$tmp/C/k.txt"; cp corpus/news/museum-theft-recovered.txt "$tmp/D/k.txt/z.txt"
