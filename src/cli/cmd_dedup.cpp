@@ -120,8 +120,7 @@ int cmd_dedup(const std::vector<std::string>& args) {
         if (!d.to.empty()) {
             tree = std::make_unique<KeptTree>(d.to, d.link);
             tree->check_links(inputs);
-        }
-        else
+        } else
             lines = std::make_unique<OutputFile>(c.output);
     } catch (const ConfigError& e) {
         throw UsageError(e.what());

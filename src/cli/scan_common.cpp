@@ -447,9 +447,9 @@ void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
             continue;  // a terminal, a pipe: cannot be an input being read
         std::error_code ec;
         // A descriptor redirected to a file (`>> f`, `3>> f`, 2> f) writes that file: its path.
-        const fs::path target =
-            fd >= 0 ? fs::read_symlink("/proc/self/fd/" + std::to_string(fd), ec)
-                    : fs::path(resolve_output_path(output));
+        const fs::path target = fd >= 0
+                                    ? fs::read_symlink("/proc/self/fd/" + std::to_string(fd), ec)
+                                    : fs::path(resolve_output_path(output));
         if (ec)
             continue;
         if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))

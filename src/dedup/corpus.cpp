@@ -211,8 +211,9 @@ KeptTree::KeptTree(const std::string& target, bool link)
     std::error_code ec;
     const fs::path t(target_);
     if (fs::is_symlink(fs::symlink_status(t, ec)))
-        throw ConfigError(target_ + ": a symbolic link (the kept files go into a new or empty "
-                                    "folder: name it itself)");
+        throw ConfigError(target_ +
+                          ": a symbolic link (the kept files go into a new or empty "
+                          "folder: name it itself)");
     if (fs::exists(fs::symlink_status(t, ec)) && !empty_folder(t))
         throw ConfigError(target +
                           ": already exists (the kept files go into a new or empty folder)");
