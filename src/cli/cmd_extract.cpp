@@ -109,15 +109,8 @@ int cmd_extract(const std::vector<std::string>& args) {
         "output,o", po::value(&c.output)->default_value("-"), "write JSONL to FILE")(
         "quiet,q", po::bool_switch(&c.quiet), "nothing on stderr but errors");
     opts.add(input_options(c));
-    po::options_description hidden;
-    hidden.add_options()("path", po::value(&c.paths), "input paths");
-    po::positional_options_description pos;
-    pos.add("path", -1);
-    po::variables_map vm;
-    if (!parse_args(args, kUsage, opts, pos, vm, &hidden))
+    if (!parse_path_args(args, kUsage, opts, c))
         return kExitOk;
-    if (c.paths.empty())
-        throw UsageError("no input PATH given");
     finish_input_config(c);
     refuse_outputs_among_inputs(c.paths, {c.output});
     std::vector<InputFile> inputs = collect_inputs(c.paths);

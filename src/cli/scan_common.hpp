@@ -17,6 +17,7 @@
 #include "neardup/report/html_report.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
+#include "run_files.hpp"
 
 namespace neardup::cli {
 
@@ -76,6 +77,12 @@ private:
     bool quiet_ = false;
 };
 
+/// Parses `opts` and the PATHs into c, nothing finished. Returns nothing when --help was
+/// given. Throws UsageError (no PATH, a mistake in an option).
+[[nodiscard]] std::optional<boost::program_options::variables_map> parse_path_args(
+    const std::vector<std::string>& args, const std::string& usage,
+    const boost::program_options::options_description& opts, ScanCli& c);
+
 /// Parses a run's command line: `opts` (the command's visible options, matching_options
 /// added here) and the PATHs, into c (finish_config). Returns nothing when --help was given.
 /// Throws UsageError (no PATH, a mistake in an option).
@@ -114,34 +121,6 @@ void resolve_site_boilerplate(ScanCli& c, const std::vector<InputFile>& inputs);
 /// error (FormatError) with --strict. Call it before writing the outputs.
 void check_what_was_read(const ScanCli& c, const ScanStats& stats);
 
-/// Throws UsageError when stdout is a regular file that is one of `inputs` (`dedup f >> f`
-/// would write the kept lines into what it reads).
-void refuse_stdout_among_inputs(const std::vector<InputFile>& inputs);
-
-/// Where kept lines bound for stdout (or a pipe, a device) wait until the run has succeeded: an
-/// unlinked temporary file in $TMPDIR, copied to the real output by finish(), so that a failed
-/// run writes nothing there either.
-class HeldBack {
-public:
-    HeldBack();
-    ~HeldBack();
-    HeldBack(const HeldBack&) = delete;
-    HeldBack& operator=(const HeldBack&) = delete;
-    [[nodiscard]] std::ostream& stream() noexcept { return file_; }
-    /// Copies everything written to `out`. Throws IoError.
-    void finish(std::ostream& out);
-
-private:
-    std::ofstream file_;
-    int read_fd_ = -1;
-    std::string path_;
-};
-
-/// Copies stdin into an unlinked temporary file in $TMPDIR that then stands in for it (as
-/// descriptor 0, at its start), so that it can be read twice: the scan, then the kept lines.
-/// Throws IoError (naming the file) when the copy cannot be made.
-void spool_stdin();
-
 /// Collects the inputs and runs the pipeline, with a progress line on a terminal.
 [[nodiscard]] ScanResult run(ScanCli& c);
 /// The same over inputs already collected (DocMeta::input indexes them).
@@ -153,21 +132,6 @@ template <typename Result>
 template <typename Result>
 [[nodiscard]] Result run_with_progress(ScanCli& c,
                                        const std::function<Result(std::vector<InputFile>)>& scan);
-
-/// Throws UsageError when an output names an input: a file given as PATH, or a file a folder
-/// PATH holds or would hold and the walk reads (writing it would destroy what is being read,
-/// or put the output among the articles of the next run).
-void refuse_outputs_among_inputs(const std::vector<std::string>& paths,
-                                 const std::vector<std::string>& outputs);
-
-/// Throws UsageError when two outputs (option, path) name one file by any name (a symlink,
-/// ./x, a hard link, or the file stdout is redirected to): one would replace the other.
-/// Outputs written through a descriptor (stdout, /dev/fd/N) follow each other there, and
-/// devices (/dev/null) may be named more than once.
-void refuse_same_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
-
-/// Throws UsageError when a new output folder lies inside a folder PATH.
-void refuse_folder_among_inputs(const std::vector<std::string>& paths, const std::string& folder);
 
 /// One document named on the command line and what was read of it.
 struct Doc {

@@ -27,11 +27,22 @@ std::string feed() {
            b + "\"}\n{\"id\":\"c\",\"text\":\"" + c + "\"}";
 }
 
+/// The near level of `inputs` (no story level: these tests are about records, not stories).
+ScanResult scanned(const std::vector<InputFile>& inputs) {
+    ScanConfig cfg;
+    cfg.story.enabled = false;
+    return run_scan(cfg, inputs);
+}
+
+/// The kept lines of `r`'s documents; `stamps` as the caller took them (default: now).
 std::string kept_lines(const std::vector<InputFile>& inputs, const ScanResult& r,
-                       const std::vector<bool>& kept, DedupStats* stats = nullptr) {
+                       const std::vector<bool>& kept, DedupStats* stats = nullptr,
+                       std::vector<InputStamp> stamps = {}) {
+    if (stamps.empty())
+        stamps = stamp_inputs(inputs);
     std::ostringstream out;
     CompressedWriter w(out, Compression::kNone);
-    const DedupStats s = write_kept_lines(inputs, stamp_inputs(inputs), record_choices(r, kept), w);
+    const DedupStats s = write_kept_lines(inputs, stamps, record_choices(r, kept), w);
     w.finish();
     if (stats != nullptr)
         *stats = s;
@@ -46,9 +57,7 @@ TEST_SUITE("dedup") {
         const std::string text = feed();
         const auto path = dir.write("f.jsonl", text);
         const auto inputs = collect_inputs({path.string()});
-        ScanConfig cfg;
-        cfg.story.enabled = false;
-        const ScanResult r = run_scan(cfg, inputs);
+        const ScanResult r = scanned(inputs);
         const std::vector<bool> kept = kept_documents(r, Level::kNear);
         std::ostringstream keep;
         write_id_list(r, Level::kNear, true, keep);
@@ -73,17 +82,12 @@ TEST_SUITE("dedup") {
         TempDir dir;
         const auto path = dir.write("f.jsonl", feed());
         const auto inputs = collect_inputs({path.string()});
-        ScanConfig cfg;
-        cfg.story.enabled = false;
-        const ScanResult r = run_scan(cfg, inputs);
+        const ScanResult r = scanned(inputs);
         const auto stamps = stamp_inputs(inputs);
         std::filesystem::last_write_time(
             path, std::filesystem::file_time_type::clock::now() + std::chrono::hours(1));
-        std::ostringstream out;
-        CompressedWriter w(out, Compression::kNone);
-        CHECK_THROWS_AS((void)write_kept_lines(
-                            inputs, stamps, record_choices(r, kept_documents(r, Level::kNear)), w),
-                        IoError);
+        CHECK_THROWS_AS(
+            (void)kept_lines(inputs, r, kept_documents(r, Level::kNear), nullptr, stamps), IoError);
     }
 
     TEST_CASE("an input replaced by rename, same size and time, is a changed input") {
@@ -94,17 +98,12 @@ TEST_SUITE("dedup") {
         other[10] = other[10] == 'x' ? 'y' : 'x';  // same size
         const auto next = dir.write("f.next", other);
         const auto inputs = collect_inputs({path.string()});
-        ScanConfig cfg;
-        cfg.story.enabled = false;
-        const ScanResult r = run_scan(cfg, inputs);
+        const ScanResult r = scanned(inputs);
         const auto stamps = stamp_inputs(inputs);
         std::filesystem::last_write_time(next, std::filesystem::last_write_time(path));
         std::filesystem::rename(next, path);
-        std::ostringstream out;
-        CompressedWriter w(out, Compression::kNone);
-        CHECK_THROWS_AS((void)write_kept_lines(
-                            inputs, stamps, record_choices(r, kept_documents(r, Level::kNear)), w),
-                        IoError);
+        CHECK_THROWS_AS(
+            (void)kept_lines(inputs, r, kept_documents(r, Level::kNear), nullptr, stamps), IoError);
     }
 
     TEST_CASE("compressed output reads back through the reader, every format") {
@@ -154,9 +153,7 @@ TEST_SUITE("dedup") {
         TempDir dir;
         const auto src = dir.write("in/f.jsonl", feed());
         const auto inputs = collect_inputs({(dir.path() / "in").string()});
-        ScanConfig cfg;
-        cfg.story.enabled = false;
-        const ScanResult r = run_scan(cfg, inputs);
+        const ScanResult r = scanned(inputs);
         const auto target = (dir.path() / "out").string();
         {
             KeptTree tree(target, false);
