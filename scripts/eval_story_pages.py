@@ -20,6 +20,7 @@ import argparse
 import collections
 import itertools
 import os
+import re
 import sys
 
 import eval_common
@@ -52,6 +53,11 @@ def page_id(row):
     return os.path.basename(str(row["id"]))
 
 
+def is_fixture(i):
+    """Readability's test pages are named by what they test, the news pages by a hash."""
+    return not re.fullmatch(r"[0-9a-f]{64}\.html\.gz", i)
+
+
 def short(text, width):
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[:width - 3] + "..."
@@ -63,7 +69,7 @@ def main():
     ap.add_argument("--neardup", default=eval_common.default_binary(), help="binary (default: build/neardup, $NEARDUP)")
     ap.add_argument("--eval-dir", default=eval_common.SHARED_EVAL, help="the shared eval folder (../shared/eval)")
     ap.add_argument("--gold", default=GOLD, help="judgement file (scripts/story-pages-same.tsv)")
-    ap.add_argument("--max-pairs", type=int, default=12, help="false pairs listed per story (0: all)")
+    ap.add_argument("--max-pairs", type=int, default=12, help="false pairs (or blocks of pairs between two near groups) listed per story (0: all)")
     ap.add_argument("--check", action="store_true", help="exit 1 when any page in a multi-page story is false")
     args = ap.parse_args(argv)
 
@@ -141,15 +147,28 @@ def main():
             print("  %s %-28s near=%-5s gold=%-24s %s%s" % (
                 "*" if i in false_set else " ", short(i, 28), by_id[i]["near"], group.get(i, "-"),
                 ("lang=%s " % by_id[i].get("lang")) if has_lang else "", short(by_id[i].get("title"), 70)))
-        listed = false_pairs[s] if args.max_pairs == 0 else false_pairs[s][:args.max_pairs]
-        for a, b in listed:
-            why = differ.get(frozenset((a, b)))
+        # False pairs by the two near groups they join (a story of many copies stays short).
+        blocks = collections.OrderedDict()
+        for a, b in false_pairs[s]:
+            na, nb = str(by_id[a]["near"]), str(by_id[b]["near"])
+            if (na, nb) > (nb, na):
+                a, b, na, nb = b, a, nb, na
+            blocks.setdefault((na, nb), []).append((a, b))
+        listed = list(blocks.items()) if args.max_pairs == 0 else list(blocks.items())[:args.max_pairs]
+        for (na, nb), pairs in listed:
+            a, b = pairs[0]
+            why = next((differ[frozenset(p)] for p in pairs if frozenset(p) in differ), None)
             if why is None:
                 why = "in no gold group together and not near copies" + (
-                    " (filler test pages: same text only if near copies)" if a not in group and b not in group else "")
-            print("    false: %s | %s: %s" % (short(a, 20), short(b, 20), why))
-        if len(listed) < len(false_pairs[s]):
-            print("    ... and %d more false pairs (--max-pairs 0 lists all)" % (len(false_pairs[s]) - len(listed)))
+                    " (filler test pages: one story only as near copies)"
+                    if a not in group and b not in group and is_fixture(a) and is_fixture(b) else "")
+            if len(pairs) == 1:
+                print("    false: %s | %s: %s" % (short(a, 24), short(b, 24), why))
+            else:
+                print("    false: %d pairs between near %s (e.g. %s) and near %s (e.g. %s): %s" % (
+                    len(pairs), na, short(a, 24), nb, short(b, 24), why))
+        if len(listed) < len(blocks):
+            print("    ... and %d more (--max-pairs 0 lists all)" % (len(blocks) - len(listed)))
 
     if missed:
         print("\ngold pairs the scan leaves in different stories (recall, informative):")
