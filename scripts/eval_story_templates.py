@@ -4,19 +4,21 @@
 Reads ../shared/eval/reuters21578.jsonl (id, text; the text's first line is the title, in
 capitals) and finds the earnings reports by their title: "<company> <period> [date] ... <figure>",
 where the period is 1ST..4TH/FIRST..FOURTH QTR/QUARTER/HALF, NINE/SIX/THREE/12 MTHS, (FISCAL) YEAR,
-QTR or QUARTER, and the rest names NET, SHR, SHRS, LOSS, PROFIT or EARNINGS; titles whose company
-part holds a verb (SEES, EXPECTS, TO, HAD, POSTS, ...: forecasts and comments, not the report)
-are left out. The company is the title's words before the period, upper case, without <TICKER>,
-punctuation and trailing legal words (INC, CORP, CO, LTD, ...); a title that is all <NAME> (a
-private company) gives NAME.
+QTR or QUARTER, and the rest names NET, SHR, SHRS, LOSS, PROFIT or EARNINGS; titles whose
+company part holds a verb (SEES, EXPECTS, TO, HAD, POSTS, AFFIRMS, ...: forecasts and comments,
+not the report) are left out. The company is the title's words before the period, upper case,
+without <TICKER> or (TICKER), punctuation and trailing legal words (INC, CORP, CO, LTD, ...),
+runs of single letters joined (U.S., U S: US); a title that is all <NAME> or (NAME) (a private
+company) gives NAME.
 
 Runs `neardup scan -f jsonl` on the file (extra scan options after `--`) and prints: pairs of
 earnings reports of different companies in one story, the largest story counted in such reports
 (distinct companies), the stories holding 2+ companies' reports (the largest listed), pairs of
 the same company's reports in one story (informative), and the near groups: their number and a
-fingerprint of the partition (sha256 of the sorted groups of ids) so a later run can check that
-they did not change (the groups of 2+ documents; any other document is alone); --near-baseline FILE saves the partition when FILE does not exist and
-compares with it when it does ("near groups: unchanged", or how many documents changed group).
+fingerprint of the partition (sha256 of its sorted groups of 2+ ids; any other document is
+alone) so a later run can check that they did not change; --near-baseline FILE saves the
+partition when FILE does not exist and compares with it when it does ("near groups:
+unchanged", or how many documents changed group).
 
   scripts/eval_story_templates.py --near-baseline /tmp/reuters-near.tsv     (first run saves)
   scripts/eval_story_templates.py --near-baseline scripts/reuters-near-baseline.tsv --check -- -j 2
@@ -43,7 +45,7 @@ FIGURE = re.compile(r"\b(NET|SHR|SHRS|LOSS|PROFIT|EARNINGS)\b")
 # Words that make the title a forecast or a comment on results rather than the report itself.
 VERBS = frozenset("SEES SEE EXPECTS EXPECT SAYS SAID PREDICTS FORECASTS ESTIMATES PROJECTS TO WILL HAD "
                   "HAVE HAS CUT CUTS ROSE RISES FELL FALLS REPORTS POSTS REPORT ADDS SHOWS TAKE TAKES "
-                  "LOWER HIGHER FLAT".split())
+                  "LOWER HIGHER FLAT AFFIRMS AFTER ITS".split())
 LEGAL = frozenset("INC CORP CORPORATION CO COS COMPANY LTD PLC LP NV SA AG THE AND".split())
 
 
@@ -53,14 +55,25 @@ def company_of(title):
     if not m or not FIGURE.search(m.group("rest")):
         return None
     company = m.group("company").strip()
-    whole = re.fullmatch(r"<([^<>]*)>", company)
+    whole = re.fullmatch(r"<([^<>]*)>|\(([^()]*)\)", company)
     if whole:
-        company = whole.group(1)
+        company = whole.group(1) or whole.group(2) or ""
     else:
-        company = re.sub(r"<[^>]*>", " ", company)
+        company = re.sub(r"<[^>]*>|\([^()\s]*\)", " ", company)  # <TICKER>, (TICKER)
         if VERBS & set(company.split()):
             return None
-    words = re.sub(r"[^A-Z0-9 ]+", " ", company.upper()).split()
+    # U.S., U S and US are one spelling: runs of single letters are joined (A.G. EDWARDS: AG EDWARDS).
+    words, run = [], False
+    for w in re.sub(r"[^A-Z0-9 ]+", " ", company.upper()).split():
+        if len(w) == 1 and w.isalpha():
+            if run:
+                words[-1] += w
+            else:
+                words.append(w)
+            run = True
+        else:
+            words.append(w)
+            run = False
     while len(words) > 1 and words[-1] in LEGAL:
         words.pop()
     return " ".join(words) or None
