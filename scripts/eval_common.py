@@ -27,6 +27,8 @@ def default_binary():
 def wait_for_binary(binary, seconds=120):
     """The binary may be missing for a moment while it is rebuilt: wait for it, then give up."""
     deadline = time.monotonic() + seconds
+    if not os.access(binary, os.X_OK):
+        print("waiting up to %d s for %s (being rebuilt?)" % (seconds, binary), file=sys.stderr)
     while not os.access(binary, os.X_OK):
         if time.monotonic() > deadline:
             sys.exit("error: %s is not there (build it with scripts/build.sh, or pass --neardup)" % binary)
