@@ -43,6 +43,9 @@ boost::program_options::options_description input_options(ScanCli& c, bool whole
         "what the JSON text field holds: text, html (a web page) or auto")(
         "url-field", po::value(&c.cfg.fields.url)->default_value("url"),
         "JSON field with the article's URL (its host is its site)")(
+        "lang-field", po::value(&c.cfg.fields.lang)->default_value("lang"),
+        "JSON field with the article's language (else it is the page's own, or identified "
+        "from the text)")(
         "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
         "skip documents larger than this (k, M, G suffixes)");
     if (whole_run) {
@@ -449,7 +452,8 @@ void finish_config(ScanCli& c, const boost::program_options::variables_map& vm) 
     const std::pair<const char*, std::uint8_t> fields[] = {{"id-field", kIdField},
                                                            {"title-field", kTitleField},
                                                            {"date-field", kDateField},
-                                                           {"url-field", kUrlField}};
+                                                           {"url-field", kUrlField},
+                                                           {"lang-field", kLangField}};
     for (const auto& [option, bit] : fields) {
         if (vm.count(option) > 0 && !vm[option].defaulted())
             c.named_fields.emplace_back(option, bit);
@@ -522,6 +526,7 @@ void check_what_was_read(const ScanCli& c, const ScanStats& stats) {
             const std::string& name = option == "id-field"      ? c.cfg.fields.id
                                       : option == "title-field" ? c.cfg.fields.title
                                       : option == "date-field"  ? c.cfg.fields.date
+                                      : option == "lang-field"  ? c.cfg.fields.lang
                                                                 : c.cfg.fields.url;
             problems.push_back("--" + option + " '" + name + "' is in none of the " +
                                std::to_string(stats.json_records) + " JSON records read");

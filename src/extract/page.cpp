@@ -560,6 +560,7 @@ struct Meta {
     std::string canonical, og_url;
     std::string date_text;
     std::string json_body;
+    std::string og_locale, json_language;  ///< the page's language when <html lang> is absent
 };
 
 /// The text of a title-like element: its text nodes, outside never-text children.
@@ -604,6 +605,9 @@ void read_json_ld(std::string_view json, Meta& m) {
             m.date_text.assign(s);
         if (m.json_body.empty() && obj["articleBody"].get_string().get(s) == simdjson::SUCCESS)
             m.json_body.assign(s);
+        if (m.json_language.empty() &&
+            obj["inLanguage"].get_string().get(s) == simdjson::SUCCESS)
+            m.json_language.assign(s);
         simdjson::dom::element graph;
         if (obj["@graph"].get(graph) == simdjson::SUCCESS)
             todo.push_back(graph);
@@ -625,6 +629,8 @@ void read_meta(const xmlNode* n, Meta& m, int depth) {
                 m.og_title.assign(content);
             else if (key == "og:url" && m.og_url.empty())
                 m.og_url.assign(content);
+            else if (key == "og:locale" && m.og_locale.empty())
+                m.og_locale.assign(content);
             else if ((key == "article:published_time" || key == "datepublished") &&
                      m.date_text.empty())
                 m.date_text.assign(content);
@@ -925,6 +931,8 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
     Meta meta;
     read_meta(root, meta, 0);
     out.lang.assign(attr(root, "lang"));
+    if (out.lang.empty())
+        out.lang = !meta.og_locale.empty() ? meta.og_locale : meta.json_language;
     out.url = !meta.canonical.empty() ? meta.canonical : meta.og_url;
     out.title = !meta.og_title.empty()     ? meta.og_title
                 : !meta.json_title.empty() ? meta.json_title

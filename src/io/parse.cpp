@@ -201,6 +201,11 @@ struct RecordParser::Impl {
                 std::string_view s;
                 if (value.get_string().get(s) == simdjson::SUCCESS)
                     out.url.assign(s);
+            } else if (!fields.lang.empty() && key == fields.lang && out.stated_lang.empty()) {
+                out.fields_found |= kLangField;
+                std::string_view s;
+                if (value.get_string().get(s) == simdjson::SUCCESS)
+                    out.stated_lang.assign(s);
             } else if (!fields.date.empty() && key == fields.date && !out.date) {
                 out.fields_found |= kDateField;
                 read_date(value, out);
@@ -298,6 +303,7 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
     out.url.clear();
     out.url_claimed = false;
     out.lang.clear();
+    out.stated_lang.clear();
     out.date.reset();
     out.fields_found = 0;
     out.unreadable_date.clear();

@@ -21,6 +21,7 @@
 #include "neardup/io/spool.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
+#include "neardup/story/inputs.hpp"
 #include "neardup/verify/similarity.hpp"
 #include "seen_ids_impl.hpp"
 
@@ -48,6 +49,8 @@ struct SignedDoc {
     std::uint64_t id_key = 0;       ///< SeenIds::key_of(id)
     std::uint8_t fields_found = 0;  ///< ParsedDoc::fields_found
     std::string unreadable_date;    ///< ParsedDoc::unreadable_date
+    LangCode lang = kUndetermined;
+    std::uint16_t beside_figures = 0;  ///< story terms beside a figure (story_terms_from_tokens)
     // With site boilerplate: what the first look at the run needs.
     std::string site;
     std::vector<Paragraph> paragraphs;
@@ -82,11 +85,21 @@ struct Scratch {
     std::vector<TermCode> terms;
 };
 
-/// Signs one text: its MinHash into `sig`, and (when asked) its shingle set and story terms.
+/// A text's language: what the record states and the page declares, and once decided (the
+/// first signing), what it is.
+struct TextLanguage {
+    LangCode stated = kUndetermined;
+    LangCode declared = kUndetermined;
+    std::optional<LangCode> decided;
+};
+
+/// Signs one text: its MinHash into `sig`, and (when asked) its shingle set and story terms
+/// (with the count of those beside a figure in `beside_figures`); decides its language.
 /// Returns false when the text has no words (nothing is written then).
 bool sign_text(std::string_view text_in, const ScanConfig& cfg, const MinHasher& hasher, Scratch& s,
                std::span<SigValue> sig, std::vector<ShingleHash>* set,
-               std::vector<TermCode>* terms) {
+               std::vector<TermCode>* terms, TextLanguage& lang,
+               std::uint16_t& beside_figures) {
     normalize_tokens(text_in, cfg.normalize, cfg.story.enabled, s.normalized);
     const std::string& text = s.normalized.text;
     const std::vector<TokenSpan>& tokens = s.normalized.tokens;
@@ -99,8 +112,16 @@ bool sign_text(std::string_view text_in, const ScanConfig& cfg, const MinHasher&
         make_set(s.shingles);
         set->assign(s.shingles.begin(), s.shingles.end());
     }
-    if (terms != nullptr)
-        story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags, *terms);
+    if (!lang.decided) {
+        lang.decided =
+            decide_language(lang.stated, lang.declared, probe_english(s.token_hashes), text);
+    }
+    if (terms != nullptr) {
+        const std::size_t beside =
+            story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags,
+                                    *terms, TermRules::of(*lang.decided));
+        beside_figures = static_cast<std::uint16_t>(std::min<std::size_t>(beside, 0xFFFF));
+    }
     return true;
 }
 
@@ -193,18 +214,22 @@ private:
         if (doc.skip != SkipReason::kNone)
             return;
         std::span<SigValue> sig(b.signatures.data() + i * hasher_.num_perm(), hasher_.num_perm());
+        TextLanguage lang{language_code(s.parsed.stated_lang), language_code(s.parsed.lang), {}};
         if (!sign_text(s.parsed.text, cfg_, hasher_, s, sig,
                        cfg_.exact_verify ? &b.sets[i] : nullptr,
-                       cfg_.story.enabled ? &b.terms[i] : nullptr)) {
+                       cfg_.story.enabled ? &b.terms[i] : nullptr, lang, doc.beside_figures)) {
             doc.skip = SkipReason::kEmpty;
             doc.message = "no words";
             return;
         }
         band_keys(sig, lsh_, std::span(b.keys.data() + i * lsh_.bands, lsh_.bands));
-        if (cfg_.site_boilerplate) {
+        doc.lang = *lang.decided;
+        if (cfg_.site_boilerplate || cfg_.story.enabled) {
             const std::string& folder_site = b.raw.sources[rec.source].site;
             doc.site = s.parsed.url_claimed ? site_of_claimed(s.parsed.url, folder_site)
                                             : site_of(s.parsed.url, folder_site);
+        }
+        if (cfg_.site_boilerplate) {
             doc.paragraphs.clear();
             split_paragraphs(s.parsed.text, doc.paragraphs);
             doc.sketch = sketch_words(s.parsed.text);
@@ -471,12 +496,13 @@ public:
         std::vector<ShingleHash>* set;
         std::vector<TermCode>* terms;
         std::uint64_t* length;
+        DocMeta* meta;  ///< its language (kept) and beside_figures (written)
     };
     [[nodiscard]] Slots slots(std::size_t new_doc) {
         const std::size_t d = result_.held + new_doc;
         return {std::span<SigValue>(signatures_.data() + new_doc * cfg_.num_perm, cfg_.num_perm),
                 cfg_.exact_verify ? &sets_[d] : nullptr, cfg_.story.enabled ? &terms_[d] : nullptr,
-                &result_.docs[d].length};
+                &result_.docs[d].length, &result_.docs[d]};
     }
 
     UnionFind& union_find() noexcept { return uf_; }
@@ -577,6 +603,11 @@ private:
         result_.docs.push_back({std::move(doc.id), record_location(b.raw, rec), doc.date,
                                 doc.length, doc.text_hash, std::move(doc.title), std::move(doc.url),
                                 b.raw.sources[rec.source].input, rec.line});
+        DocMeta& meta = result_.docs.back();
+        meta.lang = doc.lang;
+        meta.beside_figures = doc.beside_figures;
+        if (!doc.site.empty())
+            meta.site = site_ids_.try_emplace(doc.site, site_ids_.size() + 1).first->second;
         const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
         signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
         if (cfg_.exact_verify)
@@ -612,6 +643,7 @@ private:
     std::vector<std::vector<ShingleHash>> sets_;
     std::vector<std::vector<TermCode>> terms_;
     std::vector<DocId> candidates_;
+    std::unordered_map<std::string, std::uint32_t> site_ids_;  ///< DocMeta::site
     Survey* survey_ = nullptr;
     bool defer_ = false;       ///< link after reading (link_new())
     HeldDocuments held_meta_;  ///< with a lookup: the found held documents' group ids
@@ -657,10 +689,14 @@ void strip_site_boilerplate(const ScanConfig& cfg, const MinHasher& hasher, Surv
             if (strip_boilerplate(s->text, survey.sites[d], found, s->stripped) == 0)
                 continue;
             const Linker::Slots slot = linker.slots(d);
+            TextLanguage lang;
+            lang.decided = slot.meta->lang;  // the whole page's: its furniture is of it too
+            std::uint16_t beside = 0;
             if (!sign_text(s->stripped, cfg, hasher, *s, s->signature,
                            slot.set != nullptr ? &s->set : nullptr,
-                           slot.terms != nullptr ? &s->terms : nullptr))
+                           slot.terms != nullptr ? &s->terms : nullptr, lang, beside))
                 continue;
+            slot.meta->beside_figures = beside;
             std::copy(s->signature.begin(), s->signature.end(), slot.signature.begin());
             if (slot.set != nullptr)
                 slot.set->swap(s->set);
@@ -677,6 +713,25 @@ void strip_site_boilerplate(const ScanConfig& cfg, const MinHasher& hasher, Surv
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+/// prepare_story_inputs() from the documents' metadata.
+StoryInputs story_inputs(const ScanResult& result, std::span<const std::vector<TermCode>> terms,
+                         const StoryOptions& options) {
+    const std::vector<DocId>& reps = result.near.representative;
+    std::vector<LangCode> langs(reps.size());
+    std::vector<std::uint32_t> sites(reps.size());
+    std::vector<std::uint16_t> beside(reps.size());
+    std::vector<std::uint32_t> sizes(reps.size(), 0);
+    for (std::size_t g = 0; g < reps.size(); ++g) {
+        const DocMeta& d = result.docs[reps[g]];
+        langs[g] = d.lang;
+        sites[g] = d.site;
+        beside[g] = d.beside_figures;
+    }
+    for (const std::uint32_t g : result.near.group_of)
+        ++sizes[g];
+    return prepare_story_inputs(terms, reps, {langs, sites, beside, sizes}, options);
+}
+
 /// Story clusters over the near-duplicate groups; without the story level, stories = groups.
 /// @param weights the background counts (loaded while the documents were read)
 void cluster_story_level(const ScanConfig& cfg, Linker& linker, TermWeights weights,
@@ -691,10 +746,15 @@ void cluster_story_level(const ScanConfig& cfg, Linker& linker, TermWeights weig
     // keep_document_data the new documents' (an index stores them; the held ones it has).
     const std::size_t not_kept = cfg.keep_document_data ? result.held : result.docs.size();
     linker.release_terms(reps, not_kept);
-    weights.add_documents(linker.terms(), reps);
+    const StoryInputs in = story_inputs(result, linker.terms(), cfg.story);
+    weights.add_documents(linker.terms(), reps, in.langs);
     weights.finalize();
-    const WeightedDocs groups = weigh_documents(linker.terms(), reps, weights);
+    const WeightedDocs groups =
+        weigh_documents(linker.terms(), reps, weights, in.weigh_options());
     linker.release_terms({}, not_kept);
+    result.story_stats.unweighed = in.unweighed;
+    result.story_stats.template_terms = in.templates.size();
+    result.story_stats.template_documents = in.template_documents;
     result.story_stats.weights_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.story = cluster_stories(groups, result.near, cfg.story, keys, result.story_stats);

@@ -334,23 +334,54 @@ std::vector<RawVector<DocId>> band_links(const WeightedDocs& docs, Sketches& sk)
 }  // namespace
 
 WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
-                             std::span<const DocId> which, const TermWeights& weights) {
+                             std::span<const DocId> which, const TermWeights& weights,
+                             const WeighOptions& options) {
     const std::size_t n = which.size();
+    NEARDUP_CHECK(options.langs.empty() || options.langs.size() == n,
+                  "weigh_documents: one language per document");
+    NEARDUP_CHECK(options.weighable.empty() || options.weighable.size() == n,
+                  "weigh_documents: one weighable flag per document");
+    NEARDUP_CHECK(options.templates == nullptr ||
+                      (options.sites.size() == n && options.beside_figures.size() == n),
+                  "weigh_documents: one site and figure count per document");
+    const auto lang_of = [&](std::size_t i) {
+        return options.langs.empty() ? kEnglish : options.langs[i];
+    };
+    // The terms of entry i that the story level uses: none in a language it cannot weigh,
+    // else all but its source's template terms.
+    const auto for_each_kept = [&](std::size_t i, auto&& f) {
+        if (!options.weighable.empty() && options.weighable[i] == 0)
+            return;
+        const std::vector<TermCode>& all = terms[which[i]];
+        // Only a term beside a figure here can be a template use (templates.hpp).
+        const std::size_t beside =
+            options.templates == nullptr ? 0 : std::min<std::size_t>(options.beside_figures[i], all.size());
+        for (std::size_t k = 0; k < beside; ++k) {
+            if (!options.templates->contains(options.sites[i], all[k]))
+                f(all[k]);
+        }
+        for (std::size_t k = beside; k < all.size(); ++k)
+            f(all[k]);
+    };
     // (smallest hash among the names, else among all terms, i): a MinHash of the names, so
     // two articles share the key with the Jaccard similarity of their names. A document
     // without terms sorts last.
     std::vector<std::uint64_t> order(n);
+    std::vector<std::uint32_t> kept(n);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& r) {
         for (std::size_t i = r.begin(); i < r.end(); ++i) {
             std::uint32_t min_name = 0xFFFFFFFFu;
             std::uint32_t min_any = 0xFFFFFFFFu;
-            for (const TermCode c : terms[which[i]]) {
+            std::uint32_t count = 0;
+            for_each_kept(i, [&](TermCode c) {
                 const std::uint32_t h = term_hash(c);
                 min_any = std::min(min_any, h);
                 min_name = term_caps(c) ? std::min(min_name, h) : min_name;
-            }
+                ++count;
+            });
             const std::uint32_t key = min_name != 0xFFFFFFFFu ? min_name : min_any;
             order[i] = (std::uint64_t{key} << 32) | i;
+            kept[i] = count;
         }
     });
     tbb::parallel_sort(order.begin(), order.end());
@@ -359,7 +390,7 @@ WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
     out.begin.assign(n + 1, 0);
     for (std::size_t k = 0; k < n; ++k) {
         out.source[k] = static_cast<std::uint32_t>(order[k]);
-        out.begin[k + 1] = out.begin[k] + terms[which[out.source[k]]].size();
+        out.begin[k + 1] = out.begin[k] + kept[out.source[k]];
     }
     std::vector<std::uint64_t>().swap(order);
     out.terms.resize(out.begin.back());
@@ -371,9 +402,15 @@ WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
         place[out.source[k]] = static_cast<std::uint32_t>(k);
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
         const std::size_t k = place[i];
-        const std::vector<TermCode>& mine = terms[which[i]];
-        const std::span<WeightedTerm> weighed(out.terms.data() + out.begin[k], mine.size());
-        weights.weigh(mine, weighed);
+        const std::span<WeightedTerm> weighed(out.terms.data() + out.begin[k], kept[i]);
+        if (kept[i] == terms[which[i]].size()) {
+            weights.weigh(terms[which[i]], weighed, lang_of(i));
+        } else {
+            thread_local std::vector<TermCode> mine;
+            mine.clear();
+            for_each_kept(i, [&](TermCode c) { mine.push_back(c); });
+            weights.weigh(mine, weighed, lang_of(i));
+        }
         out.total[k] = total_weight(weighed);
     });
     return out;

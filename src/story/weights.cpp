@@ -71,7 +71,7 @@ void TermWeights::add_table(std::string_view table, std::uint32_t times) {
         if (ec != std::errc())
             throw FormatError("term table: bad count in line '" + std::string(line) + "'");
         if (line.substr(0, tab) == "#documents") {
-            documents_ += count * times;
+            language(kEnglish).documents += count * times;  // the shipped table is English
         } else {
             terms_.upsert(term_hash(make_term_code(line.substr(0, tab), false))).df +=
                 static_cast<std::uint32_t>(count * times);
@@ -79,14 +79,49 @@ void TermWeights::add_table(std::string_view table, std::uint32_t times) {
     }
 }
 
-void TermWeights::add_document(std::span<const TermCode> terms) {
-    ++documents_;
+TermWeights::Language& TermWeights::language(LangCode lang) {
+    for (Language& l : languages_) {
+        if (l.lang == lang)
+            return l;
+    }
+    return languages_.emplace_back(Language{lang, 0, 0.0F});
+}
+
+float TermWeights::log_documents(LangCode lang) const noexcept {
+    for (const Language& l : languages_) {
+        if (l.lang == lang)
+            return l.log_documents;
+    }
+    return 0.0F;  // no document of the language: every term weighs 0
+}
+
+void TermWeights::add_documents_count(std::uint64_t documents, LangCode lang) {
+    language(lang).documents += documents;
+}
+
+std::uint64_t TermWeights::documents(LangCode lang) const noexcept {
+    for (const Language& l : languages_) {
+        if (l.lang == lang)
+            return l.documents;
+    }
+    return 0;
+}
+
+std::uint64_t TermWeights::documents() const noexcept {
+    std::uint64_t n = 0;
+    for (const Language& l : languages_)
+        n += l.documents;
+    return n;
+}
+
+void TermWeights::add_document(std::span<const TermCode> terms, LangCode lang) {
+    ++language(lang).documents;
     for (TermCode t : terms)
         ++terms_.upsert(term_hash(t)).df;
 }
 
 void TermWeights::add_documents(std::span<const std::vector<TermCode>> terms,
-                                std::span<const DocId> which) {
+                                std::span<const DocId> which, std::span<const LangCode> langs) {
     // Per-thread counts, then one merge: integer sums, so the split does not matter.
     using Counts = FlatTable<std::uint32_t, std::uint32_t, 0xFFFFFFFFu>;
     tbb::enumerable_thread_specific<Counts> counts;
@@ -103,29 +138,41 @@ void TermWeights::add_documents(std::span<const std::vector<TermCode>> terms,
     });
     for (Counts& c : counts)
         c.for_each([this](std::uint32_t hash, std::uint32_t& n) { terms_.upsert(hash).df += n; });
-    documents_ += which.size();
+    if (langs.empty()) {
+        language(kEnglish).documents += which.size();
+    } else {
+        for (const LangCode l : langs)
+            ++language(l).documents;
+    }
 }
 
 void TermWeights::finalize() {
-    const double log_n_plus_1 = std::log(static_cast<double>(documents_) + 1.0);
-    unseen_idf_ = static_cast<float>(log_n_plus_1);
-    terms_.for_each([log_n_plus_1](std::uint32_t, Entry& e) {
-        e.idf = static_cast<float>(log_n_plus_1 - std::log(static_cast<double>(e.df) + 1.0));
+    for (Language& l : languages_)
+        l.log_documents = static_cast<float>(std::log(static_cast<double>(l.documents) + 1.0));
+    terms_.for_each([](std::uint32_t, Entry& e) {
+        e.log_df = static_cast<float>(std::log(static_cast<double>(e.df) + 1.0));
     });
 }
 
-float TermWeights::weight(TermCode code) const noexcept {
+float TermWeights::weight_given(TermCode code, float log_n) const noexcept {
     const Entry* e = terms_.find(term_hash(code));
-    const float idf = e == nullptr ? unseen_idf_ : e->idf;
+    // A term of the language has df <= N_L; max() keeps a hash collision from going negative.
+    const float idf = std::max(0.0F, e == nullptr ? log_n : log_n - e->log_df);
     return term_caps(code) ? idf * static_cast<float>(kCapsFactor) : idf;
 }
 
-void TermWeights::weigh(std::span<const TermCode> terms, std::span<WeightedTerm> out) const {
+float TermWeights::weight(TermCode code, LangCode lang) const noexcept {
+    return weight_given(code, log_documents(lang));
+}
+
+void TermWeights::weigh(std::span<const TermCode> terms, std::span<WeightedTerm> out,
+                        LangCode lang) const {
     NEARDUP_ASSERT(out.size() == terms.size());
+    const float log_n = log_documents(lang);
     for (std::size_t i = 0; i < terms.size(); ++i) {
         // round(weight x scale): exact in double, positive, so + 0.5 and truncation round it
         // like std::round without a libm call
-        const double fixed = static_cast<double>(weight(terms[i])) * kWeightScale + 0.5;
+        const double fixed = static_cast<double>(weight_given(terms[i], log_n)) * kWeightScale + 0.5;
         out[i] = {term_hash(terms[i]), static_cast<std::uint32_t>(fixed)};
     }
 }

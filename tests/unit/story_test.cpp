@@ -71,11 +71,52 @@ TEST_SUITE("story") {
         CHECK_FALSE(has_term(terms, "monday", true));
         CHECK_FALSE(has_term(terms, "42", false));
         CHECK_FALSE(has_term(terms, "that", false));
+        // the terms within two words of a figure (42; Monday is a figure too) first
         const std::vector<TermCode> in_order_of_use{
-            make_term_code("yann", false),        make_term_code("lecun", true),
             make_term_code("researchers", false), make_term_code("left", false),
+            make_term_code("yann", false),        make_term_code("lecun", true),
             make_term_code("meta", true),         make_term_code("wait", false)};
         CHECK(terms == in_order_of_use);
+    }
+
+    TEST_CASE("figures: numbers and ordinals are no terms, number words are; both mark "
+              "their neighbours") {
+        std::vector<TermCode> terms;
+        const std::size_t beside = extract_story_terms(
+            "GELCO CORP 2ND QTR SHR 67 CTS VS 23 CTS. The 49ers won nine games.", terms);
+        CHECK_FALSE(has_term(terms, "2nd", true));
+        CHECK_FALSE(has_term(terms, "67", false));
+        CHECK(has_term(terms, "49ers", false));  // a name that starts with digits
+        CHECK(has_term(terms, "nine", false));   // a figure that is a word stays a term
+        const std::vector<TermCode> by_figure(terms.begin(),
+                                              terms.begin() + static_cast<std::ptrdiff_t>(beside));
+        const auto first = [&](const char* w, bool caps) {
+            return std::count(by_figure.begin(), by_figure.end(), make_term_code(w, caps)) == 1;
+        };
+        CHECK(first("corp", true));   // two words before 2nd
+        CHECK(first("qtr", true));    // right after it
+        CHECK(first("shr", true));
+        CHECK(first("cts", true));
+        CHECK(first("vs", true));
+        CHECK(first("games", false));  // after nine
+        CHECK(first("49ers", false));  // two words before nine
+        CHECK_FALSE(first("gelco", true));  // three words from 2nd
+    }
+
+    TEST_CASE("terms of other languages: salted apart, German capitals are no names") {
+        std::vector<TermCode> en;
+        std::vector<TermCode> de;
+        extract_story_terms("Die Regierung in Berlin plant neue Gesetze.", en);
+        extract_story_terms("Die Regierung in Berlin plant neue Gesetze.", de,
+                            TermRules::of(language_code("de")));
+        REQUIRE(!de.empty());
+        for (const TermCode t : de) {
+            CHECK_FALSE(term_caps(t));  // every noun is capitalised in German
+            CHECK(std::find_if(en.begin(), en.end(), [t](TermCode e) {
+                      return term_hash(e) == term_hash(t);
+                  }) == en.end());  // no German term is an English one
+        }
+        CHECK(has_term(en, "berlin", true));
     }
 
     TEST_CASE("a term capitalised anywhere mid-sentence keeps its caps flag once") {

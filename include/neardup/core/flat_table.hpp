@@ -46,12 +46,17 @@ public:
         const Slot& s = slots_[probe(key)];
         return s.key == kEmpty ? nullptr : &s.value;
     }
+    [[nodiscard]] Value* find(Key key) noexcept {
+        Slot& s = slots_[probe(key)];
+        return s.key == kEmpty ? nullptr : &s.value;
+    }
 
     /// Asks for the cache line where `key`'s probe starts: a table larger than the cache
     /// costs a miss per lookup, which a prefetch a few lookups ahead hides.
     void prefetch(Key key) const noexcept { __builtin_prefetch(&slots_[home(key)]); }
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
     /// Calls f(key, value&) for every entry.
     template <typename F>

@@ -11,7 +11,7 @@
 //
 // Metadata: title (og:title, JSON-LD headline, h1, <title> without its " | Site" suffix),
 // publication date (JSON-LD datePublished, article:published_time, <time datetime>),
-// canonical URL (<link rel=canonical>, og:url) and language (<html lang>).
+// canonical URL (<link rel=canonical>, og:url) and language (<html lang>, else og:locale, else JSON-LD inLanguage).
 //
 // The charset, as the HTML standard decides it: a byte order mark (UTF-8, or UTF-16, which is
 // decoded first); else a <meta charset> or http-equiv declaration in the page's head, where a
@@ -55,7 +55,7 @@ struct ExtractedPage {
     std::string title;
     std::string text;                  ///< blocks separated by "\n\n"
     std::string url;                   ///< canonical URL, when the page names one
-    std::string lang;                  ///< <html lang>, when given
+    std::string lang;                  ///< as the page declares it (<html lang>, og:locale, inLanguage)
     std::optional<std::int64_t> date;  ///< publication time, unix seconds
     /// Why the page could not be read whole (then nothing else is set): a reader skips it with
     /// this rather than keep a part of it.

@@ -40,12 +40,19 @@ struct FieldNames {
     std::string title;        ///< empty: no title field
     std::string date;         ///< empty: no date field
     std::string url = "url";  ///< the record's URL (its site, for site boilerplate)
+    std::string lang = "lang";  ///< the record's language (a BCP 47 tag: "en", "pt-BR")
     TextFormat text_format = TextFormat::kText;
 };
 
 /// Which named JSON fields a record had (ParsedDoc::fields_found): a field named on the command
 /// line that no record has is a mistyped name, which a run reports rather than passing over.
-enum FieldBit : std::uint8_t { kIdField = 1, kTitleField = 2, kDateField = 4, kUrlField = 8 };
+enum FieldBit : std::uint8_t {
+    kIdField = 1,
+    kTitleField = 2,
+    kDateField = 4,
+    kUrlField = 8,
+    kLangField = 16
+};
 
 struct ParsedDoc {
     std::string id;
@@ -53,7 +60,8 @@ struct ParsedDoc {
     std::string title;                 ///< the title alone (JSON title field, page title)
     std::string url;                   ///< the url field, else a web page's canonical URL
     bool url_claimed = false;          ///< url is the page's claim (canonical), not the field
-    std::string lang;                  ///< a web page's <html lang>, when given
+    std::string lang;                  ///< a web page's declared language, when given
+    std::string stated_lang;           ///< the JSON language field, when given
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
     std::uint8_t fields_found = 0;     ///< FieldBit flags of the named JSON fields the record has
     std::string unreadable_date;       ///< the date field's text when it is not a date we read

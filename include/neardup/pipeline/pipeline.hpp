@@ -34,6 +34,7 @@
 #include "neardup/cluster/clustering.hpp"
 #include "neardup/io/input.hpp"
 #include "neardup/io/parse.hpp"
+#include "neardup/lang/language.hpp"
 #include "neardup/lsh/params.hpp"
 #include "neardup/shingle/shingle.hpp"
 #include "neardup/store/held.hpp"
@@ -100,6 +101,11 @@ struct DocMeta {
     /// (JSONL; 0 for a whole file). Held documents: 0, 0 (not read in this run).
     std::uint32_t input = 0;
     std::uint64_t line = 0;
+    LangCode lang = kUndetermined;  ///< lang/language.hpp
+    /// Story level: a run-local number of its site (0: unknown, as for held documents) and how
+    /// many of its story terms stand beside a figure (story/templates.hpp).
+    std::uint32_t site = 0;
+    std::uint16_t beside_figures = 0;
 };
 
 struct SkipRecord {

@@ -29,6 +29,7 @@
 #include "neardup/core/raw_vector.hpp"
 #include "neardup/lsh/params.hpp"
 #include "neardup/minhash/minhash.hpp"
+#include "neardup/story/templates.hpp"
 #include "neardup/story/terms.hpp"
 #include "neardup/story/weights.hpp"
 
@@ -45,6 +46,18 @@ struct StoryOptions {
     /// (64: 0.869, 80: 0.872, 96: 0.876, 128: 0.876), the cost grows with them.
     LshParams lsh{96, 2};
     std::uint64_t seed = 7;
+    /// Near groups a language without a shipped background table (all but English) needs in
+    /// the run (and index) before its own document frequencies weigh its terms; with fewer its
+    /// articles get no story links (their stories are their near groups). See DEFAULT in
+    /// README: no false stories is worth more than a few missed ones.
+    std::uint64_t min_language_documents = 1000;
+    TemplateOptions templates;  ///< terms a source writes in a fixed pattern (templates.hpp)
+};
+
+/// The story level's languages: which it weighs, and the documents it could not.
+struct LanguageCount {
+    LangCode lang = kUndetermined;
+    std::uint64_t documents = 0;
 };
 
 struct StoryStats {
@@ -52,6 +65,11 @@ struct StoryStats {
     std::uint64_t verified = 0;    ///< of them, passed the sketch screen and were verified
     std::uint64_t edges = 0;       ///< pairs at or above edge_threshold
     std::uint64_t largest_component = 0;
+    /// Documents in languages the story level cannot weigh (no table, too few documents, or
+    /// undetermined), by language (most first): their stories are their near groups.
+    std::vector<LanguageCount> unweighed;
+    std::uint64_t template_terms = 0;      ///< (source, term) pairs found to be templates
+    std::uint64_t template_documents = 0;  ///< representatives that lost terms to them
     double weights_seconds = 0;    ///< document frequencies, idf, weighing (set by the caller)
     double sketch_seconds = 0;     ///< weighted MinHash sketches (parallel)
     double candidate_seconds = 0;  ///< LSH bands, screen, exact verification (parallel)
@@ -75,14 +93,30 @@ struct WeightedDocs {
     }
 };
 
-/// Every terms[which[i]] weighed by `weights` (in parallel). Entries are ordered by the
-/// smallest hash among their names (caps terms; else among all terms), then by i: a MinHash of
-/// the names, so articles on one story, which share their names, land side by side, and
-/// comparing a story's members then reads memory the cache already holds (a story's rewrites
-/// otherwise sit anywhere in an arena far larger than the cache).
+/// What the story level leaves out of the documents it weighs, and their languages (all per
+/// entry of `which`).
+struct WeighOptions {
+    std::span<const LangCode> langs;          ///< empty: all English
+    /// 0: a document in a language the story level cannot weigh: it is weighed as having no
+    /// terms (no story links). Empty: all weighable.
+    std::span<const std::uint8_t> weighable;
+    /// Terms left out where a document uses them beside a figure, per source: the first
+    /// beside_figures[i] terms of entry i (terms.hpp) of source sites[i].
+    const SourceTemplates* templates = nullptr;
+    std::span<const std::uint32_t> sites;
+    std::span<const std::uint16_t> beside_figures;
+};
+
+/// Every terms[which[i]] weighed by `weights` (in parallel), without what `options` leaves
+/// out. Entries are ordered by the smallest hash among their names (caps terms; else among all
+/// terms), then by i: a MinHash of the names, so articles on one story, which share their
+/// names, land side by side, and comparing a story's members then reads memory the cache
+/// already holds (a story's rewrites otherwise sit anywhere in an arena far larger than the
+/// cache).
 [[nodiscard]] WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
                                            std::span<const DocId> which,
-                                           const TermWeights& weights);
+                                           const TermWeights& weights,
+                                           const WeighOptions& options = {});
 
 /// @param groups one weighted document per near-duplicate group: its representative's terms
 ///               (weigh_documents(terms, near.representative, weights): entry k stands for

@@ -2,15 +2,22 @@
 //
 // Rewrites share facts, names and rare words but few 5-word shingles (the seed pair: word
 // 5-shingle Jaccard 0.009, IDF-weighted content terms 0.18; ../shared/DESIGN.md). A story term
-// is a normalized word (same normalization as shingles) that is not an English stop word
-// (corpus/idf/stopwords-en.txt), not a number and at least two bytes long. Each term carries a
-// "caps" flag: written with a capital letter away from the start of a sentence, which marks
-// names; DESIGN.md measured +0.01 ARI on ECB+ from weighting those x2.
+// is a normalized word (same normalization as shingles), at least two bytes long, that is not a
+// figure (a word that starts with a digit: 17, 1987, 3rd; or an English number word) and not a
+// stop word of the document's language (TermRules: English has a shipped list,
+// corpus/idf/stopwords-en.txt; other languages are left to their document frequencies). Each
+// term carries a "caps" flag: written with a capital letter away from the start of a sentence,
+// which marks names (DESIGN.md measured +0.01 ARI on ECB+ from weighting those x2), in
+// languages where a capital marks a name (not German: lang/language.hpp).
 //
-// A TermCode packs a term as (high 31 bits of XXH3(term)) << 1 | caps. extract_story_terms()
-// returns one code per distinct term, in order of first use; a term that is capitalised anywhere
-// mid-sentence keeps caps = 1. Pure and single-threaded; StopWords::english() is immutable
-// after its thread-safe first use.
+// A TermCode packs a term as (high 31 bits of XXH3(term) ^ the language's salt) << 1 | caps:
+// two languages' terms never coincide, so documents in different languages share none.
+// story_terms_from_tokens() returns one code per distinct term; the terms that stand next to a
+// figure somewhere in the document come first (their count is returned): a wire service's
+// tables ("SHR 17 CTS VS 25 CTS") are such terms, and a source that uses a term that way in
+// many of its articles has a template, not a story (story/templates.hpp). Otherwise terms are
+// in order of first use; a term that is capitalised anywhere mid-sentence keeps caps = 1. Pure
+// and single-threaded; the shipped stop lists are immutable after their thread-safe first use.
 //
 // Example:
 //   std::vector<neardup::TermCode> terms;
@@ -23,6 +30,8 @@
 #include <string_view>
 #include <vector>
 
+#include "neardup/lang/language.hpp"
+#include "neardup/lang/stop_words.hpp"
 #include "neardup/text/normalize.hpp"
 
 namespace neardup {
@@ -35,41 +44,29 @@ using TermCode = std::uint32_t;
 /// Code of a normalized word (for tests and tables).
 [[nodiscard]] TermCode make_term_code(std::string_view normalized_word, bool caps) noexcept;
 
-class StopWords {
-public:
-    /// The shipped English list (embedded at build time from corpus/idf/stopwords-en.txt).
-    static const StopWords& english();
-    /// Parses a list: whitespace-separated words, '#' starts a comment line.
-    explicit StopWords(std::string_view list);
-    [[nodiscard]] bool contains(std::string_view normalized_word) const noexcept;
-    /// Same, given hash64(normalized_word).
-    [[nodiscard]] bool contains_hash(std::uint64_t word_hash) const noexcept;
-
-private:
-    /// Open addressing on the low bits of each stop word's XXH3, holding its high 32 bits
-    /// (never 0: 0 marks an empty slot), at most 1/4 full, every word within kWindow slots of
-    /// its home. A few KB for the English list: it stays in cache between documents, which a
-    /// general 16-byte-slot table did not.
-    [[nodiscard]] static std::uint32_t fingerprint(std::uint64_t h) noexcept {
-        const auto f = static_cast<std::uint32_t>(h >> 32);
-        return f == 0 ? 1u : f;
-    }
-    /// Adds a word; false when it landed kWindow or more slots from its home.
-    bool insert(std::uint64_t word_hash);
-    static constexpr std::size_t kWindow = 4;  ///< every word is within this many slots of home
-    std::vector<std::uint32_t> slots_;
+/// How terms are told from other words in one language.
+struct TermRules {
+    const StopWords* stop_words = nullptr;     ///< nullptr: none
+    const StopWords* number_words = nullptr;   ///< words that are figures (nullptr: none)
+    bool names = true;                         ///< keep the caps flag (a capital marks a name)
+    std::uint64_t salt = 0;                    ///< term_salt() of the language
+    /// The rules of a language (lang/language.hpp): English's lists for English.
+    [[nodiscard]] static TermRules of(LangCode language);
 };
 
-/// Writes `out` (cleared first): the distinct story terms of raw text, in order of first use.
-void extract_story_terms(std::string_view text, std::vector<TermCode>& out,
-                         const StopWords& stop_words = StopWords::english());
+/// Writes `out` (cleared first): the distinct story terms of raw text (English rules unless
+/// told otherwise). Returns how many of them (at the front) stand next to a figure.
+std::size_t extract_story_terms(std::string_view text, std::vector<TermCode>& out,
+                                const TermRules& rules = TermRules::of(kEnglish));
 
 /// The same from text already normalized with name flags (normalize(..., &name_flags)) and
 /// tokenized: the pipeline's path, which shares normalization with shingling.
 /// @param token_hashes hash64() of each token (token_hashes() in shingle.hpp)
-void story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
-                             std::span<const std::uint64_t> token_hashes,
-                             std::span<const std::uint8_t> name_flags, std::vector<TermCode>& out,
-                             const StopWords& stop_words = StopWords::english());
+std::size_t story_terms_from_tokens(std::string_view normalized,
+                                    std::span<const TokenSpan> tokens,
+                                    std::span<const std::uint64_t> token_hashes,
+                                    std::span<const std::uint8_t> name_flags,
+                                    std::vector<TermCode>& out,
+                                    const TermRules& rules = TermRules::of(kEnglish));
 
 }  // namespace neardup

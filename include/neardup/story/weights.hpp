@@ -1,6 +1,8 @@
 // Term weights for the story level: inverse document frequency, blended with a background.
 //
-// idf(t) = ln((N + 1) / (df(t) + 1)), where N and df add the shipped background table
+// idf(t) = ln((N_L + 1) / (df(t) + 1)) for a term t of language L (terms of different languages
+// never share a hash: terms.hpp), where N_L (the documents of L) and df add the shipped English
+// background table
 // (corpus/idf/background-en.tsv: document frequencies over 23,802 BBC and Reuters articles,
 // counts only, counted three times: see kBackgroundWeight in weights.cpp) to the counts of the
 // corpus being scanned. A folder of two files is weighted by the background; a corpus several
@@ -27,6 +29,7 @@
 
 #include "neardup/core/flat_table.hpp"
 #include "neardup/core/types.hpp"
+#include "neardup/lang/language.hpp"
 #include "neardup/story/terms.hpp"
 
 namespace neardup {
@@ -53,32 +56,44 @@ public:
     void add_table(std::string_view table, std::uint32_t times = 1);
 
     /// Adds `df` documents to the count of term hash `term` (counts kept elsewhere, such as an
-    /// index's term_df), and `documents` to the total with add_documents_count().
+    /// index's term_df), and `documents` of `lang` to N with add_documents_count().
     void add_count(std::uint32_t term, std::uint32_t df) { terms_.upsert(term).df += df; }
-    void add_documents_count(std::uint64_t documents) noexcept { documents_ += documents; }
+    void add_documents_count(std::uint64_t documents, LangCode lang = kEnglish);
     /// Counts one document's distinct terms. Call before finalize().
-    void add_document(std::span<const TermCode> terms);
-    /// add_document(terms[d]) for every d in `which`, in parallel.
-    void add_documents(std::span<const std::vector<TermCode>> terms, std::span<const DocId> which);
+    void add_document(std::span<const TermCode> terms, LangCode lang = kEnglish);
+    /// add_document(terms[which[i]], langs[i]) for every i, in parallel (`langs` empty: all
+    /// English).
+    void add_documents(std::span<const std::vector<TermCode>> terms, std::span<const DocId> which,
+                       std::span<const LangCode> langs = {});
     void finalize();
 
     /// @pre finalize() was called
-    [[nodiscard]] float weight(TermCode code) const noexcept;
-    /// out[i] = {term_hash(terms[i]), weight(terms[i]) in kWeightScale units}
+    [[nodiscard]] float weight(TermCode code, LangCode lang = kEnglish) const noexcept;
+    /// out[i] = {term_hash(terms[i]), weight(terms[i], lang) in kWeightScale units}
     /// @pre out.size() == terms.size()
-    void weigh(std::span<const TermCode> terms, std::span<WeightedTerm> out) const;
+    void weigh(std::span<const TermCode> terms, std::span<WeightedTerm> out,
+               LangCode lang = kEnglish) const;
 
-    [[nodiscard]] std::uint64_t documents() const noexcept { return documents_; }
+    /// N_L, with the background's; documents() sums every language's.
+    [[nodiscard]] std::uint64_t documents(LangCode lang) const noexcept;
+    [[nodiscard]] std::uint64_t documents() const noexcept;
 
 private:
-    /// Per term hash: its document frequency, and after finalize() its idf (x1, not x2).
+    /// Per term hash: its document frequency, and after finalize() ln(df + 1).
     struct Entry {
         std::uint32_t df = 0;
-        float idf = 0;
+        float log_df = 0;
     };
+    struct Language {
+        LangCode lang;
+        std::uint64_t documents;
+        float log_documents;  ///< ln(N_L + 1), after finalize(): the idf of an unseen term
+    };
+    [[nodiscard]] Language& language(LangCode lang);
+    [[nodiscard]] float log_documents(LangCode lang) const noexcept;
+    [[nodiscard]] float weight_given(TermCode code, float log_n) const noexcept;
     FlatTable<std::uint32_t, Entry, 0xFFFFFFFFu> terms_;  ///< term hashes are < 2^31
-    std::uint64_t documents_ = 0;
-    float unseen_idf_ = 0;  ///< idf of a term no document has
+    std::vector<Language> languages_;  ///< a handful: searched in order
 };
 
 /// Identifies the shipped stop list and background table (stored with a persistent index:

@@ -1,0 +1,92 @@
+#include "neardup/lang/stop_words.hpp"
+
+#include <string>
+
+#include "embedded_tables.hpp"
+#include "neardup/core/hash.hpp"
+#include "neardup/text/normalize.hpp"
+
+namespace neardup {
+
+StopWords::StopWords(std::string_view list) {
+    std::vector<std::uint64_t> words;
+    std::size_t pos = 0;
+    while (pos < list.size()) {
+        std::size_t end = list.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = list.size();
+        std::string_view line = list.substr(pos, end - pos);
+        pos = end + 1;
+        if (!line.empty() && line[0] == '#')
+            continue;
+        std::string norm;
+        normalize(line, {}, norm);
+        std::vector<TokenSpan> toks;
+        tokenize(norm, toks);
+        for (const TokenSpan& t : toks)
+            words.push_back(hash64(std::string_view(norm).substr(t.begin, t.end - t.begin)));
+    }
+    std::size_t size = 64;
+    while (size < words.size() * 4)  // load under 1/4
+        size *= 2;
+    // Grow until every word sits within kWindow slots of its home, so that a lookup can
+    // compare a fixed window without branching (half of all tokens are stop words: a branch
+    // on "found" is a coin toss).
+    for (;; size *= 2) {
+        slots_.assign(size, 0);
+        bool fits = true;
+        for (std::uint64_t h : words)
+            fits = insert(h) && fits;
+        if (fits)
+            break;
+    }
+}
+
+const StopWords& StopWords::english() {
+    static const StopWords kEnglish(detail::embedded_stop_words());
+    return kEnglish;
+}
+
+const StopWords& StopWords::english_numbers() {
+    // one, two and three are English stop words already (stop words are not figures)
+    static const StopWords kNumbers(
+        "four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+        "hundred thousand dozen "
+        // dates are figures too ("CALGARY, Alberta, March 3 - Shr six cts"): months and their
+        // abbreviations, weekdays (not "may": mostly the verb)
+        "january february march april june july august september october november december "
+        "jan feb mar apr jun jul aug sep sept oct nov dec "
+        "monday tuesday wednesday thursday friday saturday sunday");
+    return kNumbers;
+}
+
+bool StopWords::contains(std::string_view normalized_word) const noexcept {
+    return contains_hash(hash64(normalized_word));
+}
+
+bool StopWords::insert(std::uint64_t word_hash) {
+    if (contains_hash(word_hash))
+        return true;
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = word_hash & mask;
+    std::size_t distance = 0;
+    while (slots_[i] != 0) {
+        i = (i + 1) & mask;
+        ++distance;
+    }
+    slots_[i] = fingerprint(word_hash);
+    return distance < kWindow;
+}
+
+bool StopWords::contains_hash(std::uint64_t word_hash) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint32_t f = fingerprint(word_hash);
+    const std::size_t home = word_hash & mask;
+    bool found = false;
+    for (std::size_t k = 0; k < kWindow; ++k)  // fixed trip count: unrolled, branch-free
+        found |= slots_[(home + k) & mask] == f;
+    return found;
+}
+
+}  // namespace neardup

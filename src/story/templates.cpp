@@ -1,0 +1,52 @@
+#include "neardup/story/templates.hpp"
+
+#include <algorithm>
+
+namespace neardup {
+
+void SourceTemplates::add(std::uint32_t source, std::span<const TermCode> terms,
+                          std::size_t beside_figures) {
+    for (std::size_t i = 0; i < beside_figures; ++i)
+        ++counts_.upsert(key(source, terms[i])).beside;
+    articles_.push_back({source, terms});
+    ++articles_of_.upsert(source);
+}
+
+void SourceTemplates::finalize() {
+    // Only terms used beside a figure in enough articles can be a template: count every use
+    // of those (a table of a few thousand entries) instead of every term of every article.
+    FlatTable<std::uint64_t, Count, ~std::uint64_t{0}> candidates;
+    counts_.for_each([&](std::uint64_t k, Count& c) {
+        const std::uint32_t* articles = articles_of_.find(static_cast<std::uint32_t>(k >> 32));
+        if (c.beside >= options_.min_documents && articles != nullptr &&
+            *articles >= options_.min_source_documents)
+            candidates.upsert(k).beside = c.beside;
+    });
+    counts_ = {};
+    if (!candidates.empty()) {
+        for (const Article& a : articles_) {
+            for (const TermCode t : a.terms) {
+                if (Count* c = candidates.find(key(a.source, t)))
+                    ++c->all;
+            }
+        }
+    }
+    candidates.for_each([&](std::uint64_t k, Count& c) {
+        if (static_cast<double>(c.beside) >= options_.min_share * c.all)
+            templates_.upsert(k) = 1;
+    });
+    std::vector<Article>().swap(articles_);
+}
+
+std::size_t SourceTemplates::remove_from(std::uint32_t source,
+                                         std::vector<TermCode>& terms) const {
+    if (templates_.empty())
+        return 0;
+    const auto end = std::remove_if(terms.begin(), terms.end(),
+                                    [&](TermCode t) { return contains(source, t); });
+    const auto removed = static_cast<std::size_t>(terms.end() - end);
+    terms.erase(end, terms.end());
+    return removed;
+}
+
+}  // namespace neardup
