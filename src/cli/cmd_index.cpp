@@ -131,8 +131,9 @@ OutputFormat parse_row_format(const std::string& name) {
 }
 
 /// The newest publication date among the inputs' documents (a look at the batch before the
-/// held articles are loaded, for --window), or nothing when none is dated.
-std::optional<std::int64_t> newest_date(const ScanCli& c) {
+/// held articles are loaded, for --window), or nothing when none is dated. A date the run does
+/// not trust (after `now` + a day, before 1990: doubt_date()) is no date here either.
+std::optional<std::int64_t> newest_date(const ScanCli& c, std::int64_t now) {
     RecordReader reader(collect_inputs(c.paths, c.ids), c.cfg.reader);
     RecordParser parser(c.cfg.fields, c.cfg.html);
     RawBatch batch;
@@ -141,7 +142,10 @@ std::optional<std::int64_t> newest_date(const ScanCli& c) {
     while (reader.next_batch(batch)) {
         for (const RawRecord& rec : batch.records) {
             parser.parse(batch, rec, doc);
-            if (doc.skip == SkipReason::kNone && doc.date && (!newest || *doc.date > *newest))
+            if (doc.skip != SkipReason::kNone || !doc.date ||
+                doubt_date(*doc.date, now) != DateDoubt::kNone)
+                continue;
+            if (!newest || *doc.date > *newest)
                 newest = doc.date;
         }
     }
@@ -374,9 +378,11 @@ int match(const std::vector<std::string>& args, bool add) {
         if (as_of_date) {
             as_of = *as_of_date;
             from = "--as-of";
-        } else if (const std::optional<std::int64_t> newest = newest_date(c.scan)) {
-            as_of = *newest;
-            from = "the batch's newest article";
+        } else if (const std::optional<std::int64_t> newest = newest_date(c.scan, now)) {
+            // Windows never count back from a date later than now (window_end()).
+            as_of = std::min(*newest, now);
+            from = *newest > now ? "now (the batch's newest article is dated later)"
+                                 : "the batch's newest article";
         }
         since = as_of - span;
         window_note = "window: held articles since " + format_iso8601(*since) + " (" + c.window +

@@ -434,6 +434,10 @@ std::string format_summary(const ScanResult& r) {
         out += "dates not read: " + std::to_string(s.unreadable_dates) +
                " (the first: " + s.first_unreadable_date + "); those articles have no date\n";
     }
+    if (s.implausible_dates > 0) {
+        out += "implausible dates: " + std::to_string(s.implausible_dates) +
+               " (the first: " + s.first_implausible_date + "); those articles have no date\n";
+    }
     const std::size_t groups = r.near.groups();
     out += std::to_string(groups) + " near-duplicate groups, " +
            std::to_string(r.docs.size() - groups) + " duplicates; LSH " +
