@@ -303,13 +303,13 @@ int match(const std::vector<std::string>& args, bool add) {
     auto opts = db_options(c, add);
     opts.add_options()("window", po::value(&c.window),
                        "only match held articles dated (else added) within this time before "
-                       "the batch's newest article (e.g. 72h, 30d)")(
+                       "the batch's newest article, never later than now (e.g. 72h, 30d)")(
         "as-of", po::value(&c.as_of),
         "count --window and --story-window back from this date instead (e.g. "
         "2026-12-01T02:00Z)")(
         "story-window", po::value(&c.story_window)->default_value("30d"),
         "match held stories through their articles dated (else added) within this time before "
-        "the batch's newest article (e.g. 30d, 90d; all: no limit)")(
+        "the batch's newest article, never later than now (e.g. 30d, 90d; all: no limit)")(
         "keep", po::value(&c.keep), "write the ids of the new articles to keep to FILE")(
         "drop", po::value(&c.drop), "write the ids of the new articles to drop to FILE")(
         "kept", po::value(&c.kept),
