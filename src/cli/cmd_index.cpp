@@ -368,6 +368,11 @@ int match(const std::vector<std::string>& args, bool add) {
         if (!as_of_date)
             throw UsageError("bad --as-of '" + c.as_of + "': expected a date (see DATES in " +
                              "man neardup)");
+        // Windows never count back from a date later than now (a day of slack, as for dates
+        // in the data): such an --as-of is a typo, and would leave every held article out.
+        if (doubt_date(*as_of_date, now) == DateDoubt::kAfterNow)
+            throw UsageError("bad --as-of '" + c.as_of + "': later than now (" +
+                             format_iso8601(now) + ")");
     }
     std::optional<std::int64_t> since;
     std::string window_note;

@@ -62,6 +62,11 @@ PY
 expect_exit 0 -- "$bin" index query --db "$db" --date-field date --format jsonl "$tmp/dirty.jsonl"
 grep '"id":"epoch"' "$tmp/out" | grep -q '"date":null' || fail "jsonl: the 1970 date is not null: $(grep epoch "$tmp/out")"
 
+# --- --as-of later than now (and the day of slack) is refused; within it, taken
+expect_exit 2 -- "$bin" index query --db "$db" --as-of 2099-01-01 "$tmp/clean.jsonl"; expect_grep "$tmp/err" "bad --as-of '2099-01-01': later than now"
+soon=$(python3 -c "import time; print(time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime(time.time() + 3600)))")
+expect_exit 0 -- "$bin" index query --db "$db" --as-of "$soon" "$tmp/clean.jsonl"
+
 # --- --strict: an implausible date is an error, as an unreadable one is
 expect_exit 1 -- "$bin" index query --strict --db "$db" --date-field date "$tmp/dirty.jsonl"
 expect_grep "$tmp/err" "dirty.jsonl:101: date 2099-01-01T00:00:00Z cannot be true: after the run's time (--strict)"
