@@ -1,15 +1,18 @@
 // neardup explain: why two documents are, or are not, grouped (near and story level).
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
 #include "neardup/io/input.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/pipeline/explain.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
 #include "neardup/store/index.hpp"
+#include "neardup/text/date.hpp"
 #include "scan_common.hpp"
 
 namespace neardup::cli {
@@ -25,6 +28,8 @@ constexpr const char* kUsage =
     "level: the weighted Jaccard of their content terms, the shared terms by weight, and the\n"
     "thresholds it passes or misses. With --db, the index's settings and its articles' term\n"
     "frequencies are used. The two are read alone: no site boilerplate is taken out.\n"
+    "Each document's date is shown as a scan takes it; a date given but not taken says why\n"
+    "(not read; after the run's time, with a day of slack; before 1990).\n"
     "Text by default, --format json for one JSON object.";
 
 /// The index's settings for what the features depend on (num_perm, seed, shingle) and its
@@ -51,14 +56,52 @@ void use_index(const std::string& db, ScanCli& c, TermWeights& weights) {
 
 std::string verdict(bool yes, const char* pass, const char* miss) { return yes ? pass : miss; }
 
+/// A document's date as a scan at `now` takes it, and when one was given but is not taken, why.
+struct DateView {
+    std::optional<std::int64_t> date;  ///< the date the scan uses
+    std::string given;                 ///< the date given, when it is not used
+    std::string why;                   ///< why not: "not read", "after the run's time", ...
+};
+
+DateView date_view(const ParsedDoc& d, std::int64_t now) {
+    if (!d.date) {
+        if (d.unreadable_date.empty())
+            return {};
+        return {std::nullopt, d.unreadable_date, "not a date neardup reads"};
+    }
+    const DateDoubt doubt = doubt_date(*d.date, now);
+    if (doubt == DateDoubt::kNone)
+        return {d.date, {}, {}};
+    return {std::nullopt, format_iso8601(*d.date), std::string(date_doubt_reason(doubt))};
+}
+
+/// "date 2026-12-01T08:30:00Z", "date 2099-01-01T00:00:00Z ignored: after the run's time",
+/// "date 'last tuesday' ignored: not a date neardup reads", "no date".
+std::string date_text(const DateView& v) {
+    if (v.date)
+        return "date " + format_iso8601(*v.date);
+    if (v.given.empty())
+        return "no date";
+    const bool iso = v.why != "not a date neardup reads";
+    return "date " + (iso ? v.given : "'" + escape_for_terminal(v.given) + "'") +
+           " ignored: " + v.why;
+}
+
+std::int64_t clock_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const ScanCli& c,
-                std::ostream& out) {
+                std::int64_t now, std::ostream& out) {
     const char* kind = c.cfg.shingle.kind == ShingleKind::kWords ? "word" : "character";
     out << "A  " << a.where << (a.parsed.title.empty() ? "" : "  \"" + a.parsed.title + "\"")
-        << "\nB  " << b.where << (b.parsed.title.empty() ? "" : "  \"" + b.parsed.title + "\"")
-        << "\n\nnear level (" << kind << " " << c.cfg.shingle.size << "-shingles, threshold "
-        << format_fixed(e.threshold, 2) << ", LSH " << e.lsh.bands << " bands x " << e.lsh.rows
-        << " rows)\n";
+        << "\n   " << date_text(date_view(a.parsed, now)) << "\nB  " << b.where
+        << (b.parsed.title.empty() ? "" : "  \"" + b.parsed.title + "\"") << "\n   "
+        << date_text(date_view(b.parsed, now)) << "\n\nnear level (" << kind << " "
+        << c.cfg.shingle.size << "-shingles, threshold " << format_fixed(e.threshold, 2) << ", LSH "
+        << e.lsh.bands << " bands x " << e.lsh.rows << " rows)\n";
     out << "  estimated Jaccard  " << format_fixed(e.estimated, 4) << "  (" << c.cfg.num_perm
         << " MinHash slots)\n";
     out << "  exact Jaccard      " << format_fixed(e.exact, 4) << "  (" << e.shingles_shared
@@ -105,12 +148,33 @@ void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
     }
 }
 
+/// ,"date_a":"..."|null,"date_a_ignored":{"date":"...","why":"..."}|null
+void append_json_date(std::string& s, const char* key, const DateView& v) {
+    s += std::string(",\"") + key + "\":";
+    if (v.date)
+        append_json_string(s, format_iso8601(*v.date));
+    else
+        s += "null";
+    s += std::string(",\"") + key + "_ignored\":";
+    if (v.given.empty()) {
+        s += "null";
+        return;
+    }
+    s += "{\"date\":";
+    append_json_string(s, v.given);
+    s += ",\"why\":";
+    append_json_string(s, v.why);
+    s += "}";
+}
+
 void write_json(const Doc& a, const Doc& b, const PairExplanation& e, const ScanCli& c,
-                std::ostream& out) {
+                std::int64_t now, std::ostream& out) {
     std::string s = "{\"a\":";
     append_json_string(s, a.where);
     s += ",\"b\":";
     append_json_string(s, b.where);
+    append_json_date(s, "date_a", date_view(a.parsed, now));
+    append_json_date(s, "date_b", date_view(b.parsed, now));
     s += ",\"near\":{\"shingle\":";
     append_json_string(
         s, std::string(c.cfg.shingle.kind == ShingleKind::kWords ? "words:" : "chars:") +
@@ -186,10 +250,11 @@ int cmd_explain(const std::vector<std::string>& args) {
     weights.finalize();
     const PairExplanation e = explain_pair(a.parsed.text, b.parsed.text, c.cfg, weights);
     OutputFile out(c.output);
+    const std::int64_t now = clock_seconds();  // the run's time, which dates are judged against
     if (c.format == "json")
-        write_json(a, b, e, c, out.stream());
+        write_json(a, b, e, c, now, out.stream());
     else
-        write_text(a, b, e, c, out.stream());
+        write_text(a, b, e, c, now, out.stream());
     out.commit();
     return kExitOk;
 }

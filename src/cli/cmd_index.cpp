@@ -131,8 +131,9 @@ OutputFormat parse_row_format(const std::string& name) {
 }
 
 /// The newest publication date among the inputs' documents (a look at the batch before the
-/// held articles are loaded, for --window), or nothing when none is dated.
-std::optional<std::int64_t> newest_date(const ScanCli& c) {
+/// held articles are loaded, for --window), or nothing when none is dated. A date the run does
+/// not trust (after `now` + a day, before 1990: doubt_date()) is no date here either.
+std::optional<std::int64_t> newest_date(const ScanCli& c, std::int64_t now) {
     RecordReader reader(collect_inputs(c.paths, c.ids), c.cfg.reader);
     RecordParser parser(c.cfg.fields, c.cfg.html);
     RawBatch batch;
@@ -141,7 +142,10 @@ std::optional<std::int64_t> newest_date(const ScanCli& c) {
     while (reader.next_batch(batch)) {
         for (const RawRecord& rec : batch.records) {
             parser.parse(batch, rec, doc);
-            if (doc.skip == SkipReason::kNone && doc.date && (!newest || *doc.date > *newest))
+            if (doc.skip != SkipReason::kNone || !doc.date ||
+                doubt_date(*doc.date, now) != DateDoubt::kNone)
+                continue;
+            if (!newest || *doc.date > *newest)
                 newest = doc.date;
         }
     }
@@ -299,13 +303,13 @@ int match(const std::vector<std::string>& args, bool add) {
     auto opts = db_options(c, add);
     opts.add_options()("window", po::value(&c.window),
                        "only match held articles dated (else added) within this time before "
-                       "the batch's newest article (e.g. 72h, 30d)")(
+                       "the batch's newest article, never later than now (e.g. 72h, 30d)")(
         "as-of", po::value(&c.as_of),
         "count --window and --story-window back from this date instead (e.g. "
         "2026-12-01T02:00Z)")(
         "story-window", po::value(&c.story_window)->default_value("30d"),
         "match held stories through their articles dated (else added) within this time before "
-        "the batch's newest article (e.g. 30d, 90d; all: no limit)")(
+        "the batch's newest article, never later than now (e.g. 30d, 90d; all: no limit)")(
         "keep", po::value(&c.keep), "write the ids of the new articles to keep to FILE")(
         "drop", po::value(&c.drop), "write the ids of the new articles to drop to FILE")(
         "kept", po::value(&c.kept),
@@ -364,6 +368,11 @@ int match(const std::vector<std::string>& args, bool add) {
         if (!as_of_date)
             throw UsageError("bad --as-of '" + c.as_of + "': expected a date (see DATES in " +
                              "man neardup)");
+        // Windows never count back from a date later than now (a day of slack, as for dates
+        // in the data): such an --as-of is a typo, and would leave every held article out.
+        if (doubt_date(*as_of_date, now) == DateDoubt::kAfterNow)
+            throw UsageError("bad --as-of '" + c.as_of + "': later than now (" +
+                             format_iso8601(now) + ")");
     }
     std::optional<std::int64_t> since;
     std::string window_note;
@@ -374,9 +383,11 @@ int match(const std::vector<std::string>& args, bool add) {
         if (as_of_date) {
             as_of = *as_of_date;
             from = "--as-of";
-        } else if (const std::optional<std::int64_t> newest = newest_date(c.scan)) {
-            as_of = *newest;
-            from = "the batch's newest article";
+        } else if (const std::optional<std::int64_t> newest = newest_date(c.scan, now)) {
+            // Windows never count back from a date later than now (window_end()).
+            as_of = std::min(*newest, now);
+            from = *newest > now ? "now (the batch's newest article is dated later)"
+                                 : "the batch's newest article";
         }
         since = as_of - span;
         window_note = "window: held articles since " + format_iso8601(*since) + " (" + c.window +

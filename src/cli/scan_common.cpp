@@ -53,7 +53,8 @@ boost::program_options::options_description input_options(ScanCli& c, bool whole
                            po::value(&c.site_boilerplate)->default_value("auto"),
                            "paragraphs recurring across different articles of a site: drop, "
                            "keep, or auto (drop when web pages are read)")(
-            "strict", po::bool_switch(&c.cfg.strict), "treat any skipped input as an error");
+            "strict", po::bool_switch(&c.cfg.strict),
+            "treat any skipped input, or a date not read or implausible, as an error");
     }
     return opts;
 }

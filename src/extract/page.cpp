@@ -938,8 +938,12 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
                 : !meta.json_title.empty() ? meta.json_title
                 : !meta.h1.empty()         ? meta.h1
                                            : strip_site_suffix(meta.title_tag);
-    if (!meta.date_text.empty())
+    if (!meta.date_text.empty()) {
         out.date = parse_date(meta.date_text);
+        // A date the page gives in a form we cannot read is said, not passed over.
+        if (!out.date && meta.date_text.find_first_not_of(" \t\r\n") != std::string::npos)
+            out.unreadable_date = meta.date_text.substr(0, 80);
+    }
 
     xmlNode* body = root;
     for (xmlNode* c = root->children; c != nullptr; c = c->next) {

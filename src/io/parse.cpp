@@ -145,8 +145,11 @@ struct RecordParser::Impl {
         body.swap(page.text);
         if (title.empty())
             title.swap(page.title);
-        if (!out.date)
+        if (!out.date) {
             out.date = page.date;
+            if (out.unreadable_date.empty())
+                out.unreadable_date.swap(page.unreadable_date);
+        }
         if (out.url.empty()) {
             out.url.swap(page.url);
             out.url_claimed = !out.url.empty();
@@ -332,6 +335,7 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
             out.url_claimed = !out.url.empty();
             out.lang.swap(im.page.lang);
             out.date = im.page.date;
+            out.unreadable_date.swap(im.page.unreadable_date);
             im.join_title_body(out);
             break;
         case RecordFormat::kText:

@@ -579,6 +579,16 @@ void assign_stories(IndexStore& store, const ScanConfig& cfg, std::uint64_t next
 
 }  // namespace
 
+std::int64_t window_end(std::span<const DocMeta> docs, std::size_t first, std::int64_t now) {
+    std::optional<std::int64_t> newest;
+    for (std::size_t d = first; d < docs.size(); ++d) {
+        if (docs[d].date && (!newest || *docs[d].date > *newest))
+            newest = docs[d].date;
+    }
+    // The run judged its dates already; a date within the day of slack still ends at now.
+    return newest ? std::min(*newest, now) : now;
+}
+
 Night run_night(IndexStore& store, ScanConfig cfg, std::vector<InputFile> inputs,
                 const NightOptions& options) {
     Night night;
@@ -586,19 +596,14 @@ Night run_night(IndexStore& store, ScanConfig cfg, std::vector<InputFile> inputs
     cfg.held = nullptr;
     cfg.lookup = &lookup;
     cfg.keep_document_data = true;
+    cfg.now = options.now;  // dates are judged against the night's time
     night.scan = run_scan(cfg, std::move(inputs));
     ScanResult& r = night.scan;
     night.near = assign_stable_ids(r.near, r.held_near, store.next_id("near"));
     night.matched_near = first_held(r.near, r);
     if (options.story_window) {
-        std::optional<std::int64_t> as_of = options.as_of;
-        if (!as_of) {
-            for (std::size_t d = r.held; d < r.docs.size(); ++d) {
-                if (r.docs[d].date && (!as_of || *r.docs[d].date > *as_of))
-                    as_of = r.docs[d].date;
-            }
-        }
-        night.story_since = as_of.value_or(options.now) - *options.story_window;
+        const std::int64_t as_of = options.as_of.value_or(window_end(r.docs, r.held, options.now));
+        night.story_since = as_of - *options.story_window;
     }
     const auto start = std::chrono::steady_clock::now();
     assign_stories(store, cfg, store.next_id("story"), night);

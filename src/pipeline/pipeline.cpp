@@ -22,6 +22,8 @@
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/story/inputs.hpp"
+#include "neardup/report/writers.hpp"
+#include "neardup/text/date.hpp"
 #include "neardup/verify/similarity.hpp"
 #include "seen_ids_impl.hpp"
 
@@ -35,6 +37,13 @@ std::uint64_t ScanStats::total_skipped() const noexcept {
 }
 
 namespace {
+
+/// The system clock, unix seconds: the run's time when ScanConfig::now does not set it.
+std::int64_t clock_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 /// What the sign stage learned about one raw record.
 struct SignedDoc {
@@ -51,6 +60,9 @@ struct SignedDoc {
     std::string unreadable_date;    ///< ParsedDoc::unreadable_date
     LangCode lang = kUndetermined;
     std::uint16_t beside_figures = 0;  ///< story terms beside a figure (story_terms_from_tokens)
+    /// A date that read but is not trusted (then `date` is empty), and why.
+    std::int64_t doubted_date = 0;
+    DateDoubt doubt = DateDoubt::kNone;
     // With site boilerplate: what the first look at the run needs.
     std::string site;
     std::vector<Paragraph> paragraphs;
@@ -183,9 +195,10 @@ private:
 
 class SignStage {
 public:
-    SignStage(const ScanConfig& cfg, const MinHasher& hasher, LshParams lsh,
+    /// `now`: the run's time, which dates are judged against (ScanConfig::now).
+    SignStage(const ScanConfig& cfg, const MinHasher& hasher, LshParams lsh, std::int64_t now,
               tbb::enumerable_thread_specific<std::unique_ptr<Scratch>>& scratch)
-        : cfg_(cfg), hasher_(hasher), lsh_(lsh), scratch_(scratch) {}
+        : cfg_(cfg), hasher_(hasher), lsh_(lsh), now_(now), scratch_(scratch) {}
 
     BatchPtr operator()(BatchPtr b) const {
         std::unique_ptr<Scratch>& s = scratch_.local();
@@ -239,6 +252,11 @@ private:
         doc.title = std::move(s.parsed.title);
         doc.url = std::move(s.parsed.url);
         doc.date = s.parsed.date;
+        doc.doubt = doc.date ? doubt_date(*doc.date, now_) : DateDoubt::kNone;
+        if (doc.doubt != DateDoubt::kNone) {  // a date that cannot be true is no date
+            doc.doubted_date = *doc.date;
+            doc.date.reset();
+        }
         doc.fields_found = s.parsed.fields_found;
         doc.unreadable_date = std::move(s.parsed.unreadable_date);
         doc.length = s.parsed.text.size();
@@ -252,6 +270,7 @@ private:
     const ScanConfig& cfg_;
     const MinHasher& hasher_;
     LshParams lsh_;
+    std::int64_t now_;
     tbb::enumerable_thread_specific<std::unique_ptr<Scratch>>& scratch_;
 };
 
@@ -282,6 +301,7 @@ public:
                 record_skip(b, i);
             } else {
                 count_fields(b, i);
+                count_dates(b, i);
                 const DocId id = append(b, i);
                 if (survey_ != nullptr)
                     survey_->add(doc);
@@ -298,25 +318,39 @@ public:
         }
     }
 
-    /// Counts what a JSON record had of the named fields, and a date field it had that could
-    /// not be read (an error under --strict): neither is passed over in silence.
+    /// Counts what a JSON record had of the named fields: a name no record has is said.
     void count_fields(const Batch& b, std::size_t i) {
         const RawRecord& rec = b.raw.records[i];
         if (rec.format != RecordFormat::kJson && rec.format != RecordFormat::kJsonLine)
             return;
+        ++result_.stats.json_records;
+        result_.stats.fields_found |= b.docs[i].fields_found;
+    }
+
+    /// Counts a date that was given but is not the document's: one that cannot be read (JSON
+    /// field or web page), or one that cannot be true (doubt_date()). Neither is passed over in
+    /// silence; under --strict both are errors, as a skipped record is.
+    void count_dates(const Batch& b, std::size_t i) {
         const SignedDoc& doc = b.docs[i];
-        ScanStats& st = result_.stats;
-        ++st.json_records;
-        st.fields_found |= doc.fields_found;
-        if (doc.unreadable_date.empty())
+        if (doc.unreadable_date.empty() && doc.doubt == DateDoubt::kNone)
             return;
-        const std::string where = record_location(b.raw, rec);
-        if (cfg_.strict) {
-            throw FormatError(where + ": date '" + doc.unreadable_date +
-                              "' cannot be read (--strict)");
+        const std::string where = record_location(b.raw, b.raw.records[i]);
+        ScanStats& st = result_.stats;
+        if (!doc.unreadable_date.empty()) {
+            if (cfg_.strict) {
+                throw FormatError(where + ": date '" + doc.unreadable_date +
+                                  "' cannot be read (--strict)");
+            }
+            if (st.unreadable_dates++ == 0)
+                st.first_unreadable_date = "'" + doc.unreadable_date + "' at " + where;
+            return;
         }
-        if (st.unreadable_dates++ == 0)
-            st.first_unreadable_date = "'" + doc.unreadable_date + "' at " + where;
+        const std::string date = format_iso8601(doc.doubted_date);
+        const std::string why(date_doubt_reason(doc.doubt));
+        if (cfg_.strict)
+            throw FormatError(where + ": date " + date + " cannot be true: " + why + " (--strict)");
+        if (st.implausible_dates++ == 0)
+            st.first_implausible_date = date + " at " + where + ", " + why;
     }
 
     /// Ids are unique per run: a record whose id an earlier record of the input has is skipped
@@ -830,7 +864,8 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     auto read = tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
                                                  ReadStage(reader, pool));
     auto sign = tbb::make_filter<BatchPtr, BatchPtr>(
-        tbb::filter_mode::parallel, SignStage(config, hasher, result.lsh, scratch));
+        tbb::filter_mode::parallel,
+        SignStage(config, hasher, result.lsh, config.now.value_or(clock_seconds()), scratch));
     auto link = tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
                                                  LinkStage(linker, pool));
     // The background table (a few ms to parse) loads meanwhile, on a thread the pipeline

@@ -9,6 +9,7 @@
 #include <tbb/parallel_for.h>
 
 #include "neardup/core/error.hpp"
+#include "neardup/core/escape.hpp"
 #include "neardup/core/utf8.hpp"
 
 namespace neardup {
@@ -432,7 +433,13 @@ std::string format_summary(const ScanResult& r) {
     out += "\n";
     if (s.unreadable_dates > 0) {
         out += "dates not read: " + std::to_string(s.unreadable_dates) +
-               " (the first: " + s.first_unreadable_date + "); those articles have no date\n";
+               " (the first: " + escape_for_terminal(s.first_unreadable_date) +
+               "); those articles have no date\n";
+    }
+    if (s.implausible_dates > 0) {
+        out += "implausible dates: " + std::to_string(s.implausible_dates) +
+               " (the first: " + escape_for_terminal(s.first_implausible_date) +
+               "); those articles have no date\n";
     }
     const std::size_t groups = r.near.groups();
     out += std::to_string(groups) + " near-duplicate groups, " +

@@ -262,4 +262,24 @@ std::optional<std::int64_t> parse_date(std::string_view text) noexcept {
     return to_seconds(y, mo, d, h, mi, s, offset);
 }
 
+DateDoubt doubt_date(std::int64_t t, std::int64_t now) noexcept {
+    if (t > now && t - now > kFutureDateSlack)
+        return DateDoubt::kAfterNow;
+    if (t < kEarliestTrustedDate)
+        return DateDoubt::kBeforeFloor;
+    return DateDoubt::kNone;
+}
+
+std::string_view date_doubt_reason(DateDoubt doubt) noexcept {
+    switch (doubt) {
+        case DateDoubt::kAfterNow:
+            return "after the run's time";
+        case DateDoubt::kBeforeFloor:
+            return "before 1990";
+        case DateDoubt::kNone:
+            break;
+    }
+    return {};
+}
+
 }  // namespace neardup

@@ -79,7 +79,7 @@ TEST_SUITE("story") {
         CHECK(terms == in_order_of_use);
     }
 
-    TEST_CASE("figures: numbers and ordinals are no terms, number words are; both mark "
+    TEST_CASE("figures: numbers and ordinals are no terms, number words are, and all mark "
               "their neighbours") {
         std::vector<TermCode> terms;
         const std::size_t beside = extract_story_terms(

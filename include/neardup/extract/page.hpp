@@ -10,8 +10,10 @@
 // visible text of the page. Blocks are separated by blank lines.
 //
 // Metadata: title (og:title, JSON-LD headline, h1, <title> without its " | Site" suffix),
-// publication date (JSON-LD datePublished, article:published_time, <time datetime>),
-// canonical URL (<link rel=canonical>, og:url) and language (<html lang>, else og:locale, else JSON-LD inLanguage).
+// publication date (JSON-LD datePublished, article:published_time, <time datetime>: the first
+// one given; when it does not read, unreadable_date keeps its text),
+// canonical URL (<link rel=canonical>, og:url) and language (<html lang>, else og:locale, else
+// JSON-LD inLanguage).
 //
 // The charset, as the HTML standard decides it: a byte order mark (UTF-8, or UTF-16, which is
 // decoded first); else a <meta charset> or http-equiv declaration in the page's head, where a
@@ -57,6 +59,8 @@ struct ExtractedPage {
     std::string url;                   ///< canonical URL, when the page names one
     std::string lang;                  ///< as the page declares it (<html lang>, og:locale, inLanguage)
     std::optional<std::int64_t> date;  ///< publication time, unix seconds
+    /// The page's date text (its first 80 bytes) when it gives one that is not a date we read.
+    std::string unreadable_date;
     /// Why the page could not be read whole (then nothing else is set): a reader skips it with
     /// this rather than keep a part of it.
     std::string refused;
@@ -68,6 +72,7 @@ struct ExtractedPage {
         url.clear();
         lang.clear();
         date.reset();
+        unreadable_date.clear();
     }
 };
 

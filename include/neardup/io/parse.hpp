@@ -64,7 +64,8 @@ struct ParsedDoc {
     std::string stated_lang;           ///< the JSON language field, when given
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
     std::uint8_t fields_found = 0;     ///< FieldBit flags of the named JSON fields the record has
-    std::string unreadable_date;       ///< the date field's text when it is not a date we read
+    /// The date field's (else the web page's) date text when it is not a date we read.
+    std::string unreadable_date;
     SkipReason skip = SkipReason::kNone;
     std::string message;  ///< why it was skipped
 };

@@ -49,8 +49,10 @@ struct NightOptions {
     /// Story level: held stories are matched through their members dated (else added) within
     /// this many seconds before `as_of`; nullopt: all of them.
     std::optional<std::int64_t> story_window = kDefaultStoryWindow;
-    std::optional<std::int64_t> as_of;  ///< else the night's newest dated article, else now
-    std::int64_t now = 0;               ///< insertion time of the night (unix seconds)
+    std::optional<std::int64_t> as_of;  ///< else window_end() of the night's articles
+    /// The night's time (unix seconds): insertion time, and what dates are judged against
+    /// (ScanConfig::now: a date after now + a day or before 1990 is not trusted).
+    std::int64_t now = 0;
 };
 
 struct Night {
@@ -74,6 +76,12 @@ struct Night {
     double lookup_seconds = 0;  ///< reading the held near groups the night's keys lead to
     double story_seconds = 0;   ///< the story level (lookups in story_keys included)
 };
+
+/// Where windows count back from when no --as-of says: the newest date among docs[first..],
+/// but never later than `now` (a date a little ahead, within the day of slack, does not move
+/// the windows either); `now` when none is dated.
+[[nodiscard]] std::int64_t window_end(std::span<const DocMeta> docs, std::size_t first,
+                                      std::int64_t now);
 
 /// Runs the night (reads the index; changes nothing). `cfg` is the scan's configuration for
 /// the new documents (its held/lookup fields are set here).

@@ -14,8 +14,13 @@
 // signature and the LSH links; the text itself is gone once its batch is signed. With
 // exact_verify the shingle set (8 bytes per distinct shingle) is kept as well.
 //
-// Errors: I/O failures on whole inputs are skips, not exceptions; with `strict`, the first skip
-// throws FormatError. Exceptions thrown inside a stage cancel the pipeline and reach the caller.
+// Dates: one that cannot be read, or that reads but cannot be true (after the run's time with a
+// day of slack, before 1990: doubt_date() in text/date.hpp), leaves its document undated (rows,
+// the kept article, windows) and is counted in ScanStats.
+//
+// Errors: I/O failures on whole inputs are skips, not exceptions; with `strict`, the first skip,
+// unreadable date or implausible date throws FormatError. Exceptions thrown inside a stage cancel
+// the pipeline and reach the caller.
 //
 // Example:
 //   neardup::ScanConfig cfg;
@@ -60,7 +65,11 @@ struct ScanConfig {
     double threshold = 0.8;
     bool exact_verify = false;  ///< verify with exact Jaccard (keeps shingle sets in memory)
     std::uint32_t threads = 0;  ///< 0: all cores
-    bool strict = false;        ///< the first skipped record is an error
+    bool strict = false;  ///< the first skipped record, unreadable or implausible date is an error
+    /// The run's time (unix seconds): a date later than now + kFutureDateSlack, or before
+    /// kEarliestTrustedDate, is not trusted (text/date.hpp): the document has no date, and the
+    /// date is counted. nullopt: the clock when run_scan() starts. run_night() sets it.
+    std::optional<std::int64_t> now;
     /// Drop paragraphs that recur across different articles of a site (boilerplate/site.hpp).
     /// Costs a look at the whole run before linking: the texts wait in a temporary file, and
     /// each document that carries some is signed again.
@@ -131,6 +140,8 @@ struct ScanStats {
     std::uint8_t fields_found = 0;             ///< FieldBit flags: named fields any record had
     std::uint64_t unreadable_dates = 0;        ///< date fields that held no date we read
     std::string first_unreadable_date;         ///< the first of them, and where
+    std::uint64_t implausible_dates = 0;       ///< dates read but not trusted (doubt_date())
+    std::string first_implausible_date;        ///< the first of them, where, and why
     double seconds = 0;
 
     [[nodiscard]] std::uint64_t total_skipped() const noexcept;
