@@ -9,6 +9,7 @@
 #include "neardup/io/input.hpp"
 #include "neardup/io/parse.hpp"
 #include "neardup/io/spool.hpp"
+#include "neardup/lang/language.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
 #include "scan_common.hpp"
@@ -20,8 +21,10 @@ constexpr const char* kUsage =
     "Usage: neardup extract [options] PATH...\n"
     "\n"
     "Writes one JSON line per accepted document with what neardup reads of it: id, source,\n"
-    "title, date (ISO 8601, UTC), url (the url field, or a page's canonical URL) and lang (web\n"
-    "pages) when found, and text: the article of a web page with --html main (the default),\n"
+    "title, date (ISO 8601, UTC) and url (the url field, or a page's canonical URL) when found,\n"
+    "lang (as scan decides it: the --lang-field, else the text's, else the page's declared\n"
+    "language; und when none), and text: the article of a web page with --html main (the "
+    "default),\n"
     "without the paragraphs that recur across different articles of a site (--site-boilerplate).\n"
     "Skipped inputs are reported on stderr.";
 
@@ -41,8 +44,9 @@ std::string head_of(const ParsedDoc& d, const std::string& source) {
         append_field(line, "date", format_iso8601(*d.date));
     if (!d.url.empty())
         append_field(line, "url", d.url);
-    if (!d.lang.empty())
-        append_field(line, "lang", d.lang);
+    append_field(line, "lang",
+                 language_name(language_of_text(d.text, language_code(d.stated_lang),
+                                                language_code(d.lang))));
     return line;
 }
 

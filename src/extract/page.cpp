@@ -605,8 +605,7 @@ void read_json_ld(std::string_view json, Meta& m) {
             m.date_text.assign(s);
         if (m.json_body.empty() && obj["articleBody"].get_string().get(s) == simdjson::SUCCESS)
             m.json_body.assign(s);
-        if (m.json_language.empty() &&
-            obj["inLanguage"].get_string().get(s) == simdjson::SUCCESS)
+        if (m.json_language.empty() && obj["inLanguage"].get_string().get(s) == simdjson::SUCCESS)
             m.json_language.assign(s);
         simdjson::dom::element graph;
         if (obj["@graph"].get(graph) == simdjson::SUCCESS)

@@ -1,11 +1,14 @@
 #include "neardup/lang/language.hpp"
 
 #include <cstdio>  // compact_lang_det.h uses FILE without including it
+#include <string>
+#include <vector>
 
 #include <cld2/public/compact_lang_det.h>
 
 #include "neardup/core/hash.hpp"
 #include "neardup/lang/stop_words.hpp"
+#include "neardup/text/normalize.hpp"
 
 namespace neardup {
 namespace {
@@ -107,6 +110,21 @@ LangCode decide_language(LangCode stated, LangCode declared, EnglishProbe probe,
     if (reliable || declared == kUndetermined)
         return found;
     return declared;
+}
+
+LangCode language_of_text(std::string_view text, LangCode stated, LangCode declared) {
+    if (stated != kUndetermined)
+        return stated;
+    std::string normalized;
+    std::vector<TokenSpan> tokens;
+    normalize(text, {}, normalized);
+    tokenize(normalized, tokens);
+    std::vector<std::uint64_t> hashes;
+    for (std::size_t i = 0; i < tokens.size() && i < kEnglishProbeTokens; ++i) {
+        hashes.push_back(hash64(
+            std::string_view(normalized).substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
+    }
+    return decide_language(stated, declared, probe_english(hashes), normalized);
 }
 
 bool names_by_capitals(LangCode code) noexcept {

@@ -21,8 +21,8 @@
 #include "neardup/io/spool.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
-#include "neardup/story/inputs.hpp"
 #include "neardup/report/writers.hpp"
+#include "neardup/story/inputs.hpp"
 #include "neardup/text/date.hpp"
 #include "neardup/verify/similarity.hpp"
 #include "seen_ids_impl.hpp"
@@ -109,9 +109,8 @@ struct TextLanguage {
 /// (with the count of those beside a figure in `beside_figures`); decides its language.
 /// Returns false when the text has no words (nothing is written then).
 bool sign_text(std::string_view text_in, const ScanConfig& cfg, const MinHasher& hasher, Scratch& s,
-               std::span<SigValue> sig, std::vector<ShingleHash>* set,
-               std::vector<TermCode>* terms, TextLanguage& lang,
-               std::uint16_t& beside_figures) {
+               std::span<SigValue> sig, std::vector<ShingleHash>* set, std::vector<TermCode>* terms,
+               TextLanguage& lang, std::uint16_t& beside_figures) {
     normalize_tokens(text_in, cfg.normalize, cfg.story.enabled, s.normalized);
     const std::string& text = s.normalized.text;
     const std::vector<TokenSpan>& tokens = s.normalized.tokens;
@@ -130,8 +129,8 @@ bool sign_text(std::string_view text_in, const ScanConfig& cfg, const MinHasher&
     }
     if (terms != nullptr) {
         const std::size_t beside =
-            story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags,
-                                    *terms, TermRules::of(*lang.decided));
+            story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags, *terms,
+                                    TermRules::of(*lang.decided));
         beside_figures = static_cast<std::uint16_t>(std::min<std::size_t>(beside, 0xFFFF));
     }
     return true;
@@ -783,8 +782,7 @@ void cluster_story_level(const ScanConfig& cfg, Linker& linker, TermWeights weig
     const StoryInputs in = story_inputs(result, linker.terms(), cfg.story);
     weights.add_documents(linker.terms(), reps, in.langs);
     weights.finalize();
-    const WeightedDocs groups =
-        weigh_documents(linker.terms(), reps, weights, in.weigh_options());
+    const WeightedDocs groups = weigh_documents(linker.terms(), reps, weights, in.weigh_options());
     linker.release_terms({}, not_kept);
     result.story_stats.unweighed = in.unweighed;
     result.story_stats.template_terms = in.templates.size();

@@ -91,11 +91,14 @@ struct RowView {
 constexpr std::string_view kRowColumns =
     "id\tnear\tstory\trepresentative\tsimilarity\tsource\tdate\ttitle\turl\taction";
 
-/// The header line: the common columns, then `extra` (tab-separated), commas for CSV.
+/// The header line: the common columns, then `extra` (tab-separated), then lang (the last
+/// column, so that the columns before it stay where scripts written for them look), commas
+/// for CSV.
 std::string header_line(OutputFormat format, std::string_view extra) {
     std::string line(kRowColumns);
     if (!extra.empty())
         line.append("\t").append(extra);
+    line.append("\tlang");
     if (format == OutputFormat::kCsv)
         std::replace(line.begin(), line.end(), '\t', ',');
     return line + "\n";
@@ -117,6 +120,17 @@ void append_field(std::string& line, OutputFormat format, std::string_view s,
         default:
             append_tsv_field(line, s);
     }
+}
+
+/// The row's last field, its language: "\ten", or ",\"lang\":\"en\"" in JSONL (still open).
+void append_lang(std::string& line, OutputFormat format, std::string_view lang) {
+    if (format == OutputFormat::kJsonl) {
+        line += ",\"lang\":";
+        append_json_string(line, lang);
+        return;
+    }
+    line.push_back(format == OutputFormat::kCsv ? ',' : '\t');
+    line += lang;
 }
 
 /// The common part of a row: TSV/CSV fields, or a JSON object's first keys (not closed).
@@ -175,6 +189,7 @@ void write_rows(const ScanResult& r, OutputFormat format, bool header, Level lev
                    {d.id, std::uint64_t{g} + 1, std::uint64_t{r.story.group_of[i]} + 1,
                     r.near.representative[g] == i, r.similarity[i], d.source, d.date, d.title,
                     d.url, action_name(action_of(r, i, level))});
+        append_lang(buf, format, language_name(d.lang));
         buf += format == OutputFormat::kJsonl ? "}\n" : "\n";
     };
     if (header && format != OutputFormat::kJsonl)
@@ -237,6 +252,8 @@ void append_group(const ScanResult& r, const Buckets& docs_by_group, std::uint32
                 (r.near.representative[g] == d ? "true" : "false") +
                 ",\"similarity\":" + fixed4(r.similarity[d]) + ",\"source\":";
         append_json_string(line, r.docs[d].source);
+        line += ",\"lang\":";
+        append_json_string(line, language_name(r.docs[d].lang));
         line += '}';
     }
     line += "]}";
@@ -404,6 +421,7 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
             line += json ? ",\"added\":" : std::string(1, sep);
             append_field(line, format, format_iso8601(r.added));
         }
+        append_lang(line, format, r.lang);
         line += json ? "}\n" : "\n";
         out << line;
     }

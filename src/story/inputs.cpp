@@ -28,8 +28,7 @@ std::uint64_t count_of(std::span<const LanguageCount> counts, LangCode lang) noe
 
 }  // namespace
 
-bool language_weighable(LangCode lang, std::uint64_t groups,
-                        const StoryOptions& options) noexcept {
+bool language_weighable(LangCode lang, std::uint64_t groups, const StoryOptions& options) noexcept {
     if (lang == kEnglish)
         return true;
     return lang != kUndetermined && groups >= options.min_language_documents;
@@ -37,7 +36,8 @@ bool language_weighable(LangCode lang, std::uint64_t groups,
 
 StoryInputs prepare_story_inputs(std::span<const std::vector<TermCode>> terms,
                                  std::span<const DocId> reps, const RepresentativeFacts& facts,
-                                 const StoryOptions& options, std::span<const LanguageCount> known) {
+                                 const StoryOptions& options,
+                                 std::span<const LanguageCount> known) {
     const std::size_t n = reps.size();
     NEARDUP_CHECK(facts.langs.size() == n && facts.sites.size() == n &&
                       facts.beside_figures.size() == n && facts.group_sizes.size() == n,
@@ -66,9 +66,9 @@ StoryInputs prepare_story_inputs(std::span<const std::vector<TermCode>> terms,
             if (in.weighable[i] == 0)
                 continue;
             const std::vector<TermCode>& mine = terms[reps[i]];
-            const auto beside = mine.begin() + std::min<std::ptrdiff_t>(
-                                                   facts.beside_figures[i],
-                                                   static_cast<std::ptrdiff_t>(mine.size()));
+            const auto beside =
+                mine.begin() + std::min<std::ptrdiff_t>(facts.beside_figures[i],
+                                                        static_cast<std::ptrdiff_t>(mine.size()));
             in.template_documents += std::any_of(mine.begin(), beside, [&](TermCode t) {
                 return in.templates.contains(facts.sites[i], t);
             });

@@ -355,7 +355,9 @@ WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
         const std::vector<TermCode>& all = terms[which[i]];
         // Only a term beside a figure here can be a template use (templates.hpp).
         const std::size_t beside =
-            options.templates == nullptr ? 0 : std::min<std::size_t>(options.beside_figures[i], all.size());
+            options.templates == nullptr
+                ? 0
+                : std::min<std::size_t>(options.beside_figures[i], all.size());
         for (std::size_t k = 0; k < beside; ++k) {
             if (!options.templates->contains(options.sites[i], all[k]))
                 f(all[k]);

@@ -38,12 +38,11 @@ void SourceTemplates::finalize() {
     std::vector<Article>().swap(articles_);
 }
 
-std::size_t SourceTemplates::remove_from(std::uint32_t source,
-                                         std::vector<TermCode>& terms) const {
+std::size_t SourceTemplates::remove_from(std::uint32_t source, std::vector<TermCode>& terms) const {
     if (templates_.empty())
         return 0;
-    const auto end = std::remove_if(terms.begin(), terms.end(),
-                                    [&](TermCode t) { return contains(source, t); });
+    const auto end =
+        std::remove_if(terms.begin(), terms.end(), [&](TermCode t) { return contains(source, t); });
     const auto removed = static_cast<std::size_t>(terms.end() - end);
     terms.erase(end, terms.end());
     return removed;

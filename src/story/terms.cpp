@@ -50,8 +50,7 @@ TermRules TermRules::of(LangCode language) {
     return rules;
 }
 
-std::size_t story_terms_from_tokens(std::string_view normalized,
-                                    std::span<const TokenSpan> tokens,
+std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
                                     std::span<const std::uint64_t> token_hashes,
                                     std::span<const std::uint8_t> name_flags,
                                     std::vector<TermCode>& out, const TermRules& rules) {
@@ -64,8 +63,8 @@ std::size_t story_terms_from_tokens(std::string_view normalized,
     thread_local std::vector<std::uint8_t> by_figure;  // per term: stands next to a figure
     thread_local std::vector<std::uint64_t> place;     // (hash + 1) << 32 | index; 0 = empty
     constexpr std::uint32_t kRejected = 0xFFFFFFFFu;
-    constexpr std::uint32_t kFigure = 0xFFFFFFFEu;     // a number: no term
-    constexpr std::uint32_t kNoTerm = 0xFFFFFFFDu;     // neither a term nor a figure
+    constexpr std::uint32_t kFigure = 0xFFFFFFFEu;      // a number: no term
+    constexpr std::uint32_t kNoTerm = 0xFFFFFFFDu;      // neither a term nor a figure
     constexpr std::uint32_t kWordFigure = 0x40000000u;  // with a term's index: a figure too
     std::size_t size = 64;
     while (size < tokens.size() * 2)

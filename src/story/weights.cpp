@@ -172,7 +172,8 @@ void TermWeights::weigh(std::span<const TermCode> terms, std::span<WeightedTerm>
     for (std::size_t i = 0; i < terms.size(); ++i) {
         // round(weight x scale): exact in double, positive, so + 0.5 and truncation round it
         // like std::round without a libm call
-        const double fixed = static_cast<double>(weight_given(terms[i], log_n)) * kWeightScale + 0.5;
+        const double fixed =
+            static_cast<double>(weight_given(terms[i], log_n)) * kWeightScale + 0.5;
         out[i] = {term_hash(terms[i]), static_cast<std::uint32_t>(fixed)};
     }
 }

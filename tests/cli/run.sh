@@ -37,7 +37,7 @@ expect_grep "$tmp/out" "false_negative_area"
 
 # --- the demo corpus: copies found, header and columns right
 expect_exit 0 -- "$bin" scan corpus/news corpus/seeds
-expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url	action$"
+expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url	action	lang$"
 [ "$(tail -n +2 "$tmp/out" | cut -f1 | sort | uniq -d | wc -l)" -eq 0 ] || fail "duplicate ids in output"
 groups=$(tail -n +2 "$tmp/out" | cut -f2 | sort -u | wc -l)
 [ "$groups" -eq 10 ] || fail "corpus/news + seeds: $groups near groups, want 10 (6 articles, rewrite, flood, 2 seeds)"
@@ -59,7 +59,7 @@ expect_exit 0 -- "$bin" scan --exact-verify --shingle chars:9 corpus/news
 expect_exit 2 -- "$bin" scan --level chapter corpus/news; expect_grep "$tmp/err" "unknown --level"
 
 # --- formats
-expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,story,representative,similarity,source,date,title,url,action$"
+expect_exit 0 -- "$bin" scan --format csv corpus/news; expect_grep "$tmp/out" "^id,near,story,representative,similarity,source,date,title,url,action,lang$"
 expect_exit 0 -- "$bin" scan --no-header corpus/news; head -1 "$tmp/out" | grep -q '^id	' && fail "--no-header wrote the header"
 expect_exit 0 -- "$bin" scan --format stories corpus/news
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" || fail "stories output is not JSON"
@@ -69,7 +69,7 @@ python3 - "$tmp/out" <<'PY' || fail "jsonl rows: keys, types, titles, dates, url
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert len(rows) == 30, len(rows)
-keys = ["id", "near", "story", "representative", "similarity", "source", "date", "title", "url", "action"]
+keys = ["id", "near", "story", "representative", "similarity", "source", "date", "title", "url", "action", "lang"]
 for r in rows:
     assert list(r) == keys, list(r)
     assert isinstance(r["representative"], bool) and isinstance(r["near"], int), r

@@ -33,18 +33,19 @@ TEST_SUITE("report") {
         const ScanResult r = two_doc_result();
         std::ostringstream tsv;
         write_assignments(r, OutputFormat::kTsv, tsv);
-        CHECK(tsv.str() ==
-              "id\tnear\tstory\trepresentative\tsimilarity\tsource\tdate\ttitle\turl\taction\n"
-              "a\\tb\t1\t1\t1\t1.0000\tf.jsonl:1\t\t\t\tnew-story\n"
-              "c,\"d\"\t1\t1\t0\t0.8125\tf.jsonl:2\t2025-12-01T08:30:00Z\tA \"title\"\t"
-              "https://x.org/c?a,b\tdrop\n");
+        CHECK(
+            tsv.str() ==
+            "id\tnear\tstory\trepresentative\tsimilarity\tsource\tdate\ttitle\turl\taction\tlang\n"
+            "a\\tb\t1\t1\t1\t1.0000\tf.jsonl:1\t\t\t\tnew-story\tund\n"
+            "c,\"d\"\t1\t1\t0\t0.8125\tf.jsonl:2\t2025-12-01T08:30:00Z\tA \"title\"\t"
+            "https://x.org/c?a,b\tdrop\tund\n");
         std::ostringstream csv;
         write_assignments(r, OutputFormat::kCsv, csv);
         CHECK(csv.str() ==
-              "id,near,story,representative,similarity,source,date,title,url,action\n"
-              "a\tb,1,1,1,1.0000,f.jsonl:1,,,,new-story\n"
+              "id,near,story,representative,similarity,source,date,title,url,action,lang\n"
+              "a\tb,1,1,1,1.0000,f.jsonl:1,,,,new-story,und\n"
               "\"c,\"\"d\"\"\",1,1,0,0.8125,f.jsonl:2,2025-12-01T08:30:00Z,\"A \"\"title\"\"\","
-              "\"https://x.org/c?a,b\",drop\n");
+              "\"https://x.org/c?a,b\",drop,und\n");
         std::ostringstream bare;
         write_assignments(r, OutputFormat::kTsv, bare, false);
         CHECK(bare.str() == tsv.str().substr(tsv.str().find('\n') + 1));
@@ -53,14 +54,15 @@ TEST_SUITE("report") {
     TEST_CASE("JSONL rows: the same keys as the columns, unknown values null") {
         std::ostringstream out;
         write_assignments(two_doc_result(), OutputFormat::kJsonl, out);
-        CHECK(
-            out.str() ==
-            "{\"id\":\"a\\tb\",\"near\":1,\"story\":1,\"representative\":true,"
-            "\"similarity\":1.0000,\"source\":\"f.jsonl:1\",\"date\":null,\"title\":null,"
-            "\"url\":null,\"action\":\"new-story\"}\n"
-            "{\"id\":\"c,\\\"d\\\"\",\"near\":1,\"story\":1,\"representative\":false,"
-            "\"similarity\":0.8125,\"source\":\"f.jsonl:2\",\"date\":\"2025-12-01T08:30:00Z\","
-            "\"title\":\"A \\\"title\\\"\",\"url\":\"https://x.org/c?a,b\",\"action\":\"drop\"}\n");
+        CHECK(out.str() ==
+              "{\"id\":\"a\\tb\",\"near\":1,\"story\":1,\"representative\":true,"
+              "\"similarity\":1.0000,\"source\":\"f.jsonl:1\",\"date\":null,\"title\":null,"
+              "\"url\":null,\"action\":\"new-story\",\"lang\":\"und\"}\n"
+              "{\"id\":\"c,\\\"d\\\"\",\"near\":1,\"story\":1,\"representative\":false,"
+              "\"similarity\":0.8125,\"source\":\"f.jsonl:2\",\"date\":\"2025-12-01T08:30:00Z\","
+              "\"title\":\"A "
+              "\\\"title\\\"\",\"url\":\"https://x.org/"
+              "c?a,b\",\"action\":\"drop\",\"lang\":\"und\"}\n");
     }
 
     TEST_CASE("index rows have the same columns, then their own") {
@@ -70,14 +72,15 @@ TEST_SUITE("report") {
         write_index_rows(rows, OutputFormat::kTsv, true, tsv);
         CHECK(tsv.str() ==
               "id\tnear\tstory\trepresentative\tsimilarity\tsource\tdate\ttitle\turl\taction\t"
-              "matched_near\tmatched_story\n"
-              "a\t7\t9\t1\t1.0000\ts:1\t2025-12-01T08:30:00Z\tT\t\tkeep\t\theld\n");
+              "matched_near\tmatched_story\tlang\n"
+              "a\t7\t9\t1\t1.0000\ts:1\t2025-12-01T08:30:00Z\tT\t\tkeep\t\theld\tund\n");
         std::ostringstream json;
         write_index_rows(rows, OutputFormat::kJsonl, false, json);
         CHECK(json.str() ==
               "{\"id\":\"a\",\"near\":7,\"story\":9,\"representative\":true,"
               "\"similarity\":1.0000,\"source\":\"s:1\",\"date\":\"2025-12-01T08:30:00Z\","
-              "\"title\":\"T\",\"url\":null,\"action\":\"keep\",\"added\":\"1970-01-01T00:00:00Z\"}"
+              "\"title\":\"T\",\"url\":null,\"action\":\"keep\",\"added\":\"1970-01-01T00:00:00Z\","
+              "\"lang\":\"und\"}"
               "\n");
     }
 
@@ -88,9 +91,9 @@ TEST_SUITE("report") {
               "{\"story\":1,\"size\":2,\"kept\":\"a\\tb\",\"groups\":["
               "{\"near\":1,\"size\":2,\"kept\":\"a\\tb\",\"members\":["
               "{\"id\":\"a\\tb\",\"representative\":true,\"similarity\":1.0000,\"source\":\"f."
-              "jsonl:1\"},"
+              "jsonl:1\",\"lang\":\"und\"},"
               "{\"id\":\"c,\\\"d\\\"\",\"representative\":false,\"similarity\":0.8125,\"source\":"
-              "\"f.jsonl:2\"}]}]}\n");
+              "\"f.jsonl:2\",\"lang\":\"und\"}]}]}\n");
     }
 
     TEST_CASE("keep and drop lists partition the ids") {

@@ -79,8 +79,9 @@ TEST_SUITE("story") {
         CHECK(terms == in_order_of_use);
     }
 
-    TEST_CASE("figures: numbers and ordinals are no terms, number words are, and all mark "
-              "their neighbours") {
+    TEST_CASE(
+        "figures: numbers and ordinals are no terms, number words are, and all mark "
+        "their neighbours") {
         std::vector<TermCode> terms;
         const std::size_t beside = extract_story_terms(
             "GELCO CORP 2ND QTR SHR 67 CTS VS 23 CTS. The 49ers won nine games.", terms);
@@ -93,13 +94,13 @@ TEST_SUITE("story") {
         const auto first = [&](const char* w, bool caps) {
             return std::count(by_figure.begin(), by_figure.end(), make_term_code(w, caps)) == 1;
         };
-        CHECK(first("corp", true));   // two words before 2nd
-        CHECK(first("qtr", true));    // right after it
+        CHECK(first("corp", true));  // two words before 2nd
+        CHECK(first("qtr", true));   // right after it
         CHECK(first("shr", true));
         CHECK(first("cts", true));
         CHECK(first("vs", true));
-        CHECK(first("games", false));  // after nine
-        CHECK(first("49ers", false));  // two words before nine
+        CHECK(first("games", false));       // after nine
+        CHECK(first("49ers", false));       // two words before nine
         CHECK_FALSE(first("gelco", true));  // three words from 2nd
     }
 

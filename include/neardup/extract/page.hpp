@@ -55,9 +55,9 @@ struct ExtractOptions {
 
 struct ExtractedPage {
     std::string title;
-    std::string text;                  ///< blocks separated by "\n\n"
-    std::string url;                   ///< canonical URL, when the page names one
-    std::string lang;                  ///< as the page declares it (<html lang>, og:locale, inLanguage)
+    std::string text;  ///< blocks separated by "\n\n"
+    std::string url;   ///< canonical URL, when the page names one
+    std::string lang;  ///< as the page declares it (<html lang>, og:locale, inLanguage)
     std::optional<std::int64_t> date;  ///< publication time, unix seconds
     /// The page's date text (its first 80 bytes) when it gives one that is not a date we read.
     std::string unreadable_date;

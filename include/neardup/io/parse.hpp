@@ -37,9 +37,9 @@ enum class TextFormat : std::uint8_t { kText, kHtml, kAuto };
 struct FieldNames {
     std::string id = "id";
     std::string text = "text";
-    std::string title;        ///< empty: no title field
-    std::string date;         ///< empty: no date field
-    std::string url = "url";  ///< the record's URL (its site, for site boilerplate)
+    std::string title;          ///< empty: no title field
+    std::string date;           ///< empty: no date field
+    std::string url = "url";    ///< the record's URL (its site, for site boilerplate)
     std::string lang = "lang";  ///< the record's language (a BCP 47 tag: "en", "pt-BR")
     TextFormat text_format = TextFormat::kText;
 };

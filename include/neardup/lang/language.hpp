@@ -77,6 +77,11 @@ struct EnglishProbe {
 [[nodiscard]] LangCode decide_language(LangCode stated, LangCode declared, EnglishProbe probe,
                                        std::string_view normalized_text) noexcept;
 
+/// decide_language() for raw text: normalizes and tokenizes it first (what scan does on its
+/// way to shingles; for callers that have only the text, such as extract and explain).
+[[nodiscard]] LangCode language_of_text(std::string_view text, LangCode stated = kUndetermined,
+                                        LangCode declared = kUndetermined);
+
 /// Whether a capital letter away from a sentence start marks a name in this language.
 [[nodiscard]] bool names_by_capitals(LangCode code) noexcept;
 

@@ -86,6 +86,7 @@ struct IndexOutputRow {
     std::string matched_near;   ///< earliest held article in the same near group (matches)
     std::string matched_story;  ///< earliest held article in the same story (matches)
     std::int64_t added = 0;     ///< insertion time (export)
+    std::string lang = "und";   ///< language_name() of its language
 };
 
 /// The rows (see the header comment): the common columns, then matched_near matched_story

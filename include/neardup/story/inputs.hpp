@@ -35,7 +35,7 @@ struct RepresentativeFacts {
 };
 
 struct StoryInputs {
-    std::vector<LangCode> langs;         ///< per representative
+    std::vector<LangCode> langs;          ///< per representative
     std::vector<std::uint8_t> weighable;  ///< per representative: 1 if its language is weighed
     std::vector<std::uint32_t> sites;     ///< per representative
     std::vector<std::uint16_t> beside_figures;  ///< per representative

@@ -96,7 +96,7 @@ struct WeightedDocs {
 /// What the story level leaves out of the documents it weighs, and their languages (all per
 /// entry of `which`).
 struct WeighOptions {
-    std::span<const LangCode> langs;          ///< empty: all English
+    std::span<const LangCode> langs;  ///< empty: all English
     /// 0: a document in a language the story level cannot weigh: it is weighed as having no
     /// terms (no story links). Empty: all weighable.
     std::span<const std::uint8_t> weighable;
@@ -114,8 +114,7 @@ struct WeighOptions {
 /// already holds (a story's rewrites otherwise sit anywhere in an arena far larger than the
 /// cache).
 [[nodiscard]] WeightedDocs weigh_documents(std::span<const std::vector<TermCode>> terms,
-                                           std::span<const DocId> which,
-                                           const TermWeights& weights,
+                                           std::span<const DocId> which, const TermWeights& weights,
                                            const WeighOptions& options = {});
 
 /// @param groups one weighted document per near-duplicate group: its representative's terms

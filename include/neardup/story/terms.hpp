@@ -46,10 +46,10 @@ using TermCode = std::uint32_t;
 
 /// How terms are told from other words in one language.
 struct TermRules {
-    const StopWords* stop_words = nullptr;     ///< nullptr: none
-    const StopWords* number_words = nullptr;   ///< words that are figures (nullptr: none)
-    bool names = true;                         ///< keep the caps flag (a capital marks a name)
-    std::uint64_t salt = 0;                    ///< term_salt() of the language
+    const StopWords* stop_words = nullptr;    ///< nullptr: none
+    const StopWords* number_words = nullptr;  ///< words that are figures (nullptr: none)
+    bool names = true;                        ///< keep the caps flag (a capital marks a name)
+    std::uint64_t salt = 0;                   ///< term_salt() of the language
     /// The rules of a language (lang/language.hpp): English's lists for English.
     [[nodiscard]] static TermRules of(LangCode language);
 };
@@ -62,8 +62,7 @@ std::size_t extract_story_terms(std::string_view text, std::vector<TermCode>& ou
 /// The same from text already normalized with name flags (normalize(..., &name_flags)) and
 /// tokenized: the pipeline's path, which shares normalization with shingling.
 /// @param token_hashes hash64() of each token (token_hashes() in shingle.hpp)
-std::size_t story_terms_from_tokens(std::string_view normalized,
-                                    std::span<const TokenSpan> tokens,
+std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
                                     std::span<const std::uint64_t> token_hashes,
                                     std::span<const std::uint8_t> name_flags,
                                     std::vector<TermCode>& out,

@@ -93,7 +93,7 @@ private:
     [[nodiscard]] float log_documents(LangCode lang) const noexcept;
     [[nodiscard]] float weight_given(TermCode code, float log_n) const noexcept;
     FlatTable<std::uint32_t, Entry, 0xFFFFFFFFu> terms_;  ///< term hashes are < 2^31
-    std::vector<Language> languages_;  ///< a handful: searched in order
+    std::vector<Language> languages_;                     ///< a handful: searched in order
 };
 
 /// Identifies the shipped stop list and background table (stored with a persistent index:
