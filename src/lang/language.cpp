@@ -107,9 +107,10 @@ LangCode decide_language(LangCode stated, LangCode declared, EnglishProbe probe,
         return kEnglish;
     bool reliable = false;
     const LangCode found = identify_language(normalized_text, reliable);
-    if (reliable || declared == kUndetermined)
-        return found;
-    return declared;
+    // CLD2's unreliable guesses on short English tables of figures were Portuguese, Italian,
+    // Malay, Dutch, Bosnian (8 of 21,578 Reuters items), on lorem ipsum Norwegian: a guess is
+    // no language.
+    return reliable ? found : declared;
 }
 
 LangCode language_of_text(std::string_view text, LangCode stated, LangCode declared) {

@@ -427,6 +427,29 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
     }
 }
 
+std::string format_story_languages(const StoryStats& s) {
+    std::string out;
+    if (!s.unweighed.empty()) {
+        std::uint64_t total = 0;
+        std::string parts;
+        for (const LanguageCount& c : s.unweighed) {
+            total += c.documents;
+            parts += (parts.empty() ? "" : ", ") + language_name(c.lang) + " " +
+                     std::to_string(c.documents);
+        }
+        out += "story level: " + std::to_string(total) +
+               " articles in languages without term weights (their stories are their near "
+               "groups): " +
+               parts + "\n";
+    }
+    if (s.template_terms > 0) {
+        out += "story level: " + std::to_string(s.template_terms) +
+               " template terms of sources left out of " + std::to_string(s.template_documents) +
+               " articles\n";
+    }
+    return out;
+}
+
 std::string format_summary(const ScanResult& r) {
     const ScanStats& s = r.stats;
     const double mb = static_cast<double>(s.input_bytes) / 1e6;
@@ -478,6 +501,7 @@ std::string format_summary(const ScanResult& r) {
            std::to_string(r.story_stats.verified) + " verified), " +
            std::to_string(r.story_stats.edges) + " edges, largest component " +
            std::to_string(r.story_stats.largest_component) + "\n";
+    out += format_story_languages(r.story_stats);
     std::snprintf(buf, sizeof buf,
                   "time: scan %.3f s, story weights %.3f s, sketch %.3f s, candidates %.3f s, "
                   "link %.3f s, refine %.3f s\n",

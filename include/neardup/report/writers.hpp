@@ -94,6 +94,11 @@ struct IndexOutputRow {
 void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format, bool matches,
                       std::ostream& out, bool header = true);
 
+/// The story level's languages without term weights and its source templates, one line each
+/// when there are any ("story level: 12 articles in languages without term weights (...): de
+/// 7, fr 5").
+[[nodiscard]] std::string format_story_languages(const StoryStats& stats);
+
 /// Human-readable end-of-run summary for stderr (several lines, each ending in '\n').
 [[nodiscard]] std::string format_summary(const ScanResult& result);
 
