@@ -79,14 +79,5 @@ bool StopWords::insert(std::uint64_t word_hash) {
     return distance < kWindow;
 }
 
-bool StopWords::contains_hash(std::uint64_t word_hash) const noexcept {
-    const std::size_t mask = slots_.size() - 1;
-    const std::uint32_t f = fingerprint(word_hash);
-    const std::size_t home = word_hash & mask;
-    bool found = false;
-    for (std::size_t k = 0; k < kWindow; ++k)  // fixed trip count: unrolled, branch-free
-        found |= slots_[(home + k) & mask] == f;
-    return found;
-}
 
 }  // namespace neardup

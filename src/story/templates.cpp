@@ -24,8 +24,17 @@ void SourceTemplates::finalize() {
     });
     counts_ = {};
     if (!candidates.empty()) {
+        // A bit per low 16 bits of the candidates' term hashes: nearly every term of every
+        // article misses it with one load, and only the rest probe the table.
+        std::vector<std::uint64_t> maybe(1 << 10, 0);
+        candidates.for_each([&](std::uint64_t k, Count&) {
+            maybe[(k >> 6) & 0x3FF] |= std::uint64_t{1} << (k & 63);
+        });
         for (const Article& a : articles_) {
             for (const TermCode t : a.terms) {
+                const std::uint32_t h = term_hash(t);
+                if ((maybe[(h >> 6) & 0x3FF] >> (h & 63) & 1) == 0)
+                    continue;
                 if (Count* c = candidates.find(key(a.source, t)))
                     ++c->all;
             }

@@ -74,14 +74,11 @@ std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const
     by_figure.clear();
     const std::size_t mask = size - 1;
     const std::uint32_t caps_mask = rules.names ? 1u : 0u;
-    const auto is_term = [](std::uint32_t v) { return v < kWordFigure * 2; };
-    const auto is_figure_token = [](std::uint32_t v) {
-        return v == kFigure || (v < kWordFigure * 2 && (v & kWordFigure) != 0);
-    };
-    // What the last kFigureReach tokens were: a term's index (| kWordFigure), a figure, or
-    // neither.
-    std::array<std::uint32_t, kFigureReach> previous;
-    previous.fill(kNoTerm);
+    // The last figure's token position, and the terms of the last kFigureReach tokens (so a
+    // figure marks the terms just before it, and a term just after a figure is marked).
+    std::size_t last_figure = ~std::size_t{0} >> 1;  // far from every token
+    std::array<std::uint32_t, kFigureReach> recent;
+    recent.fill(kNoTerm);
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const std::uint64_t h = token_hashes[i] ^ rules.salt;
         const TermCode code = code_from_hash(h, name_flags[i] != 0) & (~1u | caps_mask);
@@ -92,7 +89,7 @@ std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const
         std::uint32_t now = 0;
         if (place[s] != 0) {  // seen: a term gains the caps flag, a rejected word stays out
             now = static_cast<std::uint32_t>(place[s]);
-            if (is_term(now))
+            if (now < kWordFigure * 2)
                 terms[now & ~kWordFigure] |= code;
         } else {
             const std::string_view w =
@@ -100,31 +97,34 @@ std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const
             const std::uint64_t plain = token_hashes[i];
             // A figure written as a word ("nine", "jan") is still a term: ECB+ dev ARI 0.871
             // without them as terms, 0.879 with.
-            const bool word_figure =
-                rules.number_words != nullptr && rules.number_words->contains_hash(plain);
             if (is_figure(w)) {
                 now = kFigure;
             } else if (w.size() < 2 ||
                        (rules.stop_words != nullptr && rules.stop_words->contains_hash(plain))) {
-                now = word_figure ? kFigure : kRejected;
+                now = rules.number_words != nullptr && rules.number_words->contains_hash(plain)
+                          ? kFigure
+                          : kRejected;
             } else {
+                const bool word_figure =
+                    rules.number_words != nullptr && rules.number_words->contains_hash(plain);
                 now = static_cast<std::uint32_t>(terms.size()) | (word_figure ? kWordFigure : 0u);
                 terms.push_back(code);
                 by_figure.push_back(0);
             }
             place[s] = key << 32 | now;
         }
-        if (now == kRejected)
-            now = kNoTerm;
-        // A term within kFigureReach words of a figure, on either side.
-        for (const std::uint32_t before : previous) {
-            if (is_figure_token(now) && is_term(before))
-                by_figure[before & ~kWordFigure] = 1;
-            if (is_term(now) && is_figure_token(before))
-                by_figure[now & ~kWordFigure] = 1;
+        const bool term = now < kWordFigure * 2;
+        if (term && i - last_figure <= kFigureReach)
+            by_figure[now & ~kWordFigure] = 1;
+        if (now == kFigure || (term && (now & kWordFigure) != 0)) {
+            for (const std::uint32_t r : recent) {
+                if (r != kNoTerm)
+                    by_figure[r] = 1;
+            }
+            last_figure = i;
         }
-        std::copy(previous.begin() + 1, previous.end(), previous.begin());
-        previous.back() = now;
+        std::copy(recent.begin() + 1, recent.end(), recent.begin());
+        recent.back() = term ? now & ~kWordFigure : kNoTerm;
     }
     // The figures' neighbours first, each part in order of first use.
     out.clear();

@@ -29,7 +29,17 @@ public:
     explicit StopWords(std::string_view list);
     [[nodiscard]] bool contains(std::string_view normalized_word) const noexcept;
     /// Same, given hash64(normalized_word).
-    [[nodiscard]] bool contains_hash(std::uint64_t word_hash) const noexcept;
+    /// (Inline: the story level asks once per distinct word of every document.)
+    [[nodiscard]] bool contains_hash(std::uint64_t word_hash) const noexcept {
+        const std::size_t mask = slots_.size() - 1;
+        const std::uint32_t f = fingerprint(word_hash);
+        const std::size_t home = word_hash & mask;
+        const std::uint32_t* s = slots_.data();
+        static_assert(kWindow == 4, "one comparison per slot of the window");
+        // branch-free: whether a word is a stop word is a coin toss no predictor learns
+        return static_cast<bool>((s[home] == f) | (s[(home + 1) & mask] == f) |
+                                 (s[(home + 2) & mask] == f) | (s[(home + 3) & mask] == f));
+    }
 
 private:
     /// Open addressing on the low bits of each stop word's XXH3, holding its high 32 bits
