@@ -191,7 +191,8 @@ std::vector<RunRow> match_rows(const Night& night, Level level) {
                         r.similarity[d], m.source, near_match[g], story_match[s], m.date, m.title,
                         m.url,
                         std::string(action_name(action_of(r, d, level, !near_match[g].empty(),
-                                                          !story_match[s].empty())))});
+                                                          !story_match[s].empty()))),
+                        language_name(m.lang)});
     }
     return rows;
 }
@@ -233,7 +234,7 @@ void write_run_rows(std::span<const RunRow> rows, OutputFormat format, bool head
     out_rows.reserve(rows.size());
     for (const RunRow& r : rows) {
         out_rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
-                            r.title, r.url, r.action, r.matched_near, r.matched_story, 0});
+                            r.title, r.url, r.action, r.matched_near, r.matched_story, 0, r.lang});
     }
     write_index_rows(out_rows, format, true, out, header);
 }
@@ -819,7 +820,9 @@ int export_index(const std::vector<std::string>& args) {
                                             std::span(sigs.data() + r * num_perm, num_perm));
         out_rows.push_back({rows[i].id, rows[i].near, rows[i].story, r == i,
                             static_cast<float>(sim), rows[i].source, rows[i].date, rows[i].title,
-                            rows[i].url, "", "", "", rows[i].added});
+                            rows[i].url, "", "", "", rows[i].added,
+                            // Stored before v7 (NULL): English, as the story level reads it.
+                            language_name(rows[i].lang.value_or(kEnglish))});
     }
     OutputFile out(c.scan.output);
     write_index_rows(out_rows, format, false, out.stream(), !c.scan.no_header);

@@ -427,6 +427,26 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
     }
 }
 
+namespace {
+
+/// "story level: 12 articles in languages without term weights: de 7, fr 5\n"; empty when
+/// every article's language was weighed. `counts` is sorted most first.
+std::string unweighed_line(std::span<const LanguageCount> counts) {
+    if (counts.empty())
+        return {};
+    std::uint64_t total = 0;
+    std::string parts;
+    for (const LanguageCount& c : counts) {
+        total += c.documents;
+        parts +=
+            (parts.empty() ? "" : ", ") + language_name(c.lang) + " " + std::to_string(c.documents);
+    }
+    return "story level: " + std::to_string(total) + (total == 1 ? " article" : " articles") +
+           " in languages without term weights: " + parts + "\n";
+}
+
+}  // namespace
+
 std::string format_summary(const ScanResult& r) {
     const ScanStats& s = r.stats;
     const double mb = static_cast<double>(s.input_bytes) / 1e6;
@@ -478,6 +498,7 @@ std::string format_summary(const ScanResult& r) {
            std::to_string(r.story_stats.verified) + " verified), " +
            std::to_string(r.story_stats.edges) + " edges, largest component " +
            std::to_string(r.story_stats.largest_component) + "\n";
+    out += unweighed_line(r.story_stats.unweighed);
     std::snprintf(buf, sizeof buf,
                   "time: scan %.3f s, story weights %.3f s, sketch %.3f s, candidates %.3f s, "
                   "link %.3f s, refine %.3f s\n",

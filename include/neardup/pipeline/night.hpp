@@ -68,9 +68,10 @@ struct Night {
     /// Story-level band keys of the new near groups, as stored (IndexStore::stored_key), with
     /// their stable near id; ascending.
     std::vector<std::pair<std::int64_t, std::int64_t>> story_keys;
-    /// term_df changes (term hash, +count) and representatives counted.
+    /// term_df changes (term hash, +count) and representatives counted, per language
+    /// (ascending).
     std::vector<std::pair<std::uint32_t, std::int64_t>> df_deltas;
-    std::int64_t df_documents = 0;
+    std::vector<std::pair<LangCode, std::int64_t>> df_documents;
     std::optional<std::int64_t> story_since;  ///< the story window's start (nullopt: none)
     std::uint64_t held_stories_met = 0;       ///< held stories compared with tonight's
     double lookup_seconds = 0;  ///< reading the held near groups the night's keys lead to
