@@ -208,7 +208,8 @@ c.executescript("DROP VIEW articles; DROP INDEX aliases_target; "
                 "DROP TABLE near_keys; DROP TABLE story_keys; DROP TABLE term_df; DROP TABLE key_runs; "
                 "DELETE FROM settings WHERE key LIKE 'state_%'; "
                 "DROP TABLE runs; DROP TABLE run_rows; ALTER TABLE docs DROP COLUMN text_hash; "
-                "ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; PRAGMA user_version = 1;")
+                "ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; "
+                "ALTER TABLE docs DROP COLUMN lang; PRAGMA user_version = 1;")
 c.commit()
 PY
 expect_exit 0 -- "$bin" index check --db "$db"
@@ -230,7 +231,8 @@ c.executescript("DROP VIEW articles; DROP INDEX aliases_target; "
                 "ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; "
                 "ALTER TABLE run_rows DROP COLUMN date; ALTER TABLE run_rows DROP COLUMN title; "
                 "ALTER TABLE run_rows DROP COLUMN url; ALTER TABLE run_rows DROP COLUMN action; "
-                "ALTER TABLE runs DROP COLUMN level; PRAGMA user_version = 2;")
+                "ALTER TABLE runs DROP COLUMN level; ALTER TABLE docs DROP COLUMN lang; "
+                "ALTER TABLE run_rows DROP COLUMN lang; PRAGMA user_version = 2;")
 c.commit()
 PY
 expect_exit 0 -- "$bin" index check --db "$db"
@@ -242,7 +244,7 @@ python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA u
 # --- a schema v4 index (members rewritten at each merge; no articles view) likewise
 db=$tmp/v4.db
 expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript("DROP VIEW articles; DROP INDEX aliases_target; ALTER TABLE runs DROP COLUMN level; PRAGMA user_version = 4;")' "$db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript("DROP VIEW articles; DROP INDEX aliases_target; ALTER TABLE runs DROP COLUMN level; ALTER TABLE docs DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN lang; DELETE FROM settings WHERE key GLOB \"state_story_documents_*\"; PRAGMA user_version = 4;")' "$db"
 expect_exit 0 -- "$bin" index export --db "$db"; [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 2 ] || fail "v4: export"
 expect_exit 0 -- "$bin" index add --db "$db" "$night/d1"; expect_grep "$tmp/err" "recorded as run 2"
 expect_exit 0 -- "$bin" index check --db "$db"
