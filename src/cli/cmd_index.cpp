@@ -750,6 +750,10 @@ int stats(const std::vector<std::string>& args) {
               << (s.newest ? format_iso8601(*s.newest) : "") << "\nfile_bytes\t" << s.file_bytes
               << "\nbytes_per_document\t" << (s.docs > 0 ? s.file_bytes / s.docs : 0)
               << "\nstory_window\t" << window_text(s.story_window) << "\n";
+    // The story level's near groups per language: a language other than English is weighed
+    // once it has StoryOptions::min_language_documents of them.
+    for (const auto& [lang, n] : store.story_documents_by_language())
+        std::cout << "story_documents." << language_name(lang) << "\t" << n << "\n";
     for (const auto& [table, bytes] : s.table_bytes)
         std::cout << "table_bytes." << table << "\t" << bytes << "\n";
     for (const auto& [k, v] : store.settings())

@@ -2,8 +2,8 @@
 # CLI tests of languages in an index (issue 21): a night holds a few German and French articles
 # among English ones. Their rows (add, export, report --run) say de and fr; the story level has
 # no term weights for them (fewer than 1000 near groups of each), so no German article shares a
-# story with an English one (not even one on the same event) or with an unrelated German one,
-# and the summary names them; a copy of a held German article still joins its near group. An
+# story with an English one (not even one on the same event) or with another German one (not
+# even its rewrite: the story level cannot weigh German yet), and the summary names them; a copy of a held German article still joins its near group. An
 # index of schema v6 (no languages) reads its articles as English, and is upgraded to v7.
 # Usage: tests/cli/index_lang.sh path/to/neardup   (run from the project root)
 source "$(dirname "$0")/lib.sh"
@@ -37,6 +37,16 @@ german = {
     "an den Hafen und ein großes Gelände eines früheren Truppenübungsplatzes den Ausschlag. "
     "Gewerkschaften begrüßten die Entscheidung, forderten aber, dass die neuen Stellen nach "
     "Tarif bezahlt werden.",
+    # the same story in other words: weighed, the two would be one story (weighted Jaccard 0.2
+    # with English weights); without German term weights they are not linked
+    "de-fabrik-b": "Karvel bekommt die Batteriefabrik: Der europäische Autokonzern hat sich "
+    "nach monatelangem Ringen für die Stadt im Norden entschieden, wie Firma und "
+    "Landesregierung am Montag mitteilten. In dem Werk sollen 2.400 Menschen arbeiten und ab "
+    "2028 Batteriezellen für Elektrotransporter und Kleinwagen fertigen. Vier Standorte waren "
+    "im Rennen gewesen. Den Ausschlag gaben laut Konzern billiger Strom aus Windkraft, der "
+    "Gleisanschluss zum Hafen und die große Fläche des ehemaligen Truppenübungsplatzes. Die "
+    "Gewerkschaften zeigten sich erfreut, verlangen aber eine Bezahlung nach Tarif für alle "
+    "neuen Beschäftigten.",
 }
 french = {
     "fr-universite": "Les universités françaises font face à une hausse importante du nombre "
@@ -65,7 +75,8 @@ night1 += [line("de-leasing", german["de-leasing"]), line("de-kuchen", german["d
 # night 2: the rest of the feed, the German story of an English one (the battery plant), a copy
 # of a held German article, and a French one (identified)
 night2 = [json.dumps(e, ensure_ascii=False) + "\n" for e in english[12:]]
-night2 += [line("de-fabrik", german["de-fabrik"]), line("de-leasing-copy", german["de-leasing"]),
+night2 += [line("de-fabrik", german["de-fabrik"]), line("de-fabrik-b", german["de-fabrik-b"]),
+           line("de-leasing-copy", german["de-leasing"]),
            line("fr-solidarite", french["fr-solidarite"])]
 (tmp / "night2.jsonl").write_text("".join(night2), encoding="utf-8")
 PY
@@ -91,7 +102,7 @@ expect_exit 0 -- "$bin" index add --db "$db" "$tmp/night2.jsonl" -o "$tmp/rows2.
 [ "$(lang_of "$tmp/rows2.tsv" de-leasing-copy)" = de ] || fail "night 2: the copy's row is not de"
 [ "$(lang_of "$tmp/rows2.tsv" fr-solidarite)" = fr ] || fail "night 2: fr-solidarite's row is not fr (identified)"
 # the copy is one of the held German article's near group: not a new article for the story level
-expect_grep "$tmp/err" "story level: 2 articles in languages without term weights: de 1, fr 1$"
+expect_grep "$tmp/err" "story level: 3 articles in languages without term weights: de 2, fr 1$"
 [ "$(awk -F'\t' '$1 == "de-leasing-copy" {print $11}' "$tmp/rows2.tsv")" = de-leasing ] || fail "night 2: the copy did not join de-leasing"
 expect_exit 0 -- "$bin" index export --db "$db" -o "$tmp/export.tsv"
 python3 - "$tmp/export.tsv" <<'PY' || fail "export: languages or stories wrong"
@@ -99,12 +110,13 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8"), delimiter="\t"))
 lang = {r["id"]: r["lang"] for r in rows}
 story = {r["id"]: r["story"] for r in rows}
-want = {"de-leasing": "de", "de-kuchen": "de", "de-fabrik": "de", "de-leasing-copy": "de",
+want = {"de-leasing": "de", "de-kuchen": "de", "de-fabrik": "de", "de-fabrik-b": "de",
+        "de-leasing-copy": "de",
         "fr-universite": "fr", "fr-solidarite": "fr"}
 bad = [(i, lang.get(i), l) for i, l in want.items() if lang.get(i) != l]
 bad += [(i, l) for i, l in lang.items() if i not in want and l != "en"]
 others = [i for i in lang if not i.startswith("de-")]
-for d in ("de-leasing", "de-kuchen", "de-fabrik"):
+for d in ("de-leasing", "de-kuchen", "de-fabrik", "de-fabrik-b"):
     mates = [i for i in lang if story[i] == story[d] and i != d and i != "de-leasing-copy"]
     if mates:
         bad.append((d, "shares a story with", mates))
@@ -118,6 +130,9 @@ for b in bad:
     print(b)
 sys.exit(1 if bad else 0)
 PY
+expect_exit 0 -- "$bin" index stats --db "$db"
+expect_grep "$tmp/out" "^story_documents.de	4$"; expect_grep "$tmp/out" "^story_documents.fr	2$"
+expect_grep "$tmp/out" "^story_documents.en	[1-9][0-9]*$"
 run=$("$bin" index runs --db "$db" | awk -F'\t' '$7 ~ /night2.jsonl$/ {print $1}')
 expect_exit 0 -- "$bin" index report --db "$db" --run "$run"
 cmp -s "$tmp/out" "$tmp/rows2.tsv" || fail "report --run $run differs from night 2's rows"
