@@ -1217,6 +1217,15 @@ std::vector<std::string> IndexStore::check() const {
                                    std::to_string(docs.i64(0)) + " documents x " +
                                    std::to_string(lsh.bands) + " bands");
         }
+        if (db_->schema >= 7) {  // the per-language counts add up to the whole (add_term_df())
+            std::uint64_t by_language = 0;
+            for (const auto& [lang, n] : story_documents_by_language())
+                by_language += n;
+            if (by_language != story_documents())
+                problems.push_back("state_story_documents_<lang> add up to " +
+                                   std::to_string(by_language) + ", state_story_documents is " +
+                                   std::to_string(story_documents()));
+        }
         // Every alias names a surviving id (merge() keeps them so): one step resolves.
         Stmt chained(*db_,
                      "SELECT a.kind, a.alias, a.target FROM aliases a JOIN aliases b ON b.kind = "

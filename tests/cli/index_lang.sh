@@ -86,6 +86,11 @@ lang_of() { awk -F'\t' -v id="$2" '$1 == id {print $NF}' "$1"; }
 # story_of FILE ID: the story column of ID's row
 story_of() { awk -F'\t' -v id="$2" '$1 == id {print $3}' "$1"; }
 
+# --- a scan says the same: languages in the rows, the articles not weighed in the summary
+expect_exit 0 -- "$bin" scan "$tmp/night1.jsonl"
+[ "$(lang_of "$tmp/out" de-kuchen)" = de ] || fail "scan: de-kuchen's row is not de"
+expect_grep "$tmp/err" "^story level: 3 articles in languages without term weights: de 2, fr 1$"
+
 # --- night 1: rows say the languages; the summary names the articles not weighed
 expect_exit 0 -- "$bin" index add --db "$db" "$tmp/night1.jsonl" -o "$tmp/rows1.tsv"
 for id in de-leasing de-kuchen; do

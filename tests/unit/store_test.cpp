@@ -284,7 +284,16 @@ TEST_SUITE("store") {
         REQUIRE(sqlite3_step(q) == SQLITE_ROW);
         CHECK(sqlite3_column_int64(q, 0) == 1);  // the view has the column; c's is set
         sqlite3_finalize(q);
+        // Counts that do not add up are damage 'index check' names.
+        REQUIRE(sqlite3_exec(check,
+                             "UPDATE settings SET value = '5' WHERE key = "
+                             "'state_story_documents_de'",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(check);
+        const IndexStore damaged(path, IndexStore::Mode::kRead, false);
+        const std::vector<std::string> problems = damaged.check();
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].find("add up to 7") != std::string::npos);
     }
 
     TEST_CASE("key tables: a night reads only what its keys lead to, removes and prunes clean up") {
