@@ -51,7 +51,8 @@ void use_index(const std::string& db, ScanCli& c, TermWeights& weights) {
     }
     store.for_each_term_df(
         [&weights](std::uint32_t term, std::uint32_t df) { weights.add_count(term, df); });
-    weights.add_documents_count(store.story_documents());
+    for (const auto& [lang, n] : store.story_documents_by_language())
+        weights.add_documents_count(n, lang);
 }
 
 std::string verdict(bool yes, const char* pass, const char* miss) { return yes ? pass : miss; }

@@ -191,7 +191,8 @@ std::vector<RunRow> match_rows(const Night& night, Level level) {
                         r.similarity[d], m.source, near_match[g], story_match[s], m.date, m.title,
                         m.url,
                         std::string(action_name(action_of(r, d, level, !near_match[g].empty(),
-                                                          !story_match[s].empty())))});
+                                                          !story_match[s].empty()))),
+                        language_name(m.lang)});
     }
     return rows;
 }
@@ -233,7 +234,7 @@ void write_run_rows(std::span<const RunRow> rows, OutputFormat format, bool head
     out_rows.reserve(rows.size());
     for (const RunRow& r : rows) {
         out_rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
-                            r.title, r.url, r.action, r.matched_near, r.matched_story, 0});
+                            r.title, r.url, r.action, r.matched_near, r.matched_story, 0, r.lang});
     }
     write_index_rows(out_rows, format, true, out, header);
 }
@@ -749,6 +750,10 @@ int stats(const std::vector<std::string>& args) {
               << (s.newest ? format_iso8601(*s.newest) : "") << "\nfile_bytes\t" << s.file_bytes
               << "\nbytes_per_document\t" << (s.docs > 0 ? s.file_bytes / s.docs : 0)
               << "\nstory_window\t" << window_text(s.story_window) << "\n";
+    // The story level's near groups per language: a language other than English is weighed
+    // once it has StoryOptions::min_language_documents of them.
+    for (const auto& [lang, n] : store.story_documents_by_language())
+        std::cout << "story_documents." << language_name(lang) << "\t" << n << "\n";
     for (const auto& [table, bytes] : s.table_bytes)
         std::cout << "table_bytes." << table << "\t" << bytes << "\n";
     for (const auto& [k, v] : store.settings())
@@ -819,7 +824,9 @@ int export_index(const std::vector<std::string>& args) {
                                             std::span(sigs.data() + r * num_perm, num_perm));
         out_rows.push_back({rows[i].id, rows[i].near, rows[i].story, r == i,
                             static_cast<float>(sim), rows[i].source, rows[i].date, rows[i].title,
-                            rows[i].url, "", "", "", rows[i].added});
+                            rows[i].url, "", "", "", rows[i].added,
+                            // Stored before v7 (NULL): English, as the story level reads it.
+                            language_name(rows[i].lang.value_or(kEnglish))});
     }
     OutputFile out(c.scan.output);
     write_index_rows(out_rows, format, false, out.stream(), !c.scan.no_header);

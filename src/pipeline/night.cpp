@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "neardup/core/error.hpp"
+#include "neardup/story/inputs.hpp"
 #include "neardup/story/split.hpp"
 #include "neardup/story/story.hpp"
 #include "neardup/story/weights.hpp"
@@ -89,13 +90,35 @@ struct Weighed {
     std::uint64_t total = 0;
 };
 
-Weighed weigh(std::span<const TermCode> terms, const TermWeights& weights) {
-    Weighed w;
-    w.terms.resize(terms.size());
-    weights.weigh(terms, w.terms);
-    w.total = total_weight(w.terms);
-    return w;
-}
+/// The night's weights and which languages it weighs: the index's near groups per language
+/// and tonight's new ones decide (language_weighable()).
+class NightWeights {
+public:
+    NightWeights(TermWeights weights, std::vector<LanguageCount> groups, const StoryOptions& o)
+        : weights_(std::move(weights)), groups_(std::move(groups)), options_(o) {}
+    [[nodiscard]] const TermWeights& weights() const noexcept { return weights_; }
+    [[nodiscard]] bool weighable(LangCode lang) const noexcept {
+        std::uint64_t n = 0;
+        for (const LanguageCount& c : groups_)
+            n += c.lang == lang ? c.documents : 0;
+        return language_weighable(lang, n, options_);
+    }
+    /// A held group's representative, weighed by its own language (none: no terms, no links).
+    [[nodiscard]] Weighed weigh(std::span<const TermCode> terms, LangCode lang) const {
+        Weighed w;
+        if (!weighable(lang))
+            return w;
+        w.terms.resize(terms.size());
+        weights_.weigh(terms, w.terms, lang);
+        w.total = total_weight(w.terms);
+        return w;
+    }
+
+private:
+    TermWeights weights_;
+    std::vector<LanguageCount> groups_;
+    StoryOptions options_;
+};
 
 /// The least weighted Jaccard over the pairs (a in `as`, b in `bs`): complete link's.
 double least_similarity(std::span<const Weighed* const> as, std::span<const Weighed* const> bs) {
@@ -118,7 +141,7 @@ struct HeldStory {
 std::map<std::uint64_t, HeldStory> load_held_stories(const IndexStore& store,
                                                      std::span<const std::uint64_t> ids,
                                                      std::optional<std::int64_t> since,
-                                                     const TermWeights& weights) {
+                                                     const NightWeights& weights) {
     // The newest articles only: a story held for months has thousands (twice the groups
     // compared: copies of one group are read too).
     const std::vector<HeldMember> members = store.members("story", ids, since, 2 * kMaxHeldGroups);
@@ -153,21 +176,75 @@ std::map<std::uint64_t, HeldStory> load_held_stories(const IndexStore& store,
             const HeldMember& m = members[b.member];
             if (m.terms.empty())
                 continue;
-            h.groups.push_back(weigh(m.terms, weights));
+            h.groups.push_back(weights.weigh(m.terms, m.lang));
         }
     }
     return out;
 }
 
-/// The weights of tonight: background, the index's counts, the new groups' representatives.
-TermWeights night_weights(const IndexStore& store, std::span<const std::vector<TermCode>> terms,
-                          std::span<const DocId> new_reps) {
+/// The index's representatives per language (story_documents_by_language()).
+std::vector<LanguageCount> held_languages(const IndexStore& store) {
+    std::vector<LanguageCount> out;
+    for (const auto& [lang, n] : store.story_documents_by_language())
+        out.push_back({lang, n});
+    return out;
+}
+
+/// What the story level decides about tonight's new groups (`new_groups`, their
+/// representatives `reps`) before weighing them: their languages, which it weighs (with the
+/// index's counts), and their sources' templates, learnt from tonight's representatives alone.
+StoryInputs night_inputs(const ScanResult& r, std::span<const std::uint32_t> new_groups,
+                         std::span<const DocId> reps, std::span<const LanguageCount> held,
+                         const StoryOptions& o) {
+    const std::size_t n = reps.size();
+    std::vector<LangCode> langs(n);
+    std::vector<std::uint32_t> sites(n);
+    std::vector<std::uint16_t> beside(n);
+    std::vector<std::uint32_t> sizes(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        const DocMeta& d = r.docs[reps[k]];
+        langs[k] = d.lang;
+        sites[k] = d.site;
+        beside[k] = d.beside_figures;
+        sizes[k] = r.near.size[new_groups[k]];  // a new group: new documents only
+    }
+    return prepare_story_inputs(r.terms, reps, {langs, sites, beside, sizes}, o, held);
+}
+
+/// The weights of tonight: background, the index's counts (per language), the new groups'
+/// representatives (each in its language).
+NightWeights night_weights(const IndexStore& store, std::span<const std::vector<TermCode>> terms,
+                           std::span<const DocId> new_reps, std::span<const LangCode> langs,
+                           std::vector<LanguageCount> held, const StoryOptions& o) {
     TermWeights w = TermWeights::with_background();
     store.for_each_term_df([&w](std::uint32_t term, std::uint32_t df) { w.add_count(term, df); });
-    w.add_documents_count(store.story_documents());
-    w.add_documents(terms, new_reps);
+    for (const LanguageCount& c : held)
+        w.add_documents_count(c.documents, c.lang);
+    w.add_documents(terms, new_reps, langs);
     w.finalize();
-    return w;
+    for (const LangCode l : langs) {
+        const auto it = std::find_if(held.begin(), held.end(),
+                                     [l](const LanguageCount& c) { return c.lang == l; });
+        if (it == held.end())
+            held.push_back({l, 1});
+        else
+            ++it->documents;
+    }
+    return {std::move(w), std::move(held), o};
+}
+
+/// Tonight's new groups weighed (entry k: group new_groups[k]), as the scan weighs its groups:
+/// none of the terms of a language it cannot weigh, none of a source's template terms.
+std::vector<Weighed> weigh_new_groups(std::span<const std::vector<TermCode>> terms,
+                                      std::span<const DocId> reps, const TermWeights& weights,
+                                      const StoryInputs& in) {
+    const WeightedDocs docs = weigh_documents(terms, reps, weights, in.weigh_options());
+    std::vector<Weighed> out(reps.size());
+    for (std::size_t e = 0; e < docs.size(); ++e) {
+        const std::span<const WeightedTerm> t = docs.of(e);
+        out[docs.source[e]] = {{t.begin(), t.end()}, docs.total[e]};
+    }
+    return out;
 }
 
 /// Per near group of r.near: true when it has a held member.
@@ -186,9 +263,10 @@ std::vector<std::string> first_held(const Clustering& c, const ScanResult& r) {
     return out;
 }
 
-/// Term hashes of each new group's representative, counted once per representative.
+/// Term hashes of each new group's representative, counted once per representative, and the
+/// representatives per language (langs[i]: reps[i]'s).
 void count_df(std::span<const std::vector<TermCode>> terms, std::span<const DocId> reps,
-              Night& night) {
+              std::span<const LangCode> langs, Night& night) {
     std::unordered_map<std::uint32_t, std::int64_t> counts;
     std::unordered_set<std::uint32_t> seen;
     for (const DocId d : reps) {
@@ -200,7 +278,10 @@ void count_df(std::span<const std::vector<TermCode>> terms, std::span<const DocI
     }
     night.df_deltas.assign(counts.begin(), counts.end());
     std::sort(night.df_deltas.begin(), night.df_deltas.end());
-    night.df_documents = static_cast<std::int64_t>(reps.size());
+    std::map<LangCode, std::int64_t> documents;
+    for (const LangCode l : langs)
+        ++documents[l];
+    night.df_documents.assign(documents.begin(), documents.end());
 }
 
 /// A verified pair of a new group (local index) and a held story, through one of its groups.
@@ -221,7 +302,7 @@ constexpr std::uint32_t kStoryBucketWalk = 1;
 /// with the held group's story. Held groups count only with a member in the story window.
 std::vector<Edge> held_edges(const IndexStore& store,
                              std::span<const std::pair<std::int64_t, std::uint32_t>> key_group,
-                             const std::vector<Weighed>& weighed, const TermWeights& weights,
+                             const std::vector<Weighed>& weighed, const NightWeights& weights,
                              const StoryOptions& o, const Night& night) {
     std::vector<std::int64_t> distinct;
     for (const auto& [key, k] : key_group) {
@@ -258,7 +339,7 @@ std::vector<Edge> held_edges(const IndexStore& store,
     };
     std::map<std::uint64_t, Rep> reps;
     for (std::size_t i = 0; i < members.size(); ++i)
-        reps.emplace(members[i].near, Rep{i, weigh(members[i].terms, weights)});
+        reps.emplace(members[i].near, Rep{i, weights.weigh(members[i].terms, members[i].lang)});
     std::vector<Edge> edges;
     TermLookup lookup;
     std::uint64_t looked_up = ~std::uint64_t{0};
@@ -356,7 +437,7 @@ struct NodeEdge {
 /// like the scan's, then agglomerate() from the held stories as clusters formed already.
 void agglomerate_night(const IndexStore& store, const std::vector<Edge>& held,
                        std::span<const std::pair<std::int64_t, std::uint32_t>> key_group,
-                       const std::vector<Weighed>& weighed, const TermWeights& weights,
+                       const std::vector<Weighed>& weighed, const NightWeights& weights,
                        const StoryOptions& o, Night& night, StoryMerges& merges,
                        std::vector<std::uint64_t>& joined_group,
                        std::vector<std::uint32_t>& local_story) {
@@ -500,11 +581,15 @@ void assign_stories(IndexStore& store, const ScanConfig& cfg, std::uint64_t next
     for (std::uint32_t k = 0; k < local_story.size(); ++k)
         local_story[k] = k;
     if (story) {
-        const TermWeights weights = night_weights(store, r.terms, reps);
-        count_df(r.terms, reps, night);
-        std::vector<Weighed> weighed(new_groups.size());
-        for (std::uint32_t k = 0; k < new_groups.size(); ++k)
-            weighed[k] = weigh(r.terms[reps[k]], weights);
+        std::vector<LanguageCount> held_langs = held_languages(store);
+        const StoryInputs in = night_inputs(r, new_groups, reps, held_langs, cfg.story);
+        const NightWeights weights =
+            night_weights(store, r.terms, reps, in.langs, std::move(held_langs), cfg.story);
+        count_df(r.terms, reps, in.langs, night);
+        r.story_stats.unweighed = in.unweighed;
+        r.story_stats.template_terms = in.templates.size();
+        r.story_stats.template_documents = in.template_documents;
+        const std::vector<Weighed> weighed = weigh_new_groups(r.terms, reps, weights.weights(), in);
         // Story-level keys of the new groups: looked up now, stored tonight.
         const MinHasher hasher(cfg.story.num_perm, cfg.story.seed);
         std::vector<std::pair<std::int64_t, std::uint32_t>> key_group;
@@ -632,7 +717,7 @@ std::int64_t store_night(IndexStore& store, const Night& night, std::uint32_t nu
             r.terms.empty() ? std::span<const TermCode>() : std::span(r.terms[d]);
         store.insert(
             {{m.id, m.source, m.date, run.started, m.length, near.id_of_group[r.near.group_of[d]],
-              night.story_id[r.story.group_of[d]], m.text_hash, m.title, m.url},
+              night.story_id[r.story.group_of[d]], m.text_hash, m.title, m.url, m.lang},
              sig,
              terms});
     }
@@ -656,19 +741,26 @@ std::uint64_t fill_story_index(IndexStore& store, const ScanConfig& cfg) {
             it->second = i;
     }
     std::vector<DocId> reps;
-    for (const auto& [near, i] : rep)
+    std::vector<LangCode> langs;
+    for (const auto& [near, i] : rep) {
         reps.push_back(static_cast<DocId>(i));
+        langs.push_back(held.langs[i]);
+    }
     Night counts;
-    count_df(held.terms, reps, counts);
+    count_df(held.terms, reps, langs, counts);
     store.add_term_df(counts.df_deltas, counts.df_documents);
     if (cfg.story.enabled) {
         TermWeights w = TermWeights::with_background();
-        w.add_documents(held.terms, reps);
+        w.add_documents(held.terms, reps, langs);
         w.finalize();
+        std::vector<LanguageCount> groups;
+        for (const auto& [lang, n] : counts.df_documents)
+            groups.push_back({lang, static_cast<std::uint64_t>(n)});
+        const NightWeights weights(std::move(w), std::move(groups), cfg.story);
         const MinHasher hasher(cfg.story.num_perm, cfg.story.seed);
         std::vector<std::uint64_t> band(cfg.story.lsh.bands);
         for (const auto& [near, i] : rep) {
-            const Weighed weighed = weigh(held.terms[i], w);
+            const Weighed weighed = weights.weigh(held.terms[i], held.langs[i]);
             if (story_band_keys(weighed.terms, cfg.story, hasher, band))
                 store.add_story_keys(near, band);  // written in key order at commit()
         }

@@ -418,7 +418,8 @@ public:
                                     {},
                                     {},
                                     0,
-                                    0});
+                                    0,
+                                    held.langs[i]});
             const SigValue* sig = held.signatures.data() + i * cfg_.num_perm;
             if (cfg_.story.enabled)
                 terms_.push_back(std::move(held.terms[i]));
@@ -464,7 +465,8 @@ public:
                             {},
                             {},
                             0,
-                            0});
+                            0,
+                            held.langs[i]});
         }
         std::move(result_.docs.begin(), result_.docs.end(), std::back_inserter(docs));
         result_.docs.swap(docs);

@@ -429,7 +429,7 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
 
 std::string format_story_languages(const StoryStats& s) {
     std::string out;
-    if (!s.unweighed.empty()) {
+    if (!s.unweighed.empty()) {  // sorted most first
         std::uint64_t total = 0;
         std::string parts;
         for (const LanguageCount& c : s.unweighed) {
@@ -437,10 +437,8 @@ std::string format_story_languages(const StoryStats& s) {
             parts += (parts.empty() ? "" : ", ") + language_name(c.lang) + " " +
                      std::to_string(c.documents);
         }
-        out += "story level: " + std::to_string(total) +
-               " articles in languages without term weights (their stories are their near "
-               "groups): " +
-               parts + "\n";
+        out += "story level: " + std::to_string(total) + (total == 1 ? " article" : " articles") +
+               " in languages without term weights: " + parts + "\n";
     }
     if (s.template_terms > 0) {
         out += "story level: " + std::to_string(s.template_terms) +

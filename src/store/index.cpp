@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS docs(
   terms BLOB NOT NULL,
   text_hash INTEGER,
   title TEXT,
-  url TEXT);
+  url TEXT,
+  lang TEXT);
 CREATE INDEX IF NOT EXISTS docs_near ON docs(near);
 CREATE INDEX IF NOT EXISTS docs_story ON docs(story);
 CREATE INDEX IF NOT EXISTS docs_time ON docs(coalesce(date, added));
@@ -49,8 +50,9 @@ CREATE TABLE IF NOT EXISTS aliases(
   PRIMARY KEY(kind, alias));
 )SQL";
 
-// Added by schema v2 (kSchema holds the docs table as of v3; a v1 index also gets
-// docs.text_hash, and v1/v2 indexes docs.title, docs.url and run_rows' date, title, url).
+// Added by schema v2 (kSchema holds the docs table as of v7; a v1 index also gets
+// docs.text_hash, v1/v2 indexes docs.title, docs.url and run_rows' date, title, url, and
+// every older index docs.lang and run_rows.lang).
 constexpr const char* kRunsSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS runs(
   run INTEGER PRIMARY KEY,
@@ -76,6 +78,7 @@ CREATE TABLE IF NOT EXISTS run_rows(
   title TEXT,
   url TEXT,
   action TEXT,
+  lang TEXT,
   PRIMARY KEY(run, seq)) WITHOUT ROWID;
 )SQL";
 
@@ -103,6 +106,7 @@ CREATE TABLE IF NOT EXISTS key_runs(
 // Added by schema v5: docs keep the group ids they were stored with and a merge writes one
 // alias row (rewriting a merged story's members cost 7.8 s of a 100,000-article night into
 // 2,000,000: 3,015 merges of ~95 scattered rows each); the current id is the alias's target.
+// v7 made it again with the lang column.
 constexpr const char* kAliasSchema = R"SQL(
 CREATE INDEX IF NOT EXISTS aliases_target ON aliases(kind, target);
 CREATE VIEW IF NOT EXISTS articles AS SELECT seq, id, source, date, added, length,
@@ -110,7 +114,7 @@ CREATE VIEW IF NOT EXISTS articles AS SELECT seq, id, source, date, added, lengt
     AS near,
   coalesce((SELECT target FROM aliases a WHERE a.kind = 'story' AND a.alias = docs.story), story)
     AS story,
-  text_hash, title, url FROM docs;
+  text_hash, title, url, lang FROM docs;
 )SQL";
 
 constexpr std::size_t kMaxTermsPerDoc = 1u << 20;  // bound on a stored terms blob (4 MiB)
@@ -167,9 +171,21 @@ private:
 constexpr const char* kRepresentativeOrder =
     " ORDER BY date IS NULL, date, length DESC, id LIMIT 1";
 
+/// A lang column of a docs or run_rows row: NULL (stored before v7, when every document's
+/// story terms were made with English rules) is English; a text that is no language code
+/// (the file is hostile input) is "und".
+LangCode read_lang(const Stmt& q, int i) {
+    return q.is_null(i) ? kEnglish : language_code(q.text(i));
+}
+
+/// The lang column of docs or run_rows: NULL for a reader of an index no writer has upgraded
+/// to v7 yet.
+std::string lang_column(std::int64_t schema) { return schema >= 7 ? "lang" : "NULL"; }
+
 /// The columns read_member() reads.
-std::string member_columns() {
-    return "SELECT seq, id, date, length, " + current("near") + ", " + current("story") + ", terms";
+std::string member_columns(std::int64_t schema) {
+    return "SELECT seq, id, date, length, " + current("near") + ", " + current("story") +
+           ", terms, " + lang_column(schema);
 }
 
 /// A HeldMember from the current row of a query selecting member_columns().
@@ -183,13 +199,15 @@ HeldMember read_member(const Stmt& q, const std::string& path) {
     m.story = static_cast<std::uint64_t>(q.i64(5));
     if (!q.u32s(6, kMaxTermsPerDoc, m.terms))
         throw FormatError(path + ": document '" + m.id + "': bad terms blob");
+    m.lang = read_lang(q, 7);
     return m;
 }
 
 /// The columns append_held() reads, from the docs table.
 std::string held_columns(std::int64_t schema) {
     return "id, source, date, length, " + current("near") + ", " + current("story") +
-           ", signature, terms, " + (schema >= 2 ? "text_hash" : "NULL");
+           ", signature, terms, " + (schema >= 2 ? "text_hash" : "NULL") + ", " +
+           lang_column(schema);
 }
 
 }  // namespace
@@ -213,8 +231,8 @@ void bind_or_null(Stmt& q, int i, const std::optional<T>& value) {
         q.bind_null(i);
 }
 
-/// Appends one held document from columns first .. first + 8 (id, source, date, length, near,
-/// story, signature, terms, text_hash) of the current row.
+/// Appends one held document from columns first .. first + 9 (id, source, date, length, near,
+/// story, signature, terms, text_hash, lang) of the current row.
 void append_held(const Stmt& q, int first, std::uint32_t num_perm, const std::string& path,
                  HeldDocuments& held) {
     thread_local std::vector<std::uint32_t> sig;
@@ -231,6 +249,7 @@ void append_held(const Stmt& q, int first, std::uint32_t num_perm, const std::st
     if (!q.u32s(first + 7, kMaxTermsPerDoc, held.terms.back()))
         throw FormatError(path + ": document '" + held.ids.back() + "': bad terms blob");
     held.text_hashes.push_back(q.u64_or_null(first + 8));
+    held.langs.push_back(read_lang(q, first + 9));
 }
 
 std::string time_filter(std::optional<std::int64_t> since) {
@@ -407,6 +426,8 @@ void IndexStore::upgrade_schema() {
         }
         if (db_->schema >= 2 && db_->schema < 6)  // v1's runs table comes from kRunsSchema
             db_->exec("ALTER TABLE runs ADD COLUMN level TEXT");
+        if (db_->schema < 7)
+            upgrade_to_v7();
     }
     if (db_->schema < kSchemaVersion) {
         if (db_->schema < 2)
@@ -419,6 +440,18 @@ void IndexStore::upgrade_schema() {
         db_->exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
         db_->schema = kSchemaVersion;
     }
+}
+
+void IndexStore::upgrade_to_v7() {
+    // The documents held so far stay NULL: their terms were made with English rules (read
+    // as English), and the representatives term_df counts were all weighed as English.
+    db_->exec("ALTER TABLE docs ADD COLUMN lang TEXT");
+    if (db_->schema >= 2)  // v1's run_rows table comes from kRunsSchema
+        db_->exec("ALTER TABLE run_rows ADD COLUMN lang TEXT");
+    if (db_->schema >= 5)  // made again by kAliasSchema, with the lang column
+        db_->exec("DROP VIEW IF EXISTS articles");
+    if (const std::optional<std::string> n = state("story_documents"))
+        put_state("story_documents_" + language_name(kEnglish), *n);
 }
 
 LshParams IndexStore::stored_lsh() const {
@@ -567,7 +600,7 @@ void IndexStore::set_next_id(const std::string& kind, std::uint64_t next) {
 void IndexStore::insert(const IndexedDoc& d) {
     static constexpr const char* kSql =
         "INSERT INTO docs(id, source, date, added, length, near, story, signature, terms, "
-        "text_hash, title, url) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "text_hash, title, url, lang) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     if (db_->insert_doc == nullptr &&
         sqlite3_prepare_v2(db_->handle, kSql, -1, &db_->insert_doc, nullptr) != SQLITE_OK)
         db_->fail("prepare");
@@ -580,6 +613,10 @@ void IndexStore::insert(const IndexedDoc& d) {
     bind_or_null(q, 10, r.text_hash);
     bind_text_or_null(q, 11, r.title);
     bind_text_or_null(q, 12, r.url);
+    if (r.lang)
+        q.bind(13, language_name(*r.lang));
+    else
+        q.bind_null(13);
     q.run();
     if (db_->near_lsh.bands == 0)
         db_->near_lsh = stored_lsh();
@@ -751,7 +788,7 @@ std::vector<HeldMember> IndexStore::members(const std::string& kind,
     std::vector<HeldMember> out;
     // Newest first (docs_story holds seq after the id: no sort), reversed per group below.
     GroupQuery members(
-        *db_, kind, member_columns() + " FROM docs",
+        *db_, kind, member_columns(db_->schema) + " FROM docs",
         std::string(since ? " AND coalesce(date, added) >= ?" : "") + " ORDER BY seq DESC LIMIT ?");
     for (const std::uint64_t s : ids) {
         Stmt& q = members.of(s);
@@ -772,7 +809,7 @@ std::vector<HeldMember> IndexStore::representatives(std::span<const std::uint64_
     // The pick (its sort holds short rows), then the one row read in full.
     const std::string window = since ? " AND coalesce(date, added) >= ?" : "";
     GroupQuery pick(*db_, "near", "SELECT seq FROM docs", window + kRepresentativeOrder);
-    Stmt row(*db_, (member_columns() + " FROM docs WHERE seq = ?").c_str());
+    Stmt row(*db_, (member_columns(db_->schema) + " FROM docs WHERE seq = ?").c_str());
     std::vector<HeldMember> out;
     for (const std::uint64_t g : near) {
         Stmt& q = pick.of(g);
@@ -803,8 +840,41 @@ std::uint64_t IndexStore::story_documents() const {
     return v ? stored_number(*v, "state_story_documents", 0, UINT64_MAX) : 0;
 }
 
+namespace {
+
+/// The state key of language `lang`'s count of representatives.
+std::string documents_key(LangCode lang) { return "story_documents_" + language_name(lang); }
+
+}  // namespace
+
+std::vector<std::pair<LangCode, std::uint64_t>> IndexStore::story_documents_by_language() const {
+    std::vector<std::pair<LangCode, std::uint64_t>> out;
+    if (db_->schema < 7) {  // a reader of an index not upgraded yet: all English
+        if (const std::uint64_t n = story_documents(); n > 0)
+            out.emplace_back(kEnglish, n);
+        return out;
+    }
+    Stmt q(*db_, "SELECT key, value FROM settings WHERE key GLOB 'state_story_documents_*'");
+    const std::string prefix = "state_story_documents_";
+    while (q.step()) {
+        const std::string key = q.text(0);
+        const LangCode lang = language_code(std::string_view(key).substr(prefix.size()));
+        const std::uint64_t n = stored_number(q.text(1), key, 0, UINT64_MAX);
+        if (n == 0)
+            continue;
+        const auto it =
+            std::find_if(out.begin(), out.end(), [lang](const auto& c) { return c.first == lang; });
+        if (it == out.end())
+            out.emplace_back(lang, n);
+        else
+            it->second += n;  // two keys that name one language (hostile file): both count
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 void IndexStore::add_term_df(std::span<const std::pair<std::uint32_t, std::int64_t>> deltas,
-                             std::int64_t documents) {
+                             std::span<const std::pair<LangCode, std::int64_t>> documents) {
     Stmt q(*db_,
            "INSERT INTO term_df(term, df) VALUES(?1, ?2) ON CONFLICT(term) DO UPDATE SET df = "
            "max(0, df + ?2)");
@@ -812,7 +882,18 @@ void IndexStore::add_term_df(std::span<const std::pair<std::uint32_t, std::int64
         if (delta != 0)
             q.bind(1, std::int64_t{term}).bind(2, delta).run();
     }
-    const auto n = static_cast<std::int64_t>(story_documents()) + documents;
+    std::int64_t total = 0;
+    for (const auto& [lang, change] : documents) {
+        if (change == 0)
+            continue;
+        total += change;
+        const std::optional<std::string> v = state(documents_key(lang));
+        const std::int64_t was = v ? static_cast<std::int64_t>(stored_number(
+                                         *v, "state_" + documents_key(lang), 0, INT64_MAX))
+                                   : 0;
+        put_state(documents_key(lang), std::to_string(std::max<std::int64_t>(0, was + change)));
+    }
+    const auto n = static_cast<std::int64_t>(story_documents()) + total;
     put_state("story_documents", std::to_string(std::max<std::int64_t>(0, n)));
 }
 
@@ -842,8 +923,8 @@ std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow>
     const std::int64_t run = sqlite3_last_insert_rowid(db_->handle);
     Stmt put(*db_,
              "INSERT INTO run_rows(run, seq, id, near, story, representative, similarity, source, "
-             "matched_near, matched_story, date, title, url, action) "
-             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             "matched_near, matched_story, date, title, url, action, lang) "
+             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const RunRow& r = rows[i];
         put.bind(1, run).bind(2, static_cast<std::uint64_t>(i)).bind(3, r.id).bind(4, r.near);
@@ -854,6 +935,7 @@ std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow>
         bind_text_or_null(put, 12, r.title);
         bind_text_or_null(put, 13, r.url);
         bind_text_or_null(put, 14, r.action);
+        put.bind(15, language_name(language_code(r.lang)));
         put.run();
     }
     return run;
@@ -881,19 +963,20 @@ std::vector<RunRow> IndexStore::run_rows(std::int64_t run) const {
     if (std::none_of(all.begin(), all.end(), [&](const RunInfo& r) { return r.run == run; }))
         throw IoError(path_ + ": no run " + std::to_string(run) + " (see 'neardup index runs')");
     std::vector<RunRow> out;
-    Stmt q(*db_,
-           db_->schema >= 3
-               ? "SELECT id, near, story, representative, similarity, source, matched_near, "
-                 "matched_story, date, title, url, action FROM run_rows WHERE run = ? ORDER BY seq"
-               : "SELECT id, near, story, representative, similarity, source, matched_near, "
-                 "matched_story, NULL, NULL, NULL, NULL FROM run_rows WHERE run = ? ORDER BY seq");
+    const std::string sql =
+        std::string(
+            "SELECT id, near, story, representative, similarity, source, matched_near, "
+            "matched_story, ") +
+        (db_->schema >= 3 ? "date, title, url, action, " : "NULL, NULL, NULL, NULL, ") +
+        lang_column(db_->schema) + " FROM run_rows WHERE run = ? ORDER BY seq";
+    Stmt q(*db_, sql.c_str());
     q.bind(1, run);
     while (q.step()) {
         out.push_back({q.text(0), static_cast<std::uint64_t>(q.i64(1)),
                        static_cast<std::uint64_t>(q.i64(2)), q.i64(3) != 0,
                        static_cast<float>(q.real(4)), q.text(5), q.text(6), q.text(7),
                        q.is_null(8) ? std::nullopt : std::optional(q.i64(8)), q.text(9), q.text(10),
-                       q.text(11)});
+                       q.text(11), language_name(read_lang(q, 12))});
     }
     return out;
 }
@@ -972,15 +1055,17 @@ std::uint64_t IndexStore::free_pages() const {
 std::vector<IndexRow> IndexStore::rows() const {
     std::vector<IndexRow> out;
     // A reader of an index that no writer has upgraded yet (v1, v2) sees no titles and urls.
-    const std::string sql =
-        "SELECT id, source, date, added, length, " + current("near") + ", " + current("story") +
-        (db_->schema >= 3 ? ", title, url" : ", NULL, NULL") + " FROM docs ORDER BY seq";
+    const std::string sql = "SELECT id, source, date, added, length, " + current("near") + ", " +
+                            current("story") +
+                            (db_->schema >= 3 ? ", title, url, " : ", NULL, NULL, ") +
+                            lang_column(db_->schema) + " FROM docs ORDER BY seq";
     Stmt q(*db_, sql.c_str());
     while (q.step()) {
         out.push_back({q.text(0), q.text(1), q.is_null(2) ? std::nullopt : std::optional(q.i64(2)),
                        q.i64(3), static_cast<std::uint64_t>(q.i64(4)),
                        static_cast<std::uint64_t>(q.i64(5)), static_cast<std::uint64_t>(q.i64(6)),
-                       std::nullopt, q.text(7), q.text(8)});
+                       std::nullopt, q.text(7), q.text(8),
+                       q.is_null(9) ? std::nullopt : std::optional(read_lang(q, 9))});
     }
     return out;
 }
@@ -1084,6 +1169,8 @@ void IndexStore::check_tables(std::vector<std::string>& problems) const {
             want.insert(want.end(), {"title", "url"});
         if (name == "run_rows" && db_->schema >= 3)
             want.insert(want.end(), {"date", "title", "url", "action"});
+        if ((name == "docs" || name == "run_rows" || name == "articles") && db_->schema >= 7)
+            want.emplace_back("lang");
         for (const std::string& c : want) {
             if (std::find(have.begin(), have.end(), c) == have.end())
                 problems.push_back(std::string("table '") + t.name + "' lacks column '" + c + "'");
@@ -1129,6 +1216,15 @@ std::vector<std::string> IndexStore::check() const {
                 problems.push_back("near_keys: " + std::to_string(keys) + " keys for " +
                                    std::to_string(docs.i64(0)) + " documents x " +
                                    std::to_string(lsh.bands) + " bands");
+        }
+        if (db_->schema >= 7) {  // the per-language counts add up to the whole (add_term_df())
+            std::uint64_t by_language = 0;
+            for (const auto& [lang, n] : story_documents_by_language())
+                by_language += n;
+            if (by_language != story_documents())
+                problems.push_back("state_story_documents_<lang> add up to " +
+                                   std::to_string(by_language) + ", state_story_documents is " +
+                                   std::to_string(story_documents()));
         }
         // Every alias names a surviving id (merge() keeps them so): one step resolves.
         Stmt chained(*db_,

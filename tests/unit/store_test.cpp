@@ -114,12 +114,13 @@ TEST_SUITE("store") {
                                   {"bands", "2"},
                                   {"rows", "2"}});
             store.insert({{"a", "src:1", 1700000000, 1800000000, 42, 1, 1, std::nullopt, "Title A",
-                           "https://a.example/1"},
+                           "https://a.example/1", language_code("de")},
                           sig_a,
                           terms_a});
-            store.insert({{"b", "src:2", std::nullopt, 1800000001, 7, 2, 1, std::nullopt, "", ""},
-                          sig_b,
-                          {}});
+            store.insert(
+                {{"b", "src:2", std::nullopt, 1800000001, 7, 2, 1, std::nullopt, "", "", kEnglish},
+                 sig_b,
+                 {}});
             store.set_next_id("near", 3);
             store.commit();
         }
@@ -137,6 +138,7 @@ TEST_SUITE("store") {
         CHECK(held.signatures == std::vector<SigValue>{1, 2, 3, 4, 5, 6, 7, 8});
         CHECK(held.terms[0] == terms_a);
         CHECK(held.terms[1].empty());
+        CHECK(held.langs == std::vector<LangCode>{language_code("de"), kEnglish});
         const HeldDocuments recent = reader.load(1750000000, 4);  // "a" is dated 1700000000
         CHECK(recent.ids == std::vector<std::string>{"b"});
         CHECK(recent.other_ids == std::vector<std::string>{"a"});
@@ -145,6 +147,8 @@ TEST_SUITE("store") {
         CHECK(rows[0].title == "Title A");
         CHECK(rows[0].url == "https://a.example/1");
         CHECK(rows[1].title.empty());
+        CHECK(rows[0].lang == language_code("de"));
+        CHECK(rows[1].lang == kEnglish);
     }
 
     TEST_CASE("runs are recorded with their rows, remove deletes, text hashes round-trip") {
@@ -159,12 +163,15 @@ TEST_SUITE("store") {
                                   {"bands", "2"},
                                   {"rows", "2"}});
             store.insert(
-                {{"a", "s", std::nullopt, 0, 1, 1, 1, 0xFEDCBA9876543210ULL, "", ""}, sig, {}});
-            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt, "", ""}, sig, {}});
+                {{"a", "s", std::nullopt, 0, 1, 1, 1, 0xFEDCBA9876543210ULL, "", "", kEnglish},
+                 sig,
+                 {}});
+            store.insert(
+                {{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt, "", "", kEnglish}, sig, {}});
             const std::vector<RunRow> rows{
                 {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story"},
                 {"b", 2, 2, false, 0.8125F, "f:2", "x\ty", "z", 1700000000, "Title", "https://b",
-                 "drop"}};
+                 "drop", "fr"}};
             CHECK(store.record_run({0, 10, 20, "in1\tin2", 2, 0, 1, "story"}, rows) == 1);
             CHECK(store.remove("b"));
             CHECK_FALSE(store.remove("nobody"));
@@ -184,6 +191,8 @@ TEST_SUITE("store") {
         CHECK(rows[1].title == "Title");
         CHECK(rows[1].url == "https://b");
         CHECK(rows[1].action == "drop");
+        CHECK(rows[0].lang == "en");
+        CHECK(rows[1].lang == "fr");
         CHECK_FALSE(rows[0].date.has_value());
         CHECK(rows[1].similarity == 0.8125F);
         CHECK(rows[0].representative);
@@ -193,6 +202,98 @@ TEST_SUITE("store") {
         REQUIRE(held.size() == 1);
         CHECK(held.text_hashes[0] == 0xFEDCBA9876543210ULL);
         CHECK(store.check().empty());
+    }
+
+    TEST_CASE("v6 -> v7: languages stored, NULL read as English, counts per language") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "i.db").string();
+        const std::vector<SigValue> sig{1, 2, 3, 4};
+        const std::vector<TermCode> terms{10, 20};
+        const LangCode de = language_code("de");
+        {  // a v7 index, made a v6 one below (what a v6 neardup left)
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings(kTinySettings);
+            store.insert({{"a", "s", 1000, 0, 1, 1, 1, 11, "", "", kEnglish}, sig, terms});
+            store.insert({{"b", "s", 1000, 0, 1, 2, 2, 12, "", "", de}, sig, terms});
+            store.add_term_df(
+                std::vector<std::pair<std::uint32_t, std::int64_t>>{{5, 2}},
+                std::vector<std::pair<LangCode, std::int64_t>>{{kEnglish, 1}, {de, 1}});
+            const std::vector<RunRow> rows{
+                {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story", "en"}};
+            (void)store.record_run({0, 10, 20, "in", 2, 0, 0, "near"}, rows);
+            store.commit();
+            CHECK(store.story_documents() == 2);
+            CHECK(store.story_documents_by_language() ==
+                  std::vector<std::pair<LangCode, std::uint64_t>>{{de, 1}, {kEnglish, 1}});
+        }
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db,
+                             "DROP VIEW articles; ALTER TABLE docs DROP COLUMN lang; "
+                             "ALTER TABLE run_rows DROP COLUMN lang; "
+                             "DELETE FROM settings WHERE key GLOB 'state_story_documents_*'; "
+                             "CREATE VIEW articles AS SELECT seq, id, source, date, added, length, "
+                             "near, story, text_hash, title, url FROM docs; "
+                             "PRAGMA user_version = 6",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+        const auto english_only = std::vector<std::pair<LangCode, std::uint64_t>>{{kEnglish, 2}};
+        {  // read before any writer upgrades it: every document English
+            const IndexStore store(path, IndexStore::Mode::kRead, false);
+            CHECK(store.story_documents_by_language() == english_only);
+            for (const IndexRow& row : store.rows())
+                CHECK_FALSE(row.lang.has_value());
+            CHECK(store.run_rows(1).at(0).lang == "en");
+            const std::vector<std::uint64_t> story{2};
+            CHECK(store.members("story", story, std::nullopt).at(0).lang == kEnglish);
+            CHECK(store.check().empty());
+        }
+        {  // the first writer upgrades: NULL stays NULL, counted so far = English
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings(kTinySettings);
+            CHECK(store.check().empty());
+            CHECK(store.story_documents_by_language() == english_only);
+            const HeldDocuments held = store.load(std::nullopt, 4);
+            CHECK(held.langs == std::vector<LangCode>{kEnglish, kEnglish});
+            store.insert({{"c", "s", 1000, 0, 1, 3, 3, 13, "", "", de}, sig, terms});
+            store.add_term_df({}, std::vector<std::pair<LangCode, std::int64_t>>{{de, 1}});
+            const std::vector<RunRow> rows{
+                {"c", 3, 3, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story", "de"}};
+            CHECK(store.record_run({0, 30, 40, "in", 1, 0, 0, "near"}, rows) == 2);
+            store.commit();
+        }
+        const IndexStore store(path, IndexStore::Mode::kRead, false);
+        CHECK(store.check().empty());
+        const std::vector<IndexRow> rows = store.rows();
+        REQUIRE(rows.size() == 3);
+        CHECK_FALSE(rows[0].lang.has_value());
+        CHECK_FALSE(rows[1].lang.has_value());  // "b" was German, but v6 did not say so
+        CHECK(rows[2].lang == de);
+        CHECK(store.run_rows(1).at(0).lang == "en");
+        CHECK(store.run_rows(2).at(0).lang == "de");
+        CHECK(store.story_documents() == 3);
+        CHECK(store.story_documents_by_language() ==
+              std::vector<std::pair<LangCode, std::uint64_t>>{{de, 1}, {kEnglish, 2}});
+        const std::vector<std::uint64_t> story{3};
+        CHECK(store.members("story", story, std::nullopt).at(0).lang == de);
+        sqlite3* check = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &check) == SQLITE_OK);
+        sqlite3_stmt* q = nullptr;
+        REQUIRE(sqlite3_prepare_v2(check, "SELECT count(lang) FROM articles", -1, &q, nullptr) ==
+                SQLITE_OK);
+        REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+        CHECK(sqlite3_column_int64(q, 0) == 1);  // the view has the column; c's is set
+        sqlite3_finalize(q);
+        // Counts that do not add up are damage 'index check' names.
+        REQUIRE(sqlite3_exec(check,
+                             "UPDATE settings SET value = '5' WHERE key = "
+                             "'state_story_documents_de'",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(check);
+        const IndexStore damaged(path, IndexStore::Mode::kRead, false);
+        const std::vector<std::string> problems = damaged.check();
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].find("add up to 7") != std::string::npos);
     }
 
     TEST_CASE("key tables: a night reads only what its keys lead to, removes and prunes clean up") {
@@ -211,15 +312,17 @@ TEST_SUITE("store") {
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings(settings);
-            store.insert({{"a", "s", 1000, 0, 1, 1, 1, 11, "", ""}, sig_a, terms});
-            store.insert({{"b", "s", 1000, 0, 1, 1, 1, 12, "", ""}, sig_b, terms});  // a's group
-            store.insert({{"c", "s", 1000, 0, 1, 2, 2, 13, "", ""}, sig_c, terms});
-            store.insert({{"d", "s", 10, 0, 1, 3, 3, std::nullopt, "", ""}, sig_d, terms});
+            store.insert({{"a", "s", 1000, 0, 1, 1, 1, 11, "", "", kEnglish}, sig_a, terms});
+            store.insert(
+                {{"b", "s", 1000, 0, 1, 1, 1, 12, "", "", kEnglish}, sig_b, terms});  // a's group
+            store.insert({{"c", "s", 1000, 0, 1, 2, 2, 13, "", "", kEnglish}, sig_c, terms});
+            store.insert(
+                {{"d", "s", 10, 0, 1, 3, 3, std::nullopt, "", "", kEnglish}, sig_d, terms});
             const std::vector<std::uint64_t> key_a{100, 200};
             store.add_story_keys(1, key_a);
             store.add_story_keys(2, std::vector<std::uint64_t>{200});
             store.add_term_df(std::vector<std::pair<std::uint32_t, std::int64_t>>{{5, 2}, {6, 1}},
-                              3);
+                              std::vector<std::pair<LangCode, std::int64_t>>{{kEnglish, 3}});
             store.commit();
         }
         {
@@ -304,12 +407,14 @@ TEST_SUITE("store") {
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings({{"num_perm", "2"}, {"bands", "2"}, {"rows", "1"}});
-            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt, "", ""}, sig, {}});
+            store.insert(
+                {{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt, "", "", kEnglish}, sig, {}});
             store.commit();
         }
         {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
-            store.insert({{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt, "", ""}, sig, {}});
+            store.insert(
+                {{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt, "", "", kEnglish}, sig, {}});
             // destroyed without commit
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);
@@ -323,8 +428,9 @@ TEST_SUITE("store") {
             IndexStore store(path, IndexStore::Mode::kWrite, false);
             store.check_settings({{"num_perm", "2"}, {"bands", "2"}, {"rows", "1"}});
             const std::vector<SigValue> short_sig{1};
-            store.insert(
-                {{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt, "", ""}, short_sig, {}});
+            store.insert({{"a", "s", std::nullopt, 0, 1, 1, 1, std::nullopt, "", "", kEnglish},
+                          short_sig,
+                          {}});
             store.commit();
         }
         IndexStore store(path, IndexStore::Mode::kRead, false);

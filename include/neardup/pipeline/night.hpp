@@ -7,7 +7,14 @@
 // pre-joined by their stored ids; the groups are the ones a scan of everything held and new
 // would give. Held groups keep their ids (assign_stable_ids()).
 // Story level, incremental: the new near groups (those without a held member) are weighed
-// (background + the index's term_df + the night's groups), their story-level keys looked up in
+// (background + the index's term_df + the night's groups; each group by its language, N_L the
+// index's per-language count of representatives + tonight's; held groups stored before the
+// index kept languages are English), as the scan weighs them (story/inputs.hpp): a language
+// language_weighable() rejects with the index's and tonight's near groups gets no terms, so
+// tonight's groups in it get no story links and no story keys (counted in
+// scan.story_stats.unweighed), and each source's template terms, learnt from tonight's new
+// groups' representatives only (held articles are not counted), are left out; their
+// story-level keys looked up in
 // story_keys (the newest held group under each, in the story window) and verified (edges at
 // edge_threshold), their keys among themselves chained as cluster_stories() chains band runs;
 // components of those edges are cut into parts of at most 200 at rising levels as the scan
@@ -68,9 +75,10 @@ struct Night {
     /// Story-level band keys of the new near groups, as stored (IndexStore::stored_key), with
     /// their stable near id; ascending.
     std::vector<std::pair<std::int64_t, std::int64_t>> story_keys;
-    /// term_df changes (term hash, +count) and representatives counted.
+    /// term_df changes (term hash, +count) and representatives counted, per language
+    /// (ascending).
     std::vector<std::pair<std::uint32_t, std::int64_t>> df_deltas;
-    std::int64_t df_documents = 0;
+    std::vector<std::pair<LangCode, std::int64_t>> df_documents;
     std::optional<std::int64_t> story_since;  ///< the story window's start (nullopt: none)
     std::uint64_t held_stories_met = 0;       ///< held stories compared with tonight's
     double lookup_seconds = 0;  ///< reading the held near groups the night's keys lead to

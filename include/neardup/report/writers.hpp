@@ -95,8 +95,8 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
                       std::ostream& out, bool header = true);
 
 /// The story level's languages without term weights and its source templates, one line each
-/// when there are any ("story level: 12 articles in languages without term weights (...): de
-/// 7, fr 5").
+/// when there are any ("story level: 12 articles in languages without term weights: de 7,
+/// fr 5": their stories are their near groups).
 [[nodiscard]] std::string format_story_languages(const StoryStats& stats);
 
 /// Human-readable end-of-run summary for stderr (several lines, each ending in '\n').

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "neardup/core/types.hpp"
+#include "neardup/lang/language.hpp"
 #include "neardup/story/terms.hpp"
 
 namespace neardup {
@@ -24,6 +25,9 @@ struct HeldDocuments {
     std::vector<std::uint64_t> story;  ///< stable story id
     std::vector<SigValue> signatures;  ///< size() * num_perm values, document-major
     std::vector<std::vector<TermCode>> terms;
+    /// Each one's language (kEnglish for documents stored before the index kept languages:
+    /// their terms were made with English rules).
+    std::vector<LangCode> langs;
     /// Hash of each held document's text (hash64 of the parsed text); nullopt for documents
     /// stored before the index kept it. A new document with a held id and another text is an
     /// update of that article.
@@ -59,6 +63,7 @@ struct HeldMember {
     std::uint64_t near = 0;
     std::uint64_t story = 0;
     std::vector<TermCode> terms;
+    LangCode lang = kEnglish;  ///< as HeldDocuments::langs
 };
 
 }  // namespace neardup

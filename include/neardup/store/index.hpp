@@ -1,10 +1,11 @@
 // The persistent index for nightly runs: one SQLite file (WAL), documented schema.
 //
-// Schema (user_version 6; query it with the sqlite3 shell):
+// Schema (user_version 7; query it with the sqlite3 shell):
 //   settings(key TEXT PRIMARY KEY, value TEXT)      -- what signatures and terms depend on,
 //                                                   -- plus next_near / next_story counters
-//                                                   -- and state_* (story_documents, the
-//                                                   -- last story window, story_keys)
+//                                                   -- and state_* (story_documents, v7:
+//                                                   -- story_documents_<lang> per language,
+//                                                   -- the last story window, story_keys)
 //   docs(seq INTEGER PRIMARY KEY,                   -- insertion order
 //        id TEXT UNIQUE NOT NULL, source TEXT, date INTEGER NULL (publication, unix s),
 //        added INTEGER NOT NULL (insertion, unix s), length INTEGER,
@@ -14,7 +15,10 @@
 //        signature BLOB,   -- num_perm x uint32, little-endian
 //        terms BLOB,       -- story term codes, uint32 little-endian, ascending
 //        text_hash INTEGER NULL,  -- hash64 of the text (v2; NULL in rows stored by v1)
-//        title TEXT NULL, url TEXT NULL)  -- v3: when known (NULL in rows stored before)
+//        title TEXT NULL, url TEXT NULL,  -- v3: when known (NULL in rows stored before)
+//        lang TEXT NULL)   -- v7: its language ("en", "de", "und"); NULL in rows stored
+//                          -- before, whose story terms were made with English rules: read as
+//                          -- English (the story level weighs them so, rows show "en")
 //   aliases(kind TEXT, alias INTEGER, target INTEGER, merged INTEGER,  -- merged groups:
 //           PRIMARY KEY(kind, alias))                                   -- alias -> surviving id
 //   articles   -- v5 view: docs' columns but the blobs, near and story as current ids
@@ -25,6 +29,7 @@
 //   run_rows(run, seq, id, near, story, representative, similarity,     -- v2: the rows that
 //            source, matched_near, matched_story,                       -- run wrote, to write
 //            date, title, url, action,                                  -- them again (v3)
+//            lang,                            -- v7 (NULL before: shown as "en", as docs')
 //            PRIMARY KEY(run, seq)) WITHOUT ROWID
 //   near_keys(key, seq, PRIMARY KEY(key, seq)) WITHOUT ROWID     -- v4: the near level's LSH:
 //                                                   -- each held article's band keys (48 bits)
@@ -41,7 +46,9 @@
 // An older index is upgraded by its first writer (v2: new tables, the text_hash column; v3:
 // the title, url and run_rows' date columns; v4: the key tables, near_keys filled from the
 // signatures; story_keys and term_df are filled by the first night, state_story_keys says so;
-// v5: the articles view and an index of aliases by target; v6: runs' level column).
+// v5: the articles view and an index of aliases by target; v6: runs' level column; v7: docs'
+// and run_rows' lang column, the articles view with it, and state_story_documents_en set to
+// state_story_documents: the representatives counted so far were all weighed as English).
 // A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
 // fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL)
 // by a writer, and wait (up to 10 s) for the brief locks of a WAL checkpoint or recovery.
@@ -69,6 +76,7 @@
 #include <utility>
 #include <vector>
 
+#include "neardup/lang/language.hpp"
 #include "neardup/lsh/params.hpp"
 #include "neardup/store/held.hpp"
 
@@ -88,6 +96,8 @@ struct IndexRow {
     std::optional<std::uint64_t> text_hash;  ///< hash64 of the text (nullopt: stored by v1)
     std::string title;                       ///< empty: unknown
     std::string url;
+    /// Its language; nullopt: stored before v7 (NULL), read as English (see the schema).
+    std::optional<LangCode> lang;
 };
 
 /// One row a run wrote (the matches file), kept so the run's output can be written again.
@@ -103,7 +113,8 @@ struct RunRow {
     std::optional<std::int64_t> date;
     std::string title;
     std::string url;
-    std::string action;  ///< keep, drop, new-story
+    std::string action;       ///< keep, drop, new-story
+    std::string lang = "en";  ///< language_name() of the article's language ("en" before v7)
 };
 
 /// One recorded `index add`.
@@ -141,7 +152,7 @@ struct IndexStats {
 class IndexStore {
 public:
     enum class Mode : std::uint8_t { kRead, kWrite };
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     /// kWrite creates the file if needed and takes the write lock (IoError if another writer
     /// holds it and !wait). kRead requires an existing index. An existing file is checked to be
@@ -212,9 +223,15 @@ public:
     void for_each_term_df(const std::function<void(std::uint32_t term, std::uint32_t df)>& f) const;
     /// How many representatives term_df counts.
     [[nodiscard]] std::uint64_t story_documents() const;
-    /// Adds `deltas` (term hash, change) to term_df and `documents` to story_documents().
+    /// Of them, how many per language (N_L of the story level's weights, and the near groups
+    /// language_weighable() counts), ascending by LangCode; languages counted 0 left out.
+    /// Representatives counted before v7 count as English.
+    [[nodiscard]] std::vector<std::pair<LangCode, std::uint64_t>> story_documents_by_language()
+        const;
+    /// Adds `deltas` (term hash, change) to term_df and `documents` (language, change) to
+    /// story_documents() and story_documents_by_language().
     void add_term_df(std::span<const std::pair<std::uint32_t, std::int64_t>> deltas,
-                     std::int64_t documents);
+                     std::span<const std::pair<LangCode, std::int64_t>> documents);
     /// Bookkeeping values (settings' state_* rows): nullopt when unset.
     [[nodiscard]] std::optional<std::string> state(const std::string& key) const;
     void put_state(const std::string& key, const std::string& value);
@@ -261,6 +278,7 @@ private:
     void refuse_other_files(Mode mode);
     void read_schema_version(bool exists, Mode mode);
     void upgrade_schema();
+    void upgrade_to_v7();                        ///< the lang columns (v1 .. v6)
     [[nodiscard]] LshParams stored_lsh() const;  ///< {0, 0} before settings are stored
     void fill_near_keys();
     void write_pending_keys();
