@@ -8,7 +8,10 @@
 
 namespace neardup {
 
-StopWords::StopWords(std::string_view list) {
+namespace {
+
+/// hash64 of each word of a list (whitespace-separated, '#' starts a comment line).
+std::vector<std::uint64_t> word_hashes(std::string_view list) {
     std::vector<std::uint64_t> words;
     std::size_t pos = 0;
     while (pos < list.size()) {
@@ -26,8 +29,16 @@ StopWords::StopWords(std::string_view list) {
         for (const TokenSpan& t : toks)
             words.push_back(hash64(std::string_view(norm).substr(t.begin, t.end - t.begin)));
     }
+    return words;
+}
+
+}  // namespace
+
+StopWords::StopWords(std::string_view stops, std::string_view figures) {
+    const std::vector<std::uint64_t> stop_words = word_hashes(stops);
+    const std::vector<std::uint64_t> figure_words = word_hashes(figures);
     std::size_t size = 64;
-    while (size < words.size() * 4)  // load under 1/4
+    while (size < (stop_words.size() + figure_words.size()) * 4)  // load under 1/4
         size *= 2;
     // Grow until every word sits within kWindow slots of its home, so that a lookup can
     // compare a fixed window without branching (half of all tokens are stop words: a branch
@@ -35,49 +46,67 @@ StopWords::StopWords(std::string_view list) {
     for (;; size *= 2) {
         slots_.assign(size, 0);
         bool fits = true;
-        for (std::uint64_t h : words)
-            fits = insert(h) && fits;
+        for (std::uint64_t h : stop_words)
+            fits = insert(h, kStop) && fits;
+        for (std::uint64_t h : figure_words)
+            fits = insert(h, kFigure) && fits;
         if (fits)
             break;
     }
 }
 
 const StopWords& StopWords::english() {
-    static const StopWords kEnglish(detail::embedded_stop_words());
-    return kEnglish;
-}
-
-const StopWords& StopWords::english_numbers() {
-    // one, two and three are English stop words already (stop words are not figures)
-    static const StopWords kNumbers(
+    static const StopWords kEnglish(
+        detail::embedded_stop_words(),
         "four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
         "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
         "hundred thousand dozen "
-        // dates are figures too ("CALGARY, Alberta, March 3 - Shr six cts"): months and their
-        // abbreviations, weekdays (not "may": mostly the verb)
+        // one, two, three: stop words, not figures. Dates are figures too ("CALGARY, Alberta,
+        // March 3 - Shr six cts"): months and their abbreviations, weekdays (not "may":
+        // mostly the verb).
         "january february march april june july august september october november december "
         "jan feb mar apr jun jul aug sep sept oct nov dec "
         "monday tuesday wednesday thursday friday saturday sunday");
-    return kNumbers;
+    return kEnglish;
+}
+
+std::uint8_t StopWords::kind_of_hash(std::uint64_t word_hash) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint32_t f = fingerprint(word_hash);
+    const std::size_t home = word_hash & mask;
+    const std::uint32_t* s = slots_.data();
+    static_assert(kWindow == 4, "one comparison per slot of the window");
+    const auto match = [f](std::uint32_t slot) {
+        return slot & (0u - static_cast<std::uint32_t>((slot >> 8) == f));
+    };
+    const std::uint32_t kind = match(s[home]) | match(s[(home + 1) & mask]) |
+                               match(s[(home + 2) & mask]) | match(s[(home + 3) & mask]);
+    return static_cast<std::uint8_t>(kind & 0xFF);
 }
 
 bool StopWords::contains(std::string_view normalized_word) const noexcept {
     return contains_hash(hash64(normalized_word));
 }
 
-bool StopWords::insert(std::uint64_t word_hash) {
-    if (contains_hash(word_hash))
-        return true;
+bool StopWords::insert(std::uint64_t word_hash, std::uint8_t kind) {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t i = word_hash & mask;
+    const std::uint32_t f = fingerprint(word_hash);
+    const std::size_t home = word_hash & mask;
+    for (std::size_t k = 0; k < kWindow; ++k) {  // listed already: add the kind
+        std::uint32_t& slot = slots_[(home + k) & mask];
+        if (slot != 0 && (slot >> 8) == f) {
+            slot |= kind;
+            return true;
+        }
+    }
+    std::size_t i = home;
     std::size_t distance = 0;
     while (slots_[i] != 0) {
         i = (i + 1) & mask;
         ++distance;
     }
-    slots_[i] = fingerprint(word_hash);
+    slots_[i] = f << 8 | kind;
     return distance < kWindow;
 }
-
 
 }  // namespace neardup

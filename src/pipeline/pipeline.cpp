@@ -123,15 +123,31 @@ bool sign_text(std::string_view text_in, const ScanConfig& cfg, const MinHasher&
         make_set(s.shingles);
         set->assign(s.shingles.begin(), s.shingles.end());
     }
-    if (!lang.decided) {
+    const auto story_terms = [&](LangCode l) {
+        return story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags,
+                                       *terms, TermRules::of(l));
+    };
+    TermsFound found;
+    if (lang.stated != kUndetermined) {
+        lang.decided = lang.stated;
+    } else if (!lang.decided && terms != nullptr) {
+        // English rules first: most news is English, and that pass counts the stop words the
+        // language needs; a text in another language is read again by its own rules.
+        found = story_terms(kEnglish);
+        lang.decided = decide_language(kUndetermined, lang.declared, found.probe, text);
+        if (*lang.decided == kEnglish) {
+            beside_figures =
+                static_cast<std::uint16_t>(std::min<std::size_t>(found.beside_figures, 0xFFFF));
+            return true;
+        }
+    } else if (!lang.decided) {
         lang.decided =
-            decide_language(lang.stated, lang.declared, probe_english(s.token_hashes), text);
+            decide_language(kUndetermined, lang.declared, probe_english(s.token_hashes), text);
     }
     if (terms != nullptr) {
-        const std::size_t beside =
-            story_terms_from_tokens(text, tokens, s.token_hashes, s.normalized.name_flags, *terms,
-                                    TermRules::of(*lang.decided));
-        beside_figures = static_cast<std::uint16_t>(std::min<std::size_t>(beside, 0xFFFF));
+        found = story_terms(*lang.decided);
+        beside_figures =
+            static_cast<std::uint16_t>(std::min<std::size_t>(found.beside_figures, 0xFFFF));
     }
     return true;
 }

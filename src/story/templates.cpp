@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 namespace neardup {
 
 void SourceTemplates::add(std::uint32_t source, std::span<const TermCode> terms,
@@ -30,14 +34,25 @@ void SourceTemplates::finalize() {
         candidates.for_each([&](std::uint64_t k, Count&) {
             maybe[(k >> 6) & 0x3FF] |= std::uint64_t{1} << (k & 63);
         });
-        for (const Article& a : articles_) {
-            for (const TermCode t : a.terms) {
-                const std::uint32_t h = term_hash(t);
-                if ((maybe[(h >> 6) & 0x3FF] >> (h & 63) & 1) == 0)
-                    continue;
-                if (Count* c = candidates.find(key(a.source, t)))
-                    ++c->all;
-            }
+        // Per-thread counts of the candidates (a small table each), then one sum.
+        using Counts = FlatTable<std::uint64_t, std::uint32_t, ~std::uint64_t{0}>;
+        tbb::enumerable_thread_specific<Counts> counts;
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, articles_.size(), 4096),
+                          [&](const auto& r) {
+                              Counts& mine = counts.local();
+                              for (std::size_t i = r.begin(); i < r.end(); ++i) {
+                                  const Article& a = articles_[i];
+                                  for (const TermCode t : a.terms) {
+                                      const std::uint32_t h = term_hash(t);
+                                      if ((maybe[(h >> 6) & 0x3FF] >> (h & 63) & 1) == 0)
+                                          continue;
+                                      if (candidates.find(key(a.source, t)) != nullptr)
+                                          ++mine.upsert(key(a.source, t));
+                                  }
+                              }
+                          });
+        for (Counts& c : counts) {
+            c.for_each([&](std::uint64_t k, std::uint32_t& n) { candidates.find(k)->all += n; });
         }
     }
     candidates.for_each([&](std::uint64_t k, Count& c) {

@@ -41,44 +41,46 @@ TermCode make_term_code(std::string_view normalized_word, bool caps) noexcept {
 
 TermRules TermRules::of(LangCode language) {
     TermRules rules;
-    if (language == kEnglish) {
+    if (language == kEnglish)
         rules.stop_words = &StopWords::english();
-        rules.number_words = &StopWords::english_numbers();
-    }
     rules.names = names_by_capitals(language);
     rules.salt = term_salt(language);
     return rules;
 }
 
-std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
-                                    std::span<const std::uint64_t> token_hashes,
-                                    std::span<const std::uint8_t> name_flags,
-                                    std::vector<TermCode>& out, const TermRules& rules) {
+TermsFound story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
+                                   std::span<const std::uint64_t> token_hashes,
+                                   std::span<const std::uint8_t> name_flags,
+                                   std::vector<TermCode>& out, const TermRules& rules) {
     // One code per term, in order of first use: a thread-local table maps each word hash seen
     // in this document to its place in `terms` (the caps flag is OR-ed across uses), or marks
-    // it rejected (stop word, one letter) or a figure, so each distinct word is judged once
-    // and the many repeats of "the" cost one probe. Nothing downstream needs an order (weights
-    // are integers: overlaps sum exactly in any order) but the figures' neighbours first.
+    // it a stop word, a figure or else rejected (one letter), so each distinct word is judged
+    // once and the many repeats of "the" cost one probe. Each token's verdict goes to `verdict`
+    // for the second pass, which marks the terms near a figure (figures are a few percent of
+    // the tokens: the main loop stays free of that work). Nothing downstream needs an order
+    // (weights are integers: overlaps sum exactly in any order) but the figures' neighbours
+    // first.
     thread_local std::vector<TermCode> terms;
-    thread_local std::vector<std::uint8_t> by_figure;  // per term: stands next to a figure
-    thread_local std::vector<std::uint64_t> place;     // (hash + 1) << 32 | index; 0 = empty
+    thread_local std::vector<std::uint8_t> by_figure;  // per term: stands near a figure
+    thread_local std::vector<std::uint64_t> place;     // (hash + 1) << 32 | verdict; 0 = empty
+    thread_local std::vector<std::uint32_t> verdict;   // per token
+    thread_local std::vector<std::uint32_t> figures;   // token positions of the figures
     constexpr std::uint32_t kRejected = 0xFFFFFFFFu;
     constexpr std::uint32_t kFigure = 0xFFFFFFFEu;      // a number: no term
-    constexpr std::uint32_t kNoTerm = 0xFFFFFFFDu;      // neither a term nor a figure
+    constexpr std::uint32_t kStop = 0xFFFFFFFDu;        // a stop word
+    constexpr std::uint32_t kStopFigure = 0xFFFFFFFCu;  // a stop word that is a figure (march)
     constexpr std::uint32_t kWordFigure = 0x40000000u;  // with a term's index: a figure too
+    constexpr std::uint32_t kTerms = kWordFigure * 2;   // verdicts below are terms
     std::size_t size = 64;
     while (size < tokens.size() * 2)
         size *= 2;
     place.assign(size, 0);
+    verdict.resize(tokens.size());
     terms.clear();
-    by_figure.clear();
+    figures.clear();
     const std::size_t mask = size - 1;
     const std::uint32_t caps_mask = rules.names ? 1u : 0u;
-    // The last figure's token position, and the terms of the last kFigureReach tokens (so a
-    // figure marks the terms just before it, and a term just after a figure is marked).
-    std::size_t last_figure = ~std::size_t{0} >> 1;  // far from every token
-    std::array<std::uint32_t, kFigureReach> recent;
-    recent.fill(kNoTerm);
+    TermsFound found;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const std::uint64_t h = token_hashes[i] ^ rules.salt;
         const TermCode code = code_from_hash(h, name_flags[i] != 0) & (~1u | caps_mask);
@@ -89,42 +91,48 @@ std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const
         std::uint32_t now = 0;
         if (place[s] != 0) {  // seen: a term gains the caps flag, a rejected word stays out
             now = static_cast<std::uint32_t>(place[s]);
-            if (now < kWordFigure * 2)
+            if (now < kTerms)
                 terms[now & ~kWordFigure] |= code;
         } else {
             const std::string_view w =
                 normalized.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
-            const std::uint64_t plain = token_hashes[i];
             // A figure written as a word ("nine", "jan") is still a term: ECB+ dev ARI 0.871
             // without them as terms, 0.879 with.
+            const std::uint8_t kind =
+                rules.stop_words != nullptr ? rules.stop_words->kind_of_hash(token_hashes[i]) : 0;
+            const bool word_figure = (kind & StopWords::kFigure) != 0;
             if (is_figure(w)) {
                 now = kFigure;
-            } else if (w.size() < 2 ||
-                       (rules.stop_words != nullptr && rules.stop_words->contains_hash(plain))) {
-                now = rules.number_words != nullptr && rules.number_words->contains_hash(plain)
-                          ? kFigure
-                          : kRejected;
+            } else if ((kind & StopWords::kStop) != 0) {
+                now = word_figure ? kStopFigure : kStop;
+            } else if (w.size() < 2) {
+                now = kRejected;
             } else {
-                const bool word_figure =
-                    rules.number_words != nullptr && rules.number_words->contains_hash(plain);
                 now = static_cast<std::uint32_t>(terms.size()) | (word_figure ? kWordFigure : 0u);
                 terms.push_back(code);
-                by_figure.push_back(0);
             }
             place[s] = key << 32 | now;
         }
-        const bool term = now < kWordFigure * 2;
-        if (term && i - last_figure <= kFigureReach)
-            by_figure[now & ~kWordFigure] = 1;
-        if (now == kFigure || (term && (now & kWordFigure) != 0)) {
-            for (const std::uint32_t r : recent) {
-                if (r != kNoTerm)
-                    by_figure[r] = 1;
-            }
-            last_figure = i;
+        verdict[i] = now;
+        if (now == kFigure || now == kStopFigure || (now < kTerms && now >= kWordFigure))
+            figures.push_back(static_cast<std::uint32_t>(i));
+        if (i < kEnglishProbeTokens)
+            found.probe.stop_words += now == kStop || now == kStopFigure ? 1u : 0u;
+    }
+    found.probe.words = static_cast<std::uint32_t>(std::min(tokens.size(), kEnglishProbeTokens));
+    if (figures.empty()) {
+        out.assign(terms.begin(), terms.end());  // exact size: documents keep terms a while
+        return found;
+    }
+    // The terms within kFigureReach tokens of a figure (not the figure itself).
+    by_figure.assign(terms.size(), 0);
+    for (const std::uint32_t p : figures) {
+        const std::size_t from = p >= kFigureReach ? p - kFigureReach : 0;
+        const std::size_t to = std::min<std::size_t>(tokens.size(), p + kFigureReach + 1);
+        for (std::size_t q = from; q < to; ++q) {
+            if (q != p && verdict[q] < kTerms)
+                by_figure[verdict[q] & ~kWordFigure] = 1;
         }
-        std::copy(recent.begin() + 1, recent.end(), recent.begin());
-        recent.back() = term ? now & ~kWordFigure : kNoTerm;
     }
     // The figures' neighbours first, each part in order of first use.
     out.clear();
@@ -133,12 +141,12 @@ std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const
         if (by_figure[k] != 0)
             out.push_back(terms[k]);
     }
-    const std::size_t beside_figures = out.size();
+    found.beside_figures = out.size();
     for (std::size_t k = 0; k < terms.size(); ++k) {
         if (by_figure[k] == 0)
             out.push_back(terms[k]);
     }
-    return beside_figures;
+    return found;
 }
 
 std::size_t extract_story_terms(std::string_view text, std::vector<TermCode>& out,
@@ -153,7 +161,7 @@ std::size_t extract_story_terms(std::string_view text, std::vector<TermCode>& ou
         hashes[i] = hash64(
             std::string_view(normalized).substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
     }
-    return story_terms_from_tokens(normalized, tokens, hashes, flags, out, rules);
+    return story_terms_from_tokens(normalized, tokens, hashes, flags, out, rules).beside_figures;
 }
 
 }  // namespace neardup

@@ -46,10 +46,9 @@ using TermCode = std::uint32_t;
 
 /// How terms are told from other words in one language.
 struct TermRules {
-    const StopWords* stop_words = nullptr;    ///< nullptr: none
-    const StopWords* number_words = nullptr;  ///< words that are figures (nullptr: none)
-    bool names = true;                        ///< keep the caps flag (a capital marks a name)
-    std::uint64_t salt = 0;                   ///< term_salt() of the language
+    const StopWords* stop_words = nullptr;  ///< nullptr: none
+    bool names = true;                      ///< keep the caps flag (a capital marks a name)
+    std::uint64_t salt = 0;                 ///< term_salt() of the language
     /// The rules of a language (lang/language.hpp): English's lists for English.
     [[nodiscard]] static TermRules of(LangCode language);
 };
@@ -59,13 +58,21 @@ struct TermRules {
 std::size_t extract_story_terms(std::string_view text, std::vector<TermCode>& out,
                                 const TermRules& rules = TermRules::of(kEnglish));
 
+/// What story_terms_from_tokens() found besides the terms.
+struct TermsFound {
+    std::size_t beside_figures = 0;  ///< terms (at the front) that stand near a figure
+    /// The English stop words among the first words, with English rules (lang/language.hpp):
+    /// the scan decides the language from it without a second look at the words.
+    EnglishProbe probe;
+};
+
 /// The same from text already normalized with name flags (normalize(..., &name_flags)) and
 /// tokenized: the pipeline's path, which shares normalization with shingling.
 /// @param token_hashes hash64() of each token (token_hashes() in shingle.hpp)
-std::size_t story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
-                                    std::span<const std::uint64_t> token_hashes,
-                                    std::span<const std::uint8_t> name_flags,
-                                    std::vector<TermCode>& out,
-                                    const TermRules& rules = TermRules::of(kEnglish));
+TermsFound story_terms_from_tokens(std::string_view normalized, std::span<const TokenSpan> tokens,
+                                   std::span<const std::uint64_t> token_hashes,
+                                   std::span<const std::uint8_t> name_flags,
+                                   std::vector<TermCode>& out,
+                                   const TermRules& rules = TermRules::of(kEnglish));
 
 }  // namespace neardup
