@@ -8,6 +8,7 @@
 #include "neardup/core/escape.hpp"
 #include "neardup/io/input.hpp"
 #include "neardup/io/parse.hpp"
+#include "neardup/lang/language.hpp"
 #include "neardup/pipeline/explain.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
@@ -129,6 +130,19 @@ void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
     }
     out << "\nstory level (IDF-weighted content terms: " << e.terms_a << " and " << e.terms_b
         << ")\n";
+    out << "  languages          " << language_name(e.lang_a) << " and " << language_name(e.lang_b);
+    if (e.lang_a != e.lang_b)
+        out << ": different languages are never one story";
+    out << "\n";
+    for (const auto& [lang, weighable] :
+         {std::pair{e.lang_a, e.weighable_a}, {e.lang_b, e.weighable_b}}) {
+        if (!weighable) {
+            out << "  " << language_name(lang)
+                << ": no term weights (English has a table; another language needs "
+                << c.cfg.story.min_language_documents
+                << " near groups in the run or index): no story links in a scan\n";
+        }
+    }
     out << "  weighted Jaccard   " << format_fixed(e.weighted, 4) << "\n";
     out << "  --story-threshold  " << format_fixed(e.edge_threshold, 2) << ": "
         << verdict(e.weighted >= e.edge_threshold, "passes (the two stories are linked)",
@@ -203,6 +217,9 @@ void write_json(const Doc& a, const Doc& b, const PairExplanation& e, const Scan
          ",\"story_link\":" + format_fixed(e.link_threshold, 4) +
          ",\"passes_story_threshold\":" + (e.weighted >= e.edge_threshold ? "true" : "false") +
          ",\"passes_story_link\":" + (e.weighted >= e.link_threshold ? "true" : "false") +
+         ",\"lang_a\":\"" + language_name(e.lang_a) + "\",\"lang_b\":\"" + language_name(e.lang_b) +
+         "\",\"weighable_a\":" + (e.weighable_a ? "true" : "false") +
+         ",\"weighable_b\":" + (e.weighable_b ? "true" : "false") +
          ",\"terms_a\":" + std::to_string(e.terms_a) + ",\"terms_b\":" + std::to_string(e.terms_b) +
          ",\"shared_terms\":[";
     for (std::size_t i = 0; i < e.shared_terms.size(); ++i) {
@@ -246,10 +263,17 @@ int cmd_explain(const std::vector<std::string>& args) {
         use_index(db, c, weights);
     const Doc a = read_document(docs[0], c);
     const Doc b = read_document(docs[1], c);
-    weights.add_document(story_terms_of(a.parsed.text, c.cfg.normalize));
-    weights.add_document(story_terms_of(b.parsed.text, c.cfg.normalize));
+    // Each in its language, decided as a scan decides it.
+    const auto language = [](const ParsedDoc& d) {
+        return language_of_text(d.text, language_code(d.stated_lang), language_code(d.lang));
+    };
+    const LangCode lang_a = language(a.parsed);
+    const LangCode lang_b = language(b.parsed);
+    weights.add_document(story_terms_of(a.parsed.text, c.cfg.normalize, lang_a), lang_a);
+    weights.add_document(story_terms_of(b.parsed.text, c.cfg.normalize, lang_b), lang_b);
     weights.finalize();
-    const PairExplanation e = explain_pair(a.parsed.text, b.parsed.text, c.cfg, weights);
+    const PairExplanation e =
+        explain_pair(a.parsed.text, b.parsed.text, c.cfg, weights, 3, 15, lang_a, lang_b);
     OutputFile out(c.output);
     const std::int64_t now = clock_seconds();  // the run's time, which dates are judged against
     if (c.format == "json")

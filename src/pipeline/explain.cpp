@@ -7,6 +7,7 @@
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
 #include "neardup/shingle/shingle.hpp"
+#include "neardup/story/inputs.hpp"
 #include "neardup/story/terms.hpp"
 #include "neardup/verify/similarity.hpp"
 
@@ -25,7 +26,7 @@ struct Features {
 };
 
 Features features_of(std::string_view text, const ScanConfig& cfg, const MinHasher& hasher,
-                     LshParams lsh) {
+                     LshParams lsh, LangCode lang) {
     Features f;
     normalize_tokens(text, cfg.normalize, true, f.normalized);
     if (f.normalized.tokens.empty())
@@ -40,7 +41,7 @@ Features features_of(std::string_view text, const ScanConfig& cfg, const MinHash
     f.keys.resize(lsh.bands);
     band_keys(f.signature, lsh, f.keys);
     story_terms_from_tokens(f.normalized.text, f.normalized.tokens, f.token_hashes,
-                            f.normalized.name_flags, f.terms);
+                            f.normalized.name_flags, f.terms, TermRules::of(lang));
     return f;
 }
 
@@ -145,8 +146,8 @@ SharedSpans shared_spans(std::string_view text_a, std::string_view text_b,
     const LshParams lsh =
         choose_params(config.threshold < 1.0 ? config.threshold : 0.99, config.num_perm);
     const MinHasher hasher(config.num_perm, config.seed);
-    const Features a = features_of(text_a, config, hasher, lsh);
-    const Features b = features_of(text_b, config, hasher, lsh);
+    const Features a = features_of(text_a, config, hasher, lsh, kEnglish);
+    const Features b = features_of(text_b, config, hasher, lsh, kEnglish);
     SharedSpans out;
     if (config.shingle.kind == ShingleKind::kWords) {
         out.a = shared_ranges(a, b, config.shingle.size);
@@ -157,19 +158,21 @@ SharedSpans shared_spans(std::string_view text_a, std::string_view text_b,
     return out;
 }
 
-std::vector<TermCode> story_terms_of(std::string_view text, const NormalizeOptions& options) {
+std::vector<TermCode> story_terms_of(std::string_view text, const NormalizeOptions& options,
+                                     LangCode lang) {
     NormalizedText n;
     normalize_tokens(text, options, true, n);
     std::vector<std::uint64_t> hashes;
     token_hashes(n.text, n.tokens, hashes);
     std::vector<TermCode> terms;
-    story_terms_from_tokens(n.text, n.tokens, hashes, n.name_flags, terms);
+    story_terms_from_tokens(n.text, n.tokens, hashes, n.name_flags, terms, TermRules::of(lang));
     return terms;
 }
 
 PairExplanation explain_pair(std::string_view text_a, std::string_view text_b,
                              const ScanConfig& config, const TermWeights& weights,
-                             std::size_t max_passages, std::size_t max_terms) {
+                             std::size_t max_passages, std::size_t max_terms, LangCode lang_a,
+                             LangCode lang_b) {
     NEARDUP_CHECK(config.threshold > 0.0 && config.threshold <= 1.0,
                   "--threshold must be in (0, 1]");
     PairExplanation e;
@@ -177,8 +180,8 @@ PairExplanation explain_pair(std::string_view text_a, std::string_view text_b,
     // As run_scan chooses them.
     e.lsh = choose_params(config.threshold < 1.0 ? config.threshold : 0.99, config.num_perm);
     const MinHasher hasher(config.num_perm, config.seed);
-    const Features a = features_of(text_a, config, hasher, e.lsh);
-    const Features b = features_of(text_b, config, hasher, e.lsh);
+    const Features a = features_of(text_a, config, hasher, e.lsh, lang_a);
+    const Features b = features_of(text_b, config, hasher, e.lsh, lang_b);
 
     e.shingles_a = a.set.size();
     e.shingles_b = b.set.size();
@@ -200,12 +203,18 @@ PairExplanation explain_pair(std::string_view text_a, std::string_view text_b,
     e.story_enabled = config.story.enabled;
     e.edge_threshold = config.story.edge_threshold;
     e.link_threshold = config.story.link_threshold;
+    e.lang_a = lang_a;
+    e.lang_b = lang_b;
+    // The groups a language has here: the background's aside (only English has one).
+    const auto groups = [&](LangCode l) { return weights.documents(l); };
+    e.weighable_a = language_weighable(lang_a, groups(lang_a), config.story);
+    e.weighable_b = language_weighable(lang_b, groups(lang_b), config.story);
     e.terms_a = a.terms.size();
     e.terms_b = b.terms.size();
     std::vector<WeightedTerm> wa(a.terms.size());
     std::vector<WeightedTerm> wb(b.terms.size());
-    weights.weigh(a.terms, wa);
-    weights.weigh(b.terms, wb);
+    weights.weigh(a.terms, wa, lang_a);
+    weights.weigh(b.terms, wb, lang_b);
     e.weighted = weighted_jaccard(wa, wb);
     e.shared_terms = shared_terms(a, b, wa, wb, max_terms);
     return e;

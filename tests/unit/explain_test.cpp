@@ -36,6 +36,22 @@ TEST_SUITE("explain") {
         CHECK(e.weighted == doctest::Approx(1.0));
     }
 
+    TEST_CASE("the same text read as two languages shares no story term") {
+        std::mt19937_64 rng(5);
+        const std::string a = test::random_text(rng, 120);
+        const LangCode de = language_code("de");
+        TermWeights w = TermWeights::with_background();
+        w.add_document(story_terms_of(a, {}, de), de);
+        w.add_document(story_terms_of(a, {}), kEnglish);
+        w.finalize();
+        const PairExplanation e = explain_pair(a, a, ScanConfig{}, w, 3, 15, de, kEnglish);
+        CHECK(e.near);  // the near level reads text, not languages
+        CHECK(e.weighted == doctest::Approx(0.0));
+        CHECK(e.lang_a == de);
+        CHECK_FALSE(e.weighable_a);  // two German articles are not enough to weigh German
+        CHECK(e.weighable_b);
+    }
+
     TEST_CASE("an edited copy shares long passages, an unrelated text shares nothing") {
         std::mt19937_64 rng(4);
         const std::string a = test::random_text(rng, 200);

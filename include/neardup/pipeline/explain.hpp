@@ -54,6 +54,12 @@ struct PairExplanation {
     bool story_enabled = true;
     double edge_threshold = 0;
     double link_threshold = 0;
+    LangCode lang_a = kEnglish;  ///< each document's language (the terms follow its rules)
+    LangCode lang_b = kEnglish;
+    /// Whether the story level weighs each one's language (story/inputs.hpp): an article in a
+    /// language it does not weigh gets no story links in a scan.
+    bool weighable_a = true;
+    bool weighable_b = true;
     std::uint64_t terms_a = 0;
     std::uint64_t terms_b = 0;
     double weighted = 0;                   ///< weighted Jaccard of the story terms
@@ -63,10 +69,11 @@ struct PairExplanation {
 /// Explains a pair of texts (title and body as the parser joins them). `weights` must be
 /// finalized and include the two documents' terms (add_pair_terms() does that).
 /// Throws ConfigError for bad settings.
+/// `lang_a`, `lang_b`: the documents' languages (language_of_text(), as a scan decides them).
 [[nodiscard]] PairExplanation explain_pair(std::string_view text_a, std::string_view text_b,
                                            const ScanConfig& config, const TermWeights& weights,
-                                           std::size_t max_passages = 3,
-                                           std::size_t max_terms = 15);
+                                           std::size_t max_passages = 3, std::size_t max_terms = 15,
+                                           LangCode lang_a = kEnglish, LangCode lang_b = kEnglish);
 
 /// Two texts as normalized for shingling, with the byte ranges of each that the other shares
 /// (runs of consecutive shared word shingles; none for character shingles): what a report's
@@ -80,8 +87,9 @@ struct SharedSpans {
 [[nodiscard]] SharedSpans shared_spans(std::string_view text_a, std::string_view text_b,
                                        const ScanConfig& config);
 
-/// The story terms of a text, as the scan extracts them (for the weights).
+/// The story terms of a text in `lang`, as the scan extracts them (for the weights).
 [[nodiscard]] std::vector<TermCode> story_terms_of(std::string_view text,
-                                                   const NormalizeOptions& options);
+                                                   const NormalizeOptions& options,
+                                                   LangCode lang = kEnglish);
 
 }  // namespace neardup
