@@ -70,20 +70,6 @@ const StopWords& StopWords::english() {
     return kEnglish;
 }
 
-std::uint8_t StopWords::kind_of_hash(std::uint64_t word_hash) const noexcept {
-    const std::size_t mask = slots_.size() - 1;
-    const std::uint32_t f = fingerprint(word_hash);
-    const std::size_t home = word_hash & mask;
-    const std::uint32_t* s = slots_.data();
-    static_assert(kWindow == 4, "one comparison per slot of the window");
-    const auto match = [f](std::uint32_t slot) {
-        return slot & (0u - static_cast<std::uint32_t>((slot >> 8) == f));
-    };
-    const std::uint32_t kind = match(s[home]) | match(s[(home + 1) & mask]) |
-                               match(s[(home + 2) & mask]) | match(s[(home + 3) & mask]);
-    return static_cast<std::uint8_t>(kind & 0xFF);
-}
-
 bool StopWords::contains(std::string_view normalized_word) const noexcept {
     return contains_hash(hash64(normalized_word));
 }

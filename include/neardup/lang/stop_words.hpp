@@ -38,7 +38,19 @@ public:
     /// Its Kind bits, 0 when unlisted. Inline and branch-free: the story level asks once per
     /// distinct word of every document, and whether a word is listed is a coin toss no branch
     /// predictor learns.
-    [[nodiscard]] std::uint8_t kind_of_hash(std::uint64_t word_hash) const noexcept;
+    [[nodiscard]] std::uint8_t kind_of_hash(std::uint64_t word_hash) const noexcept {
+        const std::size_t mask = slots_.size() - 1;
+        const std::uint32_t f = fingerprint(word_hash);
+        const std::size_t home = word_hash & mask;
+        const std::uint32_t* s = slots_.data();
+        static_assert(kWindow == 4, "one comparison per slot of the window");
+        const auto match = [f](std::uint32_t slot) {
+            return slot & (0u - static_cast<std::uint32_t>((slot >> 8) == f));
+        };
+        const std::uint32_t kind = match(s[home]) | match(s[(home + 1) & mask]) |
+                                   match(s[(home + 2) & mask]) | match(s[(home + 3) & mask]);
+        return static_cast<std::uint8_t>(kind & 0xFF);
+    }
 
 private:
     /// Open addressing on the low bits of each word's XXH3; a slot holds 24 more bits of it
