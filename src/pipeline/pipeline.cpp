@@ -63,6 +63,7 @@ struct SignedDoc {
     /// A date that read but is not trusted (then `date` is empty), and why.
     std::int64_t doubted_date = 0;
     DateDoubt doubt = DateDoubt::kNone;
+    std::string story_source;  ///< DocMeta::site's name (story templates are learnt per source)
     // With site boilerplate: what the first look at the run needs.
     std::string site;
     std::vector<Paragraph> paragraphs;
@@ -253,9 +254,14 @@ private:
         band_keys(sig, lsh_, std::span(b.keys.data() + i * lsh_.bands, lsh_.bands));
         doc.lang = *lang.decided;
         if (cfg_.site_boilerplate || cfg_.story.enabled) {
-            const std::string& folder_site = b.raw.sources[rec.source].site;
-            doc.site = s.parsed.url_claimed ? site_of_claimed(s.parsed.url, folder_site)
-                                            : site_of(s.parsed.url, folder_site);
+            const RecordSource& from = b.raw.sources[rec.source];
+            doc.site = s.parsed.url_claimed ? site_of_claimed(s.parsed.url, from.site)
+                                            : site_of(s.parsed.url, from.site);
+            // The source whose templates the story level learns: the site, but for JSONL lines
+            // without a URL their file (a feed; three corpora in one folder are three sources).
+            const bool feed_line =
+                rec.format == RecordFormat::kJsonLine && site_of(s.parsed.url, "").empty();
+            doc.story_source = feed_line ? from.display : doc.site;
         }
         if (cfg_.site_boilerplate) {
             doc.paragraphs.clear();
@@ -657,8 +663,9 @@ private:
         DocMeta& meta = result_.docs.back();
         meta.lang = doc.lang;
         meta.beside_figures = doc.beside_figures;
-        if (!doc.site.empty())
-            meta.site = site_ids_.try_emplace(doc.site, site_ids_.size() + 1).first->second;
+        if (!doc.story_source.empty()) {
+            meta.site = site_ids_.try_emplace(doc.story_source, site_ids_.size() + 1).first->second;
+        }
         const SigValue* sig = b.signatures.data() + i * cfg_.num_perm;
         signatures_.insert(signatures_.end(), sig, sig + cfg_.num_perm);
         if (cfg_.exact_verify)

@@ -111,8 +111,9 @@ struct DocMeta {
     std::uint32_t input = 0;
     std::uint64_t line = 0;
     LangCode lang = kUndetermined;  ///< lang/language.hpp
-    /// Story level: a run-local number of its site (0: unknown, as for held documents) and how
-    /// many of its story terms stand beside a figure (story/templates.hpp).
+    /// Story level: a run-local number of its source (its site; for a JSONL line without a URL
+    /// its file; 0: unknown, as for held documents) and how many of its story terms stand
+    /// beside a figure (story/templates.hpp).
     std::uint32_t site = 0;
     std::uint16_t beside_figures = 0;
 };
