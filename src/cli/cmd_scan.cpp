@@ -18,9 +18,10 @@ constexpr const char* kUsage =
     ".html .htm .shtml .xhtml .php .asp .aspx .json .jsonl, each also .gz .zst .xz or .bz2) or\n"
     "'-' for JSONL on stdin.\n"
     "Writes one row per document (id, near, story, representative, similarity, source, date,\n"
-    "title, url) to stdout or -o FILE; 'near' groups copies of one text, 'story' groups articles\n"
-    "telling the same story in other words. --format jsonl writes the rows as JSON objects,\n"
-    "--format stories one line per story with its near groups nested.\n"
+    "title, url, action, lang) to stdout or -o FILE; 'near' groups copies of one text, 'story'\n"
+    "groups articles telling the same story in other words, in one language. --format jsonl\n"
+    "writes the rows as JSON objects, --format stories one line per story with its near groups\n"
+    "nested.\n"
     "Progress and the summary go to stderr. Exit status: 0 ok, 1 error, 2 usage.";
 
 boost::program_options::options_description output_options(ScanCli& c, OutputCli& o) {

@@ -134,10 +134,12 @@ TermsFound story_terms_from_tokens(std::string_view normalized, std::span<const 
         figure[n_figures] = static_cast<std::uint32_t>(i);  // kept when it is a figure
         n_figures +=
             now == kFigure || now == kStopFigure || (now < kTerms && now >= kWordFigure) ? 1u : 0u;
-        if (i < kEnglishProbeTokens)
-            found.probe.stop_words += now == kStop || now == kStopFigure ? 1u : 0u;
     }
+    // The English probe, from the verdicts (a loop the compiler vectorizes; counted inside
+    // the main loop it cost 10% of it).
     found.probe.words = static_cast<std::uint32_t>(std::min(tokens.size(), kEnglishProbeTokens));
+    for (std::uint32_t i = 0; i < found.probe.words; ++i)
+        found.probe.stop_words += verdicts[i] == kStop || verdicts[i] == kStopFigure ? 1u : 0u;
     if (n_figures == 0) {
         out.assign(term, term + n_terms);  // exact size: documents keep their terms a while
         return found;
