@@ -34,24 +34,39 @@ std::vector<std::uint64_t> word_hashes(std::string_view list) {
 
 }  // namespace
 
-StopWords::StopWords(std::string_view stops, std::string_view figures) {
-    const std::vector<std::uint64_t> stop_words = word_hashes(stops);
-    const std::vector<std::uint64_t> figure_words = word_hashes(figures);
+StopWords::StopWords(std::string_view stops, std::string_view figures)
+    : stops_(make_set(stops)), figures_(make_set(figures)) {
+    for (const std::uint64_t h : word_hashes(figures)) {
+        const std::size_t bit = (h >> kFilterShift) % kFilterBits;
+        figure_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
+}
+
+StopWords::Set StopWords::make_set(std::string_view list) {
+    const std::vector<std::uint64_t> words = word_hashes(list);
     std::size_t size = 64;
-    while (size < (stop_words.size() + figure_words.size()) * 4)  // load under 1/4
+    while (size < words.size() * 4)  // load under 1/4
         size *= 2;
     // Grow until every word sits within kWindow slots of its home, so that a lookup can
-    // compare a fixed window without branching (half of all tokens are stop words: a branch
-    // on "found" is a coin toss).
-    for (;; size *= 2) {
-        slots_.assign(size, 0);
+    // compare a fixed window without branching.
+    for (Set set;; size *= 2) {
+        set.assign(size, 0);
         bool fits = true;
-        for (std::uint64_t h : stop_words)
-            fits = insert(h, kStop) && fits;
-        for (std::uint64_t h : figure_words)
-            fits = insert(h, kFigure) && fits;
+        for (const std::uint64_t h : words) {
+            if (listed(set, h))
+                continue;
+            const std::size_t mask = size - 1;
+            std::size_t i = h & mask;
+            std::size_t distance = 0;
+            while (set[i] != 0) {
+                i = (i + 1) & mask;
+                ++distance;
+            }
+            set[i] = fingerprint(h);
+            fits = fits && distance < kWindow;
+        }
         if (fits)
-            break;
+            return set;
     }
 }
 
@@ -72,27 +87,6 @@ const StopWords& StopWords::english() {
 
 bool StopWords::contains(std::string_view normalized_word) const noexcept {
     return contains_hash(hash64(normalized_word));
-}
-
-bool StopWords::insert(std::uint64_t word_hash, std::uint8_t kind) {
-    const std::size_t mask = slots_.size() - 1;
-    const std::uint32_t f = fingerprint(word_hash);
-    const std::size_t home = word_hash & mask;
-    for (std::size_t k = 0; k < kWindow; ++k) {  // listed already: add the kind
-        std::uint32_t& slot = slots_[(home + k) & mask];
-        if (slot != 0 && (slot >> 8) == f) {
-            slot |= kind;
-            return true;
-        }
-    }
-    std::size_t i = home;
-    std::size_t distance = 0;
-    while (slots_[i] != 0) {
-        i = (i + 1) & mask;
-        ++distance;
-    }
-    slots_[i] = f << 8 | kind;
-    return distance < kWindow;
 }
 
 }  // namespace neardup
