@@ -28,36 +28,40 @@ void SourceTemplates::finalize() {
     });
     counts_ = {};
     if (!candidates.empty()) {
-        // A bit per low 16 bits of the candidates' term hashes: nearly every term of every
-        // article misses it with one load, and only the rest probe the table.
-        std::vector<std::uint64_t> maybe(1 << 10, 0);
+        // Each candidate gets a dense number, so a thread counts it in a vector, not a table.
+        FlatTable<std::uint64_t, std::uint32_t, ~std::uint64_t{0}> number;
+        std::vector<std::uint64_t> keys;
+        TermBits maybe;
         candidates.for_each([&](std::uint64_t k, Count&) {
-            maybe[(k >> 6) & 0x3FF] |= std::uint64_t{1} << (k & 63);
+            number.upsert(k) = static_cast<std::uint32_t>(keys.size());
+            keys.push_back(k);
+            maybe.set(static_cast<std::uint32_t>(k));
         });
-        // Per-thread counts of the candidates (a small table each), then one sum.
-        using Counts = FlatTable<std::uint64_t, std::uint32_t, ~std::uint64_t{0}>;
-        tbb::enumerable_thread_specific<Counts> counts;
+        tbb::enumerable_thread_specific<std::vector<std::uint32_t>> counts(
+            [&] { return std::vector<std::uint32_t>(keys.size(), 0); });
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, articles_.size(), 4096),
                           [&](const auto& r) {
-                              Counts& mine = counts.local();
+                              std::vector<std::uint32_t>& mine = counts.local();
                               for (std::size_t i = r.begin(); i < r.end(); ++i) {
                                   const Article& a = articles_[i];
                                   for (const TermCode t : a.terms) {
-                                      const std::uint32_t h = term_hash(t);
-                                      if ((maybe[(h >> 6) & 0x3FF] >> (h & 63) & 1) == 0)
+                                      if (!maybe.may_hold(term_hash(t)))
                                           continue;
-                                      if (candidates.find(key(a.source, t)) != nullptr)
-                                          ++mine.upsert(key(a.source, t));
+                                      if (const std::uint32_t* n = number.find(key(a.source, t)))
+                                          ++mine[*n];
                                   }
                               }
                           });
-        for (Counts& c : counts) {
-            c.for_each([&](std::uint64_t k, std::uint32_t& n) { candidates.find(k)->all += n; });
+        for (const std::vector<std::uint32_t>& c : counts) {
+            for (std::size_t j = 0; j < keys.size(); ++j)
+                candidates.find(keys[j])->all += c[j];
         }
     }
     candidates.for_each([&](std::uint64_t k, Count& c) {
-        if (static_cast<double>(c.beside) >= options_.min_share * c.all)
+        if (static_cast<double>(c.beside) >= options_.min_share * c.all) {
             templates_.upsert(k) = 1;
+            template_bits_.set(static_cast<std::uint32_t>(k));
+        }
     });
     std::vector<Article>().swap(articles_);
 }

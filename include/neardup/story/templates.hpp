@@ -21,6 +21,7 @@
 //   bool t = templates.contains(source, terms[0]);
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -58,7 +59,8 @@ public:
 
     /// Whether `term` is part of `source`'s template. @pre finalize() was called
     [[nodiscard]] bool contains(std::uint32_t source, TermCode term) const noexcept {
-        return !templates_.empty() && templates_.find(key(source, term)) != nullptr;
+        return template_bits_.may_hold(term_hash(term)) &&
+               templates_.find(key(source, term)) != nullptr;
     }
     /// Removes the template terms of `source` from `terms`; returns how many went.
     std::size_t remove_from(std::uint32_t source, std::vector<TermCode>& terms) const;
@@ -69,6 +71,20 @@ private:
     [[nodiscard]] static std::uint64_t key(std::uint32_t source, TermCode term) noexcept {
         return std::uint64_t{source} << 32 | term_hash(term);
     }
+    /// A bit per low 16 bits of a set of term hashes: nearly every term outside the set
+    /// misses it with one load from 8 KB, and only the rest probe a table.
+    class TermBits {
+    public:
+        void set(std::uint32_t hash) noexcept {
+            bits_[(hash >> 6) & 0x3FF] |= std::uint64_t{1} << (hash & 63);
+        }
+        [[nodiscard]] bool may_hold(std::uint32_t hash) const noexcept {
+            return (bits_[(hash >> 6) & 0x3FF] >> (hash & 63) & 1) != 0;
+        }
+
+    private:
+        std::array<std::uint64_t, 1024> bits_{};
+    };
     struct Count {
         std::uint32_t beside = 0;  ///< articles that use the term beside a figure
         std::uint32_t all = 0;     ///< articles that have it (counted for candidates only)
@@ -81,6 +97,7 @@ private:
     TemplateOptions options_;
     FlatTable<std::uint64_t, Count, ~std::uint64_t{0}> counts_;  ///< by (source, term)
     FlatTable<std::uint64_t, std::uint8_t, ~std::uint64_t{0}> templates_;
+    TermBits template_bits_;         ///< the term hashes in templates_
     std::vector<Article> articles_;  ///< what add() saw, for finalize()'s second count
 };
 
