@@ -10,8 +10,14 @@ the folder and prints:
   - false near pairs and false story pairs: pairs of different articles in one group, over all
     pairs of different articles sharing a template, beside the same for the plain texts.
   scripts/eval_templates.py [--neardup build/neardup] [--articles 40] [--html main|all]
+
+With --short N (issue 22: short articles on heavy templates): every usable template carries N
+short articles (Reuters-21578 items of 40-80 words, prose, no two sharing a passage), each
+article on three templates, so that most of every page is its template's own text. Also prints
+how much of each page `neardup extract` keeps that is template (the article's share of it).
+  scripts/eval_templates.py --short 30 [--reuters ../shared/eval/reuters21578.jsonl]
 """
-import argparse, html, itertools, json, pathlib, random, re, subprocess, sys, tempfile, gzip
+import argparse, collections, html, itertools, json, pathlib, random, re, subprocess, sys, tempfile, gzip
 
 P_RE = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
 TAG_RE = re.compile(r"<[^>]+>")
@@ -64,6 +70,59 @@ def fill(page, spans, paragraphs):
     page = TITLE_RE.sub("<title>%s | Site</title>" % headline, page, count=1)
     return H1_RE.sub(lambda m: m.group(1) + headline + m.group(3), page)
 
+def short_articles(path, count, rng):
+    """`count` short prose items of Reuters-21578 (40-80 words; a fifth of them stop words, so
+    no tables of figures), none sharing a tenth of its word 5-grams with those before, as lists of paragraphs (headline first;
+    the wire's hard-wrapped lines joined, an indented line starting a paragraph)."""
+    stop = {"the", "a", "an", "of", "to", "in", "and", "for", "on", "at", "by", "with", "said", "was",
+            "is", "it", "that", "from", "as", "be", "will", "has", "its", "this", "would"}
+    items, seen = [], set()
+    with open(path, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    rng.shuffle(rows)
+    for row in rows:
+        w = words(row["text"])
+        if not 40 <= len(w) <= 80 or sum(x in stop for x in w) < 0.2 * len(w):
+            continue
+        grams = {tuple(w[k:k + 5]) for k in range(len(w) - 4)}
+        if len(grams & seen) > 0.1 * len(grams):  # a passage in common, not a stock phrase
+            continue
+        seen |= grams
+        lines = row["text"].replace("\r", "").split("\n")
+        paras, cur = [], []
+        for line in lines:
+            if not line.strip() or (line.startswith("    ") and cur):
+                if cur:
+                    paras.append(" ".join(cur))
+                cur = []
+            if line.strip():
+                cur.append(line.strip())
+            if len(paras) == 0 and len(cur) == 1:  # the headline is a paragraph of its own
+                paras.append(cur.pop())
+        if cur:
+            paras.append(" ".join(cur))
+        items.append([p for p in paras if p.strip()])
+        if len(items) == count:
+            return items
+    sys.exit("only %d short Reuters items, %d wanted" % (len(items), count))
+
+
+def template_share(neardup, folder, texts):
+    """Per template (folder), the median share of the extracted text's words that are not the
+    article's: what a heavy template leaves after extraction. Sorted."""
+    out = subprocess.run([neardup, "extract", "-q", str(folder)], check=True,
+                         capture_output=True, text=True).stdout
+    per = collections.defaultdict(list)
+    for line in out.splitlines():
+        d = json.loads(line)
+        name = str(d["id"]).split("/")[-1]
+        article = set(words(" ".join(texts[int(name[1:5])])))
+        w = words(d.get("text", ""))
+        if w:
+            per[name[6:14]].append(sum(x not in article for x in w) / len(w))
+    return sorted(sorted(v)[len(v) // 2] for v in per.values())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--neardup", default="build/neardup")
@@ -73,6 +132,9 @@ def main():
     ap.add_argument("--html", default="main")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="write the pages into this folder (kept) instead of a temporary one")
+    ap.add_argument("--short", type=int, default=0, metavar="N",
+                    help="N short articles per template, on every usable template (see above)")
+    ap.add_argument("--reuters", default="../shared/eval/reuters21578.jsonl")
     args = ap.parse_args()
     bench = pathlib.Path(args.bench)
     truth = json.loads((bench / "ground-truth.json").read_text())
@@ -87,24 +149,34 @@ def main():
         covered = sum(len(words(TAG_RE.sub(" ", page[a:b]))) for a, b in spans)
         if len(spans) >= 3 and covered >= 0.9 * len(words(truth[k]["articleBody"])):
             pages[k] = (page, spans)
-    templates = rng.sample(sorted(pages), args.templates)
-    bodies = [k for k in ids if k not in templates and len(words(truth[k]["articleBody"])) >= 80]
-    articles = rng.sample(bodies, min(args.articles, len(bodies)))
+    if args.short:
+        templates = sorted(pages)
+        texts = short_articles(args.reuters, len(templates) * args.short // 3, rng)
+        # Article i on templates i, i + 5 and i + 11 (mod T): N articles per template.
+        offsets = (0, 5, 11)
+    else:
+        templates = rng.sample(sorted(pages), args.templates)
+        bodies = [k for k in ids if k not in templates and len(words(truth[k]["articleBody"])) >= 80]
+        chosen = rng.sample(bodies, min(args.articles, len(bodies)))
+        texts = [[p for p in truth[a]["articleBody"].split("\n") if p.strip()] for a in chosen]
+        offsets = (0, 5, 10)
+    articles = list(range(len(texts)))
     with tempfile.TemporaryDirectory() as tmp:
         root = pathlib.Path(args.keep or tmp)
         (root / "web").mkdir(parents=True, exist_ok=True)
         (root / "plain").mkdir(exist_ok=True)
         placed = {}  # article -> its three templates
-        for i, a in enumerate(articles):
-            paras = [p for p in truth[a]["articleBody"].split("\n") if p.strip()]
-            (root / "plain" / ("a%03d.txt" % i)).write_text("\n\n".join(paras))
-            placed[i] = [templates[(i + j * 5) % len(templates)] for j in range(3)]
+        for i in articles:
+            paras = texts[i]
+            (root / "plain" / ("a%04d.txt" % i)).write_text("\n\n".join(paras))
+            placed[i] = [templates[(i + o) % len(templates)] for o in offsets]
             for t in placed[i]:
                 page, spans = pages[t]
                 # Each template's pages in a folder of their own: the folder is their site (a
                 # page's canonical URL names none unless its host is the folder's name).
                 (root / "web" / t[:8]).mkdir(exist_ok=True)
-                (root / "web" / t[:8] / ("a%03d-%s.html" % (i, t[:8]))).write_text(fill(page, spans, paras))
+                (root / "web" / t[:8] / ("a%04d-%s.html" % (i, t[:8]))).write_text(fill(page, spans, paras))
+        share = template_share(args.neardup, root / "web", texts) if args.short else None
         def scan(folder):
             html_opt = [] if args.html == "main" else ["--html", args.html]  # older builds lack it
             out = subprocess.run([args.neardup, "scan", "-q", *html_opt, str(folder)],
@@ -112,8 +184,8 @@ def main():
             return [(r.split("\t")[0], r.split("\t")[1], r.split("\t")[2]) for r in out]
         web = scan(root / "web")
         plain = scan(root / "plain")
-    art = lambda doc_id: int(doc_id.split("/")[-1][1:4])
-    tpl = lambda doc_id: doc_id.split("/")[-1][5:13]
+    art = lambda doc_id: int(doc_id.split("/")[-1][1:5])
+    tpl = lambda doc_id: doc_id.split("/")[-1][6:14]
     near_ok = story_ok = 0
     for i in range(len(articles)):
         rows = [r for r in web if art(r[0]) == i]
@@ -131,6 +203,16 @@ def main():
         plain_story += x[2] == y[2]
     n = len(articles)
     print("articles\t%d on %d real templates (3 each), %d pages" % (n, len(templates), len(web)))
+    if share:
+        print("template share of the extracted text\tmedian %.2f, >= 0.9 on %d of %d templates"
+              % (share[len(share) // 2], sum(x >= 0.9 for x in share), len(share)))
+    if args.short:
+        groups = collections.Counter(r[1] for r in web)
+        mixed = collections.defaultdict(set)
+        for r in web:
+            mixed[r[1]].add(art(r[0]))
+        worst = max(mixed.values(), key=len)
+        print("largest near group\t%d pages of %d different articles" % (groups.most_common(1)[0][1], len(worst)))
     print("three_copies_one_near_group\t%.3f" % (near_ok / n))
     print("three_copies_one_story\t%.3f" % (story_ok / n))
     print("false_near_pairs_same_template\t%.4f (%d of %d)" % (false_near / max(1, pairs), false_near, pairs))

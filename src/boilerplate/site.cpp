@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 
 #include "neardup/core/flat_table.hpp"
 #include "neardup/core/hash.hpp"
@@ -221,28 +222,81 @@ double sketch_similarity(const WordSketch& a, const WordSketch& b) noexcept {
 
 namespace {
 
-/// Whether the documents carrying a paragraph are `min_articles` different articles: in input
-/// order, a document counts when it is the same article as none counted before.
-bool carried_by_articles(std::span<const std::uint32_t> carriers,
-                         std::span<const WordSketch> sketches, const BoilerplateOptions& options,
-                         std::vector<std::uint32_t>& articles) {
-    articles.clear();
-    for (std::uint32_t d : carriers) {
-        const bool same = std::any_of(articles.begin(), articles.end(), [&](std::uint32_t a) {
-            return sketch_similarity(sketches[a], sketches[d]) >= options.same_article;
-        });
-        if (same)
-            continue;
-        articles.push_back(d);
-        if (articles.size() >= options.min_articles)
-            return true;
-    }
-    return false;
+/// Documents of a site from which a paragraph is the site's own, not an article's: a third of
+/// the site's documents, and at least three. A template's paragraphs stand on nearly all of its
+/// pages; an article's on its few copies.
+std::uint32_t site_share(std::uint32_t site_documents) noexcept {
+    return std::max<std::uint32_t>(3, site_documents / 3);
 }
+
+/// Bytes of own text below which a document has nothing of its own to compare (a time stamp,
+/// a "Reuters" sign-off): then the whole-text sketch alone decides.
+constexpr std::uint64_t kMinOwnBytes = 120;
 
 }  // namespace
 
-Boilerplate BoilerplateFinder::find() {
+/// What decides whether two carriers of a paragraph are one article: their whole-text sketches,
+/// and the sketches of what each has of its own (its paragraphs the site does not carry
+/// widely), read back from the text when the whole texts agree.
+struct BoilerplateFinder::Judge {
+    const BoilerplateFinder& finder;
+    const TextReader& text_of;
+    std::function<std::uint32_t(std::size_t, const Paragraph&)> carriers_of;
+    std::vector<std::uint32_t> site_documents;
+    std::vector<WordSketch> own;      ///< by document, once known
+    std::vector<std::uint8_t> known;  ///< 0 unknown, 1 known, 2 too little of its own
+    std::string text, folded, mine;
+
+    /// The document's own text sketched; false when it has too little of it to tell.
+    bool own_sketch(std::uint32_t d) {
+        if (known[d] == 0) {
+            text_of(d, text);
+            mine.clear();
+            const std::uint32_t widely = site_share(site_documents[finder.doc_site_[d]]);
+            for_each_paragraph(text, [&](std::string_view line, std::size_t, std::size_t) {
+                const Paragraph p = fold_paragraph(line, folded);
+                if (p.length > 0 && carriers_of(d, p) < widely) {
+                    mine.append(line);
+                    mine.push_back('\n');
+                }
+            });
+            own[d] = sketch_words(mine);
+            known[d] = mine.size() < kMinOwnBytes ? 2 : 1;
+        }
+        return known[d] == 1;
+    }
+
+    /// One article: the whole texts look alike, and so does what each has of its own (a
+    /// template that is most of its pages' text makes the whole texts alike; the articles in
+    /// it still differ). Either having too little of its own, the whole texts decide.
+    bool same_article(std::uint32_t a, std::uint32_t b) {
+        const double same = finder.options_.same_article;
+        if (sketch_similarity(finder.sketches_[a], finder.sketches_[b]) < same)
+            return false;
+        if (!own_sketch(a) || !own_sketch(b))
+            return true;
+        return sketch_similarity(own[a], own[b]) >= same;
+    }
+
+    /// Whether the documents carrying a paragraph are `min_articles` different articles: in
+    /// input order, a document counts when it is the same article as none counted before.
+    bool carried_by_articles(std::span<const std::uint32_t> carriers,
+                             std::vector<std::uint32_t>& articles) {
+        articles.clear();
+        for (std::uint32_t d : carriers) {
+            const bool counted = std::any_of(articles.begin(), articles.end(),
+                                             [&](std::uint32_t a) { return same_article(a, d); });
+            if (counted)
+                continue;
+            articles.push_back(d);
+            if (articles.size() >= finder.options_.min_articles)
+                return true;
+        }
+        return false;
+    }
+};
+
+Boilerplate BoilerplateFinder::find(const TextReader& text_of) {
     const std::size_t n = doc_site_.size();
     const auto key_of = [&](std::size_t d, const Paragraph& p) {
         return Boilerplate::slot_key(doc_site_[d], p.hash);
@@ -286,14 +340,27 @@ Boilerplate BoilerplateFinder::find() {
                 docs.push_back(static_cast<std::uint32_t>(d));
         }
     }
-    carried = {};
-
+    Judge judge{*this,
+                text_of,
+                [&](std::size_t d, const Paragraph& p) {
+                    const Count* c = carried.find(key_of(d, p));
+                    return c != nullptr ? c->docs : 0;  // a paragraph past the first 1024
+                },
+                std::vector<std::uint32_t>(sites_.size(), 0),
+                std::vector<WordSketch>(n),
+                std::vector<std::uint8_t>(n, 0),
+                {},
+                {},
+                {}};
+    for (const std::uint32_t site : doc_site_)
+        ++judge.site_documents[site];
     Boilerplate found;
     std::vector<std::uint32_t> articles;
     for (std::size_t c = 0; c < carriers.size(); ++c) {
-        if (carried_by_articles(carriers[c], sketches_, options_, articles))
+        if (judge.carried_by_articles(carriers[c], articles))
             found.insert(candidate_site[c], candidate_hash[c]);
     }
+    carried = {};
     for (std::size_t d = 0; d < n && found.size() > 0; ++d) {
         const std::span<const Paragraph> ps = paragraphs_of(d);
         if (std::any_of(ps.begin(), ps.end(),

@@ -51,9 +51,13 @@ std::string head_of(const ParsedDoc& d, const std::string& source) {
 }
 
 /// The text as read: for a web page the article, without the title joined in front.
+/// Where the body starts in a document's text: after the title and its blank line.
+std::size_t body_offset(const ParsedDoc& d) {
+    return d.title.empty() || d.text.size() < d.title.size() + 2 ? 0 : d.title.size() + 2;
+}
+
 std::string_view body_of(const ParsedDoc& d) {
-    return std::string_view(d.text).substr(
-        d.title.empty() || d.text.size() < d.title.size() + 2 ? 0 : d.title.size() + 2);
+    return std::string_view(d.text).substr(body_offset(d));
 }
 
 void write_line(std::string line, std::string_view body, std::ostream& out) {
@@ -67,8 +71,9 @@ struct Waiting {
     TextSpool spool;
     struct Doc {
         TextSpool::Ref head;
-        TextSpool::Ref body;
+        TextSpool::Ref text;  ///< the whole text, as the finder saw it
         std::uint32_t site = 0;
+        std::size_t body = 0;  ///< where the body starts in it
     };
     std::vector<Doc> docs;
     BoilerplateFinder finder;
@@ -81,20 +86,22 @@ struct Waiting {
             d.url_claimed ? site_of_claimed(d.url, folder_site) : site_of(d.url, folder_site));
         finder.add(site, paragraphs, sketch_words(d.text));
         const TextSpool::Ref head = spool.append(head_of(d, source));
-        docs.push_back({head, spool.append(body_of(d)), site});
+        docs.push_back({head, spool.append(d.text), site, body_offset(d)});
     }
 
     /// Writes every document without its site's boilerplate; returns the documents stripped.
     std::uint64_t write(std::ostream& out) {
-        const Boilerplate found = finder.find();
         spool.flush();
+        const Boilerplate found =
+            finder.find([&](std::uint32_t d, std::string& out) { spool.read(docs[d].text, out); });
         std::string head;
-        std::string body;
+        std::string text;
         std::string stripped;
         std::uint64_t changed = 0;
         for (const Doc& d : docs) {
             spool.read(d.head, head);
-            spool.read(d.body, body);
+            spool.read(d.text, text);
+            const std::string_view body = std::string_view(text).substr(d.body);
             const bool strip = strip_boilerplate(body, d.site, found, stripped) > 0;
             changed += strip ? 1 : 0;
             write_line(std::move(head), strip ? stripped : body, out);

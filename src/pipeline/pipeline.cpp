@@ -731,9 +731,10 @@ void strip_site_boilerplate(const ScanConfig& cfg, const MinHasher& hasher, Surv
                             tbb::enumerable_thread_specific<std::unique_ptr<Scratch>>& scratch,
                             ScanStats& stats) {
     const auto start = std::chrono::steady_clock::now();
-    const Boilerplate found = survey.finder.find();
-    stats.boilerplate_paragraphs = found.size();
     survey.spool.flush();
+    const Boilerplate found = survey.finder.find(
+        [&](std::uint32_t d, std::string& out) { survey.spool.read(survey.texts[d], out); });
+    stats.boilerplate_paragraphs = found.size();
     const std::vector<std::uint32_t>& docs = found.documents();
     std::vector<std::uint8_t> stripped(docs.size(), 0);
     const auto sign_range = [&](const tbb::blocked_range<std::size_t>& range) {

@@ -67,7 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     finder.add(site, paragraphs, sketch_words(doc.text));
     finder.add(site, paragraphs, {});
     finder.add(site, paragraphs, {});
-    const Boilerplate found = finder.find();
+    const Boilerplate found =
+        finder.find([&](std::uint32_t, std::string& out) { out.assign(doc.text); });
     std::string stripped;
     strip_boilerplate(doc.text, site, found, stripped);
     return 0;

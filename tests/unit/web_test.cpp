@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include "../support/support.hpp"
+#include "neardup/extract/page.hpp"
 #include "neardup/pipeline/pipeline.hpp"
 
 using namespace neardup;
@@ -83,9 +84,77 @@ fs::path write_pages(const test::TempDir& dir) {
     return dir.path() / "web";
 }
 
+/// Short articles (issue 22): each paragraph of 30 words or more of the six articles, under
+/// a headline of its first eight words.
+std::vector<std::string> short_articles() {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(kCorpus / "articles"))
+        files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> out;
+    for (const fs::path& f : files) {
+        const std::string text = test::read_file(f);
+        for (std::size_t start = text.find("\n\n") + 2; start < text.size();) {
+            std::size_t end = std::min(text.find("\n\n", start), text.size());
+            const std::string para = text.substr(start, end - start);
+            start = end + 2;
+            const auto words =
+                static_cast<std::size_t>(std::count(para.begin(), para.end(), ' ') + 1);
+            if (words < 30)
+                continue;
+            std::size_t cut = 0;
+            for (int w = 0; w < 8 && cut != std::string::npos; ++w)
+                cut = para.find(' ', cut + 1);
+            out.push_back(para.substr(0, cut) + "\n\n" + para);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_SUITE("web") {
+    TEST_CASE("short articles on a template nine tenths of the page: copies kept, articles apart") {
+        // corpus/web-templates/heavy-db6b0816: a block of ~580 words kept in the article box.
+        // Each short article is on it (site "heavy") and on a second real template ("other").
+        const std::vector<std::string> articles = short_articles();
+        REQUIRE(articles.size() >= 20);
+        test::TempDir dir;
+        const std::string heavy =
+            test::read_gzip(kCorpus / "web-templates" / "heavy-db6b0816.html.gz");
+        const std::string other = test::read_gzip(kCorpus / "web-templates" / "8267acac.html.gz");
+        for (std::size_t i = 0; i < articles.size(); ++i) {
+            const std::string name = "a" + std::to_string(100 + i) + ".html";
+            dir.write("web/heavy/" + name, page_of(heavy, articles[i]));
+            dir.write("web/other/" + name, page_of(other, articles[i]));
+        }
+        // The case is what it says: extraction keeps the block, 90% or more of the page's text.
+        ExtractedPage page;
+        extract_page(page_of(heavy, articles[0]), {}, page);
+        CHECK(page.text.find(articles[0].substr(articles[0].find("\n\n") + 2)) !=
+              std::string::npos);
+        CHECK(static_cast<double>(articles[0].size()) <
+              0.1 * static_cast<double>(page.text.size()));
+
+        ScanConfig cfg;
+        cfg.site_boilerplate = true;
+        const ScanResult r = run_scan(cfg, collect_inputs({(dir.path() / "web").string()}));
+        REQUIRE(r.docs.size() == 2 * articles.size());
+        const auto article_of = [](const std::string& id) { return id.substr(id.rfind('/') + 1); };
+        for (std::size_t a = 0; a < r.docs.size(); ++a) {
+            for (std::size_t b = a + 1; b < r.docs.size(); ++b) {
+                CAPTURE(r.docs[a].id);
+                CAPTURE(r.docs[b].id);
+                const bool same = article_of(r.docs[a].id) == article_of(r.docs[b].id);
+                CHECK((r.near.group_of[a] == r.near.group_of[b]) == same);
+            }
+        }
+        // Without site boilerplate the heavy site's pages are one another's near duplicates.
+        cfg.site_boilerplate = false;
+        const ScanResult kept = run_scan(cfg, collect_inputs({(dir.path() / "web").string()}));
+        CHECK(kept.near.groups() < articles.size() + 2);
+    }
+
     TEST_CASE("the same article on three real site templates: one group, one story") {
         test::TempDir dir;
         const fs::path web = write_pages(dir);

@@ -9,11 +9,16 @@
 // Copies must not count: a syndicated or lightly edited copy shares its paragraphs with the
 // original because it is the same article, and finding those copies is the point. Two documents
 // are the same article when their word sketches (32 one-permutation MinHash values of word
-// 3-grams, text and template together) agree in at least `same_article` of the places: an
-// edited copy shares most of its words, while two articles on one template share only the
-// template's. Among a paragraph's carriers, in input order, a document counts when it is the
-// same article as none counted before. (So a template that is most of its pages' text, more
-// than about 2/3, stays: its pages look like copies. Extraction has taken most of it away.)
+// 3-grams, text and template together) agree in at least `same_article` of the places, and so
+// do the sketches of what each has of its own: its paragraphs carried by fewer than a third of
+// the site's documents (or fewer than three), read back from the text. The first test alone
+// fails when a template is most of its pages' text (a block of long paragraphs the extractor
+// keeps beside a 50-word article): every page looks like a copy of every other, and the
+// template stayed, so different short articles were near duplicates (issue 22). An article's
+// copies on one site share what they have of their own; different articles on one template
+// do not. A document with under 120 bytes of its own (a time stamp, a sign-off) is judged by
+// the first test alone. Among a paragraph's carriers, in input order, a document counts when
+// it is the same article as none counted before.
 //
 // A site is the host of the document's URL (a JSON record's url field), else the folder the
 // input was found under (input.hpp: InputFile::site). A URL the page claims for itself (its
@@ -36,6 +41,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -129,10 +135,17 @@ public:
 
     [[nodiscard]] std::size_t documents() const noexcept { return doc_site_.size(); }
 
-    /// Finds the boilerplate; the recorded documents are freed.
-    [[nodiscard]] Boilerplate find();
+    /// Reads document `d`'s text (as added) into `out`.
+    using TextReader = std::function<void(std::uint32_t d, std::string& out)>;
+
+    /// Finds the boilerplate; the recorded documents are freed. `text_of` reads back the
+    /// texts of the documents whose whole-text sketches call them copies, to compare what
+    /// each has of its own.
+    [[nodiscard]] Boilerplate find(const TextReader& text_of);
 
 private:
+    struct Judge;
+
     [[nodiscard]] std::span<const Paragraph> paragraphs_of(std::size_t doc) const {
         return {paragraphs_.data() + doc_start_[doc], doc_start_[doc + 1] - doc_start_[doc]};
     }
