@@ -44,8 +44,11 @@ def template_slots(page, body):
     if not runs:
         return []
     best = max(runs, key=lambda run: sum(n for _, n in run))
-    # The article goes at the start of that run; every matching paragraph is taken out.
-    return [best[0][0]] + [span for run in runs for span, _ in run if span != best[0][0]]
+    # The article goes at the start of that run, not into a photo's caption that repeats the
+    # article's words (an extractor leaves captions out); every matching paragraph is taken out.
+    in_caption = lambda a: page.rfind("<figcaption", 0, a) > page.rfind("</figcaption", 0, a)
+    at = next((span for span, _ in best if not in_caption(span[0])), best[0][0])
+    return [at] + [span for run in runs for span, _ in run if span != at]
 
 LD_RE = re.compile(r"<script[^>]*application/ld\+json[^>]*>.*?</script>", re.S | re.I)
 TITLE_RE = re.compile(r"<title[^>]*>.*?</title>", re.S | re.I)
