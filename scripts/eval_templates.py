@@ -32,23 +32,48 @@ def template_slots(page, body):
     hidden newsletter box may use the same words; the article goes where the article was)."""
     article = set(words(body))
     scripts = [m.span() for m in SCRIPT_RE.finditer(page)]  # markup inside a script is not the page's
-    runs = []
+    runs, asides = [], []
     for m in P_RE.finditer(page):
         if any(a <= m.start() < b for a, b in scripts):
             continue
         w = words(html.unescape(TAG_RE.sub(" ", m.group(1))))
         if len(w) >= 5 and sum(x in article for x in w) >= 0.8 * len(w):
+            # A photo's or video's caption, or a list item, that repeats the article's words is
+            # taken out but is no place for the article: an extractor leaves those out.
+            if in_aside(page, m.start()):
+                asides.append(m.span())
+                continue
             if not runs or m.start() - runs[-1][-1][0][1] > 3000:
                 runs.append([])
             runs[-1].append((m.span(), len(w)))
     if not runs:
         return []
     best = max(runs, key=lambda run: sum(n for _, n in run))
-    # The article goes at the start of that run, not into a photo's caption that repeats the
-    # article's words (an extractor leaves captions out); every matching paragraph is taken out.
-    in_caption = lambda a: page.rfind("<figcaption", 0, a) > page.rfind("</figcaption", 0, a)
-    at = next((span for span, _ in best if not in_caption(span[0])), best[0][0])
-    return [at] + [span for run in runs for span, _ in run if span != at]
+    # The article goes at the start of that run; every matching paragraph is taken out.
+    return [best[0][0]] + [span for run in runs for span, _ in run if span != best[0][0]] + asides
+
+OPEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+
+def in_aside(page, at):
+    """Whether the element that holds position `at` (its nearest open ancestors, read back up
+    to three levels) is a caption or a list item."""
+    depth, seen = 0, 0
+    for m in reversed(list(OPEN_RE.finditer(page, max(0, at - 3000), at))):
+        closing, tag, attrs = m.group(1), m.group(2).lower(), m.group(3).lower()
+        if tag in ("br", "img", "hr", "input", "meta", "link", "source", "wbr") or attrs.endswith("/"):
+            continue
+        if closing:
+            depth += 1
+            continue
+        if depth > 0:
+            depth -= 1
+            continue
+        if tag in ("figcaption", "li") or "caption" in attrs:
+            return True
+        seen += 1
+        if seen == 3:
+            return False
+    return False
 
 LD_RE = re.compile(r"<script[^>]*application/ld\+json[^>]*>.*?</script>", re.S | re.I)
 TITLE_RE = re.compile(r"<title[^>]*>.*?</title>", re.S | re.I)
@@ -111,19 +136,25 @@ def short_articles(path, count, rng):
 
 
 def template_share(neardup, folder, texts):
-    """Per template (folder), the median share of the extracted text's words that are not the
-    article's: what a heavy template leaves after extraction. Sorted."""
-    out = subprocess.run([neardup, "extract", "-q", str(folder)], check=True,
-                         capture_output=True, text=True).stdout
+    """What `neardup extract` keeps of the pages: per template (folder), the median share of
+    the extracted words that are not the article's (what a heavy template leaves), sorted; and
+    per template, the pages whose extracted text lacks a fifth or more of their article's words."""
+    out = subprocess.run([neardup, "extract", "-q", "--site-boilerplate", "keep", str(folder)],
+                         check=True, capture_output=True, text=True).stdout
     per = collections.defaultdict(list)
+    missed = collections.Counter()
     for line in out.splitlines():
         d = json.loads(line)
         name = str(d["id"]).split("/")[-1]
-        article = set(words(" ".join(texts[int(name[1:5])])))
+        article = words(" ".join(texts[int(name[1:5])]))
         w = words(d.get("text", ""))
+        kept = set(w)
+        if sum(x in kept for x in article) < 0.8 * len(article):
+            missed[name[6:14]] += 1
         if w:
-            per[name[6:14]].append(sum(x not in article for x in w) / len(w))
-    return sorted(sorted(v)[len(v) // 2] for v in per.values())
+            known = set(article)
+            per[name[6:14]].append(sum(x not in known for x in w) / len(w))
+    return sorted(sorted(v)[len(v) // 2] for v in per.values()), missed
 
 
 def main():
@@ -207,8 +238,12 @@ def main():
     n = len(articles)
     print("articles\t%d on %d real templates (3 each), %d pages" % (n, len(templates), len(web)))
     if share:
+        share, missed = share
         print("template share of the extracted text\tmedian %.2f, >= 0.9 on %d of %d templates"
               % (share[len(share) // 2], sum(x >= 0.9 for x in share), len(share)))
+        print("pages whose extraction lacks their article\t%d of %d, on %d templates (worst: %s)"
+              % (sum(missed.values()), len(web), len(missed),
+                 ", ".join("%s %d" % m for m in missed.most_common(5))))
     if args.short:
         groups = collections.Counter(r[1] for r in web)
         mixed = collections.defaultdict(set)
