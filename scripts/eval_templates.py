@@ -49,8 +49,16 @@ def template_slots(page, body):
     if not runs:
         return []
     best = max(runs, key=lambda run: sum(n for _, n in run))
-    # The article goes at the start of that run; every matching paragraph is taken out.
-    return [best[0][0]] + [span for run in runs for span, _ in run if span != best[0][0]] + asides
+    # The article goes at the start of that run's longest stretch of paragraphs that follow one
+    # another closely (the body, not a standfirst in the header above it); every matching
+    # paragraph is taken out.
+    stretches = [[best[0]]]
+    for prev, cur in zip(best, best[1:]):
+        if cur[0][0] - prev[0][1] > 300:
+            stretches.append([])
+        stretches[-1].append(cur)
+    at = max(stretches, key=lambda run: sum(n for _, n in run))[0][0]
+    return [at] + [span for run in runs for span, _ in run if span != at] + asides
 
 OPEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 
@@ -78,7 +86,14 @@ def in_aside(page, at):
 LD_RE = re.compile(r"<script[^>]*application/ld\+json[^>]*>.*?</script>", re.S | re.I)
 TITLE_RE = re.compile(r"<title[^>]*>.*?</title>", re.S | re.I)
 OG_RE = re.compile(r"<meta[^>]*(og:title|og:description|twitter:title)[^>]*>", re.I)
-H1_RE = re.compile(r"(<h1\b[^>]*>)(.*?)(</h1>)", re.S | re.I)
+# Not across a script's end: a script writing '<h1 ...>' into a page has no "</h1>" of its own.
+H1_RE = re.compile(r"(<h1\b[^>]*>)((?:(?!</?script\b).)*?)(</h1>)", re.S | re.I)
+
+def keeps_scripts(page, filled):
+    """Whether filling left every script closed (an edit across a script's end would turn the
+    rest of the page into script text)."""
+    balance = lambda p: p.lower().count("<script") - p.lower().count("</script")
+    return balance(filled) == balance(page)
 
 def fill(page, spans, paragraphs):
     """The template with the article's paragraphs in place of its own, and its own headline,
@@ -181,7 +196,8 @@ def main():
         # Only templates whose own article sits wholly in those paragraphs: elsewhere the old
         # article would stay on the page beside the new one.
         covered = sum(len(words(TAG_RE.sub(" ", page[a:b]))) for a, b in spans)
-        if len(spans) >= 3 and covered >= 0.9 * len(words(truth[k]["articleBody"])):
+        if len(spans) >= 3 and covered >= 0.9 * len(words(truth[k]["articleBody"])) \
+                and keeps_scripts(page, fill(page, spans, ["A short test article of a few words."])):
             pages[k] = (page, spans)
     if args.short:
         templates = sorted(pages)
