@@ -223,10 +223,12 @@ double sketch_similarity(const WordSketch& a, const WordSketch& b) noexcept {
 namespace {
 
 /// Documents of a site from which a paragraph is the site's own, not an article's: a third of
-/// the site's documents, and at least three. A template's paragraphs stand on nearly all of its
-/// pages; an article's on its few copies.
+/// the site's documents, and at least five. A template's paragraphs stand on nearly all of its
+/// pages; an article's on its few copies. (At five, an article copied five times on a site of
+/// fewer than sixteen pages, one copy with a paragraph of its own, would lose its text: its
+/// paragraphs would be the site's, and that copy different from the others.)
 std::uint32_t site_share(std::uint32_t site_documents) noexcept {
-    return std::max<std::uint32_t>(3, site_documents / 3);
+    return std::max<std::uint32_t>(5, site_documents / 3);
 }
 
 /// Bytes of own text below which a document has nothing of its own to compare (a time stamp,
@@ -268,14 +270,18 @@ struct BoilerplateFinder::Judge {
 
     /// One article: the whole texts look alike, and so does what each has of its own (a
     /// template that is most of its pages' text makes the whole texts alike; the articles in
-    /// it still differ). Either having too little of its own, the whole texts decide.
+    /// it still differ). Both having too little of their own, the whole texts decide; one
+    /// having an article of its own and the other none (a page whose extraction kept only the
+    /// template), they are not one article.
     bool same_article(std::uint32_t a, std::uint32_t b) {
         const double same = finder.options_.same_article;
         if (sketch_similarity(finder.sketches_[a], finder.sketches_[b]) < same)
             return false;
-        if (!own_sketch(a) || !own_sketch(b))
-            return true;
-        return sketch_similarity(own[a], own[b]) >= same;
+        const bool own_a = own_sketch(a);
+        const bool own_b = own_sketch(b);
+        if (own_a != own_b)
+            return false;
+        return !own_a || sketch_similarity(own[a], own[b]) >= same;
     }
 
     /// Whether the documents carrying a paragraph are `min_articles` different articles: in

@@ -121,13 +121,15 @@ TEST_SUITE("boilerplate") {
         for (int i = 0; i < 8; ++i)
             furniture += test::random_text(rng, 60) + "\n\n";
         const std::string story = test::random_text(rng, 50);
-        std::vector<std::string> docs;
+        // First two pages whose extraction kept only the template: no article of their own,
+        // so not the same article as the pages that have one.
+        std::vector<std::string> docs(2, furniture + "Headline");
         for (int i = 0; i < 6; ++i)
             docs.push_back(furniture + test::random_text(rng, 50));
         // The same short article three times (copies on one site): its text is no template.
         for (int i = 0; i < 3; ++i)
             docs.push_back(furniture + story);
-        CHECK(sketch_similarity(sketch_words(docs[0]), sketch_words(docs[1])) >= 0.5);
+        CHECK(sketch_similarity(sketch_words(docs[2]), sketch_words(docs[3])) >= 0.5);
         const Boilerplate b = find_in(docs);
         CHECK(found(b, furniture.substr(0, furniture.find('\n'))));
         CHECK(b.size() == 8);

@@ -11,13 +11,14 @@
 // are the same article when their word sketches (32 one-permutation MinHash values of word
 // 3-grams, text and template together) agree in at least `same_article` of the places, and so
 // do the sketches of what each has of its own: its paragraphs carried by fewer than a third of
-// the site's documents (or fewer than three), read back from the text. The first test alone
+// the site's documents (or fewer than five), read back from the text. The first test alone
 // fails when a template is most of its pages' text (a block of long paragraphs the extractor
 // keeps beside a 50-word article): every page looks like a copy of every other, and the
 // template stayed, so different short articles were near duplicates (issue 22). An article's
 // copies on one site share what they have of their own; different articles on one template
-// do not. A document with under 120 bytes of its own (a time stamp, a sign-off) is judged by
-// the first test alone. Among a paragraph's carriers, in input order, a document counts when
+// do not. Two documents with under 120 bytes of their own each (a time stamp, a sign-off) are
+// judged by the first test alone; one with an article of its own and one without (a page whose
+// extraction kept only the template) are different. Among a paragraph's carriers, in input order, a document counts when
 // it is the same article as none counted before.
 //
 // A site is the host of the document's URL (a JSON record's url field), else the folder the
