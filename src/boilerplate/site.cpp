@@ -153,8 +153,58 @@ std::uint32_t BoilerplateFinder::site_id(const std::string& site) {
     return sites_.try_emplace(site, static_cast<std::uint32_t>(sites_.size())).first->second;
 }
 
+namespace {
+
+/// The hashes of a headline's words (ASCII case folded), sorted and unique; at most 32.
+void title_words(std::string_view title, std::vector<std::uint32_t>& out) {
+    const std::size_t from = out.size();
+    std::uint64_t h = 0;
+    bool in_word = false;
+    const auto end_word = [&] {
+        if (in_word && out.size() - from < 32)
+            out.push_back(static_cast<std::uint32_t>(mix64(h)));
+        h = 0;
+        in_word = false;
+    };
+    for (const char ch : title) {
+        const auto c = static_cast<unsigned char>(ch);
+        const auto lower = static_cast<unsigned char>(c | 0x20U);
+        if ((lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+            h = (h ^ (lower >= 'a' && lower <= 'z' ? lower : c)) * 0x100000001B3ULL;
+            in_word = true;
+        } else {
+            end_word();
+        }
+    }
+    end_word();
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(from), out.end());
+    out.erase(std::unique(out.begin() + static_cast<std::ptrdiff_t>(from), out.end()), out.end());
+}
+
+/// Jaccard of two sorted word sets.
+double word_jaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+    std::size_t both = 0;
+    for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+        if (a[i] == b[j]) {
+            ++both;
+            ++i;
+            ++j;
+        } else if (a[i] < b[j]) {
+            ++i;
+        } else {
+            ++j;
+        }
+    }
+    const std::size_t any = a.size() + b.size() - both;
+    return any == 0 ? 1.0 : static_cast<double>(both) / static_cast<double>(any);
+}
+
+}  // namespace
+
 void BoilerplateFinder::add(std::uint32_t site, std::span<const Paragraph> paragraphs,
-                            const WordSketch& sketch) {
+                            const WordSketch& sketch, std::string_view title) {
+    title_words(title, title_words_);
+    title_start_.push_back(title_words_.size());
     // A site's furniture stands at the top and the bottom of its pages; a document of more
     // paragraphs (a log, a list of a million lines) is looked at there, so that the memory per
     // document stays bounded.
@@ -277,6 +327,12 @@ struct BoilerplateFinder::Judge {
         const double same = finder.options_.same_article;
         if (sketch_similarity(finder.sketches_[a], finder.sketches_[b]) < same)
             return false;
+        // Headlines are how a reader tells articles apart; two pages whose extraction kept the
+        // same block of the site instead of their articles differ in nothing else.
+        const std::span<const std::uint32_t> title_a = finder.title_of(a);
+        const std::span<const std::uint32_t> title_b = finder.title_of(b);
+        if (!title_a.empty() && !title_b.empty() && word_jaccard(title_a, title_b) < same)
+            return false;
         const bool own_a = own_sketch(a);
         const bool own_b = own_sketch(b);
         if (own_a != own_b)
@@ -377,6 +433,8 @@ Boilerplate BoilerplateFinder::find(const TextReader& text_of) {
     doc_start_.assign(1, 0);
     std::vector<std::uint32_t>().swap(doc_site_);
     std::vector<WordSketch>().swap(sketches_);
+    std::vector<std::uint32_t>().swap(title_words_);
+    title_start_.assign(1, 0);
     return found;
 }
 

@@ -84,7 +84,7 @@ struct Waiting {
         split_paragraphs(d.text, paragraphs);
         const std::uint32_t site = finder.site_id(
             d.url_claimed ? site_of_claimed(d.url, folder_site) : site_of(d.url, folder_site));
-        finder.add(site, paragraphs, sketch_words(d.text));
+        finder.add(site, paragraphs, sketch_words(d.text), d.title);
         const TextSpool::Ref head = spool.append(head_of(d, source));
         docs.push_back({head, spool.append(d.text), site, body_offset(d)});
     }

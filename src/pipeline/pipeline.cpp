@@ -164,7 +164,7 @@ struct Survey {
 
     void add(SignedDoc& doc) {
         const std::uint32_t site = finder.site_id(doc.site);
-        finder.add(site, doc.paragraphs, doc.sketch);
+        finder.add(site, doc.paragraphs, doc.sketch, doc.title);
         sites.push_back(site);
         texts.push_back(spool.append(doc.text));
         std::string().swap(doc.text);
@@ -323,9 +323,9 @@ public:
             } else {
                 count_fields(b, i);
                 count_dates(b, i);
-                const DocId id = append(b, i);
                 if (survey_ != nullptr)
-                    survey_->add(doc);
+                    survey_->add(doc);  // before append(), which takes the title
+                const DocId id = append(b, i);
                 if (defer_)
                     continue;
                 if (i + 1 < b.docs.size())  // the next document's buckets arrive meanwhile

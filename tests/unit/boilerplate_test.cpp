@@ -136,6 +136,32 @@ TEST_SUITE("boilerplate") {
         CHECK_FALSE(found(b, story));
     }
 
+    TEST_CASE("pages with only the same site text tell apart by their headlines") {
+        // Extraction kept one block of the site instead of each page's (short) article: the
+        // pages agree in everything but their headlines.
+        std::mt19937_64 rng(14);
+        const std::string block = test::random_text(rng, 80) + "\n\n" + test::random_text(rng, 80);
+        const std::vector<std::string> titles{"Storm closes harbor bridge",
+                                              "Nurses call off strike", "Museum manuscripts found"};
+        BoilerplateFinder finder;
+        const std::uint32_t site = finder.site_id("example.com");
+        std::vector<std::string> docs;
+        for (const std::string& t : titles) {
+            docs.push_back(t + "\n\n" + block);
+            finder.add(site, paragraphs(docs.back()), sketch_words(docs.back()), t);
+        }
+        const auto read = [&](std::uint32_t d, std::string& out) { out = docs[d]; };
+        CHECK(found(finder.find(read), block.substr(0, block.find('\n'))));
+        // The same page saved three times (one headline): a copy, no boilerplate.
+        BoilerplateFinder copies;
+        for (int i = 0; i < 3; ++i) {
+            docs[i] = titles[0] + "\n\n" + block;
+            copies.add(copies.site_id("example.com"), paragraphs(docs[i]), sketch_words(docs[i]),
+                       i == 2 ? "UPDATE 1-" + titles[0] : titles[0]);
+        }
+        CHECK(copies.find(read).size() == 0);
+    }
+
     TEST_CASE("a long template paragraph is found first, then the short lines it anchored") {
         std::mt19937_64 rng(10);
         const std::string disclaimer = test::random_text(rng, 120);  // longer than any article's
