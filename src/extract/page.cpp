@@ -10,7 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include <libxml/HTMLparser.h>
@@ -145,6 +144,10 @@ bool chrome_by_hint(const xmlNode* n, std::string_view tag) {
     if (tag == "header")
         return true;
     const std::string h = hints_of(n);
+    // A photo's caption box ("caption-full", "wp-caption-text"), often shown again under each
+    // slide of the page's gallery: the article's text is not in it.
+    if (h.find("caption") != std::string::npos)
+        return true;
     return negative_hint(h) &&
            (!positive_hint(h) || contains_any(h, {"related", "comment", "share", "social"}));
 }
@@ -521,16 +524,13 @@ bool furniture(std::string_view para) {
            });
 }
 
-/// Drops furniture paragraphs from rendered text (blocks are separated by "\n\n"), the
-/// headline repeated in the article (the title stands before the text already),
-/// and a block seen before on the page (a photo caption shown again under each gallery slide).
+/// Drops furniture paragraphs from rendered text (blocks are separated by "\n\n") and the
+/// headline repeated in the article (the title stands before the text already). A block the
+/// page shows twice stays: an article may repeat itself, and the captions a gallery repeats are
+/// left out by their boxes' class (chrome_by_hint).
 void drop_furniture(std::string& text, std::string_view title) {
     std::string out;
     out.reserve(text.size());
-    // Shorter blocks recur in articles (table cells, an interview's questions); a caption
-    // shown again is longer.
-    constexpr std::size_t kRepeatedBlock = 150;
-    std::unordered_set<std::string_view> seen;
     const std::string title_key = folded_key(title);
     bool title_seen = false;
     std::size_t at = 0;
@@ -543,7 +543,7 @@ void drop_furniture(std::string& text, std::string_view title) {
                               para.size() < 2 * title.size() + 16 && folded_key(para) == title_key;
         title_seen = title_seen || headline;
         if (para.find_first_not_of(" \n") != std::string_view::npos && !furniture(para) &&
-            !headline && (para.size() < kRepeatedBlock || seen.insert(para).second)) {
+            !headline) {
             if (!out.empty())
                 out += "\n\n";
             out.append(para);

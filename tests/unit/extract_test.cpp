@@ -246,4 +246,24 @@ TEST_SUITE("extract") {
         CHECK(p.refused.empty());
         CHECK(p.text.size() == big.size() + 4);
     }
+
+    TEST_CASE("a photo caption box is left out, a paragraph the article repeats is kept") {
+        const std::string caption =
+            "<div class=\"caption-full\"><p>In this photo taken on Monday, waves break over the "
+            "harbour wall while a ferry waits in port, the authority said. "
+            "(Photo/Agency)</p></div>";
+        const std::string repeated =
+            "<p>The refrain of the article comes back at its end, word for word, as the writer "
+            "meant it to, and a reader reads it twice: a block of more than a hundred and fifty "
+            "characters, like a caption.</p>";
+        const ExtractedPage p =
+            extract(news_page(caption + kArticle + repeated + caption +
+                              "<p>Between the refrains, a paragraph.</p>" + repeated));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        CHECK(p.text.find("In this photo") == std::string::npos);
+        const std::string refrain = "The refrain of the article";
+        const auto first = p.text.find(refrain);
+        REQUIRE(first != std::string::npos);
+        CHECK(p.text.find(refrain, first + 1) != std::string::npos);
+    }
 }

@@ -4,8 +4,8 @@
 // entity table) and, in ExtractMode::kMain, keeps the article
 // body: blocks are scored by their text (length, commas), discounted by link density, weighed
 // by class/id/role hints (article, content, story vs nav, menu, footer, sidebar, related,
-// comment, share, newsletter, cookie, promo, ad); the best-scoring container and its qualifying
-// siblings are the article. Hidden elements (hidden, aria-hidden, display:none), script, style,
+// comment, share, newsletter, cookie, promo, ad; caption boxes are left out); the best-scoring
+// container and its qualifying siblings are the article. Hidden elements (hidden, aria-hidden, display:none), script, style,
 // noscript, template, svg, forms, select, buttons and iframes are never text. kAll keeps every
 // visible text of the page. Blocks are separated by blank lines.
 //
