@@ -199,7 +199,20 @@ public:
                 best = n;
             }
         }
-        return best == nullptr ? nullptr : widen(best);
+        return best == nullptr ? nullptr : lift(widen(best));
+    }
+
+    /// A box that is its parent's only element child (besides dropped ones) stands for the
+    /// parent: wrappers around wrappers (section > div > div > p...) hide the siblings that
+    /// hold the rest of the article, so the box climbs to the outermost such wrapper below
+    /// <body>, keeping its score.
+    xmlNode* lift(xmlNode* top) {
+        const double score = stats(top).score;
+        while (top->parent != nullptr && is_element(top->parent) && known(top->parent) &&
+               name_of(top->parent) != "body" && !stats(top->parent).drop && only_child(top))
+            top = top->parent;
+        stats(top).score = std::max(stats(top).score, score);
+        return top;
     }
 
     /// An article cut into sections that each score alone (between ads, pull quotes, or a
@@ -258,6 +271,15 @@ public:
     }
 
 private:
+    /// Whether `n` is the only element among its siblings that is not dropped.
+    bool only_child(const xmlNode* n) {
+        for (const xmlNode* s = n->parent->children; s != nullptr; s = s->next) {
+            if (s != n && is_element(s) && known(s) && !stats(s).drop)
+                return false;
+        }
+        return true;
+    }
+
     bool belongs_with(const xmlNode* s, std::string_view top_class, double top_score,
                       double threshold) {
         const Stats& st = stats(s);

@@ -266,4 +266,24 @@ TEST_SUITE("extract") {
         REQUIRE(first != std::string::npos);
         CHECK(p.text.find(refrain, first + 1) != std::string::npos);
     }
+
+    TEST_CASE("an article in sections under single-child wrappers is read whole") {
+        // Each part of the article sits in section > div > div > p; the parts are siblings only
+        // at the outermost wrapper, between figures.
+        std::string body;
+        for (int i = 0; i < 3; ++i) {
+            body += "<section class=\"outer\"><div class=\"container\"><div class=\"post\">";
+            for (int j = 0; j < (i == 1 ? 6 : 2); ++j) {
+                body += "<p>Part " + std::to_string(i) + " paragraph " + std::to_string(j) +
+                        " of the story, with commas, clauses, and detail enough to score as "
+                        "real text.</p>";
+            }
+            body += "</div></div></section><figure><img src=a.jpg></figure>";
+        }
+        const ExtractedPage p = extract("<html><body><div>" + body + "</div></body></html>");
+        for (int i = 0; i < 3; ++i) {
+            CAPTURE(i);
+            CHECK(p.text.find("Part " + std::to_string(i) + " paragraph 0") != std::string::npos);
+        }
+    }
 }
