@@ -116,7 +116,7 @@ bool negative_hint(std::string_view h) {
             "sponsor",      "masthead",      "outbrain",    "taboola",    "signup",     "recommend",
             "trending",     "complementary", "contentinfo", "dialog",     "paywall",    "teaser",
             "more-stories", "most-popular",  "toolbar",     " ad ",       "-ad ",       " ads",
-            "ad-slot",      "adslot",        "disqus",      "author-bio", "tags", "gallery"});
+            "ad-slot",      "adslot",        "disqus",      "author-bio", "tags",       "gallery"});
 }
 
 bool positive_hint(std::string_view h) {
@@ -199,7 +199,26 @@ public:
                 best = n;
             }
         }
-        return best == nullptr ? nullptr : lift(widen(best));
+        return best == nullptr ? nullptr : lift(climb(widen(best)));
+    }
+
+    /// Readability's climb: going up from the top box while the ancestors keep a third of its
+    /// score, an ancestor scoring more than the one below it holds more of the article.
+    xmlNode* climb(xmlNode* top) {
+        double last = stats(top).score;
+        const double floor = last / 3;
+        for (xmlNode* a = top->parent; a != nullptr && is_element(a) && name_of(a) != "body";
+             a = a->parent) {
+            if (!known(a) || !stats(a).candidate)
+                continue;
+            const double score = stats(a).score;
+            if (score < floor)
+                break;
+            if (score > last)
+                return a;
+            last = score;
+        }
+        return top;
     }
 
     /// A box that is its parent's only element child (besides dropped ones) stands for the

@@ -286,4 +286,35 @@ TEST_SUITE("extract") {
             CHECK(p.text.find("Part " + std::to_string(i) + " paragraph 0") != std::string::npos);
         }
     }
+
+    TEST_CASE("the paragraphs before a read-more box belong to the article") {
+        // The box of most paragraphs sits one level below the first ones, beside a link and an
+        // ad: its parent's parent holds the whole article and scores more than its parent.
+        std::string more;
+        for (int i = 0; i < 10; ++i) {
+            more += "<p>Later paragraph " + std::to_string(i) +
+                    " goes on with the story, with commas, clauses, and detail enough.</p>";
+        }
+        const std::string body =
+            "<div class=\"story-body\"><p>First paragraph of the story, which opens it, with "
+            "commas, clauses, and names, as stories do.</p><p>Second paragraph, saying more, "
+            "with a comma or two, and a quote.</p><p>Third paragraph, before the box, with "
+            "commas, and a date, and a place.</p><div id=\"more\"><div><a href=\"#\">Read "
+            "more</a></div><div class=\"ad-block\"></div><div id=\"more-content\">" +
+            more + "</div></div></div>";
+        const ExtractedPage p = extract(news_page(body));
+        CHECK(p.text.find("First paragraph of the story") != std::string::npos);
+        CHECK(p.text.find("Third paragraph") != std::string::npos);
+        CHECK(p.text.find("Later paragraph 9") != std::string::npos);
+    }
+
+    TEST_CASE("a photo gallery beside the article is left out") {
+        const std::string gallery =
+            "<div class=\"full-gallery\"><ul><li><p>Slide one: a crowd waits at the harbour "
+            "gate in the rain.</p></li><li><p>Slide two: the ferry stays at its berth.</p></li>"
+            "</ul></div>";
+        const ExtractedPage p = extract(news_page(kArticle + gallery));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        CHECK(p.text.find("Slide one") == std::string::npos);
+    }
 }
