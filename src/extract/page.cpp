@@ -87,8 +87,31 @@ bool is_block(std::string_view tag) {
     return std::find(kTags.begin(), kTags.end(), tag) != kTags.end();
 }
 
+/// Whether the class attribute `c` holds one of `tokens` as a whole class name.
+bool class_token(std::string_view c, std::initializer_list<std::string_view> tokens) {
+    std::size_t at = 0;
+    while (at < c.size()) {
+        const std::size_t from = c.find_first_not_of(" \t\n\r\f", at);
+        if (from == std::string_view::npos)
+            return false;
+        std::size_t to = c.find_first_of(" \t\n\r\f", from);
+        if (to == std::string_view::npos)
+            to = c.size();
+        const std::string_view name = c.substr(from, to - from);
+        if (std::find(tokens.begin(), tokens.end(), name) != tokens.end())
+            return true;
+        at = to;
+    }
+    return false;
+}
+
 bool hidden(const xmlNode* n) {
     if (has_attr(n, "hidden") || attr(n, "aria-hidden") == "true")
+        return true;
+    // The class names that CSS frameworks hide with (Bootstrap's d-none and sr-only,
+    // WordPress's screen-reader-text): text for screen readers only, or shown by a script.
+    if (class_token(attr(n, "class"), {"hidden", "hide", "invisible", "d-none", "sr-only",
+                                       "visually-hidden", "visuallyhidden", "screen-reader-text"}))
         return true;
     const std::string_view style = attr(n, "style");
     if (style.empty())

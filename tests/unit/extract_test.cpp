@@ -317,4 +317,18 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
         CHECK(p.text.find("Slide one") == std::string::npos);
     }
+
+    TEST_CASE("elements with a hiding class name are not text, a class merely containing it is") {
+        const std::string extra =
+            "<span class=\"sr-only\">Screen reader note.</span><p class=\"post d-none\">A "
+            "hidden teaser.</p><div class=\"hidden\">Shown by a script.</div>"
+            "<p class=\"unhidden-text\">Kept line of the article.</p>";
+        const ExtractedPage p = extract(news_page(kArticle + extra));
+        for (const char* gone : {"Screen reader", "hidden teaser", "Shown by"}) {
+            CAPTURE(gone);
+            CHECK(p.text.find(gone) == std::string::npos);
+        }
+        CHECK(p.text.find("Kept line of the article") != std::string::npos);
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+    }
 }

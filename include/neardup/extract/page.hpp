@@ -5,9 +5,10 @@
 // body: blocks are scored by their text (length, commas), discounted by link density, weighed
 // by class/id/role hints (article, content, story vs nav, menu, footer, sidebar, related,
 // comment, share, newsletter, cookie, promo, ad; caption boxes are left out); the best-scoring
-// container and its qualifying siblings are the article. Hidden elements (hidden, aria-hidden, display:none), script, style,
-// noscript, template, svg, forms, select, buttons and iframes are never text. kAll keeps every
-// visible text of the page. Blocks are separated by blank lines.
+// container and its qualifying siblings are the article. Hidden elements (hidden, aria-hidden,
+// display:none, hiding class names), script, style, noscript, template, svg, forms, select, buttons
+// and iframes are never text. kAll keeps every visible text of the page. Blocks are separated by
+// blank lines.
 //
 // Metadata: title (og:title, JSON-LD headline, h1, <title> without its " | Site" suffix),
 // publication date (JSON-LD datePublished, article:published_time, <time datetime>: the first
