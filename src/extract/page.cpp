@@ -365,10 +365,23 @@ private:
         // In the second pass _private still points at the first pass's entry.
         own.drop = never_text(tag) || hidden(n) ||
                    (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag)) ||
-                   (hints_ && stats(n).text < hint_limit_ && chrome_by_hint(n, tag));
+                   (hints_ && hinted_away(n, tag, stats(n).text));
         nodes_.push_back(own);
         n->_private = &nodes_.back();
         return own;
+    }
+
+    /// Whether the class/id hints drop a box holding `text` characters: any chrome hint below
+    /// a quarter of the page's text, and a photo gallery below three quarters (its slides'
+    /// captions may outweigh the article they illustrate; a page that is all gallery keeps it).
+    [[nodiscard]] bool hinted_away(const xmlNode* n, std::string_view tag,
+                                   std::uint32_t text) const {
+        if (text >= 3 * static_cast<std::uint64_t>(hint_limit_))
+            return false;
+        if (text < hint_limit_ && chrome_by_hint(n, tag))
+            return true;
+        return tag != "body" && tag != "html" && tag != "main" && tag != "article" &&
+               hints_of(n).find("gallery") != std::string::npos;
     }
 
     /// A block whose own text makes it a paragraph: <p>, <pre>, <td>, <blockquote>, or a

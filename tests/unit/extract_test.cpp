@@ -331,4 +331,17 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("Kept line of the article") != std::string::npos);
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
     }
+
+    TEST_CASE("a gallery longer than the article it illustrates is left out") {
+        std::string gallery = "<div class=\"full-gallery\"><ul>";
+        for (int i = 0; i < 8; ++i) {
+            gallery += "<li><p>Slide " + std::to_string(i) +
+                       ": another story of the week in pictures, with a long caption, and a "
+                       "credit.</p></li>";
+        }
+        gallery += "</ul></div>";
+        const ExtractedPage p = extract(news_page(kArticle + gallery + kArticle));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        CHECK(p.text.find("Slide 0") == std::string::npos);
+    }
 }
