@@ -444,17 +444,67 @@ private:
         if (own.drop)
             return;
         const std::string_view tag = name_of(n);
-        if (paragraph_like(n, tag) && own.text >= 25) {
-            const double points = 1.0 + own.commas + std::min(own.text / 100.0, 3.0);
-            xmlNode* a = n->parent;
-            for (int level = 0; level < 3 && a != nullptr && is_element(a) && known(a); ++level) {
-                make_candidate(a);
-                stats(a).score += points / (level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level);
-                a = a->parent;
-            }
+        if (paragraph_like(n, tag)) {
+            if (own.text >= 25)
+                give_points(n->parent, own.text, own.commas);
+        } else if (tag == "div" || tag == "section" || tag == "article" || tag == "main") {
+            score_loose_text(n);
         }
         for (xmlNode* c = n->children; c != nullptr; c = c->next)
             score_paragraphs(c, depth + 1);
+    }
+
+    /// A paragraph of `text` characters and `commas` commas gives its container `a` points
+    /// for them, the container's parent half, further up a third.
+    void give_points(xmlNode* a, std::uint32_t text, std::uint32_t commas) {
+        const double points = 1.0 + commas + std::min(text / 100.0, 3.0);
+        for (int level = 0; level < 3 && a != nullptr && is_element(a) && known(a); ++level) {
+            make_candidate(a);
+            stats(a).score += points / (level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level);
+            a = a->parent;
+        }
+    }
+
+    /// Text written straight into a box beside its blocks ("text<br><br>text<center>..."):
+    /// each run of it between blocks or double line breaks is a paragraph of that box, as
+    /// readability makes one of it.
+    void score_loose_text(xmlNode* box) {
+        std::uint32_t text = 0;
+        std::uint32_t commas = 0;
+        bool after_br = false;
+        const auto end_run = [&] {
+            if (text >= 25)
+                give_points(box, text, commas);
+            text = commas = 0;
+        };
+        for (const xmlNode* c = box->children; c != nullptr; c = c->next) {
+            if (c->type == XML_TEXT_NODE && c->content != nullptr) {
+                const std::uint32_t before = text;
+                for (const char* p = reinterpret_cast<const char*>(c->content); *p != 0; ++p) {
+                    const auto ch = static_cast<unsigned char>(*p);
+                    text += ch > ' ' && (ch & 0xC0) != 0x80 ? 1 : 0;
+                    commas += ch == ',' ? 1 : 0;
+                }
+                after_br = after_br && text == before;
+                continue;
+            }
+            if (!is_element(c) || !known(c) || stats(c).drop)
+                continue;
+            const std::string_view tag = name_of(c);
+            if (tag == "br") {
+                if (after_br)
+                    end_run();
+                after_br = true;
+            } else if (is_block(tag)) {
+                end_run();
+                after_br = false;
+            } else {
+                text += stats(c).text;
+                commas += stats(c).commas;
+                after_br = after_br && stats(c).text == 0;
+            }
+        }
+        end_run();
     }
 
     ExtractMode mode_;

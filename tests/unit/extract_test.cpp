@@ -344,4 +344,26 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
         CHECK(p.text.find("Slide 0") == std::string::npos);
     }
+
+    TEST_CASE("text written straight into a box between line breaks scores as paragraphs") {
+        // No <p>: runs of text between <br><br>, and a centred picture credit (a block) among
+        // them. Beside it, a box of two short real paragraphs.
+        std::string runs;
+        for (int i = 0; i < 5; ++i) {
+            runs += "Run " + std::to_string(i) +
+                    " of the story, written straight into its box, with commas, clauses, and "
+                    "names, as a story has.<br> <br>";
+            if (i == 1)
+                runs += "<center><em>A picture, by its maker</em></center>";
+        }
+        const std::string html =
+            "<html><body><div class=\"box\"><p>Elsewhere: a teaser of another story here, "
+            "with a comma.</p><p>And one more teaser, with a comma, for good measure.</p></div>"
+            "<div class=\"box\"><h1>The headline</h1><div class=\"body\">" +
+            runs + "</div></div></body></html>";
+        const ExtractedPage p = extract(html);
+        CHECK(p.text.find("Run 0 of the story") != std::string::npos);
+        CHECK(p.text.find("Run 4 of the story") != std::string::npos);
+        CHECK(p.text.find("teaser") == std::string::npos);
+    }
 }
