@@ -23,6 +23,9 @@
 namespace neardup {
 namespace {
 
+/// A byline box holds fewer characters than this (readability's limit).
+constexpr std::uint32_t kBylineText = 100;
+
 /// The walks below recurse this deep at most; a deeper page is refused (extract_page).
 constexpr std::size_t kMaxDepth = 1000;
 
@@ -155,6 +158,13 @@ bool chrome_by_tag(const xmlNode* n, std::string_view tag) {
         return false;
     return contains_any(lower(attr(n, "role")),
                         {"navigation", "banner", "contentinfo", "complementary", "dialog"});
+}
+
+/// A byline or dateline box ("By Jane Doe | March 3"), named so by its class, id, rel or
+/// itemprop; readability takes it out as the page's byline.
+bool byline(const xmlNode* n) {
+    return contains_any(hints_of(n), {"byline", "dateline", "author"}) ||
+           attr(n, "rel") == "author" || attr(n, "itemprop") == "author";
 }
 
 /// Boxes whose class or id says they are not the article (a hint both ways, like
@@ -379,6 +389,9 @@ private:
         if (text >= 3 * static_cast<std::uint64_t>(hint_limit_))
             return false;
         if (text < hint_limit_ && chrome_by_hint(n, tag))
+            return true;
+        // Short: a box named after its author ("author-content") may hold the article.
+        if (text < kBylineText && tag != "body" && tag != "html" && byline(n))
             return true;
         return tag != "body" && tag != "html" && tag != "main" && tag != "article" &&
                hints_of(n).find("gallery") != std::string::npos;

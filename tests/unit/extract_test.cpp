@@ -366,4 +366,17 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("Run 4 of the story") != std::string::npos);
         CHECK(p.text.find("teaser") == std::string::npos);
     }
+
+    TEST_CASE("a short byline box is left out, a long box named after its author is not") {
+        const std::string byline =
+            "<div class=\"byline\">Monday March 3, 2025 7:45 am by <a href=/jd>Jane Doe</a>"
+            "</div><span rel=\"author\">Written by John Roe</span>";
+        const ExtractedPage p = extract(news_page(byline + kArticle));
+        CHECK(p.text.find("Jane Doe") == std::string::npos);
+        CHECK(p.text.find("John Roe") == std::string::npos);
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        const ExtractedPage q =
+            extract(news_page("<div class=\"author-content\">" + kArticle + "</div>"));
+        CHECK(q.text.find("waves reached six metres") != std::string::npos);
+    }
 }
