@@ -254,8 +254,8 @@ public:
         return top;
     }
 
-    /// A box that is its parent's only element child (besides dropped ones) stands for the
-    /// parent: wrappers around wrappers (section > div > div > p...) hide the siblings that
+    /// A box that is its parent's only element child (besides dropped and empty ones) stands
+    /// for the parent: wrappers around wrappers (section > div > div > p...) hide the siblings that
     /// hold the rest of the article, so the box climbs to the outermost such wrapper below
     /// <body>, keeping its score.
     xmlNode* lift(xmlNode* top) {
@@ -323,10 +323,11 @@ public:
     }
 
 private:
-    /// Whether `n` is the only element among its siblings that is not dropped.
+    /// Whether `n` is the only element among its siblings that is neither dropped nor empty
+    /// (an ad's placeholder, a picture).
     bool only_child(const xmlNode* n) {
         for (const xmlNode* s = n->parent->children; s != nullptr; s = s->next) {
-            if (s != n && is_element(s) && known(s) && !stats(s).drop)
+            if (s != n && is_element(s) && known(s) && !stats(s).drop && stats(s).text > 0)
                 return false;
         }
         return true;

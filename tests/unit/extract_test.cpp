@@ -379,4 +379,21 @@ TEST_SUITE("extract") {
             extract(news_page("<div class=\"author-content\">" + kArticle + "</div>"));
         CHECK(q.text.find("waves reached six metres") != std::string::npos);
     }
+
+    TEST_CASE("a part of the article beside an empty ad slot still joins the other parts") {
+        const auto part = [](int from, int count) {
+            std::string out = "<div class=\"story-body story-body-" + std::to_string(from) + "\">";
+            for (int i = from; i < from + count; ++i) {
+                out += "<p>Paragraph " + std::to_string(i) +
+                       " of the story, with commas, clauses, and detail enough to score.</p>";
+            }
+            return out + "</div>";
+        };
+        const std::string body = "<div class=\"wrap\">" + part(0, 3) +
+                                 "</div><div class=\"wrap\"><div class=\"slot\"></div>" +
+                                 part(3, 12) + "<div><img src=a.jpg></div></div>";
+        const ExtractedPage p = extract("<html><body><main>" + body + "</main></body></html>");
+        CHECK(p.text.find("Paragraph 0 of the story") != std::string::npos);
+        CHECK(p.text.find("Paragraph 14 of the story") != std::string::npos);
+    }
 }
