@@ -628,8 +628,11 @@ bool furniture(std::string_view para) {
                     [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; }))
         return false;  // the phrases are English; other scripts are article text
     const std::string key = folded_key(para);
-    static constexpr std::array<std::string_view, 24> kPhrases = {
+    static constexpr std::array<std::string_view, 27> kPhrases = {
         "advertisement",
+        "advertising",
+        "sponsored",
+        "sponsored links",
         "advert",
         "ad",
         "comments",

@@ -396,4 +396,14 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("Paragraph 0 of the story") != std::string::npos);
         CHECK(p.text.find("Paragraph 14 of the story") != std::string::npos);
     }
+
+    TEST_CASE("advertising and sponsored labels are furniture") {
+        const ExtractedPage p = extract(
+            news_page("<p>ADVERTISING</p>" + kArticle + "<p>Sponsored</p><p>Sponsored links</p>"));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        for (const char* gone : {"ADVERTISING", "Sponsored"}) {
+            CAPTURE(gone);
+            CHECK(p.text.find(gone) == std::string::npos);
+        }
+    }
 }
