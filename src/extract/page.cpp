@@ -669,7 +669,8 @@ bool furniture(std::string_view para) {
 }
 
 /// Drops furniture paragraphs from rendered text (blocks are separated by "\n\n") and the
-/// headline repeated in the article (the title stands before the text already). A block the
+/// headline repeated in the article (`title`, the title the page declares: it stands before the
+/// text already). A block the
 /// page shows twice stays: an article may repeat itself, and the captions a gallery repeats are
 /// left out by their boxes' class (chrome_by_hint).
 void drop_furniture(std::string& text, std::string_view title) {
@@ -1107,7 +1108,12 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
         for (const xmlNode* part : page.article(top))
             render(page, part, w, true, 0);
     }
-    drop_furniture(out.text, out.title);
+    // The headline repeated in the text is the title the page declares; an <h1> that differs
+    // from it is a heading of the text (readability's rule).
+    const std::string declared = !meta.og_title.empty()     ? meta.og_title
+                                 : !meta.json_title.empty() ? meta.json_title
+                                                            : strip_site_suffix(meta.title_tag);
+    drop_furniture(out.text, declared);
     // A page whose markup hides its article (script-rendered) often carries it in JSON-LD.
     if (meta.json_body.size() > 2 * out.text.size())
         out.text = meta.json_body;

@@ -406,4 +406,13 @@ TEST_SUITE("extract") {
             CHECK(p.text.find(gone) == std::string::npos);
         }
     }
+
+    TEST_CASE("the headline goes when it repeats the declared title, an h1 that differs stays") {
+        const std::string body = "<h1>Harbour closes</h1>" + kArticle;
+        CHECK(extract(news_page(body)).text.find("Harbour closes") == std::string::npos);
+        const std::string other = "<h1>Waves of six metres: the port shuts</h1>" + kArticle;
+        const ExtractedPage p = extract(news_page(other));
+        CHECK(p.text.find("Waves of six metres") != std::string::npos);
+        CHECK(p.title == "Waves of six metres: the port shuts");  // the title is still the h1
+    }
 }
