@@ -177,9 +177,10 @@ bool chrome_by_hint(const xmlNode* n, std::string_view tag) {
     if (tag == "header")
         return true;
     const std::string h = hints_of(n);
-    // A photo's caption box ("caption-full", "wp-caption-text"), often shown again under each
-    // slide of the page's gallery: the article's text is not in it.
-    if (h.find("caption") != std::string::npos)
+    // A photo's caption or credit box ("caption-full", "wp-caption-text", "image-credit"),
+    // often shown again under each slide of the page's gallery: the article's text is not in
+    // it.
+    if (h.find("caption") != std::string::npos || h.find("credit") != std::string::npos)
         return true;
     return negative_hint(h) &&
            (!positive_hint(h) || contains_any(h, {"related", "comment", "share", "social"}));

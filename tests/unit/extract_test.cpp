@@ -247,7 +247,8 @@ TEST_SUITE("extract") {
         CHECK(p.text.size() == big.size() + 4);
     }
 
-    TEST_CASE("a photo caption box is left out, a paragraph the article repeats is kept") {
+    TEST_CASE(
+        "photo caption and credit boxes are left out, a paragraph the article repeats is kept") {
         const std::string caption =
             "<div class=\"caption-full\"><p>In this photo taken on Monday, waves break over the "
             "harbour wall while a ferry waits in port, the authority said. "
@@ -256,11 +257,13 @@ TEST_SUITE("extract") {
             "<p>The refrain of the article comes back at its end, word for word, as the writer "
             "meant it to, and a reader reads it twice: a block of more than a hundred and fifty "
             "characters, like a caption.</p>";
+        const std::string credit = "<span class=\"image-credit\">Jane Doe/Agency</span>";
         const ExtractedPage p =
-            extract(news_page(caption + kArticle + repeated + caption +
+            extract(news_page(caption + credit + kArticle + repeated + caption +
                               "<p>Between the refrains, a paragraph.</p>" + repeated));
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
         CHECK(p.text.find("In this photo") == std::string::npos);
+        CHECK(p.text.find("Jane Doe") == std::string::npos);
         const std::string refrain = "The refrain of the article";
         const auto first = p.text.find(refrain);
         REQUIRE(first != std::string::npos);
