@@ -93,7 +93,9 @@ TEST_SUITE("web") {
         cfg.site_boilerplate = true;
         const ScanResult r = run_scan(cfg, collect_inputs({web.string()}));
         REQUIRE(r.docs.size() == 18);
-        CHECK(r.stats.boilerplate_docs == 18);
+        // Extraction leaves nothing of the site on 6 of the 18 pages (caption, credit and byline
+        // boxes go), so site boilerplate strips something from the other 12.
+        CHECK(r.stats.boilerplate_docs == 12);
         for (std::size_t a = 0; a < 18; ++a) {
             for (std::size_t b = a + 1; b < 18; ++b) {
                 // ids "a<article>-<template>.html", in sorted order
