@@ -108,29 +108,55 @@ bool class_token(std::string_view c, std::initializer_list<std::string_view> tok
     return false;
 }
 
-bool hidden(const xmlNode* n) {
-    if (has_attr(n, "hidden") || attr(n, "aria-hidden") == "true")
-        return true;
-    // The class names that CSS frameworks hide with (Bootstrap's d-none and sr-only,
-    // WordPress's screen-reader-text): text for screen readers only, or shown by a script.
-    if (class_token(attr(n, "class"), {"hidden", "hide", "invisible", "d-none", "sr-only",
-                                       "visually-hidden", "visuallyhidden", "screen-reader-text"}))
-        return true;
-    const std::string_view style = attr(n, "style");
-    if (style.empty())
-        return false;
+/// Whether an inline style hides the element.
+bool hiding_style(std::string_view style) {
     std::string s = lower(style);
     s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
     return contains_any(s, {"display:none", "visibility:hidden"});
 }
 
+/// The value of attribute `a` (empty when it has none).
+std::string_view value_of(const xmlAttr* a) {
+    return a->children == nullptr || a->children->content == nullptr
+               ? std::string_view()
+               : reinterpret_cast<const char*>(a->children->content);
+}
+
+/// One pass over the attributes (this runs for every element, twice).
+bool hidden(const xmlNode* n) {
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        const std::string_view name = reinterpret_cast<const char*>(a->name);
+        if (name == "hidden" || (name == "aria-hidden" && value_of(a) == "true"))
+            return true;
+        // The class names that CSS frameworks hide with (Bootstrap's d-none and sr-only,
+        // WordPress's screen-reader-text): text for screen readers only, or shown by a script.
+        if (name == "class" &&
+            class_token(value_of(a), {"hidden", "hide", "invisible", "d-none", "sr-only",
+                                      "visually-hidden", "visuallyhidden", "screen-reader-text"}))
+            return true;
+        if (name == "style" && hiding_style(value_of(a)))
+            return true;
+    }
+    return false;
+}
+
 /// The class, id and role of an element, lower-cased, for the hint lists.
 std::string hints_of(const xmlNode* n) {
-    std::string h = lower(attr(n, "class"));
-    h.push_back(' ');
-    h += lower(attr(n, "id"));
-    h.push_back(' ');
-    h += lower(attr(n, "role"));
+    std::string_view parts[3];  // class, id, role: one pass over the attributes
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        const std::string_view name = reinterpret_cast<const char*>(a->name);
+        const int at = name == "class" ? 0 : name == "id" ? 1 : name == "role" ? 2 : -1;
+        if (at >= 0 && parts[at].data() == nullptr)
+            parts[at] = value_of(a);
+    }
+    std::string h;
+    h.reserve(parts[0].size() + parts[1].size() + parts[2].size() + 2);
+    for (int i = 0; i < 3; ++i) {
+        for (const char c : parts[i])
+            h.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+        if (i < 2)
+            h.push_back(' ');
+    }
     return h;
 }
 
@@ -160,23 +186,20 @@ bool chrome_by_tag(const xmlNode* n, std::string_view tag) {
                         {"navigation", "banner", "contentinfo", "complementary", "dialog"});
 }
 
-/// A byline or dateline box ("By Jane Doe | March 3"), named so by its class, id, rel or
-/// itemprop; readability takes it out as the page's byline.
-bool byline(const xmlNode* n) {
-    return contains_any(hints_of(n), {"byline", "dateline", "author"}) ||
-           attr(n, "rel") == "author" || attr(n, "itemprop") == "author";
+/// A byline or dateline box ("By Jane Doe | March 3"), named so by its class, id (`h`), rel
+/// or itemprop; readability takes it out as the page's byline.
+bool byline(const xmlNode* n, std::string_view h) {
+    return contains_any(h, {"byline", "dateline", "author"}) || attr(n, "rel") == "author" ||
+           attr(n, "itemprop") == "author";
 }
 
 /// Boxes whose class or id says they are not the article (a hint both ways, like
 /// "article-related", counts as not). Only applied to boxes holding a small part of the page's
 /// text: wrappers named after ads or headers ("advertisement-off-canvas--pusher") hold the
 /// whole page.
-bool chrome_by_hint(const xmlNode* n, std::string_view tag) {
-    if (tag == "body" || tag == "html" || tag == "main" || tag == "article")
-        return false;
+bool chrome_by_hint(std::string_view tag, std::string_view h) {
     if (tag == "header")
         return true;
-    const std::string h = hints_of(n);
     // A photo's caption or credit box ("caption-full", "wp-caption-text", "image-credit"),
     // often shown again under each slide of the page's gallery: the article's text is not in
     // it.
@@ -388,15 +411,20 @@ private:
     /// captions may outweigh the article they illustrate; a page that is all gallery keeps it).
     [[nodiscard]] bool hinted_away(const xmlNode* n, std::string_view tag,
                                    std::uint32_t text) const {
-        if (text >= 3 * static_cast<std::uint64_t>(hint_limit_))
+        if (text >= 3 * static_cast<std::uint64_t>(hint_limit_) || tag == "body" || tag == "html" ||
+            tag == "main" || tag == "article")
             return false;
-        if (text < hint_limit_ && chrome_by_hint(n, tag))
+        if (tag == "header")
+            return text < hint_limit_;
+        if (n->properties == nullptr)
+            return false;  // no class, id, role, rel or itemprop
+        const std::string h = hints_of(n);
+        if (text < hint_limit_ && chrome_by_hint(tag, h))
             return true;
         // Short: a box named after its author ("author-content") may hold the article.
-        if (text < kBylineText && tag != "body" && tag != "html" && byline(n))
+        if (text < kBylineText && byline(n, h))
             return true;
-        return tag != "body" && tag != "html" && tag != "main" && tag != "article" &&
-               hints_of(n).find("gallery") != std::string::npos;
+        return h.find("gallery") != std::string::npos;
     }
 
     /// A block whose own text makes it a paragraph: <p>, <pre>, <td>, <blockquote>, or a
