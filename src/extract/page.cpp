@@ -168,7 +168,8 @@ bool negative_hint(std::string_view h) {
             "sponsor",      "masthead",      "outbrain",    "taboola",    "signup",     "recommend",
             "trending",     "complementary", "contentinfo", "dialog",     "paywall",    "teaser",
             "more-stories", "most-popular",  "toolbar",     " ad ",       "-ad ",       " ads",
-            "ad-slot",      "adslot",        "disqus",      "author-bio", "tags",       "gallery"});
+            "ad-slot",      "adslot",        "disqus",      "author-bio", "tags",       "gallery",
+            "ai2html"});
 }
 
 bool positive_hint(std::string_view h) {

@@ -335,7 +335,7 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
     }
 
-    TEST_CASE("a gallery longer than the article it illustrates is left out") {
+    TEST_CASE("a gallery longer than the article it illustrates is left out, and chart labels") {
         std::string gallery = "<div class=\"full-gallery\"><ul>";
         for (int i = 0; i < 8; ++i) {
             gallery += "<li><p>Slide " + std::to_string(i) +
@@ -346,6 +346,10 @@ TEST_SUITE("extract") {
         const ExtractedPage p = extract(news_page(kArticle + gallery + kArticle));
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
         CHECK(p.text.find("Slide 0") == std::string::npos);
+        // A chart's text labels (ai2html's boxes) go too.
+        const ExtractedPage q = extract(news_page(
+            kArticle + "<div class=\"ai2html\"><p>Interest payments</p><p>915 billion</p></div>"));
+        CHECK(q.text.find("Interest payments") == std::string::npos);
     }
 
     TEST_CASE("text written straight into a box between line breaks scores as paragraphs") {
