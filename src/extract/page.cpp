@@ -231,10 +231,12 @@ public:
         nodes_.clear();
         hints_ = false;
         const Stats page = measure(root, false, 0);
+        if (mode_ != ExtractMode::kMain)
+            return;  // no hints: the first pass is the answer
         first_.swap(nodes_);
         nodes_.clear();
         hint_limit_ = page.text / 4;
-        hints_ = mode_ == ExtractMode::kMain;
+        hints_ = true;
         measure(root, false, 0);
     }
 
@@ -398,10 +400,11 @@ private:
             own.links += s.links;
             own.commas += s.commas;
         }
-        // In the second pass _private still points at the first pass's entry.
-        own.drop = never_text(tag) || hidden(n) ||
-                   (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag)) ||
-                   (hints_ && hinted_away(n, tag, stats(n).text));
+        // In the second pass _private still points at the first pass's entry, whose drop
+        // holds what does not depend on the hints.
+        own.drop = hints_ ? stats(n).drop || hinted_away(n, tag, stats(n).text)
+                          : never_text(tag) || hidden(n) ||
+                                (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag));
         nodes_.push_back(own);
         n->_private = &nodes_.back();
         return own;
