@@ -691,11 +691,12 @@ bool furniture(std::string_view para) {
         "skip to content"};
     if (std::find(kPhrases.begin(), kPhrases.end(), key) != kPhrases.end())
         return true;
-    // Credit and byline lines: short, and opening with what only such lines open with.
+    // Credit, byline and call-to-action lines ("Learn more about Sync", "Read more: ..."):
+    // short, and opening with what only such lines open with.
     const auto words = static_cast<std::size_t>(std::count(key.begin(), key.end(), ' ')) + 1;
-    static constexpr std::array<std::string_view, 9> kOpenings = {
-        "by ",           "photo ",      "photo by ",  "image ",    "credit ",
-        "reporting by ", "editing by ", "copyright ", "follow us "};
+    static constexpr std::array<std::string_view, 11> kOpenings = {
+        "by ",         "photo ",     "photo by ",  "image ",      "credit ",   "reporting by ",
+        "editing by ", "copyright ", "follow us ", "learn more ", "read more "};
     return words <= 12 && std::any_of(kOpenings.begin(), kOpenings.end(), [&](std::string_view o) {
                return key.compare(0, o.size(), o) == 0;
            });

@@ -404,11 +404,13 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("Paragraph 14 of the story") != std::string::npos);
     }
 
-    TEST_CASE("advertising and sponsored labels are furniture") {
+    TEST_CASE("advertising and sponsored labels and calls to action are furniture") {
         const ExtractedPage p = extract(
-            news_page("<p>ADVERTISING</p>" + kArticle + "<p>Sponsored</p><p>Sponsored links</p>"));
+            news_page("<p>ADVERTISING</p>" + kArticle +
+                      "<p>Sponsored</p><p>Sponsored links</p><p>Learn more about the port</p>"
+                      "<p>Read more: Storm closes the bridge</p>"));
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
-        for (const char* gone : {"ADVERTISING", "Sponsored"}) {
+        for (const char* gone : {"ADVERTISING", "Sponsored", "Learn more", "Read more"}) {
             CAPTURE(gone);
             CHECK(p.text.find(gone) == std::string::npos);
         }
