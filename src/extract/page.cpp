@@ -10,7 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include <libxml/HTMLparser.h>
@@ -23,6 +22,9 @@
 
 namespace neardup {
 namespace {
+
+/// A byline box holds fewer characters than this (readability's limit).
+constexpr std::uint32_t kBylineText = 100;
 
 /// The walks below recurse this deep at most; a deeper page is refused (extract_page).
 constexpr std::size_t kMaxDepth = 1000;
@@ -88,24 +90,73 @@ bool is_block(std::string_view tag) {
     return std::find(kTags.begin(), kTags.end(), tag) != kTags.end();
 }
 
-bool hidden(const xmlNode* n) {
-    if (has_attr(n, "hidden") || attr(n, "aria-hidden") == "true")
-        return true;
-    const std::string_view style = attr(n, "style");
-    if (style.empty())
-        return false;
+/// Whether the class attribute `c` holds one of `tokens` as a whole class name.
+bool class_token(std::string_view c, std::initializer_list<std::string_view> tokens) {
+    std::size_t at = 0;
+    while (at < c.size()) {
+        const std::size_t from = c.find_first_not_of(" \t\n\r\f", at);
+        if (from == std::string_view::npos)
+            return false;
+        std::size_t to = c.find_first_of(" \t\n\r\f", from);
+        if (to == std::string_view::npos)
+            to = c.size();
+        const std::string_view name = c.substr(from, to - from);
+        if (std::find(tokens.begin(), tokens.end(), name) != tokens.end())
+            return true;
+        at = to;
+    }
+    return false;
+}
+
+/// Whether an inline style hides the element.
+bool hiding_style(std::string_view style) {
     std::string s = lower(style);
     s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
     return contains_any(s, {"display:none", "visibility:hidden"});
 }
 
+/// The value of attribute `a` (empty when it has none).
+std::string_view value_of(const xmlAttr* a) {
+    return a->children == nullptr || a->children->content == nullptr
+               ? std::string_view()
+               : reinterpret_cast<const char*>(a->children->content);
+}
+
+/// One pass over the attributes (this runs for every element, twice).
+bool hidden(const xmlNode* n) {
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        const std::string_view name = reinterpret_cast<const char*>(a->name);
+        if (name == "hidden" || (name == "aria-hidden" && value_of(a) == "true"))
+            return true;
+        // The class names that CSS frameworks hide with (Bootstrap's d-none and sr-only,
+        // WordPress's screen-reader-text): text for screen readers only, or shown by a script.
+        if (name == "class" &&
+            class_token(value_of(a), {"hidden", "hide", "invisible", "d-none", "sr-only",
+                                      "visually-hidden", "visuallyhidden", "screen-reader-text"}))
+            return true;
+        if (name == "style" && hiding_style(value_of(a)))
+            return true;
+    }
+    return false;
+}
+
 /// The class, id and role of an element, lower-cased, for the hint lists.
 std::string hints_of(const xmlNode* n) {
-    std::string h = lower(attr(n, "class"));
-    h.push_back(' ');
-    h += lower(attr(n, "id"));
-    h.push_back(' ');
-    h += lower(attr(n, "role"));
+    std::string_view parts[3];  // class, id, role: one pass over the attributes
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        const std::string_view name = reinterpret_cast<const char*>(a->name);
+        const int at = name == "class" ? 0 : name == "id" ? 1 : name == "role" ? 2 : -1;
+        if (at >= 0 && parts[at].data() == nullptr)
+            parts[at] = value_of(a);
+    }
+    std::string h;
+    h.reserve(parts[0].size() + parts[1].size() + parts[2].size() + 2);
+    for (int i = 0; i < 3; ++i) {
+        for (const char c : parts[i])
+            h.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+        if (i < 2)
+            h.push_back(' ');
+    }
     return h;
 }
 
@@ -117,7 +168,8 @@ bool negative_hint(std::string_view h) {
             "sponsor",      "masthead",      "outbrain",    "taboola",    "signup",     "recommend",
             "trending",     "complementary", "contentinfo", "dialog",     "paywall",    "teaser",
             "more-stories", "most-popular",  "toolbar",     " ad ",       "-ad ",       " ads",
-            "ad-slot",      "adslot",        "disqus",      "author-bio", "tags"});
+            "ad-slot",      "adslot",        "disqus",      "author-bio", "tags",       "gallery",
+            "ai2html"});
 }
 
 bool positive_hint(std::string_view h) {
@@ -135,16 +187,25 @@ bool chrome_by_tag(const xmlNode* n, std::string_view tag) {
                         {"navigation", "banner", "contentinfo", "complementary", "dialog"});
 }
 
+/// A byline or dateline box ("By Jane Doe | March 3"), named so by its class, id (`h`), rel
+/// or itemprop; readability takes it out as the page's byline.
+bool byline(const xmlNode* n, std::string_view h) {
+    return contains_any(h, {"byline", "dateline", "author"}) || attr(n, "rel") == "author" ||
+           attr(n, "itemprop") == "author";
+}
+
 /// Boxes whose class or id says they are not the article (a hint both ways, like
 /// "article-related", counts as not). Only applied to boxes holding a small part of the page's
 /// text: wrappers named after ads or headers ("advertisement-off-canvas--pusher") hold the
 /// whole page.
-bool chrome_by_hint(const xmlNode* n, std::string_view tag) {
-    if (tag == "body" || tag == "html" || tag == "main" || tag == "article")
-        return false;
+bool chrome_by_hint(std::string_view tag, std::string_view h) {
     if (tag == "header")
         return true;
-    const std::string h = hints_of(n);
+    // A photo's caption or credit box ("caption-full", "wp-caption-text", "image-credit"),
+    // often shown again under each slide of the page's gallery: the article's text is not in
+    // it.
+    if (h.find("caption") != std::string::npos || h.find("credit") != std::string::npos)
+        return true;
     return negative_hint(h) &&
            (!positive_hint(h) || contains_any(h, {"related", "comment", "share", "social"}));
 }
@@ -170,10 +231,12 @@ public:
         nodes_.clear();
         hints_ = false;
         const Stats page = measure(root, false, 0);
+        if (mode_ != ExtractMode::kMain)
+            return;  // no hints: the first pass is the answer
         first_.swap(nodes_);
         nodes_.clear();
         hint_limit_ = page.text / 4;
-        hints_ = mode_ == ExtractMode::kMain;
+        hints_ = true;
         measure(root, false, 0);
     }
 
@@ -196,7 +259,39 @@ public:
                 best = n;
             }
         }
-        return best == nullptr ? nullptr : widen(best);
+        return best == nullptr ? nullptr : lift(climb(widen(best)));
+    }
+
+    /// Readability's climb: going up from the top box while the ancestors keep a third of its
+    /// score, an ancestor scoring more than the one below it holds more of the article.
+    xmlNode* climb(xmlNode* top) {
+        double last = stats(top).score;
+        const double floor = last / 3;
+        for (xmlNode* a = top->parent; a != nullptr && is_element(a) && name_of(a) != "body";
+             a = a->parent) {
+            if (!known(a) || !stats(a).candidate)
+                continue;
+            const double score = stats(a).score;
+            if (score < floor)
+                break;
+            if (score > last)
+                return a;
+            last = score;
+        }
+        return top;
+    }
+
+    /// A box that is its parent's only element child (besides dropped and empty ones) stands
+    /// for the parent: wrappers around wrappers (section > div > div > p...) hide the siblings that
+    /// hold the rest of the article, so the box climbs to the outermost such wrapper below
+    /// <body>, keeping its score.
+    xmlNode* lift(xmlNode* top) {
+        const double score = stats(top).score;
+        while (top->parent != nullptr && is_element(top->parent) && known(top->parent) &&
+               name_of(top->parent) != "body" && !stats(top->parent).drop && only_child(top))
+            top = top->parent;
+        stats(top).score = std::max(stats(top).score, score);
+        return top;
     }
 
     /// An article cut into sections that each score alone (between ads, pull quotes, or a
@@ -255,6 +350,16 @@ public:
     }
 
 private:
+    /// Whether `n` is the only element among its siblings that is neither dropped nor empty
+    /// (an ad's placeholder, a picture).
+    bool only_child(const xmlNode* n) {
+        for (const xmlNode* s = n->parent->children; s != nullptr; s = s->next) {
+            if (s != n && is_element(s) && known(s) && !stats(s).drop && stats(s).text > 0)
+                return false;
+        }
+        return true;
+    }
+
     bool belongs_with(const xmlNode* s, std::string_view top_class, double top_score,
                       double threshold) {
         const Stats& st = stats(s);
@@ -295,13 +400,35 @@ private:
             own.links += s.links;
             own.commas += s.commas;
         }
-        // In the second pass _private still points at the first pass's entry.
-        own.drop = never_text(tag) || hidden(n) ||
-                   (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag)) ||
-                   (hints_ && stats(n).text < hint_limit_ && chrome_by_hint(n, tag));
+        // In the second pass _private still points at the first pass's entry, whose drop
+        // holds what does not depend on the hints.
+        own.drop = hints_ ? stats(n).drop || hinted_away(n, tag, stats(n).text)
+                          : never_text(tag) || hidden(n) ||
+                                (mode_ == ExtractMode::kMain && chrome_by_tag(n, tag));
         nodes_.push_back(own);
         n->_private = &nodes_.back();
         return own;
+    }
+
+    /// Whether the class/id hints drop a box holding `text` characters: any chrome hint below
+    /// a quarter of the page's text, and a photo gallery below three quarters (its slides'
+    /// captions may outweigh the article they illustrate; a page that is all gallery keeps it).
+    [[nodiscard]] bool hinted_away(const xmlNode* n, std::string_view tag,
+                                   std::uint32_t text) const {
+        if (text >= 3 * static_cast<std::uint64_t>(hint_limit_) || tag == "body" || tag == "html" ||
+            tag == "main" || tag == "article")
+            return false;
+        if (tag == "header")
+            return text < hint_limit_;
+        if (n->properties == nullptr)
+            return false;  // no class, id, role, rel or itemprop
+        const std::string h = hints_of(n);
+        if (text < hint_limit_ && chrome_by_hint(tag, h))
+            return true;
+        // Short: a box named after its author ("author-content") may hold the article.
+        if (text < kBylineText && byline(n, h))
+            return true;
+        return h.find("gallery") != std::string::npos;
     }
 
     /// A block whose own text makes it a paragraph: <p>, <pre>, <td>, <blockquote>, or a
@@ -364,17 +491,67 @@ private:
         if (own.drop)
             return;
         const std::string_view tag = name_of(n);
-        if (paragraph_like(n, tag) && own.text >= 25) {
-            const double points = 1.0 + own.commas + std::min(own.text / 100.0, 3.0);
-            xmlNode* a = n->parent;
-            for (int level = 0; level < 3 && a != nullptr && is_element(a) && known(a); ++level) {
-                make_candidate(a);
-                stats(a).score += points / (level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level);
-                a = a->parent;
-            }
+        if (paragraph_like(n, tag)) {
+            if (own.text >= 25)
+                give_points(n->parent, own.text, own.commas);
+        } else if (tag == "div" || tag == "section" || tag == "article" || tag == "main") {
+            score_loose_text(n);
         }
         for (xmlNode* c = n->children; c != nullptr; c = c->next)
             score_paragraphs(c, depth + 1);
+    }
+
+    /// A paragraph of `text` characters and `commas` commas gives its container `a` points
+    /// for them, the container's parent half, further up a third.
+    void give_points(xmlNode* a, std::uint32_t text, std::uint32_t commas) {
+        const double points = 1.0 + commas + std::min(text / 100.0, 3.0);
+        for (int level = 0; level < 3 && a != nullptr && is_element(a) && known(a); ++level) {
+            make_candidate(a);
+            stats(a).score += points / (level == 0 ? 1.0 : level == 1 ? 2.0 : 3.0 * level);
+            a = a->parent;
+        }
+    }
+
+    /// Text written straight into a box beside its blocks ("text<br><br>text<center>..."):
+    /// each run of it between blocks or double line breaks is a paragraph of that box, as
+    /// readability makes one of it.
+    void score_loose_text(xmlNode* box) {
+        std::uint32_t text = 0;
+        std::uint32_t commas = 0;
+        bool after_br = false;
+        const auto end_run = [&] {
+            if (text >= 25)
+                give_points(box, text, commas);
+            text = commas = 0;
+        };
+        for (const xmlNode* c = box->children; c != nullptr; c = c->next) {
+            if (c->type == XML_TEXT_NODE && c->content != nullptr) {
+                const std::uint32_t before = text;
+                for (const char* p = reinterpret_cast<const char*>(c->content); *p != 0; ++p) {
+                    const auto ch = static_cast<unsigned char>(*p);
+                    text += ch > ' ' && (ch & 0xC0) != 0x80 ? 1 : 0;
+                    commas += ch == ',' ? 1 : 0;
+                }
+                after_br = after_br && text == before;
+                continue;
+            }
+            if (!is_element(c) || !known(c) || stats(c).drop)
+                continue;
+            const std::string_view tag = name_of(c);
+            if (tag == "br") {
+                if (after_br)
+                    end_run();
+                after_br = true;
+            } else if (is_block(tag)) {
+                end_run();
+                after_br = false;
+            } else {
+                text += stats(c).text;
+                commas += stats(c).commas;
+                after_br = after_br && stats(c).text == 0;
+            }
+        }
+        end_run();
     }
 
     ExtractMode mode_;
@@ -484,8 +661,11 @@ bool furniture(std::string_view para) {
                     [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; }))
         return false;  // the phrases are English; other scripts are article text
     const std::string key = folded_key(para);
-    static constexpr std::array<std::string_view, 24> kPhrases = {
+    static constexpr std::array<std::string_view, 27> kPhrases = {
         "advertisement",
+        "advertising",
+        "sponsored",
+        "sponsored links",
         "advert",
         "ad",
         "comments",
@@ -511,26 +691,25 @@ bool furniture(std::string_view para) {
         "skip to content"};
     if (std::find(kPhrases.begin(), kPhrases.end(), key) != kPhrases.end())
         return true;
-    // Credit and byline lines: short, and opening with what only such lines open with.
+    // Credit, byline and call-to-action lines ("Learn more about Sync", "Read more: ..."):
+    // short, and opening with what only such lines open with.
     const auto words = static_cast<std::size_t>(std::count(key.begin(), key.end(), ' ')) + 1;
-    static constexpr std::array<std::string_view, 9> kOpenings = {
-        "by ",           "photo ",      "photo by ",  "image ",    "credit ",
-        "reporting by ", "editing by ", "copyright ", "follow us "};
+    static constexpr std::array<std::string_view, 11> kOpenings = {
+        "by ",         "photo ",     "photo by ",  "image ",      "credit ",   "reporting by ",
+        "editing by ", "copyright ", "follow us ", "learn more ", "read more "};
     return words <= 12 && std::any_of(kOpenings.begin(), kOpenings.end(), [&](std::string_view o) {
                return key.compare(0, o.size(), o) == 0;
            });
 }
 
-/// Drops furniture paragraphs from rendered text (blocks are separated by "\n\n"), the
-/// headline repeated in the article (the title stands before the text already),
-/// and a block seen before on the page (a photo caption shown again under each gallery slide).
+/// Drops furniture paragraphs from rendered text (blocks are separated by "\n\n") and the
+/// headline repeated in the article (`title`, the title the page declares: it stands before the
+/// text already). A block the
+/// page shows twice stays: an article may repeat itself, and the captions a gallery repeats are
+/// left out by their boxes' class (chrome_by_hint).
 void drop_furniture(std::string& text, std::string_view title) {
     std::string out;
     out.reserve(text.size());
-    // Shorter blocks recur in articles (table cells, an interview's questions); a caption
-    // shown again is longer.
-    constexpr std::size_t kRepeatedBlock = 150;
-    std::unordered_set<std::string_view> seen;
     const std::string title_key = folded_key(title);
     bool title_seen = false;
     std::size_t at = 0;
@@ -543,7 +722,7 @@ void drop_furniture(std::string& text, std::string_view title) {
                               para.size() < 2 * title.size() + 16 && folded_key(para) == title_key;
         title_seen = title_seen || headline;
         if (para.find_first_not_of(" \n") != std::string_view::npos && !furniture(para) &&
-            !headline && (para.size() < kRepeatedBlock || seen.insert(para).second)) {
+            !headline) {
             if (!out.empty())
                 out += "\n\n";
             out.append(para);
@@ -963,7 +1142,12 @@ void extract_page(std::string_view html, const ExtractOptions& options, Extracte
         for (const xmlNode* part : page.article(top))
             render(page, part, w, true, 0);
     }
-    drop_furniture(out.text, out.title);
+    // The headline repeated in the text is the title the page declares; an <h1> that differs
+    // from it is a heading of the text (readability's rule).
+    const std::string declared = !meta.og_title.empty()     ? meta.og_title
+                                 : !meta.json_title.empty() ? meta.json_title
+                                                            : strip_site_suffix(meta.title_tag);
+    drop_furniture(out.text, declared);
     // A page whose markup hides its article (script-rendered) often carries it in JSON-LD.
     if (meta.json_body.size() > 2 * out.text.size())
         out.text = meta.json_body;

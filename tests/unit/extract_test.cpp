@@ -246,4 +246,182 @@ TEST_SUITE("extract") {
         CHECK(p.refused.empty());
         CHECK(p.text.size() == big.size() + 4);
     }
+
+    TEST_CASE(
+        "photo caption and credit boxes are left out, a paragraph the article repeats is kept") {
+        const std::string caption =
+            "<div class=\"caption-full\"><p>In this photo taken on Monday, waves break over the "
+            "harbour wall while a ferry waits in port, the authority said. "
+            "(Photo/Agency)</p></div>";
+        const std::string repeated =
+            "<p>The refrain of the article comes back at its end, word for word, as the writer "
+            "meant it to, and a reader reads it twice: a block of more than a hundred and fifty "
+            "characters, like a caption.</p>";
+        const std::string credit = "<span class=\"image-credit\">Jane Doe/Agency</span>";
+        const ExtractedPage p =
+            extract(news_page(caption + credit + kArticle + repeated + caption +
+                              "<p>Between the refrains, a paragraph.</p>" + repeated));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        CHECK(p.text.find("In this photo") == std::string::npos);
+        CHECK(p.text.find("Jane Doe") == std::string::npos);
+        const std::string refrain = "The refrain of the article";
+        const auto first = p.text.find(refrain);
+        REQUIRE(first != std::string::npos);
+        CHECK(p.text.find(refrain, first + 1) != std::string::npos);
+    }
+
+    TEST_CASE("an article in sections under single-child wrappers is read whole") {
+        // Each part of the article sits in section > div > div > p; the parts are siblings only
+        // at the outermost wrapper, between figures.
+        std::string body;
+        for (int i = 0; i < 3; ++i) {
+            body += "<section class=\"outer\"><div class=\"container\"><div class=\"post\">";
+            for (int j = 0; j < (i == 1 ? 6 : 2); ++j) {
+                body += "<p>Part " + std::to_string(i) + " paragraph " + std::to_string(j) +
+                        " of the story, with commas, clauses, and detail enough to score as "
+                        "real text.</p>";
+            }
+            body += "</div></div></section><figure><img src=a.jpg></figure>";
+        }
+        const ExtractedPage p = extract("<html><body><div>" + body + "</div></body></html>");
+        for (int i = 0; i < 3; ++i) {
+            CAPTURE(i);
+            CHECK(p.text.find("Part " + std::to_string(i) + " paragraph 0") != std::string::npos);
+        }
+    }
+
+    TEST_CASE("the paragraphs before a read-more box belong to the article") {
+        // The box of most paragraphs sits one level below the first ones, beside a link and an
+        // ad: its parent's parent holds the whole article and scores more than its parent.
+        std::string more;
+        for (int i = 0; i < 10; ++i) {
+            more += "<p>Later paragraph " + std::to_string(i) +
+                    " goes on with the story, with commas, clauses, and detail enough.</p>";
+        }
+        const std::string body =
+            "<div class=\"story-body\"><p>First paragraph of the story, which opens it, with "
+            "commas, clauses, and names, as stories do.</p><p>Second paragraph, saying more, "
+            "with a comma or two, and a quote.</p><p>Third paragraph, before the box, with "
+            "commas, and a date, and a place.</p><div id=\"more\"><div><a href=\"#\">Read "
+            "more</a></div><div class=\"ad-block\"></div><div id=\"more-content\">" +
+            more + "</div></div></div>";
+        const ExtractedPage p = extract(news_page(body));
+        CHECK(p.text.find("First paragraph of the story") != std::string::npos);
+        CHECK(p.text.find("Third paragraph") != std::string::npos);
+        CHECK(p.text.find("Later paragraph 9") != std::string::npos);
+    }
+
+    TEST_CASE("a photo gallery beside the article is left out") {
+        const std::string gallery =
+            "<div class=\"full-gallery\"><ul><li><p>Slide one: a crowd waits at the harbour "
+            "gate in the rain.</p></li><li><p>Slide two: the ferry stays at its berth.</p></li>"
+            "</ul></div>";
+        const ExtractedPage p = extract(news_page(kArticle + gallery));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        CHECK(p.text.find("Slide one") == std::string::npos);
+    }
+
+    TEST_CASE("elements with a hiding class name are not text, a class merely containing it is") {
+        const std::string extra =
+            "<span class=\"sr-only\">Screen reader note.</span><p class=\"post d-none\">A "
+            "hidden teaser.</p><div class=\"hidden\">Shown by a script.</div>"
+            "<p class=\"unhidden-text\">Kept line of the article.</p>";
+        const ExtractedPage p = extract(news_page(kArticle + extra));
+        for (const char* gone : {"Screen reader", "hidden teaser", "Shown by"}) {
+            CAPTURE(gone);
+            CHECK(p.text.find(gone) == std::string::npos);
+        }
+        CHECK(p.text.find("Kept line of the article") != std::string::npos);
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+    }
+
+    TEST_CASE("a gallery longer than the article it illustrates is left out, and chart labels") {
+        std::string gallery = "<div class=\"full-gallery\"><ul>";
+        for (int i = 0; i < 8; ++i) {
+            gallery += "<li><p>Slide " + std::to_string(i) +
+                       ": another story of the week in pictures, with a long caption, and a "
+                       "credit.</p></li>";
+        }
+        gallery += "</ul></div>";
+        const ExtractedPage p = extract(news_page(kArticle + gallery + kArticle));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        CHECK(p.text.find("Slide 0") == std::string::npos);
+        // A chart's text labels (ai2html's boxes) go too.
+        const ExtractedPage q = extract(news_page(
+            kArticle + "<div class=\"ai2html\"><p>Interest payments</p><p>915 billion</p></div>"));
+        CHECK(q.text.find("Interest payments") == std::string::npos);
+    }
+
+    TEST_CASE("text written straight into a box between line breaks scores as paragraphs") {
+        // No <p>: runs of text between <br><br>, and a centred picture credit (a block) among
+        // them. Beside it, a box of two short real paragraphs.
+        std::string runs;
+        for (int i = 0; i < 5; ++i) {
+            runs += "Run " + std::to_string(i) +
+                    " of the story, written straight into its box, with commas, clauses, and "
+                    "names, as a story has.<br> <br>";
+            if (i == 1)
+                runs += "<center><em>A picture, by its maker</em></center>";
+        }
+        const std::string html =
+            "<html><body><div class=\"box\"><p>Elsewhere: a teaser of another story here, "
+            "with a comma.</p><p>And one more teaser, with a comma, for good measure.</p></div>"
+            "<div class=\"box\"><h1>The headline</h1><div class=\"body\">" +
+            runs + "</div></div></body></html>";
+        const ExtractedPage p = extract(html);
+        CHECK(p.text.find("Run 0 of the story") != std::string::npos);
+        CHECK(p.text.find("Run 4 of the story") != std::string::npos);
+        CHECK(p.text.find("teaser") == std::string::npos);
+    }
+
+    TEST_CASE("a short byline box is left out, a long box named after its author is not") {
+        const std::string byline =
+            "<div class=\"byline\">Monday March 3, 2025 7:45 am by <a href=/jd>Jane Doe</a>"
+            "</div><span rel=\"author\">Written by John Roe</span>";
+        const ExtractedPage p = extract(news_page(byline + kArticle));
+        CHECK(p.text.find("Jane Doe") == std::string::npos);
+        CHECK(p.text.find("John Roe") == std::string::npos);
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        const ExtractedPage q =
+            extract(news_page("<div class=\"author-content\">" + kArticle + "</div>"));
+        CHECK(q.text.find("waves reached six metres") != std::string::npos);
+    }
+
+    TEST_CASE("a part of the article beside an empty ad slot still joins the other parts") {
+        const auto part = [](int from, int count) {
+            std::string out = "<div class=\"story-body story-body-" + std::to_string(from) + "\">";
+            for (int i = from; i < from + count; ++i) {
+                out += "<p>Paragraph " + std::to_string(i) +
+                       " of the story, with commas, clauses, and detail enough to score.</p>";
+            }
+            return out + "</div>";
+        };
+        const std::string body = "<div class=\"wrap\">" + part(0, 3) +
+                                 "</div><div class=\"wrap\"><div class=\"slot\"></div>" +
+                                 part(3, 12) + "<div><img src=a.jpg></div></div>";
+        const ExtractedPage p = extract("<html><body><main>" + body + "</main></body></html>");
+        CHECK(p.text.find("Paragraph 0 of the story") != std::string::npos);
+        CHECK(p.text.find("Paragraph 14 of the story") != std::string::npos);
+    }
+
+    TEST_CASE("advertising and sponsored labels and calls to action are furniture") {
+        const ExtractedPage p = extract(
+            news_page("<p>ADVERTISING</p>" + kArticle +
+                      "<p>Sponsored</p><p>Sponsored links</p><p>Learn more about the port</p>"
+                      "<p>Read more: Storm closes the bridge</p>"));
+        CHECK(p.text.find("waves reached six metres") != std::string::npos);
+        for (const char* gone : {"ADVERTISING", "Sponsored", "Learn more", "Read more"}) {
+            CAPTURE(gone);
+            CHECK(p.text.find(gone) == std::string::npos);
+        }
+    }
+
+    TEST_CASE("the headline goes when it repeats the declared title, an h1 that differs stays") {
+        const std::string body = "<h1>Harbour closes</h1>" + kArticle;
+        CHECK(extract(news_page(body)).text.find("Harbour closes") == std::string::npos);
+        const std::string other = "<h1>Waves of six metres: the port shuts</h1>" + kArticle;
+        const ExtractedPage p = extract(news_page(other));
+        CHECK(p.text.find("Waves of six metres") != std::string::npos);
+        CHECK(p.title == "Waves of six metres: the port shuts");  // the title is still the h1
+    }
 }

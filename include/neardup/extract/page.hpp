@@ -1,13 +1,15 @@
 // Web pages: the article a reader reads, and the metadata a news page carries.
 //
 // extract_page() parses HTML with libxml2's HTML parser (broken markup recovered, the full
-// entity table) and, in ExtractMode::kMain, keeps the article
-// body: blocks are scored by their text (length, commas), discounted by link density, weighed
-// by class/id/role hints (article, content, story vs nav, menu, footer, sidebar, related,
-// comment, share, newsletter, cookie, promo, ad); the best-scoring container and its qualifying
-// siblings are the article. Hidden elements (hidden, aria-hidden, display:none), script, style,
-// noscript, template, svg, forms, select, buttons and iframes are never text. kAll keeps every
-// visible text of the page. Blocks are separated by blank lines.
+// entity table) and, in ExtractMode::kMain, keeps the article body: blocks (and runs of text
+// written straight into a box) are scored by their text (length, commas), discounted by link
+// density, weighed by class/id/role hints (article, content, story vs nav, menu, footer,
+// sidebar, related, comment, share, newsletter, cookie, promo, ad, gallery; caption, credit
+// and short byline boxes are left out); the best-scoring container, widened, climbed and
+// lifted out of its wrappers, and its qualifying siblings are the article. Hidden elements
+// (hidden, aria-hidden, display:none, hiding class names), script, style, noscript, template,
+// svg, forms, select, buttons and iframes are never text. kAll keeps every visible text of the
+// page. Blocks are separated by blank lines.
 //
 // Metadata: title (og:title, JSON-LD headline, h1, <title> without its " | Site" suffix),
 // publication date (JSON-LD datePublished, article:published_time, <time datetime>: the first
