@@ -92,8 +92,8 @@ struct Waiting {
     /// Writes every document without its site's boilerplate; returns the documents stripped.
     std::uint64_t write(std::ostream& out) {
         spool.flush();
-        const Boilerplate found =
-            finder.find([&](std::uint32_t d, std::string& out) { spool.read(docs[d].text, out); });
+        const Boilerplate found = finder.find(
+            [&](std::uint32_t d, std::string& into) { spool.read(docs[d].text, into); });
         std::string head;
         std::string text;
         std::string stripped;

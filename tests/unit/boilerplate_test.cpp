@@ -154,7 +154,7 @@ TEST_SUITE("boilerplate") {
         CHECK(found(finder.find(read), block.substr(0, block.find('\n'))));
         // The same page saved three times (one headline): a copy, no boilerplate.
         BoilerplateFinder copies;
-        for (int i = 0; i < 3; ++i) {
+        for (std::size_t i = 0; i < 3; ++i) {
             docs[i] = titles[0] + "\n\n" + block;
             copies.add(copies.site_id("example.com"), paragraphs(docs[i]), sketch_words(docs[i]),
                        i == 2 ? "UPDATE 1-" + titles[0] : titles[0]);
