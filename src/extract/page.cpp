@@ -28,6 +28,8 @@ constexpr std::uint32_t kBylineText = 100;
 
 /// The walks below recurse this deep at most; a deeper page is refused (extract_page).
 constexpr std::size_t kMaxDepth = 1000;
+/// Characters of text below which a box is not taken for the article (about 15 words).
+constexpr std::uint32_t kMinArticleChars = 100;
 
 // ---- nodes and attributes -------------------------------------------------------------------
 
@@ -254,6 +256,11 @@ public:
             Stats& s = stats(n);
             const double density = s.text == 0 ? 1.0 : static_cast<double>(s.links) / s.text;
             s.score *= 1.0 - density;
+            // A box of a line or two (a video's title under a hinted "content" class) is no
+            // article, however its class scores: a short article beside a list of links loses
+            // to it otherwise.
+            if (s.text < kMinArticleChars)
+                continue;
             if (s.score > best_score) {
                 best_score = s.score;
                 best = n;

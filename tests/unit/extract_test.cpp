@@ -424,4 +424,23 @@ TEST_SUITE("extract") {
         CHECK(p.text.find("Waves of six metres") != std::string::npos);
         CHECK(p.title == "Waves of six metres: the port shuts");  // the title is still the h1
     }
+
+    TEST_CASE("a short article beside a list of links is not lost to a hinted box of one line") {
+        // A video's title under a "content" class (a hint worth more than a short article's
+        // paragraphs) against three paragraphs sharing their section with a list of links.
+        std::string links = "<ul>";
+        for (int i = 0; i < 12; ++i)
+            links += "<li><a href=\"/s" + std::to_string(i) + "\">Another story headline number " +
+                     std::to_string(i) + " of the day</a></li>";
+        links += "</ul>";
+        const std::string html =
+            "<html><body><article><div class=\"embed-content\"><div class=\"player\">Video shows "
+            "a dramatic rescue at sea</div></div><section><p>MEMPHIS, June 18 - A bank said it has "
+            "agreed to operate branch offices in supermarkets in two states.</p><p>It said 20 "
+            "locations will open in one state and 10 in the other, the company said.</p><p>The "
+            "first branches open in the autumn. Reuter</p></section><div class=\"recirc\">" +
+            links + "</div></article></body></html>";
+        const ExtractedPage p = extract(html);
+        CHECK(p.text.find("agreed to operate branch offices") != std::string::npos);
+    }
 }
