@@ -443,4 +443,17 @@ TEST_SUITE("extract") {
         const ExtractedPage p = extract(html);
         CHECK(p.text.find("agreed to operate branch offices") != std::string::npos);
     }
+
+    TEST_CASE("a figure's caption inside the article is read with it") {
+        std::string body = "<article>";
+        for (int i = 0; i < 4; ++i)
+            body += "<p>Paragraph " + std::to_string(i) +
+                    " of the story, with commas, clauses, and detail enough to score.</p>";
+        body +=
+            "<figure><img src=a.jpg><figcaption>Firefighters at the harbor bridge on "
+            "Monday.</figcaption></figure></article>";
+        const ExtractedPage p = extract("<html><body>" + body + "</body></html>");
+        CHECK(p.text.find("Paragraph 3 of the story") != std::string::npos);
+        CHECK(p.text.find("Firefighters at the harbor bridge") != std::string::npos);
+    }
 }
