@@ -184,6 +184,9 @@ def main():
     ap.add_argument("--short", type=int, default=0, metavar="N",
                     help="N short articles per template, on every usable template (see above)")
     ap.add_argument("--reuters", default="../shared/eval/reuters21578.jsonl")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 unless false near pairs are 0 and copies are one near group for "
+                         ">= 95%% of articles (issue 22's targets)")
     args = ap.parse_args()
     bench = pathlib.Path(args.bench)
     truth = json.loads((bench / "ground-truth.json").read_text())
@@ -272,6 +275,9 @@ def main():
     print("false_near_pairs_same_template\t%.4f (%d of %d)" % (false_near / max(1, pairs), false_near, pairs))
     print("false_story_pairs_same_template\t%.4f (%d of %d)" % (false_story / max(1, pairs), false_story, pairs))
     print("false_story_pairs_plain_text\t%.4f (%d of %d)" % (plain_story / max(1, plain_pairs), plain_story, plain_pairs))
+    if args.check and (false_near > 0 or near_ok < 0.95 * n):
+        print("check failed: want 0 false near pairs and >= 0.95 of copies in one near group", file=sys.stderr)
+        return 1
     return 0
 
 if __name__ == "__main__":
