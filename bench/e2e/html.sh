@@ -17,12 +17,18 @@ trap 'rm -rf "$tmp"' EXIT
 for f in "$src"/*.html.gz; do zcat "$f" >"$tmp/$(basename "$f" .gz)"; done
 bytes=$(cat "$tmp"/*.html | wc -c)
 
+# median of its arguments (numbers)
+med() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+# seconds one run of a command takes, wall clock, 3 decimals
+seconds() {
+  local s e
+  s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
+  awk -v a="$s" -v b="$e" 'BEGIN {printf "%.3f", (b - a) / 1e9}'
+}
 median_seconds() {
-  local i s e
-  for i in $(seq "$runs"); do
-    s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
-    echo $(( (e - s) / 1000 ))
-  done | sort -n | awk '{v[NR]=$1} END {printf "%.3f\n", v[int((NR+1)/2)] / 1e6}'
+  local i t=()
+  for i in $(seq "$runs"); do t+=("$(seconds "$@")"); done
+  med "${t[@]}"
 }
 
 # row NAME SECONDS: the figure as "NAME<TAB>s<TAB>MB/s"
@@ -57,10 +63,8 @@ PY
   ours=(); theirs=()
   for _ in $(seq "$runs"); do
     theirs+=("$(peer)")
-    s=$(date +%s%N); "$bin" scan -q -j 2 -o /dev/null "$tmp" >/dev/null 2>&1; e=$(date +%s%N)
-    ours+=("$(awk -v a="$s" -v b="$e" 'BEGIN {printf "%.3f", (b - a) / 1e9}')")
+    ours+=("$(seconds "$bin" scan -q -j 2 -o /dev/null "$tmp")")
   done
-  med() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
   row readability_lxml_one_core "$(med "${theirs[@]}")"
   row scan_threads_2_interleaved "$(med "${ours[@]}")"
   awk -v a="$(med "${theirs[@]}")" -v b="$(med "${ours[@]}")" \

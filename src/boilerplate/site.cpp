@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <optional>
+#include <unordered_map>
+#include <utility>
 
 #include "neardup/core/flat_table.hpp"
 #include "neardup/core/hash.hpp"
@@ -104,6 +107,30 @@ void for_each_paragraph(std::string_view text, Fn&& fn) {
     }
 }
 
+/// Calls `fn` with the FNV-1a hash of each word of `text` in order: runs of ASCII letters
+/// (case folded), digits and non-ASCII bytes.
+template <typename Fn>
+void for_each_word_hash(std::string_view text, Fn&& fn) {
+    std::uint64_t h = 0;
+    bool in_word = false;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        const auto lower = static_cast<unsigned char>(c | 0x20U);
+        const bool letter = lower >= 'a' && lower <= 'z';
+        if (!letter && !(c >= '0' && c <= '9') && c < 0x80) {
+            if (in_word)
+                fn(h);
+            h = 0;
+            in_word = false;
+            continue;
+        }
+        h = (h ^ (letter ? lower : c)) * 0x100000001B3ULL;  // FNV-1a
+        in_word = true;
+    }
+    if (in_word)
+        fn(h);
+}
+
 }  // namespace
 
 std::string site_of(std::string_view url, std::string_view fallback) {
@@ -155,28 +182,13 @@ std::uint32_t BoilerplateFinder::site_id(const std::string& site) {
 
 namespace {
 
-/// The hashes of a headline's words (ASCII case folded), sorted and unique; at most 32.
+/// The hashes of a headline's words (sketch_words()' words), sorted and unique; at most 32.
 void title_words(std::string_view title, std::vector<std::uint32_t>& out) {
     const std::size_t from = out.size();
-    std::uint64_t h = 0;
-    bool in_word = false;
-    const auto end_word = [&] {
-        if (in_word && out.size() - from < 32)
+    for_each_word_hash(title, [&](std::uint64_t h) {
+        if (out.size() - from < 32)
             out.push_back(static_cast<std::uint32_t>(mix64(h)));
-        h = 0;
-        in_word = false;
-    };
-    for (const char ch : title) {
-        const auto c = static_cast<unsigned char>(ch);
-        const auto lower = static_cast<unsigned char>(c | 0x20U);
-        if ((lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-            h = (h ^ (lower >= 'a' && lower <= 'z' ? lower : c)) * 0x100000001B3ULL;
-            in_word = true;
-        } else {
-            end_word();
-        }
-    }
-    end_word();
+    });
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(from), out.end());
     out.erase(std::unique(out.begin() + static_cast<std::ptrdiff_t>(from), out.end()), out.end());
 }
@@ -226,9 +238,7 @@ WordSketch sketch_words(std::string_view text) {
     WordSketch sketch;
     std::array<std::uint64_t, 3> words{};  // the last three word hashes
     std::size_t seen = 0;
-    std::uint64_t h = 0;
-    bool in_word = false;
-    const auto end_word = [&] {
+    for_each_word_hash(text, [&](std::uint64_t h) {
         words = {words[1], words[2], h};
         if (++seen >= 3) {
             const std::uint64_t g = mix64(words[0] ^ mix64(words[1] ^ mix64(words[2])));
@@ -238,23 +248,7 @@ WordSketch sketch_words(std::string_view text) {
             if (v == 0 || value < v)
                 v = value;
         }
-        h = 0;
-        in_word = false;
-    };
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        const auto lower = static_cast<unsigned char>(c | 0x20U);
-        const bool letter = lower >= 'a' && lower <= 'z';
-        if (!letter && !(c >= '0' && c <= '9') && c < 0x80) {
-            if (in_word)
-                end_word();
-            continue;
-        }
-        h = (h ^ (letter ? lower : c)) * 0x100000001B3ULL;  // FNV-1a
-        in_word = true;
-    }
-    if (in_word)
-        end_word();
+    });
     return sketch;
 }
 
@@ -291,17 +285,30 @@ constexpr std::uint64_t kMinOwnBytes = 120;
 /// and the sketches of what each has of its own (its paragraphs the site does not carry
 /// widely), read back from the text when the whole texts agree.
 struct BoilerplateFinder::Judge {
+    using CarriersOf = std::function<std::uint32_t(std::size_t, const Paragraph&)>;
+
+    Judge(const BoilerplateFinder& f, const TextReader& reader, CarriersOf carriers)
+        : finder(f),
+          text_of(reader),
+          carriers_of(std::move(carriers)),
+          site_documents(f.sites_.size(), 0) {
+        for (const std::uint32_t site : f.doc_site_)
+            ++site_documents[site];
+    }
+
     const BoilerplateFinder& finder;
     const TextReader& text_of;
-    std::function<std::uint32_t(std::size_t, const Paragraph&)> carriers_of;
+    CarriersOf carriers_of;
     std::vector<std::uint32_t> site_documents;
-    std::vector<WordSketch> own;      ///< by document, once known
-    std::vector<std::uint8_t> known;  ///< 0 unknown, 1 known, 2 too little of its own
+    /// By document judged so far (few: carriers are judged until two articles are found): the
+    /// sketch of its own text, none when it has too little of it.
+    std::unordered_map<std::uint32_t, std::optional<WordSketch>> own;
     std::string text, folded, mine;
 
-    /// The document's own text sketched; false when it has too little of it to tell.
-    bool own_sketch(std::uint32_t d) {
-        if (known[d] == 0) {
+    /// The document's own text sketched; nullptr when it has too little of it to tell.
+    const WordSketch* own_sketch(std::uint32_t d) {
+        const auto [at, added] = own.try_emplace(d);
+        if (added) {
             text_of(d, text);
             mine.clear();
             const std::uint32_t widely = site_share(site_documents[finder.doc_site_[d]]);
@@ -312,10 +319,10 @@ struct BoilerplateFinder::Judge {
                     mine.push_back('\n');
                 }
             });
-            own[d] = sketch_words(mine);
-            known[d] = mine.size() < kMinOwnBytes ? 2 : 1;
+            if (mine.size() >= kMinOwnBytes)
+                at->second = sketch_words(mine);
         }
-        return known[d] == 1;
+        return at->second ? &*at->second : nullptr;
     }
 
     /// One article: the whole texts look alike, and so does what each has of its own (a
@@ -333,11 +340,11 @@ struct BoilerplateFinder::Judge {
         const std::span<const std::uint32_t> title_b = finder.title_of(b);
         if (!title_a.empty() && !title_b.empty() && word_jaccard(title_a, title_b) < same)
             return false;
-        const bool own_a = own_sketch(a);
-        const bool own_b = own_sketch(b);
-        if (own_a != own_b)
+        const WordSketch* own_a = own_sketch(a);
+        const WordSketch* own_b = own_sketch(b);
+        if ((own_a == nullptr) != (own_b == nullptr))
             return false;
-        return !own_a || sketch_similarity(own[a], own[b]) >= same;
+        return own_a == nullptr || sketch_similarity(*own_a, *own_b) >= same;
     }
 
     /// Whether the documents carrying a paragraph are `min_articles` different articles: in
@@ -402,20 +409,10 @@ Boilerplate BoilerplateFinder::find(const TextReader& text_of) {
                 docs.push_back(static_cast<std::uint32_t>(d));
         }
     }
-    Judge judge{*this,
-                text_of,
-                [&](std::size_t d, const Paragraph& p) {
-                    const Count* c = carried.find(key_of(d, p));
-                    return c != nullptr ? c->docs : 0;  // a paragraph past the first 1024
-                },
-                std::vector<std::uint32_t>(sites_.size(), 0),
-                std::vector<WordSketch>(n),
-                std::vector<std::uint8_t>(n, 0),
-                {},
-                {},
-                {}};
-    for (const std::uint32_t site : doc_site_)
-        ++judge.site_documents[site];
+    Judge judge(*this, text_of, [&](std::size_t d, const Paragraph& p) {
+        const Count* c = carried.find(key_of(d, p));
+        return c != nullptr ? c->docs : 0;  // a paragraph past the first 1024
+    });
     Boilerplate found;
     std::vector<std::uint32_t> articles;
     for (std::size_t c = 0; c < carriers.size(); ++c) {

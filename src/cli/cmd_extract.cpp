@@ -50,12 +50,12 @@ std::string head_of(const ParsedDoc& d, const std::string& source) {
     return line;
 }
 
-/// The text as read: for a web page the article, without the title joined in front.
 /// Where the body starts in a document's text: after the title and its blank line.
 std::size_t body_offset(const ParsedDoc& d) {
     return d.title.empty() || d.text.size() < d.title.size() + 2 ? 0 : d.title.size() + 2;
 }
 
+/// The text as read: for a web page the article, without the title joined in front.
 std::string_view body_of(const ParsedDoc& d) {
     return std::string_view(d.text).substr(body_offset(d));
 }

@@ -92,6 +92,16 @@ bool is_block(std::string_view tag) {
     return std::find(kTags.begin(), kTags.end(), tag) != kTags.end();
 }
 
+/// Adds the visible characters (not bytes, not spaces) and the commas of a text node to the
+/// counts.
+void count_text(const char* t, std::uint32_t& text, std::uint32_t& commas) {
+    for (const char* p = t; p != nullptr && *p != 0; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        text += c > ' ' && (c & 0xC0) != 0x80 ? 1 : 0;
+        commas += c == ',' ? 1 : 0;
+    }
+}
+
 /// Whether the class attribute `c` holds one of `tokens` as a whole class name.
 bool class_token(std::string_view c, std::initializer_list<std::string_view> tokens) {
     std::size_t at = 0;
@@ -388,13 +398,7 @@ private:
     Stats measure(xmlNode* n, bool in_link, int depth) {
         Stats own;
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            const char* t = reinterpret_cast<const char*>(n->content);
-            for (const char* p = t; p != nullptr && *p != 0; ++p) {
-                const auto c = static_cast<unsigned char>(*p);
-                if (c > ' ' && (c & 0xC0) != 0x80)  // count characters, not bytes
-                    ++own.text;
-                own.commas += c == ',' ? 1 : 0;
-            }
+            count_text(reinterpret_cast<const char*>(n->content), own.text, own.commas);
             own.links = in_link ? own.text : 0;
             return own;
         }
@@ -537,11 +541,7 @@ private:
         for (const xmlNode* c = box->children; c != nullptr; c = c->next) {
             if (c->type == XML_TEXT_NODE && c->content != nullptr) {
                 const std::uint32_t before = text;
-                for (const char* p = reinterpret_cast<const char*>(c->content); *p != 0; ++p) {
-                    const auto ch = static_cast<unsigned char>(*p);
-                    text += ch > ' ' && (ch & 0xC0) != 0x80 ? 1 : 0;
-                    commas += ch == ',' ? 1 : 0;
-                }
+                count_text(reinterpret_cast<const char*>(c->content), text, commas);
                 after_br = after_br && text == before;
                 continue;
             }

@@ -36,10 +36,8 @@ std::vector<std::uint64_t> word_hashes(std::string_view list) {
 
 StopWords::StopWords(std::string_view stops, std::string_view figures)
     : stops_(make_set(stops)), figures_(make_set(figures)) {
-    for (const std::uint64_t h : word_hashes(figures)) {
-        const std::size_t bit = (h >> kFilterShift) % kFilterBits;
-        figure_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
-    }
+    for (const std::uint64_t h : word_hashes(figures))
+        figure_filter_.set(h >> kFilterShift);
 }
 
 StopWords::Set StopWords::make_set(std::string_view list) {

@@ -19,26 +19,23 @@ void SourceTemplates::add(std::uint32_t source, std::span<const TermCode> terms,
 void SourceTemplates::finalize() {
     // Only terms used beside a figure in enough articles can be a template: count every use
     // of those (a table of a few thousand entries) instead of every term of every article.
-    FlatTable<std::uint64_t, Count, ~std::uint64_t{0}> candidates;
+    FlatTable<std::uint64_t, Candidate, ~std::uint64_t{0}> candidates;
+    std::uint32_t numbered = 0;
+    TermBits maybe;
     counts_.for_each([&](std::uint64_t k, Count& c) {
         const std::uint32_t* articles = articles_of_.find(static_cast<std::uint32_t>(k >> 32));
         if (c.beside >= options_.min_documents && articles != nullptr &&
-            *articles >= options_.min_source_documents)
-            candidates.upsert(k).beside = c.beside;
+            *articles >= options_.min_source_documents) {
+            Candidate& candidate = candidates.upsert(k);
+            candidate.beside = c.beside;
+            candidate.index = numbered++;  // a thread counts it in a vector, not a table
+            maybe.set(static_cast<std::uint32_t>(k));
+        }
     });
     counts_ = {};
-    if (!candidates.empty()) {
-        // Each candidate gets a dense number, so a thread counts it in a vector, not a table.
-        FlatTable<std::uint64_t, std::uint32_t, ~std::uint64_t{0}> number;
-        std::vector<std::uint64_t> keys;
-        TermBits maybe;
-        candidates.for_each([&](std::uint64_t k, Count&) {
-            number.upsert(k) = static_cast<std::uint32_t>(keys.size());
-            keys.push_back(k);
-            maybe.set(static_cast<std::uint32_t>(k));
-        });
+    if (numbered > 0) {
         tbb::enumerable_thread_specific<std::vector<std::uint32_t>> counts(
-            [&] { return std::vector<std::uint32_t>(keys.size(), 0); });
+            [&] { return std::vector<std::uint32_t>(numbered, 0); });
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, articles_.size(), 4096),
                           [&](const auto& r) {
                               std::vector<std::uint32_t>& mine = counts.local();
@@ -47,17 +44,17 @@ void SourceTemplates::finalize() {
                                   for (const TermCode t : a.terms) {
                                       if (!maybe.may_hold(term_hash(t)))
                                           continue;
-                                      if (const std::uint32_t* n = number.find(key(a.source, t)))
-                                          ++mine[*n];
+                                      if (const Candidate* c = candidates.find(key(a.source, t)))
+                                          ++mine[c->index];
                                   }
                               }
                           });
-        for (const std::vector<std::uint32_t>& c : counts) {
-            for (std::size_t j = 0; j < keys.size(); ++j)
-                candidates.find(keys[j])->all += c[j];
-        }
+        candidates.for_each([&](std::uint64_t, Candidate& c) {
+            for (const std::vector<std::uint32_t>& mine : counts)
+                c.all += mine[c.index];
+        });
     }
-    candidates.for_each([&](std::uint64_t k, Count& c) {
+    candidates.for_each([&](std::uint64_t k, Candidate& c) {
         if (static_cast<double>(c.beside) >= options_.min_share * c.all) {
             templates_.upsert(k) = 1;
             template_bits_.set(static_cast<std::uint32_t>(k));

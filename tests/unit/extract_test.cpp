@@ -1,4 +1,5 @@
 #include <chrono>
+#include <initializer_list>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -37,6 +38,14 @@ const std::string kArticle =
     "boats to the inner basin, where the water was calmer.</p><p>The authority said the harbour "
     "would reopen when the swell fell below three metres, perhaps on Wednesday.</p>";
 
+/// Checks that none of `gone` is in `text`.
+void check_gone(const std::string& text, std::initializer_list<const char*> gone) {
+    for (const char* g : gone) {
+        CAPTURE(g);
+        CHECK(text.find(g) == std::string::npos);
+    }
+}
+
 }  // namespace
 
 TEST_SUITE("extract") {
@@ -44,10 +53,7 @@ TEST_SUITE("extract") {
         const ExtractedPage p = extract(news_page(kArticle));
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
         CHECK(p.text.find("perhaps on Wednesday") != std::string::npos);
-        for (const char* chrome : {"World", "Other story", "newsletter", "Copyright"}) {
-            CAPTURE(chrome);
-            CHECK(p.text.find(chrome) == std::string::npos);
-        }
+        check_gone(p.text, {"World", "Other story", "newsletter", "Copyright"});
         CHECK(p.title == "Harbour closes");  // the " | Site" suffix goes
         CHECK(p.lang == "en");
         // Paragraphs are blocks, separated by blank lines.
@@ -327,10 +333,7 @@ TEST_SUITE("extract") {
             "hidden teaser.</p><div class=\"hidden\">Shown by a script.</div>"
             "<p class=\"unhidden-text\">Kept line of the article.</p>";
         const ExtractedPage p = extract(news_page(kArticle + extra));
-        for (const char* gone : {"Screen reader", "hidden teaser", "Shown by"}) {
-            CAPTURE(gone);
-            CHECK(p.text.find(gone) == std::string::npos);
-        }
+        check_gone(p.text, {"Screen reader", "hidden teaser", "Shown by"});
         CHECK(p.text.find("Kept line of the article") != std::string::npos);
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
     }
@@ -410,10 +413,7 @@ TEST_SUITE("extract") {
                       "<p>Sponsored</p><p>Sponsored links</p><p>Learn more about the port</p>"
                       "<p>Read more: Storm closes the bridge</p>"));
         CHECK(p.text.find("waves reached six metres") != std::string::npos);
-        for (const char* gone : {"ADVERTISING", "Sponsored", "Learn more", "Read more"}) {
-            CAPTURE(gone);
-            CHECK(p.text.find(gone) == std::string::npos);
-        }
+        check_gone(p.text, {"ADVERTISING", "Sponsored", "Learn more", "Read more"});
     }
 
     TEST_CASE("the headline goes when it repeats the declared title, an h1 that differs stays") {

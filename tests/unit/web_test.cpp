@@ -66,13 +66,19 @@ std::string page_of(std::string page, const std::string& article) {
     return page;
 }
 
+/// The project's six articles (corpus/articles/), in name order.
+std::vector<fs::path> article_files() {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(kCorpus / "articles"))
+        files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    REQUIRE(files.size() == 6);
+    return files;
+}
+
 /// Writes the 18 pages: web/a<article>-<template>.html. Returns the folder.
 fs::path write_pages(const test::TempDir& dir) {
-    std::vector<fs::path> articles;
-    for (const auto& e : fs::directory_iterator(kCorpus / "articles"))
-        articles.push_back(e.path());
-    std::sort(articles.begin(), articles.end());
-    REQUIRE(articles.size() == 6);
+    const std::vector<fs::path> articles = article_files();
     for (const char* t : {"0d461229", "8267acac", "db6b0816"}) {
         const std::string tmpl =
             test::read_gzip(kCorpus / "web-templates" / (std::string(t) + ".html.gz"));
@@ -87,12 +93,8 @@ fs::path write_pages(const test::TempDir& dir) {
 /// Short articles (issue 22): each paragraph of 30 words or more of the six articles, under
 /// a headline of its first eight words.
 std::vector<std::string> short_articles() {
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(kCorpus / "articles"))
-        files.push_back(e.path());
-    std::sort(files.begin(), files.end());
     std::vector<std::string> out;
-    for (const fs::path& f : files) {
+    for (const fs::path& f : article_files()) {
         const std::string text = test::read_file(f);
         for (std::size_t start = text.find("\n\n") + 2; start < text.size();) {
             std::size_t end = std::min(text.find("\n\n", start), text.size());

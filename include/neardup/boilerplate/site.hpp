@@ -23,9 +23,8 @@
 // whose extraction kept the same block of the site instead of their short articles differ in
 // nothing else (at 30 short articles on each of 138 real templates, 21 false near pairs -> 0).
 // The price: one story published twice on one site under two different headlines is two
-// articles, and what they share is taken out as the site's. Among a
-// paragraph's carriers, in input order, a document counts when it is the same article as none
-// counted before.
+// articles, and what they share is taken out as the site's. Among a paragraph's carriers, in
+// input order, a document counts when it is the same article as none counted before.
 //
 // A site is the host of the document's URL (a JSON record's url field), else the folder the
 // input was found under (input.hpp: InputFile::site). A URL the page claims for itself (its
@@ -34,8 +33,9 @@
 // article paragraphs counted as recurring, and stripped, as its boilerplate.
 //
 // Memory until find(): 12 bytes per paragraph (about 30 per article; at most 1024 are kept, the
-// first and the last 512) and 128 per document;
-// then the boilerplate paragraphs' keys. Deterministic: documents are taken in the order given.
+// first and the last 512), 128 per document and 4 per headline word (at most 32); find() adds
+// a sketch per document it reads back; then the boilerplate paragraphs' keys. Deterministic:
+// documents are taken in the order given.
 //
 // Example:
 //   neardup::BoilerplateFinder finder;

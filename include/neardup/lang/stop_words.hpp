@@ -10,11 +10,12 @@
 //   bool stop = en.contains("the");  // true
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
+
+#include "neardup/core/bit_filter.hpp"
 
 namespace neardup {
 
@@ -43,10 +44,7 @@ public:
     /// predicts well. (The set's four loads and compares at every new word of a document cost
     /// story terms 10-20%: 23.5 -> 26-28 ns per token over Reuters articles, story/terms.cpp.)
     [[nodiscard]] bool figure_hash(std::uint64_t word_hash) const noexcept {
-        const std::size_t bit = (word_hash >> kFilterShift) % kFilterBits;
-        if ((figure_filter_[bit / 64] >> (bit % 64) & 1) == 0)
-            return false;
-        return listed(figures_, word_hash);
+        return figure_filter_.may_hold(word_hash >> kFilterShift) && listed(figures_, word_hash);
     }
     /// Its Kind bits, 0 when unlisted.
     [[nodiscard]] std::uint8_t kind_of_hash(std::uint64_t word_hash) const noexcept {
@@ -80,11 +78,10 @@ private:
     /// The set of these words (whitespace-separated, '#' starts a comment line).
     static Set make_set(std::string_view list);
     static constexpr std::size_t kWindow = 4;  ///< every word is within this many slots of home
-    static constexpr std::size_t kFilterBits = 4096;  ///< 1% of them set by the English figures
-    static constexpr int kFilterShift = 20;           ///< bits of the hash apart from a set's
+    static constexpr int kFilterShift = 20;    ///< bits of the hash apart from a set's
     Set stops_;
     Set figures_;
-    std::array<std::uint64_t, kFilterBits / 64> figure_filter_{};
+    BitFilter<4096> figure_filter_;  ///< 1% of it set by the English figures
 };
 
 }  // namespace neardup

@@ -21,12 +21,12 @@
 //   bool t = templates.contains(source, terms[0]);
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "neardup/core/bit_filter.hpp"
 #include "neardup/core/flat_table.hpp"
 #include "neardup/story/terms.hpp"
 
@@ -71,23 +71,16 @@ private:
     [[nodiscard]] static std::uint64_t key(std::uint32_t source, TermCode term) noexcept {
         return std::uint64_t{source} << 32 | term_hash(term);
     }
-    /// A bit per low 16 bits of a set of term hashes: nearly every term outside the set
-    /// misses it with one load from 8 KB, and only the rest probe a table.
-    class TermBits {
-    public:
-        void set(std::uint32_t hash) noexcept {
-            bits_[(hash >> 6) & 0x3FF] |= std::uint64_t{1} << (hash & 63);
-        }
-        [[nodiscard]] bool may_hold(std::uint32_t hash) const noexcept {
-            return (bits_[(hash >> 6) & 0x3FF] >> (hash & 63) & 1) != 0;
-        }
-
-    private:
-        std::array<std::uint64_t, 1024> bits_{};
-    };
+    /// A bit per low 16 bits of a set of term hashes (core/bit_filter.hpp).
+    using TermBits = BitFilter<1 << 16>;
     struct Count {
         std::uint32_t beside = 0;  ///< articles that use the term beside a figure
         std::uint32_t all = 0;     ///< articles that have it (counted for candidates only)
+    };
+    /// A term that may be a template (finalize()): its counts and its place in the
+    /// per-thread count vectors.
+    struct Candidate : Count {
+        std::uint32_t index = 0;
     };
     struct Article {
         std::uint32_t source;
