@@ -4,7 +4,10 @@
 Deals the lines of the given JSONL files round-robin into N nights (default 10), adds them to a
 fresh index one `index add` a night, and keeps every row each night printed. Then prints:
   ids_resolved   share of the story (and near) ids printed on any night that resolve, through
-                 the index's aliases table, to the article's story (near) id at the end;
+                 the index's aliases table, to the article's story (near) id at the end, or
+                 whose article has a later `moved` row (it says where the article went);
+  downstream     share of articles whose story in a table that applies every night's rows in
+                 order (moved rows included), resolved through the aliases, is the export's;
   ARI            of the index's export against one `neardup scan` of everything, near and story;
   gold ARI       for the articles with a `cluster` label (ECB+): export and one scan, against it;
   seconds        of each night's `index add`.
@@ -65,7 +68,7 @@ def main():
         tmp = os.environ.get("EVAL_KEEP", tmp)
         os.makedirs(tmp, exist_ok=True)
         db = os.path.join(tmp, "index.db")
-        printed = []  # (id, near, story) of every row of every night
+        printed = []  # (id, near, story, night, moved) of every row of every night
         seconds = []
         for n in range(args.nights):
             night = os.path.join(tmp, f"night{n}.jsonl")
@@ -75,7 +78,7 @@ def main():
             start = time.monotonic()
             subprocess.run([args.bin, "index", "add", "-q", "--db", db, night, "-o", out], check=True)
             seconds.append(time.monotonic() - start)
-            printed += [(r["id"], r["near"], r["story"]) for r in rows_of(out)]
+            printed += [(r["id"], r["near"], r["story"], n, r["action"] == "moved") for r in rows_of(out)]
         export = os.path.join(tmp, "export.tsv")
         subprocess.run([args.bin, "index", "export", "--db", db, "-o", export], check=True)
         everything = os.path.join(tmp, "all.jsonl")
@@ -98,10 +101,23 @@ def main():
             got = alias[(kind, got)]
         return got == int(final_id)
 
-    resolved = {k: sum(resolves(k, r[1 if k == "near" else 2], final[r[0]][k]) for r in printed) for k in ("near", "story")}
+    last_move = {}
+    for r in printed:
+        if r[4]:
+            last_move[r[0]] = r[3]
+    later_move = lambda r: last_move.get(r[0], -1) > r[3]
+    resolved = {k: sum(resolves(k, r[1 if k == "near" else 2], final[r[0]][k]) or (k == "story" and later_move(r))
+                       for r in printed) for k in ("near", "story")}
+    downstream = {}
+    for r in printed:
+        downstream[r[0]] = r
+    applied = sum(resolves("story", r[2], final[i]["story"]) for i, r in downstream.items())
+    moved_rows = sum(1 for r in printed if r[4])
     print(f"# {len(final)} articles in {args.nights} nights: index add {sum(seconds):.1f} s "
           f"(nights {', '.join(f'{s:.1f}' for s in seconds)}), {size // max(1, len(final))} bytes per article")
     print("measure\tvalue")
+    print(f"moved_rows\t{moved_rows}")
+    print(f"downstream_story\t{applied}/{len(downstream)} ({100.0 * applied / max(1, len(downstream)):.2f}%)")
     for k in ("near", "story"):
         print(f"ids_resolved_{k}\t{resolved[k]}/{len(printed)} ({100.0 * resolved[k] / max(1, len(printed)):.2f}%)")
     result = {}
@@ -118,6 +134,8 @@ def main():
         failed = []
         if resolved["story"] != len(printed) or resolved["near"] != len(printed):
             failed.append("ids that do not resolve")
+        if applied != len(downstream):
+            failed.append("a table that applies the rows differs from the export")
         if result["near"] < 0.9999:
             failed.append(f"near ARI {result['near']:.4f} < 1.0")
         if labelled and gold_index < args.min_gold_ari:

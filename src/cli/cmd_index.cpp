@@ -152,22 +152,33 @@ std::optional<std::int64_t> newest_date(const ScanCli& c, std::int64_t now) {
     return newest;
 }
 
+/// True for a row of a new article (not a held article's move).
+bool new_article(const RunRow& row) { return row.action != "moved"; }
+
 /// What tonight did, apart from the index's totals.
 std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add, std::int64_t run) {
     std::uint64_t copies = 0;
     std::uint64_t in_held_stories = 0;
     std::unordered_set<std::uint64_t> new_stories;
+    std::uint64_t added = 0;
+    std::uint64_t moved = 0;
     for (const RunRow& row : rows) {
+        if (!new_article(row)) {
+            ++moved;
+            continue;
+        }
+        ++added;
         copies += row.matched_near.empty() ? 0U : 1U;
         in_held_stories += row.matched_story.empty() ? 0U : 1U;
         if (row.matched_story.empty())
             new_stories.insert(row.story);
     }
-    std::string s = "tonight: " + std::to_string(rows.size()) + " new articles" +
+    std::string s = "tonight: " + std::to_string(added) + " new articles" +
                     (add ? " added" : " (not added)") + ": " + std::to_string(copies) +
                     " copies of held articles, " + std::to_string(in_held_stories) +
                     " in held stories, " + std::to_string(new_stories.size()) + " new stories, " +
-                    std::to_string(r.updates.size()) + " updates of held articles";
+                    std::to_string(r.updates.size()) + " updates of held articles, " +
+                    std::to_string(moved) + " held articles moved to another story";
     if (add && run > 0)
         s += "; recorded as run " + std::to_string(run);
     else if (add)
@@ -175,7 +186,7 @@ std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add,
     return s + "\n";
 }
 
-/// The rows of a run: one per new article, in input order.
+/// The rows of a run: one per new article, in input order, then the moves.
 std::vector<RunRow> match_rows(const Night& night, Level level) {
     const ScanResult& r = night.scan;
     const StableIds& near = night.near;
@@ -192,7 +203,15 @@ std::vector<RunRow> match_rows(const Night& night, Level level) {
                         m.url,
                         std::string(action_name(action_of(r, d, level, !near_match[g].empty(),
                                                           !story_match[s].empty()))),
-                        language_name(m.lang)});
+                        language_name(m.lang), std::nullopt});
+    }
+    // Then one row per held article the story level moved, in insertion order.
+    for (std::size_t i = 0; i < night.moves.size(); ++i) {
+        const IndexRow& a = night.moves[i].article;
+        rows.push_back({a.id, a.near, night.moves[i].story, false,
+                        std::numeric_limits<float>::quiet_NaN(), a.source, std::string(),
+                        night.moved_matched_story[i], a.date, a.title, a.url, "moved",
+                        language_name(a.lang.value_or(kEnglish)), a.story});
     }
     return rows;
 }
@@ -212,8 +231,10 @@ std::vector<RecordChoice> choices_of_night(const ScanResult& r, std::span<const 
 std::vector<RecordChoice> choices_of_retry(std::span<const SkipRecord> skips,
                                            std::span<const RunRow> rows) {
     std::unordered_map<std::string_view, bool> kept_by_id;
-    for (const RunRow& row : rows)
-        kept_by_id.emplace(row.id, row.action != "drop");
+    for (const RunRow& row : rows) {
+        if (new_article(row))
+            kept_by_id.emplace(row.id, row.action != "drop");
+    }
     std::vector<RecordChoice> records;
     for (const SkipRecord& s : skips) {
         if (s.reason != SkipReason::kAlreadyHeld || s.line == 0)
@@ -234,7 +255,8 @@ void write_run_rows(std::span<const RunRow> rows, OutputFormat format, bool head
     out_rows.reserve(rows.size());
     for (const RunRow& r : rows) {
         out_rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
-                            r.title, r.url, r.action, r.matched_near, r.matched_story, 0, r.lang});
+                            r.title, r.url, r.action, r.matched_near, r.matched_story, 0, r.lang,
+                            r.old_story});
     }
     write_index_rows(out_rows, format, true, out, header);
 }
@@ -478,7 +500,7 @@ int match(const std::vector<std::string>& args, bool add) {
     out.prepare();
     for (const auto& [list, keep] : lists) {
         for (const RunRow& row : written) {
-            if ((row.action != "drop") == keep)
+            if (new_article(row) && (row.action != "drop") == keep)
                 write_id_line(row.id, list->stream());
         }
         list->prepare();
@@ -583,13 +605,17 @@ void write_run_report(const IndexStore& store, std::int64_t run, std::span<const
     std::replace(inputs.begin(), inputs.end(), '\t', ' ');
     in.heading = "neardup index add, run " + std::to_string(run) + " of " + c.db + ": " + inputs;
     std::uint64_t matched = 0;
-    for (const RunRow& r : rows)
+    std::uint64_t moved = 0;
+    for (const RunRow& r : rows) {
         matched += r.matched_near.empty() ? 0U : 1U;
+        moved += new_article(r) ? 0U : 1U;
+    }
     in.summary = {{"started", format_iso8601(info->started)},
                   {"finished", format_iso8601(info->finished)},
                   {"new articles", std::to_string(info->added)},
                   {"matched to held articles (near level)", std::to_string(matched)},
                   {"updated (held ids with a new text)", std::to_string(info->updated)},
+                  {"held articles moved to another story", std::to_string(moved)},
                   {"skipped", std::to_string(info->skipped)}};
     const IndexSettings s = store.settings();
     const auto setting = [&](const char* key) {
@@ -603,9 +629,12 @@ void write_run_report(const IndexStore& store, std::int64_t run, std::span<const
     // becomes a candidate with even odds.
     in.threshold = std::pow(1.0 - std::pow(0.5, 1.0 / in.lsh.bands), 1.0 / in.lsh.rows);
     in.threshold_label = "50% at";
-    for (const RunRow& r : rows)
+    for (const RunRow& r : rows) {
+        if (!new_article(r))
+            continue;  // a move: the report shows the run's new articles
         in.rows.push_back({r.id, r.near, r.story, r.representative, r.similarity, r.source, r.date,
                            r.title, r.url});
+    }
     // The hash of a text as held (nothing for a row pruned since, or stored before v2): the
     // report reads a source again only when it still holds that text.
     add_report_pair(in, c.scan, [&store](const ReportRow& r) {
@@ -826,7 +855,7 @@ int export_index(const std::vector<std::string>& args) {
                             static_cast<float>(sim), rows[i].source, rows[i].date, rows[i].title,
                             rows[i].url, "", "", "", rows[i].added,
                             // Stored before v7 (NULL): English, as the story level reads it.
-                            language_name(rows[i].lang.value_or(kEnglish))});
+                            language_name(rows[i].lang.value_or(kEnglish)), std::nullopt});
     }
     OutputFile out(c.scan.output);
     write_index_rows(out_rows, format, false, out.stream(), !c.scan.no_header);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <span>
@@ -94,11 +95,13 @@ constexpr std::string_view kRowColumns =
 /// The header line: the common columns, then `extra` (tab-separated), then lang (the last
 /// column, so that the columns before it stay where scripts written for them look), commas
 /// for CSV.
-std::string header_line(OutputFormat format, std::string_view extra) {
+std::string header_line(OutputFormat format, std::string_view extra, std::string_view tail = {}) {
     std::string line(kRowColumns);
     if (!extra.empty())
         line.append("\t").append(extra);
     line.append("\tlang");
+    if (!tail.empty())
+        line.append("\t").append(tail);
     if (format == OutputFormat::kCsv)
         std::replace(line.begin(), line.end(), '\t', ',');
     return line + "\n";
@@ -145,7 +148,10 @@ void append_row(std::string& line, OutputFormat format, const RowView& r) {
         append_number(line, r.story);
         line += r.representative ? ",\"representative\":true" : ",\"representative\":false";
         line += ",\"similarity\":";
-        append_fixed4(line, r.similarity);
+        if (std::isnan(r.similarity))
+            line += "null";  // unknown (a held article's move)
+        else
+            append_fixed4(line, r.similarity);
         line += ",\"source\":";
         append_json_string(line, r.source);
         line += ",\"date\":";
@@ -167,7 +173,8 @@ void append_row(std::string& line, OutputFormat format, const RowView& r) {
     line.push_back(sep);
     line.push_back(r.representative ? '1' : '0');
     line.push_back(sep);
-    append_fixed4(line, r.similarity);
+    if (!std::isnan(r.similarity))
+        append_fixed4(line, r.similarity);
     line.push_back(sep);
     append_field(line, format, r.source);
     line.push_back(sep);
@@ -404,7 +411,8 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
         throw ConfigError("--format stories is scan's; index rows are tsv, csv or jsonl");
     const char sep = format == OutputFormat::kCsv ? ',' : '\t';
     if (header && format != OutputFormat::kJsonl)
-        out << header_line(format, matches ? "matched_near\tmatched_story" : "added");
+        out << (matches ? header_line(format, "matched_near\tmatched_story", "old_story")
+                        : header_line(format, "added"));
     std::string line;
     for (const IndexOutputRow& r : rows) {
         line.clear();
@@ -422,6 +430,13 @@ void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format,
             append_field(line, format, format_iso8601(r.added));
         }
         append_lang(line, format, r.lang);
+        if (matches) {
+            line += json ? ",\"old_story\":" : std::string(1, sep);
+            if (r.old_story)
+                line += std::to_string(*r.old_story);
+            else if (json)
+                line += "null";
+        }
         line += json ? "}\n" : "\n";
         out << line;
     }

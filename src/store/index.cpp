@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -79,7 +81,19 @@ CREATE TABLE IF NOT EXISTS run_rows(
   url TEXT,
   action TEXT,
   lang TEXT,
+  old_story INTEGER,
   PRIMARY KEY(run, seq)) WITHOUT ROWID;
+)SQL";
+
+// Added by schema v8: where the story level moved held articles (a v2-v7 index also gets
+// run_rows.old_story).
+constexpr const char* kLineageSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS story_lineage(
+  run INTEGER NOT NULL,
+  old INTEGER NOT NULL,
+  new INTEGER NOT NULL,
+  articles INTEGER NOT NULL,
+  PRIMARY KEY(run, old, new)) WITHOUT ROWID;
 )SQL";
 
 // Added by schema v4: the LSH band keys of the held articles (near level) and of their near
@@ -428,6 +442,8 @@ void IndexStore::upgrade_schema() {
             db_->exec("ALTER TABLE runs ADD COLUMN level TEXT");
         if (db_->schema < 7)
             upgrade_to_v7();
+        if (db_->schema >= 2 && db_->schema < 8)  // v1's run_rows comes from kRunsSchema
+            db_->exec("ALTER TABLE run_rows ADD COLUMN old_story INTEGER");
     }
     if (db_->schema < kSchemaVersion) {
         if (db_->schema < 2)
@@ -437,6 +453,7 @@ void IndexStore::upgrade_schema() {
             fill_near_keys();
         }
         db_->exec(kAliasSchema);
+        db_->exec(kLineageSchema);
         db_->exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
         db_->schema = kSchemaVersion;
     }
@@ -804,6 +821,50 @@ std::vector<HeldMember> IndexStore::members(const std::string& kind,
     return out;
 }
 
+std::vector<IndexRow> IndexStore::story_articles(std::span<const std::uint64_t> stories,
+                                                 std::int64_t since) const {
+    GroupQuery q(*db_, "story",
+                 "SELECT seq, id, source, date, added, length, " + current("near") + ", " +
+                     current("story") + ", title, url, " + lang_column(db_->schema) + " FROM docs",
+                 " AND coalesce(date, added) >= ?2 ORDER BY seq");
+    std::vector<IndexRow> out;
+    for (const std::uint64_t s : stories) {
+        Stmt& r = q.of(s);
+        r.bind(2, since);
+        while (r.step()) {
+            IndexRow row{r.text(1),
+                         r.text(2),
+                         r.is_null(3) ? std::nullopt : std::optional(r.i64(3)),
+                         r.i64(4),
+                         static_cast<std::uint64_t>(r.i64(5)),
+                         static_cast<std::uint64_t>(r.i64(6)),
+                         static_cast<std::uint64_t>(r.i64(7)),
+                         std::nullopt,
+                         r.text(8),
+                         r.text(9),
+                         r.is_null(10) ? std::nullopt : std::optional(read_lang(r, 10)),
+                         r.i64(0)};
+            out.push_back(std::move(row));
+        }
+        r.reset();
+    }
+    return out;
+}
+
+std::uint64_t IndexStore::story_articles_before(std::uint64_t story, std::int64_t cutoff) const {
+    GroupQuery q(*db_, "story", "SELECT count(*) FROM docs", " AND coalesce(date, added) < ?2");
+    Stmt& r = q.of(story);
+    r.bind(2, cutoff);
+    r.step();
+    const auto n = static_cast<std::uint64_t>(r.i64(0));
+    r.reset();
+    return n;
+}
+
+void IndexStore::set_story(std::int64_t seq, std::uint64_t story) {
+    Stmt(*db_, "UPDATE docs SET story = ? WHERE seq = ?").bind(1, story).bind(2, seq).run();
+}
+
 std::vector<HeldMember> IndexStore::representatives(std::span<const std::uint64_t> near,
                                                     std::optional<std::int64_t> since) const {
     // The pick (its sort holds short rows), then the one row read in full.
@@ -923,19 +984,25 @@ std::int64_t IndexStore::record_run(const RunInfo& info, std::span<const RunRow>
     const std::int64_t run = sqlite3_last_insert_rowid(db_->handle);
     Stmt put(*db_,
              "INSERT INTO run_rows(run, seq, id, near, story, representative, similarity, source, "
-             "matched_near, matched_story, date, title, url, action, lang) "
-             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             "matched_near, matched_story, date, title, url, action, lang, old_story) "
+             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const RunRow& r = rows[i];
         put.bind(1, run).bind(2, static_cast<std::uint64_t>(i)).bind(3, r.id).bind(4, r.near);
         put.bind(5, r.story).bind(6, std::int64_t{r.representative ? 1 : 0});
-        put.bind(7, static_cast<double>(r.similarity)).bind(8, r.source);
+        // Unknown (a moved row's: NaN) is stored as -1 (the column is NOT NULL since v2).
+        put.bind(7, std::isnan(r.similarity) ? -1.0 : static_cast<double>(r.similarity));
+        put.bind(8, r.source);
         put.bind(9, r.matched_near).bind(10, r.matched_story);
         bind_or_null(put, 11, r.date);
         bind_text_or_null(put, 12, r.title);
         bind_text_or_null(put, 13, r.url);
         bind_text_or_null(put, 14, r.action);
         put.bind(15, language_name(language_code(r.lang)));
+        if (r.old_story)
+            put.bind(16, *r.old_story);
+        else
+            put.bind_null(16);
         put.run();
     }
     return run;
@@ -968,15 +1035,38 @@ std::vector<RunRow> IndexStore::run_rows(std::int64_t run) const {
             "SELECT id, near, story, representative, similarity, source, matched_near, "
             "matched_story, ") +
         (db_->schema >= 3 ? "date, title, url, action, " : "NULL, NULL, NULL, NULL, ") +
-        lang_column(db_->schema) + " FROM run_rows WHERE run = ? ORDER BY seq";
+        lang_column(db_->schema) + (db_->schema >= 8 ? ", old_story" : ", NULL") +
+        " FROM run_rows WHERE run = ? ORDER BY seq";
     Stmt q(*db_, sql.c_str());
     q.bind(1, run);
     while (q.step()) {
-        out.push_back({q.text(0), static_cast<std::uint64_t>(q.i64(1)),
-                       static_cast<std::uint64_t>(q.i64(2)), q.i64(3) != 0,
-                       static_cast<float>(q.real(4)), q.text(5), q.text(6), q.text(7),
-                       q.is_null(8) ? std::nullopt : std::optional(q.i64(8)), q.text(9), q.text(10),
-                       q.text(11), language_name(read_lang(q, 12))});
+        out.push_back(
+            {q.text(0), static_cast<std::uint64_t>(q.i64(1)), static_cast<std::uint64_t>(q.i64(2)),
+             q.i64(3) != 0,
+             q.real(4) < 0 ? std::numeric_limits<float>::quiet_NaN()
+                           : static_cast<float>(q.real(4)),
+             q.text(5), q.text(6), q.text(7), q.is_null(8) ? std::nullopt : std::optional(q.i64(8)),
+             q.text(9), q.text(10), q.text(11), language_name(read_lang(q, 12)),
+             q.is_null(13) ? std::nullopt : std::optional(static_cast<std::uint64_t>(q.i64(13)))});
+    }
+    return out;
+}
+
+void IndexStore::record_lineage(std::int64_t run, std::span<const StoryLineage> lineage) {
+    Stmt put(*db_, "INSERT INTO story_lineage(run, old, new, articles) VALUES(?, ?, ?, ?)");
+    for (const StoryLineage& l : lineage)
+        put.bind(1, run).bind(2, l.from).bind(3, l.to).bind(4, l.articles).run();
+}
+
+std::vector<std::pair<std::int64_t, StoryLineage>> IndexStore::lineage() const {
+    std::vector<std::pair<std::int64_t, StoryLineage>> out;
+    if (db_->schema < 8)
+        return out;
+    Stmt q(*db_, "SELECT run, old, new, articles FROM story_lineage ORDER BY run, old, new");
+    while (q.step()) {
+        out.push_back({q.i64(0),
+                       {static_cast<std::uint64_t>(q.i64(1)), static_cast<std::uint64_t>(q.i64(2)),
+                        static_cast<std::uint64_t>(q.i64(3))}});
     }
     return out;
 }

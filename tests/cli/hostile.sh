@@ -209,7 +209,7 @@ c.executescript("DROP VIEW articles; DROP INDEX aliases_target; "
                 "DELETE FROM settings WHERE key LIKE 'state_%'; "
                 "DROP TABLE runs; DROP TABLE run_rows; ALTER TABLE docs DROP COLUMN text_hash; "
                 "ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; "
-                "ALTER TABLE docs DROP COLUMN lang; PRAGMA user_version = 1;")
+                "ALTER TABLE docs DROP COLUMN lang; DROP TABLE story_lineage; PRAGMA user_version = 1;")
 c.commit()
 PY
 expect_exit 0 -- "$bin" index check --db "$db"
@@ -218,7 +218,7 @@ expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds; expect_grep "$tmp/err
 expect_grep "$tmp/err" "not recorded as a run"  # it added nothing
 expect_exit 0 -- "$bin" index add --db "$db" "$night/d1"; expect_grep "$tmp/err" "recorded as run 1$"
 expect_exit 0 -- "$bin" index check --db "$db"
-python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 7)' "$db" || fail "v1 index not upgraded to v7"
+python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 8)' "$db" || fail "v1 index not upgraded to v8"
 # --- a schema v2 index (no titles, urls, run row dates) likewise; its runs are re-issued
 db=$tmp/v2.db
 expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
@@ -232,7 +232,8 @@ c.executescript("DROP VIEW articles; DROP INDEX aliases_target; "
                 "ALTER TABLE run_rows DROP COLUMN date; ALTER TABLE run_rows DROP COLUMN title; "
                 "ALTER TABLE run_rows DROP COLUMN url; ALTER TABLE run_rows DROP COLUMN action; "
                 "ALTER TABLE runs DROP COLUMN level; ALTER TABLE docs DROP COLUMN lang; "
-                "ALTER TABLE run_rows DROP COLUMN lang; PRAGMA user_version = 2;")
+                "ALTER TABLE run_rows DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN old_story; "
+                "DROP TABLE story_lineage; PRAGMA user_version = 2;")
 c.commit()
 PY
 expect_exit 0 -- "$bin" index check --db "$db"
@@ -240,15 +241,15 @@ expect_exit 0 -- "$bin" index report --db "$db" --run 1; [ "$(tail -n +2 "$tmp/o
 expect_exit 0 -- "$bin" index add --db "$db" "$night/d1"; expect_grep "$tmp/err" "recorded as run 2"
 expect_exit 0 -- "$bin" index check --db "$db"
 expect_exit 0 -- "$bin" index export --db "$db"
-python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 7)' "$db" || fail "v2 index not upgraded to v7"
+python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0]; sys.exit(v != 8)' "$db" || fail "v2 index not upgraded to v8"
 # --- a schema v4 index (members rewritten at each merge; no articles view) likewise
 db=$tmp/v4.db
 expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript("DROP VIEW articles; DROP INDEX aliases_target; ALTER TABLE runs DROP COLUMN level; ALTER TABLE docs DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN lang; DELETE FROM settings WHERE key GLOB \"state_story_documents_*\"; PRAGMA user_version = 4;")' "$db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript("DROP VIEW articles; DROP INDEX aliases_target; ALTER TABLE runs DROP COLUMN level; ALTER TABLE docs DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN old_story; DROP TABLE story_lineage; DELETE FROM settings WHERE key GLOB \"state_story_documents_*\"; PRAGMA user_version = 4;")' "$db"
 expect_exit 0 -- "$bin" index export --db "$db"; [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 2 ] || fail "v4: export"
 expect_exit 0 -- "$bin" index add --db "$db" "$night/d1"; expect_grep "$tmp/err" "recorded as run 2"
 expect_exit 0 -- "$bin" index check --db "$db"
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute("PRAGMA user_version").fetchone()[0]; n=c.execute("SELECT count(*) FROM articles").fetchone()[0]; sys.exit(v != 7 or n < 3)' "$db" || fail "v4 index not upgraded to v7"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute("PRAGMA user_version").fetchone()[0]; n=c.execute("SELECT count(*) FROM articles").fetchone()[0]; sys.exit(v != 8 or n < 3)' "$db" || fail "v4 index not upgraded to v8"
 
 # --- small ones: BOM, null id, lone surrogate; closed or folder stdin; stale temp files;
 # check verifies the schema; prune of a missing index; readers in a read-only folder; messages

@@ -31,7 +31,7 @@ for b in range(5):
 PY
 for b in 0 1 2 3 4; do
   expect_exit 0 -- "$bin" index add --db "$db" "$tmp/batch$b.jsonl"
-  expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url	action	matched_near	matched_story	lang$"
+  expect_grep "$tmp/out" "^id	near	story	representative	similarity	source	date	title	url	action	matched_near	matched_story	lang	old_story$"
 done
 expect_exit 0 -- "$bin" index export --db "$db" -o "$tmp/export.tsv"
 "$bin" scan -q "$tmp/all.jsonl" >"$tmp/scan.tsv"

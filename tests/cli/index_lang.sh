@@ -4,7 +4,7 @@
 # no term weights for them (fewer than 1000 near groups of each), so no German article shares a
 # story with an English one (not even one on the same event) or with another German one (not
 # even its rewrite: the story level cannot weigh German yet), and the summary names them; a copy of a held German article still joins its near group. An
-# index of schema v6 (no languages) reads its articles as English, and is upgraded to v7.
+# index of schema v6 (no languages) reads its articles as English, and is upgraded (v8 now).
 # Usage: tests/cli/index_lang.sh path/to/neardup   (run from the project root)
 source "$(dirname "$0")/lib.sh"
 db=$tmp/news.db
@@ -81,8 +81,8 @@ night2 += [line("de-fabrik", german["de-fabrik"]), line("de-fabrik-b", german["d
 (tmp / "night2.jsonl").write_text("".join(night2), encoding="utf-8")
 PY
 
-# lang_of FILE ID: the lang column (the last) of ID's row
-lang_of() { awk -F'\t' -v id="$2" '$1 == id {print $NF}' "$1"; }
+# lang_of FILE ID: the lang column (found by its header) of ID's row
+lang_of() { awk -F'\t' -v id="$2" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "lang") c = i} $1 == id {print $c}' "$1"; }
 # story_of FILE ID: the story column of ID's row
 story_of() { awk -F'\t' -v id="$2" '$1 == id {print $3}' "$1"; }
 
@@ -142,7 +142,7 @@ run=$("$bin" index runs --db "$db" | awk -F'\t' '$7 ~ /night2.jsonl$/ {print $1}
 expect_exit 0 -- "$bin" index report --db "$db" --run "$run"
 cmp -s "$tmp/out" "$tmp/rows2.tsv" || fail "report --run $run differs from night 2's rows"
 expect_exit 0 -- "$bin" index report --db "$db" --run "$run" -f jsonl
-expect_grep "$tmp/out" '"id":"de-fabrik",.*"lang":"de"}$'
+expect_grep "$tmp/out" '"id":"de-fabrik",.*"lang":"de","old_story":null}$'
 
 # --- a v6 index (stored before languages): its articles read as English, shown as en
 python3 - "$db" "$tmp/v6.db" <<'PY'
@@ -151,7 +151,8 @@ c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA wal_checkpoint(TRUNCATE)"); 
 shutil.copy(sys.argv[1], sys.argv[2])
 c = sqlite3.connect(sys.argv[2])
 c.executescript("""DROP VIEW articles; ALTER TABLE docs DROP COLUMN lang;
-ALTER TABLE run_rows DROP COLUMN lang;
+ALTER TABLE run_rows DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN old_story;
+DROP TABLE story_lineage;
 DELETE FROM settings WHERE key GLOB 'state_story_documents_*';
 CREATE VIEW articles AS SELECT seq, id, source, date, added, length, near, story, text_hash,
   title, url FROM docs;
@@ -161,9 +162,9 @@ PY
 expect_exit 0 -- "$bin" index export --db "$tmp/v6.db"
 [ "$(tail -n +2 "$tmp/out" | awk -F'\t' '{print $NF}' | sort -u)" = en ] || fail "v6 export: not every article en"
 expect_exit 0 -- "$bin" index add --db "$tmp/v6.db" "$tmp/night1.jsonl"  # all held: upgrades only
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute("PRAGMA user_version").fetchone()[0]; n=c.execute("SELECT count(*) FROM articles WHERE lang IS NULL").fetchone()[0]; sys.exit(v != 7 or n == 0)' "$tmp/v6.db" || fail "v6 index not upgraded to v7 (NULL languages kept)"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute("PRAGMA user_version").fetchone()[0]; n=c.execute("SELECT count(*) FROM articles WHERE lang IS NULL").fetchone()[0]; sys.exit(v != 8 or n == 0)' "$tmp/v6.db" || fail "v6 index not upgraded to v8 (NULL languages kept)"
 expect_exit 0 -- "$bin" index check --db "$tmp/v6.db"
 expect_exit 0 -- "$bin" index report --db "$tmp/v6.db" --run "$run"
-[ "$(tail -n +2 "$tmp/out" | awk -F'\t' '{print $NF}' | sort -u)" = en ] || fail "v6 run rows: not en"
+[ "$(tail -n +2 "$tmp/out" | awk -F'\t' '{print $(NF - 1)}' | sort -u)" = en ] || fail "v6 run rows: not en"
 
 finish index_lang

@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -67,15 +68,23 @@ TEST_SUITE("report") {
 
     TEST_CASE("index rows have the same columns, then their own") {
         const std::vector<IndexOutputRow> rows{
-            {"a", 7, 9, true, 1.0F, "s:1", 1764577800, "T", "", "keep", "", "held", 0}};
+            {"a", 7, 9, true, 1.0F, "s:1", 1764577800, "T", "", "keep", "", "held", 0, "und",
+             std::nullopt},
+            {"b", 8, 10, false, std::numeric_limits<float>::quiet_NaN(), "s:2", std::nullopt, "",
+             "", "moved", "", "a", 0, "en", 9}};
         std::ostringstream tsv;
         write_index_rows(rows, OutputFormat::kTsv, true, tsv);
         CHECK(tsv.str() ==
               "id\tnear\tstory\trepresentative\tsimilarity\tsource\tdate\ttitle\turl\taction\t"
-              "matched_near\tmatched_story\tlang\n"
-              "a\t7\t9\t1\t1.0000\ts:1\t2025-12-01T08:30:00Z\tT\t\tkeep\t\theld\tund\n");
+              "matched_near\tmatched_story\tlang\told_story\n"
+              "a\t7\t9\t1\t1.0000\ts:1\t2025-12-01T08:30:00Z\tT\t\tkeep\t\theld\tund\t\n"
+              "b\t8\t10\t0\t\ts:2\t\t\t\tmoved\t\ta\ten\t9\n");
+        std::ostringstream moved;
+        write_index_rows(std::span(rows).subspan(1), OutputFormat::kJsonl, true, moved);
+        CHECK(moved.str().find("\"similarity\":null") != std::string::npos);
+        CHECK(moved.str().find("\"old_story\":9}") != std::string::npos);
         std::ostringstream json;
-        write_index_rows(rows, OutputFormat::kJsonl, false, json);
+        write_index_rows(std::span(rows).first(1), OutputFormat::kJsonl, false, json);
         CHECK(json.str() ==
               "{\"id\":\"a\",\"near\":7,\"story\":9,\"representative\":true,"
               "\"similarity\":1.0000,\"source\":\"s:1\",\"date\":\"2025-12-01T08:30:00Z\","

@@ -169,10 +169,14 @@ TEST_SUITE("store") {
             store.insert(
                 {{"b", "s", std::nullopt, 0, 1, 2, 2, std::nullopt, "", "", kEnglish}, sig, {}});
             const std::vector<RunRow> rows{
-                {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story"},
+                {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story", "en",
+                 std::nullopt},
                 {"b", 2, 2, false, 0.8125F, "f:2", "x\ty", "z", 1700000000, "Title", "https://b",
-                 "drop", "fr"}};
+                 "drop", "fr", std::nullopt},
+                {"c", 3, 5, false, 1.0F, "f:3", "", "a", std::nullopt, "", "", "moved", "en", 4}};
             CHECK(store.record_run({0, 10, 20, "in1\tin2", 2, 0, 1, "story"}, rows) == 1);
+            const std::vector<StoryLineage> lineage{{4, 5, 1}, {4, 6, 2}};
+            store.record_lineage(1, lineage);
             CHECK(store.remove("b"));
             CHECK_FALSE(store.remove("nobody"));
             store.commit();
@@ -185,7 +189,16 @@ TEST_SUITE("store") {
         CHECK(runs[0].skipped == 1);
         CHECK(runs[0].level == "story");
         const auto rows = store.run_rows(1);
-        REQUIRE(rows.size() == 2);
+        REQUIRE(rows.size() == 3);
+        CHECK_FALSE(rows[0].old_story.has_value());
+        CHECK(rows[2].action == "moved");
+        CHECK(rows[2].old_story == 4);
+        const auto lineage = store.lineage();
+        REQUIRE(lineage.size() == 2);
+        CHECK(lineage[1].first == 1);
+        CHECK(lineage[1].second.from == 4);
+        CHECK(lineage[1].second.to == 6);
+        CHECK(lineage[1].second.articles == 2);
         CHECK(rows[1].matched_near == "x\ty");
         CHECK(rows[1].date == 1700000000);
         CHECK(rows[1].title == "Title");
@@ -218,8 +231,8 @@ TEST_SUITE("store") {
             store.add_term_df(
                 std::vector<std::pair<std::uint32_t, std::int64_t>>{{5, 2}},
                 std::vector<std::pair<LangCode, std::int64_t>>{{kEnglish, 1}, {de, 1}});
-            const std::vector<RunRow> rows{
-                {"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story", "en"}};
+            const std::vector<RunRow> rows{{"a", 1, 1, true, 1.0F, "f:1", "", "", std::nullopt, "",
+                                            "", "new-story", "en", std::nullopt}};
             (void)store.record_run({0, 10, 20, "in", 2, 0, 0, "near"}, rows);
             store.commit();
             CHECK(store.story_documents() == 2);
@@ -230,7 +243,9 @@ TEST_SUITE("store") {
         REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
         REQUIRE(sqlite3_exec(db,
                              "DROP VIEW articles; ALTER TABLE docs DROP COLUMN lang; "
-                             "ALTER TABLE run_rows DROP COLUMN lang; "
+                             "ALTER TABLE run_rows DROP COLUMN lang; ALTER TABLE run_rows DROP "
+                             "COLUMN old_story; "
+                             "DROP TABLE story_lineage; "
                              "DELETE FROM settings WHERE key GLOB 'state_story_documents_*'; "
                              "CREATE VIEW articles AS SELECT seq, id, source, date, added, length, "
                              "near, story, text_hash, title, url FROM docs; "
@@ -257,8 +272,8 @@ TEST_SUITE("store") {
             CHECK(held.langs == std::vector<LangCode>{kEnglish, kEnglish});
             store.insert({{"c", "s", 1000, 0, 1, 3, 3, 13, "", "", de}, sig, terms});
             store.add_term_df({}, std::vector<std::pair<LangCode, std::int64_t>>{{de, 1}});
-            const std::vector<RunRow> rows{
-                {"c", 3, 3, true, 1.0F, "f:1", "", "", std::nullopt, "", "", "new-story", "de"}};
+            const std::vector<RunRow> rows{{"c", 3, 3, true, 1.0F, "f:1", "", "", std::nullopt, "",
+                                            "", "new-story", "de", std::nullopt}};
             CHECK(store.record_run({0, 30, 40, "in", 1, 0, 0, "near"}, rows) == 2);
             store.commit();
         }

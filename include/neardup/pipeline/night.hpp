@@ -6,28 +6,28 @@
 // their groups' representative and earliest member) are linked with them, their groups
 // pre-joined by their stored ids; the groups are the ones a scan of everything held and new
 // would give. Held groups keep their ids (assign_stable_ids()).
-// Story level, incremental: the new near groups (those without a held member) are weighed
-// (background + the index's term_df + the night's groups; each group by its language, N_L the
-// index's per-language count of representatives + tonight's; held groups stored before the
-// index kept languages are English), as the scan weighs them (story/inputs.hpp): a language
-// language_weighable() rejects with the index's and tonight's near groups gets no terms, so
-// tonight's groups in it get no story links and no story keys (counted in
+// Story level: the scan's, over the story window. Tonight's new near groups (those without
+// a held member) are weighed (background + the index's term_df + the night's groups; each group
+// by its language, N_L the index's per-language count of representatives + tonight's; held
+// groups stored before the index kept languages are English), as the scan weighs them
+// (story/inputs.hpp); a language language_weighable() rejects gets no terms (counted in
 // scan.story_stats.unweighed), and each source's template terms, learnt from tonight's new
-// groups' representatives only (held articles are not counted), are left out; their
-// story-level keys looked up in
-// story_keys (the newest held group under each, in the story window) and verified (edges at
-// edge_threshold), their keys among themselves chained as cluster_stories() chains band runs;
-// components of those edges are cut into parts of at most 200 at rising levels as the scan
-// cuts them, and each part is agglomerated by complete link with the held stories as clusters
-// formed already (their 8 newest groups stand for them), a merge of two clusters of a and b
-// members needing max(link_threshold, 0.15 / sqrt(a * b)): a join is for good, and the least
-// similar of few pairs says little. A new group takes the held story of its cluster (two held
-// stories in one cluster merge: the older, smaller id survives, the other is an alias), else
-// its cluster is a new story. Held articles never change story except by such a merge; a held
-// group that gains members keeps its story (two, if it joined two held groups: they merge).
-// The work is the night's documents, their candidates, and the held stories they meet within
-// the window: not the index. Deterministic: the scan is, and the story level is serial, in
-// the order of the groups.
+// groups' representatives only, are left out. Their story-level keys are looked up in
+// story_keys (the newest held group under each) and verified (edge_threshold): the held
+// stories they reach, and the stories of held near groups that a group of tonight joined
+// together, are touched. The touched stories' articles inside the window (dated, else added,
+// >= story_since) form one node per near group (its representative in the window weighed
+// with tonight's weights), tonight's new groups one each, and cluster_stories() clusters the
+// nodes as one scan would. Ids are carried by overlap: each resulting story takes the held
+// story that gives it most held articles (ties: the smaller, older id), greedily from the
+// largest overlap, so a split story keeps its id in its largest part; the others get fresh
+// ids. Every held article whose story changes is a move (Night::moves, `moved` rows); a held
+// story that lost its id with every article gone into one other story and none older than
+// the window becomes an alias of it, any other move a lineage record (story_lineage).
+// Stories tonight does not touch are not read and do not move (so the weights' drift moves
+// nothing they do not touch); articles older than the window never move. The work is the
+// night's documents, their candidates and the touched stories' articles in the window: not
+// the index. Deterministic: the scan is, cluster_stories() is, and ids follow sorted counts.
 //
 // Example:
 //   neardup::IndexStore store("news.db", neardup::IndexStore::Mode::kWrite, false);
@@ -62,16 +62,26 @@ struct NightOptions {
     std::int64_t now = 0;
 };
 
+/// A held article the night's story level moved to another story.
+struct StoryMove {
+    IndexRow article;         ///< as held (story: its story before tonight; near: tonight's id)
+    std::uint64_t story = 0;  ///< its story now
+};
+
 struct Night {
     /// The scan of the new documents with the held near groups they met (DocIds below
     /// scan.held); scan.story holds the stories of those documents.
     ScanResult scan;
-    StableIds near;                          ///< per scan.near group
-    std::vector<std::uint64_t> story_id;     ///< per scan.story group
-    std::vector<IdMerge> story_merges;       ///< held stories joined tonight, ascending by alias
-    std::uint64_t next_story = 1;            ///< first story id not handed out
-    std::vector<std::string> matched_near;   ///< per scan.near group: earliest held member
-    std::vector<std::string> matched_story;  ///< per scan.story group: earliest held member
+    StableIds near;                       ///< per scan.near group
+    std::vector<std::uint64_t> story_id;  ///< per scan.story group
+    /// Held stories that became aliases tonight (all their articles went to the target).
+    std::vector<IdMerge> story_merges;
+    std::vector<StoryMove> moves;                  ///< held articles whose story changed, by seq
+    std::vector<StoryLineage> lineage;             ///< the other moves, per (from, to)
+    std::vector<std::string> moved_matched_story;  ///< per move: earliest held of its story
+    std::uint64_t next_story = 1;                  ///< first story id not handed out
+    std::vector<std::string> matched_near;         ///< per scan.near group: earliest held member
+    std::vector<std::string> matched_story;        ///< per scan.story group: earliest held member
     /// Story-level band keys of the new near groups, as stored (IndexStore::stored_key), with
     /// their stable near id; ascending.
     std::vector<std::pair<std::int64_t, std::int64_t>> story_keys;
@@ -80,7 +90,7 @@ struct Night {
     std::vector<std::pair<std::uint32_t, std::int64_t>> df_deltas;
     std::vector<std::pair<LangCode, std::int64_t>> df_documents;
     std::optional<std::int64_t> story_since;  ///< the story window's start (nullopt: none)
-    std::uint64_t held_stories_met = 0;       ///< held stories compared with tonight's
+    std::uint64_t held_stories_met = 0;       ///< held stories touched tonight
     double lookup_seconds = 0;  ///< reading the held near groups the night's keys lead to
     double story_seconds = 0;   ///< the story level (lookups in story_keys included)
 };
@@ -96,9 +106,9 @@ struct Night {
 [[nodiscard]] Night run_night(IndexStore& store, ScanConfig cfg, std::vector<InputFile> inputs,
                               const NightOptions& options);
 
-/// Writes the night into the store's open transaction: merges, replaced updates, the new
+/// Writes the night into the store's open transaction: merges, moves, replaced updates, the new
 /// articles (inserted at run.started) with their keys, term counts, the story window, the id
-/// counters and the run's record with its rows. Returns the run number. Commit after.
+/// counters and the run's record with its rows and lineage. Returns the run number. Commit after.
 std::int64_t store_night(IndexStore& store, const Night& night, std::uint32_t num_perm,
                          const RunInfo& run, std::span<const RunRow> rows,
                          std::optional<std::int64_t> story_window);

@@ -3,7 +3,10 @@
 //
 // Every command that writes rows (scan, index add/query/report/export) writes the same columns:
 //   id  near  story  representative  similarity  source  date  title  url  action
-// then its own (index add/query/report: matched_near matched_story; export: added).
+// then its own (index add/query/report: matched_near matched_story; export: added), then
+// lang, and for index add/query/report old_story: the rows of a night end with one row per
+// held article whose story changed (action `moved`, old_story its story before; similarity
+// empty, representative 0; old_story is empty in every other row).
 // `near` numbers near-duplicate groups (scan: 1, 2, ... by their first document; the index:
 // stable ids), `story` story clusters; `representative` is 1 for the one document of each near
 // group to keep; `similarity` (to the group's representative) has 4 decimals; `date` is the
@@ -87,10 +90,12 @@ struct IndexOutputRow {
     std::string matched_story;  ///< earliest held article in the same story (matches)
     std::int64_t added = 0;     ///< insertion time (export)
     std::string lang = "und";   ///< language_name() of its language
+    std::optional<std::uint64_t> old_story;  ///< a `moved` row's story before (matches)
 };
 
 /// The rows (see the header comment): the common columns, then matched_near matched_story
-/// when `matches`, else added. Throws ConfigError for kStories.
+/// when `matches`, else added; then lang, and old_story when `matches`. Throws ConfigError for
+/// kStories.
 void write_index_rows(std::span<const IndexOutputRow> rows, OutputFormat format, bool matches,
                       std::ostream& out, bool header = true);
 

@@ -1,6 +1,6 @@
 // The persistent index for nightly runs: one SQLite file (WAL), documented schema.
 //
-// Schema (user_version 7; query it with the sqlite3 shell):
+// Schema (user_version 8; query it with the sqlite3 shell):
 //   settings(key TEXT PRIMARY KEY, value TEXT)      -- what signatures and terms depend on,
 //                                                   -- plus next_near / next_story counters
 //                                                   -- and state_* (story_documents, v7:
@@ -11,7 +11,8 @@
 //        added INTEGER NOT NULL (insertion, unix s), length INTEGER,
 //        near INTEGER NOT NULL, story INTEGER NOT NULL,   -- group ids as stored (v5: a
 //                                                   -- merge does not rewrite them; current
-//                                                   -- id = the alias's target, if any)
+//                                                   -- id = the alias's target, if any; v8:
+//                                                   -- a story move rewrites story)
 //        signature BLOB,   -- num_perm x uint32, little-endian
 //        terms BLOB,       -- story term codes, uint32 little-endian, ascending
 //        text_hash INTEGER NULL,  -- hash64 of the text (v2; NULL in rows stored by v1)
@@ -30,7 +31,12 @@
 //            source, matched_near, matched_story,                       -- run wrote, to write
 //            date, title, url, action,                                  -- them again (v3)
 //            lang,                            -- v7 (NULL before: shown as "en", as docs')
+//            old_story,                       -- v8: a `moved` row's story before the run
+//                                             -- (its similarity, unknown, is stored as -1)
 //            PRIMARY KEY(run, seq)) WITHOUT ROWID
+//   story_lineage(run, old, new, articles,    -- v8: a run's story moves: `articles` of story
+//            PRIMARY KEY(run, old, new))      -- `old` went to story `new` (a split, or part
+//                                             -- of a story taken into another)
 //   near_keys(key, seq, PRIMARY KEY(key, seq)) WITHOUT ROWID     -- v4: the near level's LSH:
 //                                                   -- each held article's band keys (48 bits)
 //   story_keys(key, near, PRIMARY KEY(key, near)) WITHOUT ROWID  -- v4: the story level's LSH:
@@ -48,7 +54,8 @@
 // signatures; story_keys and term_df are filled by the first night, state_story_keys says so;
 // v5: the articles view and an index of aliases by target; v6: runs' level column; v7: docs'
 // and run_rows' lang column, the articles view with it, and state_story_documents_en set to
-// state_story_documents: the representatives counted so far were all weighed as English).
+// state_story_documents: the representatives counted so far were all weighed as English; v8:
+// run_rows' old_story column and the story_lineage table).
 // A writer holds SQLite's write lock from open to commit (BEGIN IMMEDIATE), so a second writer
 // fails at once with a clear message (or waits, with `wait`); readers are never blocked (WAL)
 // by a writer, and wait (up to 10 s) for the brief locks of a WAL checkpoint or recovery.
@@ -98,6 +105,7 @@ struct IndexRow {
     std::string url;
     /// Its language; nullopt: stored before v7 (NULL), read as English (see the schema).
     std::optional<LangCode> lang;
+    std::int64_t seq = 0;  ///< insertion order (rows read back; not written by insert())
 };
 
 /// One row a run wrote (the matches file), kept so the run's output can be written again.
@@ -113,8 +121,17 @@ struct RunRow {
     std::optional<std::int64_t> date;
     std::string title;
     std::string url;
-    std::string action;       ///< keep, drop, new-story
+    std::string action;       ///< keep, drop, new-story, moved (a held article, v8)
     std::string lang = "en";  ///< language_name() of the article's language ("en" before v7)
+    /// A `moved` row's story before the run (v8); nullopt for the other rows.
+    std::optional<std::uint64_t> old_story;
+};
+
+/// A held story's articles that went to another story in a run (v8: table story_lineage).
+struct StoryLineage {
+    std::uint64_t from = 0;      ///< the story they had
+    std::uint64_t to = 0;        ///< the story they have now
+    std::uint64_t articles = 0;  ///< how many moved
 };
 
 /// One recorded `index add`.
@@ -152,7 +169,7 @@ struct IndexStats {
 class IndexStore {
 public:
     enum class Mode : std::uint8_t { kRead, kWrite };
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     /// kWrite creates the file if needed and takes the write lock (IoError if another writer
     /// holds it and !wait). kRead requires an existing index. An existing file is checked to be
@@ -215,6 +232,19 @@ public:
     /// out. In the order of `near`.
     [[nodiscard]] std::vector<HeldMember> representatives(std::span<const std::uint64_t> near,
                                                           std::optional<std::int64_t> since) const;
+    /// The articles of stories `stories` (current ids) dated (else added) >= since, in
+    /// insertion order (near and story as current ids, seq set, no text hash).
+    [[nodiscard]] std::vector<IndexRow> story_articles(std::span<const std::uint64_t> stories,
+                                                       std::int64_t since) const;
+    /// How many articles of story `story` (current id) are dated (else added) before `cutoff`.
+    [[nodiscard]] std::uint64_t story_articles_before(std::uint64_t story,
+                                                      std::int64_t cutoff) const;
+    /// Gives held article `seq` the story `story` (a move of the story level).
+    void set_story(std::int64_t seq, std::uint64_t story);
+    /// Records where run `run`'s moved articles went (story_lineage).
+    void record_lineage(std::int64_t run, std::span<const StoryLineage> lineage);
+    /// The lineage records, in run order then by from and to: (run, record).
+    [[nodiscard]] std::vector<std::pair<std::int64_t, StoryLineage>> lineage() const;
     /// Writes story-level keys (stored key, near id) now: best in key order.
     void write_story_keys(std::span<const std::pair<std::int64_t, std::int64_t>> keys);
     /// Stores the story-level band keys of near group `near` (written at commit()).

@@ -1,0 +1,575 @@
+// The story level of a night (night.hpp): tonight's new near groups are weighed, their
+// story-level keys looked up among the held groups', and the held stories they reach (and
+// those a near group of tonight joined two of) are clustered again, with their articles in
+// the story window and tonight's groups, by the scan's own algorithm; ids are carried by
+// overlap and every held article that changes story is a move.
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "neardup/pipeline/night.hpp"
+#include "neardup/story/inputs.hpp"
+#include "neardup/story/story.hpp"
+#include "neardup/story/weights.hpp"
+#include "night_story_impl.hpp"
+
+namespace neardup {
+namespace {
+
+/// One near group's weighted terms and total, for pair similarities.
+struct Weighed {
+    std::vector<WeightedTerm> terms;
+    std::uint64_t total = 0;
+};
+
+/// The night's weights and which languages it weighs: the index's near groups per language
+/// and tonight's new ones decide (language_weighable()).
+class NightWeights {
+public:
+    NightWeights(TermWeights weights, std::vector<LanguageCount> groups, const StoryOptions& o)
+        : weights_(std::move(weights)), groups_(std::move(groups)), options_(o) {}
+    [[nodiscard]] const TermWeights& weights() const noexcept { return weights_; }
+    [[nodiscard]] bool weighable(LangCode lang) const noexcept {
+        std::uint64_t n = 0;
+        for (const LanguageCount& c : groups_)
+            n += c.lang == lang ? c.documents : 0;
+        return language_weighable(lang, n, options_);
+    }
+    /// A held group's representative, weighed by its own language (none: no terms, no links).
+    [[nodiscard]] Weighed weigh(std::span<const TermCode> terms, LangCode lang) const {
+        Weighed w;
+        if (!weighable(lang))
+            return w;
+        w.terms.resize(terms.size());
+        weights_.weigh(terms, w.terms, lang);
+        w.total = total_weight(w.terms);
+        return w;
+    }
+
+private:
+    TermWeights weights_;
+    std::vector<LanguageCount> groups_;
+    StoryOptions options_;
+};
+
+/// The index's representatives per language (story_documents_by_language()).
+std::vector<LanguageCount> held_languages(const IndexStore& store) {
+    std::vector<LanguageCount> out;
+    for (const auto& [lang, n] : store.story_documents_by_language())
+        out.push_back({lang, n});
+    return out;
+}
+
+/// What the story level decides about tonight's new groups (`new_groups`, their
+/// representatives `reps`) before weighing them: their languages, which it weighs (with the
+/// index's counts), and their sources' templates, learnt from tonight's representatives alone.
+StoryInputs night_inputs(const ScanResult& r, std::span<const std::uint32_t> new_groups,
+                         std::span<const DocId> reps, std::span<const LanguageCount> held,
+                         const StoryOptions& o) {
+    const std::size_t n = reps.size();
+    std::vector<LangCode> langs(n);
+    std::vector<std::uint32_t> sites(n);
+    std::vector<std::uint16_t> beside(n);
+    std::vector<std::uint32_t> sizes(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        const DocMeta& d = r.docs[reps[k]];
+        langs[k] = d.lang;
+        sites[k] = d.site;
+        beside[k] = d.beside_figures;
+        sizes[k] = r.near.size[new_groups[k]];  // a new group: new documents only
+    }
+    return prepare_story_inputs(r.terms, reps, {langs, sites, beside, sizes}, o, held);
+}
+
+/// The weights of tonight: background, the index's counts (per language), the new groups'
+/// representatives (each in its language).
+NightWeights night_weights(const IndexStore& store, std::span<const std::vector<TermCode>> terms,
+                           std::span<const DocId> new_reps, std::span<const LangCode> langs,
+                           std::vector<LanguageCount> held, const StoryOptions& o) {
+    TermWeights w = TermWeights::with_background();
+    store.for_each_term_df([&w](std::uint32_t term, std::uint32_t df) { w.add_count(term, df); });
+    for (const LanguageCount& c : held)
+        w.add_documents_count(c.documents, c.lang);
+    w.add_documents(terms, new_reps, langs);
+    w.finalize();
+    for (const LangCode l : langs) {
+        const auto it = std::find_if(held.begin(), held.end(),
+                                     [l](const LanguageCount& c) { return c.lang == l; });
+        if (it == held.end())
+            held.push_back({l, 1});
+        else
+            ++it->documents;
+    }
+    return {std::move(w), std::move(held), o};
+}
+
+/// Tonight's new groups weighed (entry k: group new_groups[k]), as the scan weighs its groups:
+/// none of the terms of a language it cannot weigh, none of a source's template terms.
+std::vector<Weighed> weigh_new_groups(std::span<const std::vector<TermCode>> terms,
+                                      std::span<const DocId> reps, const TermWeights& weights,
+                                      const StoryInputs& in) {
+    const WeightedDocs docs = weigh_documents(terms, reps, weights, in.weigh_options());
+    std::vector<Weighed> out(reps.size());
+    for (std::size_t e = 0; e < docs.size(); ++e) {
+        const std::span<const WeightedTerm> t = docs.of(e);
+        out[docs.source[e]] = {{t.begin(), t.end()}, docs.total[e]};
+    }
+    return out;
+}
+
+/// Term hashes of each new group's representative, counted once per representative, and the
+/// representatives per language (langs[i]: reps[i]'s).
+void count_df(std::span<const std::vector<TermCode>> terms, std::span<const DocId> reps,
+              std::span<const LangCode> langs, Night& night) {
+    std::unordered_map<std::uint32_t, std::int64_t> counts;
+    std::unordered_set<std::uint32_t> seen;
+    for (const DocId d : reps) {
+        seen.clear();
+        for (const TermCode t : terms[d]) {
+            if (seen.insert(term_hash(t)).second)
+                ++counts[term_hash(t)];
+        }
+    }
+    night.df_deltas.assign(counts.begin(), counts.end());
+    std::sort(night.df_deltas.begin(), night.df_deltas.end());
+    std::map<LangCode, std::int64_t> documents;
+    for (const LangCode l : langs)
+        ++documents[l];
+    night.df_documents.assign(documents.begin(), documents.end());
+}
+
+/// Held stories' candidates are the newest this many groups under each story-level key: one,
+/// as cluster_stories() links each group to the one before it in each band (10 nights of ECB+
+/// dev, BBC, Reuters: gold ARI 0.7944 with 1, 0.7949 with 4 or 32; generated articles that are
+/// rewrites of a few thousand texts fill every bucket, and 32 made 215 million pairs of 100,000).
+constexpr std::uint32_t kStoryBucketWalk = 1;
+
+/// The held stories tonight's new groups have an edge to: story-level LSH candidates (the
+/// index's story_keys) whose representatives' weighted Jaccard reaches the edge threshold.
+/// Held groups count only with a member in the story window. Ascending.
+std::vector<std::uint64_t> touched_stories(
+    const IndexStore& store, std::span<const std::pair<std::int64_t, std::uint32_t>> key_group,
+    const std::vector<Weighed>& weighed, const NightWeights& weights, const StoryOptions& o,
+    std::optional<std::int64_t> since) {
+    std::vector<std::int64_t> distinct;
+    for (const auto& [key, k] : key_group) {
+        if (distinct.empty() || distinct.back() != key)
+            distinct.push_back(key);
+    }
+    const auto entries = store.story_bucket_entries(distinct, kStoryBucketWalk);
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> pairs;  // (held near, new group)
+    std::size_t at = 0;
+    for (const auto& [key, near] : entries) {
+        while (at < key_group.size() && key_group[at].first < key)
+            ++at;
+        for (std::size_t i = at; i < key_group.size() && key_group[i].first == key; ++i)
+            pairs.emplace_back(near, key_group[i].second);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    // The held groups' representatives (a merged group's keys lead to its survivor).
+    std::map<std::uint64_t, std::uint64_t> survivor;
+    std::vector<std::uint64_t> groups;
+    for (const auto& [near, k] : pairs) {
+        if (survivor.count(near) == 0) {
+            const std::uint64_t s = store.resolve_alias("near", near);
+            survivor.emplace(near, s);
+            groups.push_back(s);
+        }
+    }
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    const std::vector<HeldMember> members = store.representatives(groups, since);
+    struct Rep {
+        std::size_t member;
+        Weighed weighed;
+    };
+    std::map<std::uint64_t, Rep> reps;
+    for (std::size_t i = 0; i < members.size(); ++i)
+        reps.emplace(members[i].near, Rep{i, weights.weigh(members[i].terms, members[i].lang)});
+    std::vector<std::uint64_t> touched;
+    TermLookup lookup;
+    std::uint64_t looked_up = ~std::uint64_t{0};
+    for (const auto& [near, k] : pairs) {
+        const auto it = reps.find(survivor.at(near));
+        if (it == reps.end() || it->second.weighed.terms.empty() || weighed[k].terms.empty())
+            continue;  // outside the window, or no terms
+        const Weighed& h = it->second.weighed;
+        if (looked_up != it->first) {
+            lookup.assign(h.terms);
+            looked_up = it->first;
+        }
+        const double sim =
+            weighted_jaccard_from(lookup.overlap(weighed[k].terms), h.total, weighed[k].total);
+        if (sim >= o.edge_threshold)
+            touched.push_back(members[it->second.member].story);
+    }
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    return touched;
+}
+
+/// One node of tonight's story clustering: a held near group (its articles in the story
+/// window) or one of tonight's new groups, with its representative's weighed terms.
+struct Node {
+    Weighed weighed;
+    std::optional<std::int64_t> date;  ///< the representative's key (RepresentativeKey)
+    std::uint64_t length = 0;
+    std::string id;
+};
+
+/// The held near groups of the touched stories' articles (`articles`, in insertion order),
+/// as tonight's near level numbers them (`tonight_near`): one node each, in order of their
+/// first article; node_of[i] is articles[i]'s. Their representatives among their members in
+/// the window are read and weighed.
+std::vector<Node> held_nodes(const IndexStore& store, std::span<const IndexRow> articles,
+                             const std::function<std::uint64_t(std::uint64_t)>& tonight_near,
+                             std::optional<std::int64_t> since, const NightWeights* weights,
+                             std::map<std::uint64_t, std::uint32_t>& node_of_near,
+                             std::vector<std::uint32_t>& node_of) {
+    std::vector<std::uint64_t> stored;  // the current ids before tonight's near merges
+    node_of.resize(articles.size());
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        const auto [it, fresh] = node_of_near.try_emplace(
+            tonight_near(articles[i].near), static_cast<std::uint32_t>(node_of_near.size()));
+        node_of[i] = it->second;
+        stored.push_back(articles[i].near);
+    }
+    std::sort(stored.begin(), stored.end());
+    stored.erase(std::unique(stored.begin(), stored.end()), stored.end());
+    std::vector<Node> nodes(node_of_near.size());
+    std::vector<const HeldMember*> best(nodes.size(), nullptr);
+    const std::vector<HeldMember> reps = store.representatives(stored, since);
+    for (const HeldMember& m : reps) {
+        const auto it = node_of_near.find(tonight_near(m.near));
+        if (it == node_of_near.end())
+            continue;
+        const HeldMember*& b = best[it->second];
+        // Two held groups joined tonight: the better of their representatives.
+        if (b == nullptr ||
+            better_representative({m.date, m.length, m.id}, 0, {b->date, b->length, b->id}, 1))
+            b = &m;
+    }
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        if (best[n] == nullptr)
+            continue;  // no representative in the window (not expected: its articles are)
+        const HeldMember& m = *best[n];
+        nodes[n].date = m.date;
+        nodes[n].length = m.length;
+        nodes[n].id = m.id;
+        if (weights != nullptr)
+            nodes[n].weighed = weights->weigh(m.terms, m.lang);
+    }
+    return nodes;
+}
+
+/// The scan's story clustering (cluster_stories()) of the nodes, each its own near group:
+/// node n's cluster, clusters numbered by their first node.
+std::vector<std::uint32_t> cluster_nodes(const std::vector<Node>& nodes, const StoryOptions& o,
+                                         StoryStats& stats) {
+    WeightedDocs docs;
+    docs.begin.push_back(0);
+    Clustering each;
+    std::vector<RepresentativeKey> keys;
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        const Weighed& w = nodes[n].weighed;
+        docs.terms.insert(docs.terms.end(), w.terms.begin(), w.terms.end());
+        docs.begin.push_back(docs.terms.size());
+        docs.total.push_back(w.total);
+        docs.source.push_back(static_cast<std::uint32_t>(n));
+        each.group_of.push_back(static_cast<std::uint32_t>(n));
+        each.representative.push_back(static_cast<DocId>(n));
+        each.size.push_back(1);
+        keys.push_back({nodes[n].date, nodes[n].length, nodes[n].id});
+    }
+    return cluster_stories(docs, each, o, keys, stats).group_of;
+}
+
+/// Story ids carried by overlap: each cluster takes the held story that gives it most of its
+/// held articles (ties: the older, smaller id), greedily from the largest overlap, so a held
+/// story that splits keeps its id in its largest part; the rest get fresh ids in cluster
+/// order. `article_cluster[i]` is articles[i]'s cluster.
+std::vector<std::uint64_t> carry_ids(std::span<const IndexRow> articles,
+                                     std::span<const std::uint32_t> article_cluster,
+                                     std::size_t clusters, std::uint64_t& next_story) {
+    std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint64_t> overlap;
+    for (std::size_t i = 0; i < articles.size(); ++i)
+        ++overlap[{article_cluster[i], articles[i].story}];
+    struct Share {
+        std::uint64_t count;
+        std::uint64_t story;
+        std::uint32_t cluster;
+    };
+    std::vector<Share> shares;
+    for (const auto& [key, count] : overlap)
+        shares.push_back({count, key.second, key.first});
+    std::sort(shares.begin(), shares.end(), [](const Share& a, const Share& b) {
+        return std::tie(b.count, a.story, a.cluster) < std::tie(a.count, b.story, b.cluster);
+    });
+    std::vector<std::uint64_t> id(clusters, 0);
+    std::unordered_set<std::uint64_t> taken;
+    for (const Share& s : shares) {
+        if (id[s.cluster] == 0 && taken.insert(s.story).second)
+            id[s.cluster] = s.story;
+    }
+    for (std::uint64_t& i : id) {
+        if (i == 0)
+            i = next_story++;
+    }
+    return id;
+}
+
+/// Where the held articles that changed story went: a held story that lost its id, all of
+/// whose articles went into one other story and none of which are older than the window, is
+/// an alias of it (merges); every other move is a lineage record (old -> new, articles).
+void record_moves(const IndexStore& store, std::span<const StoryMove> moves,
+                  std::span<const std::uint64_t> kept_ids, std::optional<std::int64_t> since,
+                  Night& night) {
+    std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> flows;
+    for (const StoryMove& m : moves)
+        ++flows[{m.article.story, m.story}];
+    std::map<std::uint64_t, std::vector<std::uint64_t>> to_of;
+    for (const auto& [flow, n] : flows)
+        to_of[flow.first].push_back(flow.second);
+    std::unordered_set<std::uint64_t> kept(kept_ids.begin(), kept_ids.end());
+    std::set<std::uint64_t> aliased;
+    for (const auto& [from, tos] : to_of) {
+        if (kept.count(from) == 0 && tos.size() == 1 &&
+            (!since || store.story_articles_before(from, *since) == 0)) {
+            night.story_merges.push_back({from, tos.front()});
+            aliased.insert(from);
+        }
+    }
+    for (const auto& [flow, n] : flows) {
+        if (aliased.count(flow.first) == 0)
+            night.lineage.push_back({flow.first, flow.second, n});
+    }
+}
+
+/// The earliest held article of each story id in `ids` as it stands after tonight: of a held
+/// story untouched (or with articles older than the window), its first member in the index;
+/// else the earliest of the window's articles that have it now; empty for a new story.
+std::vector<std::string> first_held_of(const IndexStore& store, std::span<const std::uint64_t> ids,
+                                       std::uint64_t first_fresh,
+                                       const std::map<std::uint64_t, std::string>& earliest_moved,
+                                       const std::set<std::uint64_t>& touched,
+                                       std::optional<std::int64_t> since) {
+    std::vector<std::string> out;
+    for (const std::uint64_t s : ids) {
+        const auto it = earliest_moved.find(s);
+        const bool older = s < first_fresh && (touched.count(s) == 0 || !since ||
+                                               store.story_articles_before(s, *since) > 0);
+        if (older || (it == earliest_moved.end() && s < first_fresh))
+            out.push_back(store.first_member("story", s));
+        else
+            out.push_back(it == earliest_moved.end() ? std::string() : it->second);
+    }
+    return out;
+}
+
+}  // namespace
+
+void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Night& night) {
+    ScanResult& r = night.scan;
+    const std::uint64_t first_fresh = store.next_id("story");
+    std::uint64_t next_story = first_fresh;
+    std::map<std::uint64_t, std::uint64_t> near_target;  // tonight's near merges
+    for (const IdMerge& m : night.near.merges)
+        near_target.emplace(m.alias, m.target);
+    const auto tonight_near = [&near_target](std::uint64_t id) {
+        const auto it = near_target.find(id);
+        return it == near_target.end() ? id : it->second;
+    };
+    // Held groups keep their stories unless tonight touches them; a group that joined held
+    // groups of two stories touches both.
+    std::set<std::uint64_t> touched;
+    std::vector<std::uint64_t> group_story(r.near.groups(), 0);
+    for (std::size_t d = 0; d < r.held; ++d) {
+        std::uint64_t& s = group_story[r.near.group_of[d]];
+        if (s == 0) {
+            s = r.held_story[d];
+        } else if (s != r.held_story[d]) {
+            touched.insert(s);
+            touched.insert(r.held_story[d]);
+        }
+    }
+    std::vector<std::uint32_t> new_groups;
+    std::vector<DocId> reps;
+    for (std::uint32_t g = 0; g < r.near.groups(); ++g) {
+        if (group_story[g] == 0) {
+            new_groups.push_back(g);
+            reps.push_back(r.near.representative[g]);
+        }
+    }
+    const bool story = cfg.story.enabled && !r.terms.empty();
+    std::optional<NightWeights> weights;
+    std::vector<Weighed> weighed(new_groups.size());
+    if (story) {
+        std::vector<LanguageCount> held_langs = held_languages(store);
+        const StoryInputs in = night_inputs(r, new_groups, reps, held_langs, cfg.story);
+        weights.emplace(
+            night_weights(store, r.terms, reps, in.langs, std::move(held_langs), cfg.story));
+        count_df(r.terms, reps, in.langs, night);
+        r.story_stats.unweighed = in.unweighed;
+        r.story_stats.template_terms = in.templates.size();
+        r.story_stats.template_documents = in.template_documents;
+        weighed = weigh_new_groups(r.terms, reps, weights->weights(), in);
+        // Story-level keys of the new groups: looked up now, stored tonight.
+        const MinHasher hasher(cfg.story.num_perm, cfg.story.seed);
+        std::vector<std::pair<std::int64_t, std::uint32_t>> key_group;
+        key_group.reserve(new_groups.size() * cfg.story.lsh.bands);
+        std::vector<std::uint64_t> band(cfg.story.lsh.bands);
+        for (std::uint32_t k = 0; k < new_groups.size(); ++k) {
+            if (!story_band_keys(weighed[k].terms, cfg.story, hasher, band))
+                continue;
+            for (const std::uint64_t key : band)
+                key_group.emplace_back(IndexStore::stored_key(key), k);
+        }
+        std::sort(key_group.begin(), key_group.end());
+        key_group.erase(std::unique(key_group.begin(), key_group.end()), key_group.end());
+        for (const std::uint64_t s :
+             touched_stories(store, key_group, weighed, *weights, cfg.story, night.story_since))
+            touched.insert(s);
+        // What tonight stores: (key, stable near id), still in key order.
+        night.story_keys.reserve(key_group.size());
+        for (const auto& [key, k] : key_group)
+            night.story_keys.emplace_back(
+                key, static_cast<std::int64_t>(night.near.id_of_group[new_groups[k]]));
+    }
+    night.held_stories_met = touched.size();
+
+    // The touched stories' articles in the window and their near groups, then tonight's new
+    // groups: clustered again as one scan clusters them.
+    std::vector<IndexRow> articles;
+    if (!touched.empty()) {
+        const std::vector<std::uint64_t> ids(touched.begin(), touched.end());
+        articles = store.story_articles(ids, night.story_since.value_or(INT64_MIN));
+        std::sort(articles.begin(), articles.end(),
+                  [](const IndexRow& a, const IndexRow& b) { return a.seq < b.seq; });
+    }
+    std::map<std::uint64_t, std::uint32_t> node_of_near;
+    std::vector<std::uint32_t> article_node;
+    std::vector<Node> nodes = held_nodes(store, articles, tonight_near, night.story_since,
+                                         weights ? &*weights : nullptr, node_of_near, article_node);
+    const std::size_t held_count = nodes.size();
+    for (std::uint32_t k = 0; k < new_groups.size(); ++k) {
+        const DocMeta& m = r.docs[reps[k]];
+        nodes.push_back({std::move(weighed[k]), m.date, m.length, m.id});
+    }
+    std::vector<std::uint32_t> cluster(nodes.size());
+    if (story) {
+        cluster = cluster_nodes(nodes, cfg.story, r.story_stats);
+    } else {
+        for (std::uint32_t n = 0; n < nodes.size(); ++n)
+            cluster[n] = n;
+    }
+    const std::size_t clusters =
+        cluster.empty() ? 0 : *std::max_element(cluster.begin(), cluster.end()) + 1;
+    std::vector<std::uint32_t> article_cluster(articles.size());
+    for (std::size_t i = 0; i < articles.size(); ++i)
+        article_cluster[i] = cluster[article_node[i]];
+    const std::vector<std::uint64_t> cluster_id =
+        carry_ids(articles, article_cluster, clusters, next_story);
+
+    // The held articles that changed story, and what became of their stories.
+    std::map<std::uint64_t, std::string> earliest;  // story now -> its earliest window article
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        const std::uint64_t to = cluster_id[article_cluster[i]];
+        earliest.try_emplace(to, articles[i].id);
+        if (to == articles[i].story)
+            continue;
+        IndexRow a = articles[i];
+        a.near = tonight_near(a.near);
+        night.moves.push_back({std::move(a), to});
+    }
+    record_moves(store, night.moves, cluster_id, night.story_since, night);
+    std::map<std::uint64_t, std::uint64_t> alias;
+    for (const IdMerge& m : night.story_merges)
+        alias.emplace(m.alias, m.target);
+    // Tonight's groups: held ones in a node take its cluster's story, the others keep theirs.
+    for (std::uint32_t g = 0; g < r.near.groups(); ++g) {
+        const auto it = node_of_near.find(night.near.id_of_group[g]);
+        if (it != node_of_near.end())
+            group_story[g] = cluster_id[cluster[it->second]];
+    }
+    for (std::uint32_t k = 0; k < new_groups.size(); ++k)
+        group_story[new_groups[k]] = cluster_id[cluster[held_count + k]];
+    for (std::uint64_t& s : group_story) {
+        const auto it = alias.find(s);
+        s = it == alias.end() ? s : it->second;
+    }
+    night.next_story = next_story;
+
+    // The night's stories as a clustering of its documents, by their story id.
+    std::unordered_map<std::uint64_t, DocId> first_of_story;
+    UnionFind uf(r.docs.size());
+    for (std::size_t d = 0; d < r.docs.size(); ++d) {
+        const auto [it, first] =
+            first_of_story.emplace(group_story[r.near.group_of[d]], static_cast<DocId>(d));
+        if (!first)
+            uf.unite(it->second, static_cast<DocId>(d));
+    }
+    std::vector<RepresentativeKey> keys;
+    keys.reserve(r.docs.size());
+    for (const DocMeta& m : r.docs)
+        keys.push_back({m.date, m.length, m.id});
+    r.story = make_clustering(uf, keys);
+    night.story_id.assign(r.story.groups(), 0);
+    for (std::uint32_t g = 0; g < r.story.groups(); ++g)
+        night.story_id[g] = group_story[r.near.group_of[r.story.representative[g]]];
+    night.matched_story =
+        first_held_of(store, night.story_id, first_fresh, earliest, touched, night.story_since);
+    std::vector<std::uint64_t> move_ids;
+    for (const StoryMove& m : night.moves)
+        move_ids.push_back(m.story);
+    night.moved_matched_story =
+        first_held_of(store, move_ids, first_fresh, earliest, touched, night.story_since);
+}
+
+std::uint64_t fill_story_index(IndexStore& store, const ScanConfig& cfg) {
+    HeldDocuments held = store.load(std::nullopt, store.num_perm());
+    std::map<std::uint64_t, std::size_t> rep;  // near id -> representative
+    for (std::size_t i = 0; i < held.size(); ++i) {
+        const auto [it, fresh] = rep.emplace(held.near[i], i);
+        const std::size_t b = it->second;
+        if (!fresh && better_representative(
+                          {held.dates[i], held.lengths[i], held.ids[i]}, static_cast<DocId>(i),
+                          {held.dates[b], held.lengths[b], held.ids[b]}, static_cast<DocId>(b)))
+            it->second = i;
+    }
+    std::vector<DocId> reps;
+    std::vector<LangCode> langs;
+    for (const auto& [near, i] : rep) {
+        reps.push_back(static_cast<DocId>(i));
+        langs.push_back(held.langs[i]);
+    }
+    Night counts;
+    count_df(held.terms, reps, langs, counts);
+    store.add_term_df(counts.df_deltas, counts.df_documents);
+    if (cfg.story.enabled) {
+        TermWeights w = TermWeights::with_background();
+        w.add_documents(held.terms, reps, langs);
+        w.finalize();
+        std::vector<LanguageCount> groups;
+        for (const auto& [lang, n] : counts.df_documents)
+            groups.push_back({lang, static_cast<std::uint64_t>(n)});
+        const NightWeights weights(std::move(w), std::move(groups), cfg.story);
+        const MinHasher hasher(cfg.story.num_perm, cfg.story.seed);
+        std::vector<std::uint64_t> band(cfg.story.lsh.bands);
+        for (const auto& [near, i] : rep) {
+            const Weighed weighed = weights.weigh(held.terms[i], held.langs[i]);
+            if (story_band_keys(weighed.terms, cfg.story, hasher, band))
+                store.add_story_keys(near, band);  // written in key order at commit()
+        }
+    }
+    store.put_state("story_keys", "complete");
+    return rep.size();
+}
+
+}  // namespace neardup
