@@ -110,10 +110,14 @@ std::int64_t store_night(IndexStore& store, const Night& night, std::uint32_t nu
             {{m.id, m.source, m.date, run.started, m.length, near.id_of_group[r.near.group_of[d]],
               night.story_id[r.story.group_of[d]], m.text_hash, m.title, m.url, m.lang},
              sig,
-             terms});
+             terms,
+             m.site == 0 ? 0 : IndexStore::site_key(r.site_names[m.site]),
+             m.beside_figures});
     }
     store.write_story_keys(night.story_keys);
     store.add_term_df(night.df_deltas, night.df_documents);
+    for (const SiteTemplateCounts& c : night.template_counts)
+        store.add_template_counts(c.site, c.articles, c.terms);
     store.put_state("story_window", story_window ? std::to_string(*story_window) : "all");
     store.set_next_id("near", near.next);
     store.set_next_id("story", night.next_story);

@@ -69,9 +69,9 @@ std::vector<LanguageCount> held_languages(const IndexStore& store) {
 /// What the story level decides about tonight's new groups (`new_groups`, their
 /// representatives `reps`) before weighing them: their languages, which it weighs (with the
 /// index's counts), and their sources' templates, learnt from tonight's representatives alone.
-StoryInputs night_inputs(const ScanResult& r, std::span<const std::uint32_t> new_groups,
-                         std::span<const DocId> reps, std::span<const LanguageCount> held,
-                         const StoryOptions& o) {
+StoryInputs night_inputs(const IndexStore& store, const ScanResult& r,
+                         std::span<const std::uint32_t> new_groups, std::span<const DocId> reps,
+                         std::span<const LanguageCount> held, const StoryOptions& o) {
     const std::size_t n = reps.size();
     std::vector<LangCode> langs(n);
     std::vector<std::uint32_t> sites(n);
@@ -84,7 +84,38 @@ StoryInputs night_inputs(const ScanResult& r, std::span<const std::uint32_t> new
         beside[k] = d.beside_figures;
         sizes[k] = r.near.size[new_groups[k]];  // a new group: new documents only
     }
-    return prepare_story_inputs(r.terms, reps, {langs, sites, beside, sizes}, o, held);
+    // Each source's templates are learnt from its counts in the index and tonight's.
+    SourceTemplates templates(o.templates);
+    templates.keep_run_counts();
+    std::vector<std::uint64_t> keys;
+    std::map<std::uint64_t, std::uint32_t> local;
+    for (const std::uint32_t site : sites) {
+        if (site != 0 && local.emplace(IndexStore::site_key(r.site_names[site]), site).second)
+            keys.push_back(IndexStore::site_key(r.site_names[site]));
+    }
+    for (const SiteTemplateCounts& c : store.template_counts(keys))
+        templates.add_held(local.at(c.site), c.articles, c.terms);
+    return prepare_story_inputs(r.terms, reps, {langs, sites, beside, sizes}, o, held, &templates);
+}
+
+/// What tonight adds to the index's template counts, per source: its weighed
+/// representatives and their terms' counts.
+std::vector<SiteTemplateCounts> run_template_counts(const ScanResult& r, const StoryInputs& in) {
+    std::map<std::uint32_t, SiteTemplateCounts> by_site;
+    for (std::size_t k = 0; k < in.sites.size(); ++k) {
+        if (in.sites[k] != 0 && in.weighable[k] != 0)
+            ++by_site[in.sites[k]].articles;
+    }
+    for (const auto& [site, count] : in.templates.run_counts()) {
+        if (site != 0)
+            by_site[site].terms.push_back(count);
+    }
+    std::vector<SiteTemplateCounts> out;
+    for (auto& [site, c] : by_site) {
+        c.site = IndexStore::site_key(r.site_names[site]);
+        out.push_back(std::move(c));
+    }
+    return out;
 }
 
 /// The weights of tonight: background, the index's counts (per language), the new groups'
@@ -215,6 +246,58 @@ std::vector<std::uint64_t> touched_stories(
     return touched;
 }
 
+/// The templates held articles' terms are judged by: tonight's for tonight's sources (learnt
+/// from the index's counts and tonight's), the index's counts alone for the other sources.
+class HeldTemplates {
+public:
+    HeldTemplates(const IndexStore& store, const ScanResult& r, const StoryInputs& in,
+                  const StoryOptions& o)
+        : store_(store), tonight_(in.templates), others_(o.templates) {
+        for (std::size_t site = 1; site < r.site_names.size(); ++site)
+            tonight_ids_.emplace(IndexStore::site_key(r.site_names[site]),
+                                 static_cast<std::uint32_t>(site));
+    }
+    /// Learns the other sources' templates (the index's counts of `sites`). Call once, before
+    /// remove().
+    void learn(std::span<const std::uint64_t> sites) {
+        std::vector<std::uint64_t> keys;
+        for (const std::uint64_t s : sites) {
+            if (s != 0 && tonight_ids_.count(s) == 0 &&
+                other_ids_.emplace(s, static_cast<std::uint32_t>(other_ids_.size() + 1)).second)
+                keys.push_back(s);
+        }
+        for (const SiteTemplateCounts& c : store_.template_counts(keys))
+            others_.add_held(other_ids_.at(c.site), c.articles, c.terms);
+        others_.finalize();
+    }
+    /// `m`'s terms without its source's template terms among those beside a figure.
+    [[nodiscard]] std::vector<TermCode> remove(const HeldMember& m) const {
+        std::vector<TermCode> terms = m.terms;
+        const SourceTemplates* t = &tonight_;
+        auto it = tonight_ids_.find(m.site);
+        if (it == tonight_ids_.end()) {
+            t = &others_;
+            it = other_ids_.find(m.site);
+            if (it == other_ids_.end())
+                return terms;
+        }
+        const std::size_t beside = std::min<std::size_t>(m.beside_figures, terms.size());
+        const std::uint32_t source = it->second;
+        const auto kept =
+            std::remove_if(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(beside),
+                           [&](TermCode c) { return t->contains(source, c); });
+        terms.erase(kept, terms.begin() + static_cast<std::ptrdiff_t>(beside));
+        return terms;
+    }
+
+private:
+    const IndexStore& store_;
+    const SourceTemplates& tonight_;
+    std::map<std::uint64_t, std::uint32_t> tonight_ids_;
+    SourceTemplates others_;
+    std::map<std::uint64_t, std::uint32_t> other_ids_;
+};
+
 /// One node of tonight's story clustering: a held near group (its articles in the story
 /// window) or one of tonight's new groups, with its representative's weighed terms.
 struct Node {
@@ -231,6 +314,7 @@ struct Node {
 std::vector<Node> held_nodes(const IndexStore& store, std::span<const IndexRow> articles,
                              const std::function<std::uint64_t(std::uint64_t)>& tonight_near,
                              std::optional<std::int64_t> since, const NightWeights* weights,
+                             HeldTemplates* templates,
                              std::map<std::uint64_t, std::uint32_t>& node_of_near,
                              std::vector<std::uint32_t>& node_of) {
     std::vector<std::uint64_t> stored;  // the current ids before tonight's near merges
@@ -256,6 +340,12 @@ std::vector<Node> held_nodes(const IndexStore& store, std::span<const IndexRow> 
             better_representative({m.date, m.length, m.id}, 0, {b->date, b->length, b->id}, 1))
             b = &m;
     }
+    if (templates != nullptr) {
+        std::vector<std::uint64_t> sites;
+        for (const HeldMember* m : best)
+            sites.push_back(m == nullptr ? 0 : m->site);
+        templates->learn(sites);
+    }
     for (std::size_t n = 0; n < nodes.size(); ++n) {
         if (best[n] == nullptr)
             continue;  // no representative in the window (not expected: its articles are)
@@ -264,7 +354,7 @@ std::vector<Node> held_nodes(const IndexStore& store, std::span<const IndexRow> 
         nodes[n].length = m.length;
         nodes[n].id = m.id;
         if (weights != nullptr)
-            nodes[n].weighed = weights->weigh(m.terms, m.lang);
+            nodes[n].weighed = weights->weigh(templates->remove(m), m.lang);
     }
     return nodes;
 }
@@ -409,10 +499,15 @@ void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Nigh
     }
     const bool story = cfg.story.enabled && !r.terms.empty();
     std::optional<NightWeights> weights;
+    std::optional<StoryInputs> in_store;
+    std::optional<HeldTemplates> templates;
     std::vector<Weighed> weighed(new_groups.size());
     if (story) {
         std::vector<LanguageCount> held_langs = held_languages(store);
-        const StoryInputs in = night_inputs(r, new_groups, reps, held_langs, cfg.story);
+        const StoryInputs& in =
+            in_store.emplace(night_inputs(store, r, new_groups, reps, held_langs, cfg.story));
+        night.template_counts = run_template_counts(r, in);
+        templates.emplace(store, r, in, cfg.story);
         weights.emplace(
             night_weights(store, r.terms, reps, in.langs, std::move(held_langs), cfg.story));
         count_df(r.terms, reps, in.langs, night);
@@ -455,8 +550,9 @@ void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Nigh
     }
     std::map<std::uint64_t, std::uint32_t> node_of_near;
     std::vector<std::uint32_t> article_node;
-    std::vector<Node> nodes = held_nodes(store, articles, tonight_near, night.story_since,
-                                         weights ? &*weights : nullptr, node_of_near, article_node);
+    std::vector<Node> nodes =
+        held_nodes(store, articles, tonight_near, night.story_since, weights ? &*weights : nullptr,
+                   templates ? &*templates : nullptr, node_of_near, article_node);
     const std::size_t held_count = nodes.size();
     for (std::uint32_t k = 0; k < new_groups.size(); ++k) {
         const DocMeta& m = r.docs[reps[k]];

@@ -38,6 +38,18 @@ std::uint64_t ScanStats::total_skipped() const noexcept {
 
 namespace {
 
+/// A feed's name: its file's path without digits, so that one feed's nightly files
+/// (news-2026-12-01.jsonl, news-2026-12-02.jsonl) are one source, whose templates an index
+/// keeps learning night after night.
+std::string feed_name(std::string_view path) {
+    std::string out;
+    for (const char c : path) {
+        if (c < '0' || c > '9')
+            out.push_back(c);
+    }
+    return out;
+}
+
 /// The system clock, unix seconds: the run's time when ScanConfig::now does not set it.
 std::int64_t clock_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -258,10 +270,10 @@ private:
             doc.site = s.parsed.url_claimed ? site_of_claimed(s.parsed.url, from.site)
                                             : site_of(s.parsed.url, from.site);
             // The source whose templates the story level learns: the site, but for JSONL lines
-            // without a URL their file (a feed; three corpora in one folder are three sources).
+            // without a URL their feed (three corpora in one folder are three sources).
             const bool feed_line =
                 rec.format == RecordFormat::kJsonLine && site_of(s.parsed.url, "").empty();
-            doc.story_source = feed_line ? from.display : doc.site;
+            doc.story_source = feed_line ? feed_name(from.display) : doc.site;
         }
         if (cfg_.site_boilerplate) {
             doc.paragraphs.clear();
@@ -521,6 +533,13 @@ public:
 
     /// The stored group ids of the prepended held documents (prepend_held()).
     [[nodiscard]] HeldDocuments& held_meta() noexcept { return held_meta_; }
+    /// The story sources' names by DocMeta::site (0: none).
+    [[nodiscard]] std::vector<std::string> site_names() const {
+        std::vector<std::string> names(site_ids_.size() + 1);
+        for (const auto& [name, id] : site_ids_)
+            names[id] = name;
+        return names;
+    }
 
     [[nodiscard]] double similarity(DocId a, DocId b) const noexcept {
         if (cfg_.exact_verify)
@@ -909,6 +928,7 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
         result.held_near = std::move(linker.held_meta().near);
         result.held_story = std::move(linker.held_meta().story);
     }
+    result.site_names = linker.site_names();
     if (config.site_boilerplate || config.lookup != nullptr)
         linker.link_new();
     loading.wait();

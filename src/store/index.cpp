@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS docs(
   text_hash INTEGER,
   title TEXT,
   url TEXT,
-  lang TEXT);
+  lang TEXT,
+  site INTEGER,
+  beside INTEGER);
 CREATE INDEX IF NOT EXISTS docs_near ON docs(near);
 CREATE INDEX IF NOT EXISTS docs_story ON docs(story);
 CREATE INDEX IF NOT EXISTS docs_time ON docs(coalesce(date, added));
@@ -85,9 +87,18 @@ CREATE TABLE IF NOT EXISTS run_rows(
   PRIMARY KEY(run, seq)) WITHOUT ROWID;
 )SQL";
 
-// Added by schema v8: where the story level moved held articles (a v2-v7 index also gets
-// run_rows.old_story).
+// Added by schema v8: the story level's source template counts, and where it moved held
+// articles (an older index also gets docs.site and docs.beside, a v2-v7 one run_rows.old_story).
 constexpr const char* kLineageSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS template_sites(
+  site INTEGER PRIMARY KEY,
+  articles INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS template_terms(
+  site INTEGER NOT NULL,
+  term INTEGER NOT NULL,
+  beside INTEGER NOT NULL,
+  uses INTEGER NOT NULL,
+  PRIMARY KEY(site, term)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_lineage(
   run INTEGER NOT NULL,
   old INTEGER NOT NULL,
@@ -199,7 +210,7 @@ std::string lang_column(std::int64_t schema) { return schema >= 7 ? "lang" : "NU
 /// The columns read_member() reads.
 std::string member_columns(std::int64_t schema) {
     return "SELECT seq, id, date, length, " + current("near") + ", " + current("story") +
-           ", terms, " + lang_column(schema);
+           ", terms, " + lang_column(schema) + (schema >= 8 ? ", site, beside" : ", NULL, NULL");
 }
 
 /// A HeldMember from the current row of a query selecting member_columns().
@@ -214,6 +225,11 @@ HeldMember read_member(const Stmt& q, const std::string& path) {
     if (!q.u32s(6, kMaxTermsPerDoc, m.terms))
         throw FormatError(path + ": document '" + m.id + "': bad terms blob");
     m.lang = read_lang(q, 7);
+    m.site = q.is_null(8) ? 0 : static_cast<std::uint64_t>(q.i64(8));
+    m.beside_figures =
+        q.is_null(9)
+            ? 0
+            : static_cast<std::uint16_t>(std::clamp<std::int64_t>(q.i64(9), 0, UINT16_MAX));
     return m;
 }
 
@@ -444,6 +460,10 @@ void IndexStore::upgrade_schema() {
             upgrade_to_v7();
         if (db_->schema >= 2 && db_->schema < 8)  // v1's run_rows comes from kRunsSchema
             db_->exec("ALTER TABLE run_rows ADD COLUMN old_story INTEGER");
+        if (db_->schema < 8) {
+            db_->exec("ALTER TABLE docs ADD COLUMN site INTEGER");
+            db_->exec("ALTER TABLE docs ADD COLUMN beside INTEGER");
+        }
     }
     if (db_->schema < kSchemaVersion) {
         if (db_->schema < 2)
@@ -617,7 +637,8 @@ void IndexStore::set_next_id(const std::string& kind, std::uint64_t next) {
 void IndexStore::insert(const IndexedDoc& d) {
     static constexpr const char* kSql =
         "INSERT INTO docs(id, source, date, added, length, near, story, signature, terms, "
-        "text_hash, title, url, lang) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "text_hash, title, url, lang, site, beside) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)";
     if (db_->insert_doc == nullptr &&
         sqlite3_prepare_v2(db_->handle, kSql, -1, &db_->insert_doc, nullptr) != SQLITE_OK)
         db_->fail("prepare");
@@ -634,6 +655,11 @@ void IndexStore::insert(const IndexedDoc& d) {
         q.bind(13, language_name(*r.lang));
     else
         q.bind_null(13);
+    if (d.site != 0)
+        q.bind(14, static_cast<std::int64_t>(d.site & INT64_MAX))
+            .bind(15, std::int64_t{d.beside_figures});
+    else
+        q.bind_null(14).bind_null(15);
     q.run();
     if (db_->near_lsh.bands == 0)
         db_->near_lsh = stored_lsh();
@@ -859,6 +885,54 @@ std::uint64_t IndexStore::story_articles_before(std::uint64_t story, std::int64_
     const auto n = static_cast<std::uint64_t>(r.i64(0));
     r.reset();
     return n;
+}
+
+std::vector<SiteTemplateCounts> IndexStore::template_counts(
+    std::span<const std::uint64_t> sites) const {
+    std::vector<SiteTemplateCounts> out;
+    if (db_->schema < 8)
+        return out;
+    Stmt articles(*db_, "SELECT articles FROM template_sites WHERE site = ?");
+    Stmt terms(*db_, "SELECT term, beside, uses FROM template_terms WHERE site = ? ORDER BY term");
+    const auto count = [](std::int64_t v) {
+        return static_cast<std::uint32_t>(std::clamp<std::int64_t>(v, 0, UINT32_MAX));
+    };
+    for (const std::uint64_t site : sites) {
+        const auto key = static_cast<std::int64_t>(site & INT64_MAX);
+        articles.bind(1, key);
+        if (!articles.step()) {
+            articles.reset();
+            continue;
+        }
+        SiteTemplateCounts c{
+            site, static_cast<std::uint64_t>(std::max<std::int64_t>(0, articles.i64(0))), {}};
+        articles.reset();
+        terms.bind(1, key);
+        while (terms.step())
+            c.terms.push_back({static_cast<std::uint32_t>(terms.i64(0)), count(terms.i64(1)),
+                               count(terms.i64(2))});
+        terms.reset();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+void IndexStore::add_template_counts(std::uint64_t site, std::uint64_t articles,
+                                     std::span<const TemplateCount> terms) {
+    const auto key = static_cast<std::int64_t>(site & INT64_MAX);
+    Stmt(*db_,
+         "INSERT INTO template_sites(site, articles) VALUES(?1, ?2) ON CONFLICT(site) DO UPDATE "
+         "SET articles = articles + ?2")
+        .bind(1, key)
+        .bind(2, articles)
+        .run();
+    Stmt put(*db_,
+             "INSERT INTO template_terms(site, term, beside, uses) VALUES(?1, ?2, ?3, ?4) "
+             "ON CONFLICT(site, term) DO UPDATE SET beside = beside + ?3, uses = uses + ?4");
+    for (const TemplateCount& t : terms) {
+        put.bind(1, key).bind(2, std::int64_t{t.term}).bind(3, std::int64_t{t.beside});
+        put.bind(4, std::int64_t{t.uses}).run();
+    }
 }
 
 void IndexStore::set_story(std::int64_t seq, std::uint64_t story) {

@@ -36,19 +36,20 @@ bool language_weighable(LangCode lang, std::uint64_t groups, const StoryOptions&
 
 StoryInputs prepare_story_inputs(std::span<const std::vector<TermCode>> terms,
                                  std::span<const DocId> reps, const RepresentativeFacts& facts,
-                                 const StoryOptions& options,
-                                 std::span<const LanguageCount> known) {
+                                 const StoryOptions& options, std::span<const LanguageCount> known,
+                                 SourceTemplates* templates) {
     const std::size_t n = reps.size();
     NEARDUP_CHECK(facts.langs.size() == n && facts.sites.size() == n &&
                       facts.beside_figures.size() == n && facts.group_sizes.size() == n,
                   "prepare_story_inputs: one fact of each kind per representative");
-    StoryInputs in{{facts.langs.begin(), facts.langs.end()},
-                   std::vector<std::uint8_t>(n, 0),
-                   {facts.sites.begin(), facts.sites.end()},
-                   {facts.beside_figures.begin(), facts.beside_figures.end()},
-                   SourceTemplates(options.templates),
-                   0,
-                   {}};
+    StoryInputs in{
+        {facts.langs.begin(), facts.langs.end()},
+        std::vector<std::uint8_t>(n, 0),
+        {facts.sites.begin(), facts.sites.end()},
+        {facts.beside_figures.begin(), facts.beside_figures.end()},
+        templates != nullptr ? std::move(*templates) : SourceTemplates(options.templates),
+        0,
+        {}};
     std::vector<LanguageCount> groups(known.begin(), known.end());
     for (const LangCode l : facts.langs)
         add_count(groups, l, 1);

@@ -209,7 +209,7 @@ c.executescript("DROP VIEW articles; DROP INDEX aliases_target; "
                 "DELETE FROM settings WHERE key LIKE 'state_%'; "
                 "DROP TABLE runs; DROP TABLE run_rows; ALTER TABLE docs DROP COLUMN text_hash; "
                 "ALTER TABLE docs DROP COLUMN title; ALTER TABLE docs DROP COLUMN url; "
-                "ALTER TABLE docs DROP COLUMN lang; DROP TABLE story_lineage; PRAGMA user_version = 1;")
+                "ALTER TABLE docs DROP COLUMN lang; DROP TABLE story_lineage; ALTER TABLE docs DROP COLUMN site; ALTER TABLE docs DROP COLUMN beside; DROP TABLE template_sites; DROP TABLE template_terms; PRAGMA user_version = 1;")
 c.commit()
 PY
 expect_exit 0 -- "$bin" index check --db "$db"
@@ -233,7 +233,7 @@ c.executescript("DROP VIEW articles; DROP INDEX aliases_target; "
                 "ALTER TABLE run_rows DROP COLUMN url; ALTER TABLE run_rows DROP COLUMN action; "
                 "ALTER TABLE runs DROP COLUMN level; ALTER TABLE docs DROP COLUMN lang; "
                 "ALTER TABLE run_rows DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN old_story; "
-                "DROP TABLE story_lineage; PRAGMA user_version = 2;")
+                "DROP TABLE story_lineage; ALTER TABLE docs DROP COLUMN site; ALTER TABLE docs DROP COLUMN beside; DROP TABLE template_sites; DROP TABLE template_terms; PRAGMA user_version = 2;")
 c.commit()
 PY
 expect_exit 0 -- "$bin" index check --db "$db"
@@ -245,7 +245,7 @@ python3 -c 'import sqlite3,sys; v=sqlite3.connect(sys.argv[1]).execute("PRAGMA u
 # --- a schema v4 index (members rewritten at each merge; no articles view) likewise
 db=$tmp/v4.db
 expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript("DROP VIEW articles; DROP INDEX aliases_target; ALTER TABLE runs DROP COLUMN level; ALTER TABLE docs DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN old_story; DROP TABLE story_lineage; DELETE FROM settings WHERE key GLOB \"state_story_documents_*\"; PRAGMA user_version = 4;")' "$db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript("DROP VIEW articles; DROP INDEX aliases_target; ALTER TABLE runs DROP COLUMN level; ALTER TABLE docs DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN lang; ALTER TABLE run_rows DROP COLUMN old_story; DROP TABLE story_lineage; ALTER TABLE docs DROP COLUMN site; ALTER TABLE docs DROP COLUMN beside; DROP TABLE template_sites; DROP TABLE template_terms; DELETE FROM settings WHERE key GLOB \"state_story_documents_*\"; PRAGMA user_version = 4;")' "$db"
 expect_exit 0 -- "$bin" index export --db "$db"; [ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 2 ] || fail "v4: export"
 expect_exit 0 -- "$bin" index add --db "$db" "$night/d1"; expect_grep "$tmp/err" "recorded as run 2"
 expect_exit 0 -- "$bin" index check --db "$db"

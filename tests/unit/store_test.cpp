@@ -246,6 +246,8 @@ TEST_SUITE("store") {
                              "ALTER TABLE run_rows DROP COLUMN lang; ALTER TABLE run_rows DROP "
                              "COLUMN old_story; "
                              "DROP TABLE story_lineage; "
+                             "ALTER TABLE docs DROP COLUMN site; ALTER TABLE docs DROP COLUMN "
+                             "beside; DROP TABLE template_sites; DROP TABLE template_terms; "
                              "DELETE FROM settings WHERE key GLOB 'state_story_documents_*'; "
                              "CREATE VIEW articles AS SELECT seq, id, source, date, added, length, "
                              "near, story, text_hash, title, url FROM docs; "

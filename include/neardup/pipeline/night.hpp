@@ -89,6 +89,8 @@ struct Night {
     /// (ascending).
     std::vector<std::pair<std::uint32_t, std::int64_t>> df_deltas;
     std::vector<std::pair<LangCode, std::int64_t>> df_documents;
+    /// What tonight adds to the index's source template counts, per source.
+    std::vector<SiteTemplateCounts> template_counts;
     std::optional<std::int64_t> story_since;  ///< the story window's start (nullopt: none)
     std::uint64_t held_stories_met = 0;       ///< held stories touched tonight
     double lookup_seconds = 0;  ///< reading the held near groups the night's keys lead to

@@ -112,7 +112,8 @@ struct DocMeta {
     std::uint64_t line = 0;
     LangCode lang = kUndetermined;  ///< lang/language.hpp
     /// Story level: a run-local number of its source (its site; for a JSONL line without a URL
-    /// its file; 0: unknown, as for held documents) and how many of its story terms stand
+    /// its feed: its file's path without digits; 0: unknown, as for held documents; the name is
+    /// ScanResult::site_names[site]) and how many of its story terms stand
     /// beside a figure (story/templates.hpp).
     std::uint32_t site = 0;
     std::uint16_t beside_figures = 0;
@@ -169,6 +170,7 @@ struct ScanResult {
     /// With a lookup: the stored near and story id of each held DocId.
     std::vector<std::uint64_t> held_near;
     std::vector<std::uint64_t> held_story;
+    std::vector<std::string> site_names;  ///< by DocMeta::site ([0]: none)
 };
 
 /// Runs the whole scan. Throws ConfigError for bad settings, FormatError under `strict`.

@@ -63,7 +63,9 @@ struct HeldMember {
     std::uint64_t near = 0;
     std::uint64_t story = 0;
     std::vector<TermCode> terms;
-    LangCode lang = kEnglish;  ///< as HeldDocuments::langs
+    LangCode lang = kEnglish;          ///< as HeldDocuments::langs
+    std::uint64_t site = 0;            ///< its story source's key (0: unknown, stored before v8)
+    std::uint16_t beside_figures = 0;  ///< terms at the front of `terms` beside a figure
 };
 
 }  // namespace neardup

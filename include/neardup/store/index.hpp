@@ -14,12 +14,20 @@
 //                                                   -- id = the alias's target, if any; v8:
 //                                                   -- a story move rewrites story)
 //        signature BLOB,   -- num_perm x uint32, little-endian
-//        terms BLOB,       -- story term codes, uint32 little-endian, ascending
+//        terms BLOB,       -- story term codes, uint32 little-endian (beside a figure first)
 //        text_hash INTEGER NULL,  -- hash64 of the text (v2; NULL in rows stored by v1)
 //        title TEXT NULL, url TEXT NULL,  -- v3: when known (NULL in rows stored before)
-//        lang TEXT NULL)   -- v7: its language ("en", "de", "und"); NULL in rows stored
+//        lang TEXT NULL,   -- v7: its language ("en", "de", "und"); NULL in rows stored
 //                          -- before, whose story terms were made with English rules: read as
 //                          -- English (the story level weighs them so, rows show "en")
+//        site INTEGER NULL, beside INTEGER NULL)  -- v8: its story source's key (63 bits of
+//                          -- hash64 of the name: a site, or a feed) and how many of its terms
+//                          -- (at the blob's front) stand beside a figure; NULL before
+//   template_sites(site INTEGER PRIMARY KEY, articles)     -- v8: the story level's source
+//   template_terms(site, term, beside, uses,               -- templates (story/templates.hpp):
+//                  PRIMARY KEY(site, term)) WITHOUT ROWID  -- near groups counted per source,
+//                                                   -- and per term used beside a figure the
+//                                                   -- articles that did so and that had it
 //   aliases(kind TEXT, alias INTEGER, target INTEGER, merged INTEGER,  -- merged groups:
 //           PRIMARY KEY(kind, alias))                                   -- alias -> surviving id
 //   articles   -- v5 view: docs' columns but the blobs, near and story as current ids
@@ -80,12 +88,15 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "neardup/core/hash.hpp"
 #include "neardup/lang/language.hpp"
 #include "neardup/lsh/params.hpp"
 #include "neardup/store/held.hpp"
+#include "neardup/story/templates.hpp"
 
 namespace neardup {
 
@@ -151,6 +162,15 @@ struct IndexedDoc {
     IndexRow row;
     std::span<const SigValue> signature;
     std::span<const TermCode> terms;
+    std::uint64_t site = 0;            ///< its story source's key (0: none)
+    std::uint16_t beside_figures = 0;  ///< terms at the front of `terms` beside a figure
+};
+
+/// A story source's template counts as the index keeps them (SourceTemplates::add_held()).
+struct SiteTemplateCounts {
+    std::uint64_t site = 0;            ///< the source's key
+    std::uint64_t articles = 0;        ///< its near groups counted
+    std::vector<TemplateCount> terms;  ///< ascending by term
 };
 
 struct IndexStats {
@@ -213,6 +233,12 @@ public:
     [[nodiscard]] static constexpr std::int64_t stored_key(std::uint64_t key) noexcept {
         return static_cast<std::int64_t>(key & 0xFFFF'FFFF'FFFFull);
     }
+    /// The key a story source (DocMeta::site's name: a site, or a feed) is stored under: 63 bits
+    /// of its hash (never 0, which stands for none).
+    [[nodiscard]] static std::uint64_t site_key(std::string_view name) noexcept {
+        const std::uint64_t k = hash64(name) & INT64_MAX;
+        return k == 0 ? 1 : k;
+    }
     /// (stored key, near id) of the story_keys entries under `keys` (stored keys, best sorted):
     /// the newest (largest near ids) per_key of each.
     [[nodiscard]] std::vector<std::pair<std::int64_t, std::uint64_t>> story_bucket_entries(
@@ -239,6 +265,13 @@ public:
     /// How many articles of story `story` (current id) are dated (else added) before `cutoff`.
     [[nodiscard]] std::uint64_t story_articles_before(std::uint64_t story,
                                                       std::int64_t cutoff) const;
+    /// The stored template counts of the story sources `sites` (keys; sources never counted are
+    /// left out).
+    [[nodiscard]] std::vector<SiteTemplateCounts> template_counts(
+        std::span<const std::uint64_t> sites) const;
+    /// Adds a run's counts of story source `site`: `articles` near groups and its terms'.
+    void add_template_counts(std::uint64_t site, std::uint64_t articles,
+                             std::span<const TemplateCount> terms);
     /// Gives held article `seq` the story `story` (a move of the story level).
     void set_story(std::int64_t seq, std::uint64_t story);
     /// Records where run `run`'s moved articles went (story_lineage).

@@ -54,10 +54,13 @@ struct StoryInputs {
 
 /// @param terms  story terms by DocId (the representatives' are read)
 /// @param known  near groups per language held elsewhere (an index), added to the run's
+/// @param templates the templates to count into, seeded with an index's counts (add_held());
+///               nullptr: fresh ones with options.templates
 [[nodiscard]] StoryInputs prepare_story_inputs(std::span<const std::vector<TermCode>> terms,
                                                std::span<const DocId> reps,
                                                const RepresentativeFacts& facts,
                                                const StoryOptions& options,
-                                               std::span<const LanguageCount> known = {});
+                                               std::span<const LanguageCount> known = {},
+                                               SourceTemplates* templates = nullptr);
 
 }  // namespace neardup

@@ -47,6 +47,15 @@ struct TemplateOptions {
     std::uint32_t min_source_documents = 2000;
 };
 
+/// One source's counts of one term, as an index keeps them between runs.
+struct TemplateCount {
+    std::uint32_t term = 0;    ///< term_hash()
+    std::uint32_t beside = 0;  ///< articles that used it beside a figure
+    /// Articles that had it: counted from the run in which it first stood beside a figure in
+    /// that source (a term never beside a figure is never a candidate, and is not kept).
+    std::uint32_t uses = 0;
+};
+
 class SourceTemplates {
 public:
     explicit SourceTemplates(TemplateOptions options = {}) : options_(options) {}
@@ -54,8 +63,21 @@ public:
     /// Counts one article of `source`: its terms, the first `beside_figures` of them used
     /// beside a figure (story_terms_from_tokens()).
     void add(std::uint32_t source, std::span<const TermCode> terms, std::size_t beside_figures);
+    /// Counts of earlier runs (an index's) of `source`: `articles` more articles, and its terms'
+    /// counts. Call before finalize().
+    void add_held(std::uint32_t source, std::uint64_t articles,
+                  std::span<const TemplateCount> counts);
+    /// Asks finalize() to keep what this run's add()s counted (run_counts()).
+    void keep_run_counts() noexcept { keep_run_counts_ = true; }
     /// Decides the templates. Call after every add().
     void finalize();
+    /// After finalize(), with keep_run_counts(): for each (source, term) used beside a figure in
+    /// this run or held, this run's counts; ascending by source, then term. What an index adds
+    /// to its counts.
+    [[nodiscard]] const std::vector<std::pair<std::uint32_t, TemplateCount>>& run_counts()
+        const noexcept {
+        return run_counts_;
+    }
 
     /// Whether `term` is part of `source`'s template. @pre finalize() was called
     [[nodiscard]] bool contains(std::uint32_t source, TermCode term) const noexcept {
@@ -71,11 +93,16 @@ private:
     [[nodiscard]] static std::uint64_t key(std::uint32_t source, TermCode term) noexcept {
         return std::uint64_t{source} << 32 | term_hash(term);
     }
+    [[nodiscard]] static std::uint64_t hash_key(std::uint32_t source, std::uint32_t hash) noexcept {
+        return std::uint64_t{source} << 32 | hash;
+    }
     /// A bit per low 16 bits of a set of term hashes (core/bit_filter.hpp).
     using TermBits = BitFilter<1 << 16>;
     struct Count {
-        std::uint32_t beside = 0;  ///< articles that use the term beside a figure
-        std::uint32_t all = 0;     ///< articles that have it (counted for candidates only)
+        std::uint32_t beside = 0;       ///< articles that use the term beside a figure
+        std::uint32_t all = 0;          ///< articles that have it (counted for candidates only)
+        std::uint32_t held_beside = 0;  ///< of `beside`, counted in earlier runs (add_held())
+        std::uint32_t held_all = 0;     ///< articles of earlier runs that have it
     };
     /// A term that may be a template (finalize()): its counts and its place in the
     /// per-thread count vectors.
@@ -92,6 +119,8 @@ private:
     FlatTable<std::uint64_t, std::uint8_t, ~std::uint64_t{0}> templates_;
     TermBits template_bits_;         ///< the term hashes in templates_
     std::vector<Article> articles_;  ///< what add() saw, for finalize()'s second count
+    bool keep_run_counts_ = false;
+    std::vector<std::pair<std::uint32_t, TemplateCount>> run_counts_;
 };
 
 }  // namespace neardup
