@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Crash safety of `neardup index add`: SIGKILL at random moments (TRIALS, default 20), then
 # `index check` must pass and re-running the batch must give the same final index as a run that
-# was never interrupted. Usage: tests/cli/index_kill.sh path/to/neardup  (from the project root)
+# was never interrupted, and the same rows (the held articles' `moved` rows included: the batch
+# moves several hundred). Usage: tests/cli/index_kill.sh path/to/neardup  (from the project root)
 set -u
 bin=$(realpath "$1")
 trials=${TRIALS:-20}
@@ -20,6 +21,8 @@ start=$(date +%s%N)
 "$bin" index add -q --db "$tmp/ref.db" "$tmp/batch.jsonl" >/dev/null || fail "reference add"
 took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 "$bin" index export --db "$tmp/ref.db" | cut -f1-7 >"$tmp/ref.tsv"
+"$bin" index report --db "$tmp/ref.db" --run 2 >"$tmp/ref.rows" || fail "reference rows"
+grep -q "	moved	" "$tmp/ref.rows" || fail "the reference batch moves no held article"
 
 killed=0
 for trial in $(seq "$trials"); do
@@ -37,5 +40,8 @@ for trial in $(seq "$trials"); do
     fail "trial $trial: re-running the batch failed"
   "$bin" index export --db "$tmp/t.db" | cut -f1-7 >"$tmp/t.tsv"
   cmp -s "$tmp/ref.tsv" "$tmp/t.tsv" || fail "trial $trial (killed after ${delay_ms} ms): final state differs"
+  "$bin" index report --db "$tmp/t.db" --run 2 >"$tmp/t.rows" ||
+    fail "trial $trial: no run 2 after the re-run"
+  cmp -s "$tmp/ref.rows" "$tmp/t.rows" || fail "trial $trial (killed after ${delay_ms} ms): rows differ"
 done
 echo "all $trials kill trials passed ($killed killed mid-run, a run takes ${took_ms} ms)"
