@@ -359,7 +359,8 @@ int match(const std::vector<std::string>& args, bool add) {
                               " --db FILE [options] PATH...\n\nWrites one row per new article: "
                               "id, near, story, representative, similarity, source,\ndate, title, "
                               "url, matched_near, matched_story (earliest held article in the\n"
-                              "same group).";
+                              "same group), lang, old_story; then one row per held article whose "
+                              "story\nchanged tonight (action moved, old_story its story before).";
     if (!parse_args(args, usage, opts, pos, vm, &hidden))
         return kExitOk;
     require_db(c);

@@ -1306,6 +1306,9 @@ void IndexStore::check_tables(std::vector<std::string>& problems) const {
         {"story_keys", {"key", "near"}, 4},
         {"key_runs", {"kind", "run", "rows"}, 4},
         {"term_df", {"term", "df"}, 4},
+        {"template_sites", {"site", "articles"}, 8},
+        {"template_terms", {"site", "term", "beside", "uses"}, 8},
+        {"story_lineage", {"run", "old", "new", "articles"}, 8},
         {"articles",
          {"seq", "id", "source", "date", "added", "length", "near", "story", "text_hash", "title",
           "url"},
@@ -1335,6 +1338,10 @@ void IndexStore::check_tables(std::vector<std::string>& problems) const {
             want.insert(want.end(), {"date", "title", "url", "action"});
         if ((name == "docs" || name == "run_rows" || name == "articles") && db_->schema >= 7)
             want.emplace_back("lang");
+        if (name == "docs" && db_->schema >= 8)
+            want.insert(want.end(), {"site", "beside"});
+        if (name == "run_rows" && db_->schema >= 8)
+            want.emplace_back("old_story");
         for (const std::string& c : want) {
             if (std::find(have.begin(), have.end(), c) == have.end())
                 problems.push_back(std::string("table '") + t.name + "' lacks column '" + c + "'");

@@ -268,6 +268,9 @@ db=$tmp/schema.db
 expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
 python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("ALTER TABLE aliases DROP COLUMN merged"); c.commit()' "$db"
 expect_exit 1 -- "$bin" index check --db "$db"; expect_grep "$tmp/err" "lacks column 'merged'"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript("DROP TABLE story_lineage; ALTER TABLE run_rows DROP COLUMN old_story")' "$db"
+expect_exit 1 -- "$bin" index check --db "$db"; expect_grep "$tmp/err" "table 'story_lineage' is missing"
+expect_grep "$tmp/err" "table 'run_rows' lacks column 'old_story'"
 db=$tmp/settings.db
 expect_exit 0 -- "$bin" index add --db "$db" corpus/seeds
 expect_exit 2 -- "$bin" index add --db "$db" --num-perm 64 corpus/seeds; expect_grep "$tmp/err" "num_perm=128"
