@@ -359,10 +359,12 @@ std::vector<Node> held_nodes(const IndexStore& store, std::span<const IndexRow> 
     return nodes;
 }
 
-/// The scan's story clustering (cluster_stories()) of the nodes, each its own near group:
-/// node n's cluster, clusters numbered by their first node.
-std::vector<std::uint32_t> cluster_nodes(const std::vector<Node>& nodes, const StoryOptions& o,
-                                         StoryStats& stats) {
+/// The scan's story clustering (cluster_stories()) of the nodes, each its own near group, with
+/// the pairs `linked` (nodes of one held story) as edges: node n's cluster, clusters numbered
+/// by their first node.
+std::vector<std::uint32_t> cluster_nodes(
+    const std::vector<Node>& nodes, const StoryOptions& o, StoryStats& stats,
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> linked) {
     WeightedDocs docs;
     docs.begin.push_back(0);
     Clustering each;
@@ -378,7 +380,7 @@ std::vector<std::uint32_t> cluster_nodes(const std::vector<Node>& nodes, const S
         each.size.push_back(1);
         keys.push_back({nodes[n].date, nodes[n].length, nodes[n].id});
     }
-    return cluster_stories(docs, each, o, keys, stats).group_of;
+    return cluster_stories(docs, each, o, keys, stats, linked).group_of;
 }
 
 /// Story ids carried by overlap: each cluster takes the held story that gives it most of its
@@ -560,7 +562,18 @@ void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Nigh
     }
     std::vector<std::uint32_t> cluster(nodes.size());
     if (story) {
-        cluster = cluster_nodes(nodes, cfg.story, r.story_stats);
+        // A held story stays one component (its groups may have been connected through groups
+        // of other stories, which are not read): each of its nodes is linked to its first.
+        std::map<std::uint64_t, std::uint32_t> first_node;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> linked;
+        for (std::size_t i = 0; i < articles.size(); ++i) {
+            const auto [it, fresh] = first_node.try_emplace(articles[i].story, article_node[i]);
+            if (!fresh && it->second != article_node[i])
+                linked.emplace_back(it->second, article_node[i]);
+        }
+        std::sort(linked.begin(), linked.end());
+        linked.erase(std::unique(linked.begin(), linked.end()), linked.end());
+        cluster = cluster_nodes(nodes, cfg.story, r.story_stats, linked);
     } else {
         for (std::uint32_t n = 0; n < nodes.size(); ++n)
             cluster[n] = n;

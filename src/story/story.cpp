@@ -614,8 +614,41 @@ std::vector<Piece> pieces_of(std::vector<Edge> edges, std::size_t groups, double
 
 }  // namespace
 
+namespace {
+
+/// Adds the pairs of groups `linked` (one story already) whose weighted Jaccard reaches the
+/// link threshold to `edges` (entries a < b), which stay sorted and distinct.
+void add_linked_edges(const WeightedDocs& docs,
+                      std::span<const std::pair<std::uint32_t, std::uint32_t>> linked,
+                      double threshold, std::vector<Edge>& edges) {
+    if (linked.empty())
+        return;
+    std::vector<std::uint32_t> entry_of(docs.size());
+    for (std::uint32_t k = 0; k < docs.size(); ++k)
+        entry_of[docs.source[k]] = k;
+    TermLookup lookup;
+    for (const auto& [g, h] : linked) {
+        const std::uint32_t a = std::min(entry_of[g], entry_of[h]);
+        const std::uint32_t b = std::max(entry_of[g], entry_of[h]);
+        if (a == b)
+            continue;
+        lookup.assign(docs.of(a));
+        const double sim = similarity(docs, lookup, a, b);
+        if (sim >= threshold)
+            edges.push_back({a, b, static_cast<float>(sim)});
+    }
+    std::sort(edges.begin(), edges.end(),
+              [](const Edge& x, const Edge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+    edges.erase(std::unique(edges.begin(), edges.end(),
+                            [](const Edge& x, const Edge& y) { return x.a == y.a && x.b == y.b; }),
+                edges.end());
+}
+
+}  // namespace
+
 Clustering cluster_stories(const WeightedDocs& docs, const Clustering& near, const StoryOptions& o,
-                           std::span<const RepresentativeKey> keys, StoryStats& stats) {
+                           std::span<const RepresentativeKey> keys, StoryStats& stats,
+                           std::span<const std::pair<std::uint32_t, std::uint32_t>> linked) {
     const std::size_t groups = near.groups();
     NEARDUP_CHECK(docs.size() == groups, "cluster_stories: one weighted document per group");
     const std::vector<DocId>& reps = near.representative;
@@ -626,6 +659,7 @@ Clustering cluster_stories(const WeightedDocs& docs, const Clustering& near, con
                       [&](std::size_t g) { sketch(docs.of(g), o, hasher, g, sketches); });
     stats.sketch_seconds = lap();
     std::vector<Edge> edges = verified_edges(docs, std::move(sketches), o, stats);
+    add_linked_edges(docs, linked, o.link_threshold, edges);
     stats.candidate_seconds = lap();
     std::vector<Piece> pieces = pieces_of(std::move(edges), groups, o.edge_threshold, stats);
     stats.link_seconds = lap();

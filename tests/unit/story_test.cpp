@@ -186,6 +186,35 @@ TEST_SUITE("story") {
         CHECK(loose[0] == loose[2]);
     }
 
+    TEST_CASE("groups linked as one story stay one above the link threshold, not below") {
+        // Three documents of ten unseen terms each: 0 and 1 share 1 term (weighted Jaccard
+        // 1/19, above the link threshold 0.05, below the edge threshold 0.1), 0 and 2 none.
+        std::vector<std::vector<TermCode>> terms(3);
+        for (int i = 0; i < 10; ++i) {
+            terms[0].push_back(make_term_code("a" + std::to_string(i), false));
+            terms[1].push_back(make_term_code(i == 0 ? "a0" : "b" + std::to_string(i), false));
+            terms[2].push_back(make_term_code("c" + std::to_string(i), false));
+        }
+        TermWeights w;
+        w.add_table("#documents\t100\n");  // every term unseen: one weight
+        w.finalize();
+        const std::vector<DocId> which{0, 1, 2};
+        const WeightedDocs docs = weigh_documents(terms, which, w);
+        UnionFind uf(3);
+        const std::vector<std::string> ids{"0", "1", "2"};
+        std::vector<RepresentativeKey> keys;
+        for (const std::string& id : ids)
+            keys.push_back({std::nullopt, 1, id});
+        const Clustering near = make_clustering(uf, keys);
+        StoryStats stats;
+        const Clustering apart = cluster_stories(docs, near, StoryOptions{}, keys, stats);
+        CHECK(apart.groups() == 3);
+        const std::vector<std::pair<std::uint32_t, std::uint32_t>> linked{{0, 1}, {0, 2}};
+        const Clustering held = cluster_stories(docs, near, StoryOptions{}, keys, stats, linked);
+        CHECK(held.group_of[0] == held.group_of[1]);  // 1/19 >= 0.05: still one story
+        CHECK(held.group_of[2] != held.group_of[0]);  // nothing shared: not held together
+    }
+
     TEST_CASE("the seed pair shares a story, and unrelated articles do not join it") {
         ScanConfig cfg;
         const std::string corpus = NEARDUP_CORPUS_DIR;

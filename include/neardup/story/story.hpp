@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "neardup/cluster/clustering.hpp"
@@ -122,10 +123,14 @@ struct WeighOptions {
 ///               group groups.source[k])
 /// @param near   the near-duplicate clustering of the documents
 /// @param keys   representative keys per DocId (for the story representatives)
-[[nodiscard]] Clustering cluster_stories(const WeightedDocs& groups, const Clustering& near,
-                                         const StoryOptions& options,
-                                         std::span<const RepresentativeKey> keys,
-                                         StoryStats& stats);
+/// @param linked pairs of groups that are one story already (an index's held stories): each
+///               is an edge when its weighted Jaccard reaches the link threshold, so a held
+///               story whose groups were connected through groups not given stays one
+///               component (complete link still decides; its pairs reached that threshold)
+[[nodiscard]] Clustering cluster_stories(
+    const WeightedDocs& groups, const Clustering& near, const StoryOptions& options,
+    std::span<const RepresentativeKey> keys, StoryStats& stats,
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> linked = {});
 
 /// The story-level LSH band keys of one weighted term list, as cluster_stories() bands it
 /// (o.lsh.bands keys; an index stores them to find held stories): false, with no keys, when
