@@ -848,39 +848,67 @@ std::vector<HeldMember> IndexStore::members(const std::string& kind,
 }
 
 std::vector<IndexRow> IndexStore::story_articles(std::span<const std::uint64_t> stories,
-                                                 std::int64_t since) const {
+                                                 std::int64_t since, std::uint32_t newest) const {
+    // Newest first (docs_story holds seq after the id: no sort), reversed per story below.
     GroupQuery q(*db_, "story",
-                 "SELECT seq, id, source, date, added, length, " + current("near") + ", " +
-                     current("story") + ", title, url, " + lang_column(db_->schema) + " FROM docs",
-                 " AND coalesce(date, added) >= ?2 ORDER BY seq");
+                 "SELECT seq, id, date, added, length, " + current("near") + ", " +
+                     current("story") + " FROM docs",
+                 " AND coalesce(date, added) >= ?2 ORDER BY seq DESC LIMIT ?3");
     std::vector<IndexRow> out;
     for (const std::uint64_t s : stories) {
+        const std::size_t first = out.size();
         Stmt& r = q.of(s);
-        r.bind(2, since);
+        r.bind(2, since).bind(3, std::int64_t{newest});
         while (r.step()) {
-            IndexRow row{r.text(1),
-                         r.text(2),
-                         r.is_null(3) ? std::nullopt : std::optional(r.i64(3)),
-                         r.i64(4),
-                         static_cast<std::uint64_t>(r.i64(5)),
-                         static_cast<std::uint64_t>(r.i64(6)),
-                         static_cast<std::uint64_t>(r.i64(7)),
-                         std::nullopt,
-                         r.text(8),
-                         r.text(9),
-                         r.is_null(10) ? std::nullopt : std::optional(read_lang(r, 10)),
-                         r.i64(0)};
+            IndexRow row;
+            row.seq = r.i64(0);
+            row.id = r.text(1);
+            row.date = r.is_null(2) ? std::nullopt : std::optional(r.i64(2));
+            row.added = r.i64(3);
+            row.length = static_cast<std::uint64_t>(r.i64(4));
+            row.near = static_cast<std::uint64_t>(r.i64(5));
+            row.story = static_cast<std::uint64_t>(r.i64(6));
             out.push_back(std::move(row));
         }
         r.reset();
+        std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
     }
     return out;
 }
 
-std::uint64_t IndexStore::story_articles_before(std::uint64_t story, std::int64_t cutoff) const {
-    GroupQuery q(*db_, "story", "SELECT count(*) FROM docs", " AND coalesce(date, added) < ?2");
+void IndexStore::fill_details(std::span<IndexRow* const> rows) const {
+    Stmt q(*db_,
+           ("SELECT source, title, url, " + lang_column(db_->schema) + " FROM docs WHERE seq = ?")
+               .c_str());
+    for (IndexRow* row : rows) {
+        q.bind(1, row->seq);
+        if (q.step()) {
+            row->source = q.text(0);
+            row->title = q.text(1);
+            row->url = q.text(2);
+            row->lang = q.is_null(3) ? std::nullopt : std::optional(read_lang(q, 3));
+        }
+        q.reset();
+    }
+}
+
+std::vector<HeldMember> IndexStore::members_at(std::span<const std::int64_t> seqs) const {
+    Stmt row(*db_, (member_columns(db_->schema) + " FROM docs WHERE seq = ?").c_str());
+    std::vector<HeldMember> out;
+    out.reserve(seqs.size());
+    for (const std::int64_t seq : seqs) {
+        row.bind(1, seq);
+        if (!row.step())
+            throw FormatError(path_ + ": no held article at seq " + std::to_string(seq));
+        out.push_back(read_member(row, path_));
+        row.reset();
+    }
+    return out;
+}
+
+std::uint64_t IndexStore::story_size(std::uint64_t story) const {
+    GroupQuery q(*db_, "story", "SELECT count(*) FROM docs", "");
     Stmt& r = q.of(story);
-    r.bind(2, cutoff);
     r.step();
     const auto n = static_cast<std::uint64_t>(r.i64(0));
     r.reset();

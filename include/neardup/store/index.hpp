@@ -258,13 +258,19 @@ public:
     /// out. In the order of `near`.
     [[nodiscard]] std::vector<HeldMember> representatives(std::span<const std::uint64_t> near,
                                                           std::optional<std::int64_t> since) const;
-    /// The articles of stories `stories` (current ids) dated (else added) >= since, in
-    /// insertion order (near and story as current ids, seq set, no text hash).
+    /// The newest `newest` articles of each story `stories` (current ids) dated (else added)
+    /// >= since, per story in insertion order: seq, id, date, added, length, near and story
+    /// (current ids) only (fill_details() reads the rest).
     [[nodiscard]] std::vector<IndexRow> story_articles(std::span<const std::uint64_t> stories,
-                                                       std::int64_t since) const;
-    /// How many articles of story `story` (current id) are dated (else added) before `cutoff`.
-    [[nodiscard]] std::uint64_t story_articles_before(std::uint64_t story,
-                                                      std::int64_t cutoff) const;
+                                                       std::int64_t since,
+                                                       std::uint32_t newest) const;
+    /// Reads the source, title, url and language of the rows (by their seq).
+    void fill_details(std::span<IndexRow* const> rows) const;
+    /// The held articles `seqs` as the story level compares them, in that order (FormatError
+    /// for one not held).
+    [[nodiscard]] std::vector<HeldMember> members_at(std::span<const std::int64_t> seqs) const;
+    /// How many articles story `story` (current id) has.
+    [[nodiscard]] std::uint64_t story_size(std::uint64_t story) const;
     /// The stored template counts of the story sources `sites` (keys; sources never counted are
     /// left out).
     [[nodiscard]] std::vector<SiteTemplateCounts> template_counts(
