@@ -453,15 +453,21 @@ std::vector<std::string> first_held_of(const IndexStore& store, std::span<const 
                                        std::uint64_t first_fresh,
                                        const std::map<std::uint64_t, std::string>& earliest_moved,
                                        const std::map<std::uint64_t, std::uint64_t>& read) {
+    std::map<std::uint64_t, std::string> first;  // each story once (moves repeat them)
     std::vector<std::string> out;
     for (const std::uint64_t s : ids) {
-        const auto it = earliest_moved.find(s);
-        const auto r = read.find(s);
-        const bool older = s < first_fresh && (r == read.end() || store.story_size(s) > r->second);
-        if (older || (it == earliest_moved.end() && s < first_fresh))
-            out.push_back(store.first_member("story", s));
-        else
-            out.push_back(it == earliest_moved.end() ? std::string() : it->second);
+        const auto [known, fresh] = first.try_emplace(s);
+        if (fresh) {
+            const auto it = earliest_moved.find(s);
+            const auto r = read.find(s);
+            const bool older =
+                s < first_fresh && (r == read.end() || store.story_size(s) > r->second);
+            if (older || (it == earliest_moved.end() && s < first_fresh))
+                known->second = store.first_member("story", s);
+            else if (it != earliest_moved.end())
+                known->second = it->second;
+        }
+        out.push_back(known->second);
     }
     return out;
 }
