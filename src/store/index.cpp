@@ -1204,6 +1204,12 @@ std::uint64_t IndexStore::prune(std::int64_t cutoff) {
         Stmt(*db_, "DELETE FROM run_rows WHERE run IN (SELECT run FROM runs WHERE finished < ?)")
             .bind(1, cutoff)
             .run();
+        if (db_->schema >= 8) {
+            Stmt(*db_,
+                 "DELETE FROM story_lineage WHERE run IN (SELECT run FROM runs WHERE finished < ?)")
+                .bind(1, cutoff)
+                .run();
+        }
         Stmt(*db_, "DELETE FROM runs WHERE finished < ?").bind(1, cutoff).run();
     }
     return removed;

@@ -98,9 +98,19 @@ print(parts(sys.argv[1]), parts(sys.argv[2]))
 sys.exit(0 if parts(sys.argv[1]) == parts(sys.argv[2]) == [["A", "B"], ["C", "D", "E"], ["G", "H", "I"]] else 1)
 PY
 
+# the same nights with one thread: the same rows, moves included (deterministic)
+expect_exit 0 -- "$bin" index add --threads 1 --db "$tmp/one.db" "$tmp/night1.jsonl" -o "$tmp/one1.tsv"
+expect_exit 0 -- "$bin" index add --threads 1 --db "$tmp/one.db" "$tmp/night2.jsonl" -o "$tmp/one2.tsv"
+cmp -s "$tmp/one2.tsv" "$tmp/rows2.tsv" || fail "night 2 with --threads 1 differs"
+
 # unrelated articles move nothing held
 expect_exit 0 -- "$bin" index add --db "$db" corpus/news/feed.jsonl -o "$tmp/rows3.tsv"
 ! grep -q "	moved	" "$tmp/rows3.tsv" || fail "night 3: unrelated articles moved held ones"
 expect_grep "$tmp/err" " 0 held articles moved to another story"
+
+# pruning a run's record takes its lineage with it
+expect_exit 0 -- "$bin" index prune --db "$db" --before 2100-01-01
+[ "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM story_lineage").fetchone()[0])' "$db")" = 0 ] ||
+  fail "prune left the lineage of pruned runs"
 
 finish index_moves
