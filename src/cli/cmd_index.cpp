@@ -76,19 +76,6 @@ std::int64_t parse_duration(const std::string& text, const std::string& option) 
     return count * unit->second;
 }
 
-/// What signatures and stored terms depend on: a mismatch makes the index unusable.
-IndexSettings settings_for(const ScanConfig& cfg, LshParams lsh) {
-    return {{"num_perm", std::to_string(cfg.num_perm)},
-            {"seed", std::to_string(cfg.seed)},
-            {"shingle", to_string(cfg.shingle)},
-            {"bands", std::to_string(lsh.bands)},
-            {"rows", std::to_string(lsh.rows)},
-            {"normalization", cfg.normalize.unicode ? "nfkc-casefold-v1" : "ascii-v1"},
-            {"story", cfg.story.enabled ? "on" : "off"},
-            {"term_table", term_table_version()},
-            {"hash", "xxh3-64+poly5-oph32-v1"}};
-}
-
 struct IndexCli {
     ScanCli scan;
     std::string db;
@@ -150,70 +137,6 @@ std::optional<std::int64_t> newest_date(const ScanCli& c, std::int64_t now) {
         }
     }
     return newest;
-}
-
-/// True for a row of a new article (not a held article's move).
-bool new_article(const RunRow& row) { return row.action != "moved"; }
-
-/// What tonight did, apart from the index's totals.
-std::string tonight(const ScanResult& r, std::span<const RunRow> rows, bool add, std::int64_t run) {
-    std::uint64_t copies = 0;
-    std::uint64_t in_held_stories = 0;
-    std::unordered_set<std::uint64_t> new_stories;
-    std::uint64_t added = 0;
-    std::uint64_t moved = 0;
-    for (const RunRow& row : rows) {
-        if (!new_article(row)) {
-            ++moved;
-            continue;
-        }
-        ++added;
-        copies += row.matched_near.empty() ? 0U : 1U;
-        in_held_stories += row.matched_story.empty() ? 0U : 1U;
-        if (row.matched_story.empty())
-            new_stories.insert(row.story);
-    }
-    std::string s = "tonight: " + std::to_string(added) + " new articles" +
-                    (add ? " added" : " (not added)") + ": " + std::to_string(copies) +
-                    " copies of held articles, " + std::to_string(in_held_stories) +
-                    " in held stories, " + std::to_string(new_stories.size()) + " new stories, " +
-                    std::to_string(r.updates.size()) + " updates of held articles, " +
-                    std::to_string(moved) + " held articles moved to another story";
-    if (add && run > 0)
-        s += "; recorded as run " + std::to_string(run);
-    else if (add)
-        s += "; not recorded as a run (nothing new)";
-    return s + "\n";
-}
-
-/// The rows of a run: one per new article, in input order, then the moves.
-std::vector<RunRow> match_rows(const Night& night, Level level) {
-    const ScanResult& r = night.scan;
-    const StableIds& near = night.near;
-    const auto& near_match = night.matched_near;
-    const auto& story_match = night.matched_story;
-    std::vector<RunRow> rows;
-    rows.reserve(r.docs.size() - r.held);
-    for (std::size_t d = r.held; d < r.docs.size(); ++d) {
-        const std::uint32_t g = r.near.group_of[d];
-        const std::uint32_t s = r.story.group_of[d];
-        const DocMeta& m = r.docs[d];
-        rows.push_back({m.id, near.id_of_group[g], night.story_id[s], r.near.representative[g] == d,
-                        r.similarity[d], m.source, near_match[g], story_match[s], m.date, m.title,
-                        m.url,
-                        std::string(action_name(action_of(r, d, level, !near_match[g].empty(),
-                                                          !story_match[s].empty()))),
-                        language_name(m.lang), std::nullopt});
-    }
-    // Then one row per held article the story level moved, in insertion order.
-    for (std::size_t i = 0; i < night.moves.size(); ++i) {
-        const IndexRow& a = night.moves[i].article;
-        rows.push_back({a.id, a.near, night.moves[i].story, false,
-                        std::numeric_limits<float>::quiet_NaN(), a.source, std::string(),
-                        night.moved_matched_story[i], a.date, a.title, a.url, "moved",
-                        language_name(a.lang.value_or(kEnglish)), a.story});
-    }
-    return rows;
 }
 
 /// Tonight's records: each new article's, kept unless its row says drop.
@@ -429,7 +352,7 @@ int match(const std::vector<std::string>& args, bool add) {
     IndexStore store(c.db, add ? IndexStore::Mode::kWrite : IndexStore::Mode::kRead, c.wait);
     const LshParams lsh = choose_params(c.scan.cfg.threshold, c.scan.cfg.num_perm);
     refuse_other_threshold(store, c.scan.cfg, lsh, c.db);
-    store.check_settings(settings_for(c.scan.cfg, lsh));
+    store.check_settings(index_settings(c.scan.cfg, lsh));
     resolve_id_root(store, add, c.scan, c.db);
     if (store.was_empty_file() && store.created() && !c.scan.quiet)
         std::cerr << "neardup: " << escape_for_terminal(c.db)
@@ -470,7 +393,7 @@ int match(const std::vector<std::string>& args, bool add) {
         window_note += "story window: held stories' articles since " +
                        format_iso8601(*night.story_since) + " (" + c.story_window + ")\n";
 
-    const std::vector<RunRow> rows = match_rows(night, level);
+    const std::vector<RunRow> rows = night_rows(night, level);
     // A batch run again writes the rows of its first run, not a header alone (cron's retry
     // must not destroy what the first run wrote), and is not recorded: it adds nothing.
     const std::optional<RunInfo> again = same_batch_run(store, r, c.scan.paths);
@@ -550,7 +473,7 @@ int match(const std::vector<std::string>& args, bool add) {
         report_skips(r.skips, stamp);  // escaped there: a scraped id cannot forge a line
         report_updates(r, stamp);
         std::cerr << stamped(
-            window_note + format_summary(r) + tonight(r, rows, add, run) +
+            window_note + format_summary(r) + night_summary(r, rows, add, run) +
                 (again ? "the batch of run " + std::to_string(again->run) +
                              " again (same inputs, every article held with the same text): " +
                              "its rows are written again, as 'neardup index report --run " +

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -124,6 +125,78 @@ std::int64_t store_night(IndexStore& store, const Night& night, std::uint32_t nu
     const std::int64_t number = store.record_run(run, rows);
     store.record_lineage(number, night.lineage);
     return number;
+}
+
+std::string night_summary(const ScanResult& r, std::span<const RunRow> rows, bool add,
+                          std::int64_t run) {
+    std::uint64_t copies = 0;
+    std::uint64_t in_held_stories = 0;
+    std::unordered_set<std::uint64_t> new_stories;
+    std::uint64_t added = 0;
+    std::uint64_t moved = 0;
+    for (const RunRow& row : rows) {
+        if (!new_article(row)) {
+            ++moved;
+            continue;
+        }
+        ++added;
+        copies += row.matched_near.empty() ? 0U : 1U;
+        in_held_stories += row.matched_story.empty() ? 0U : 1U;
+        if (row.matched_story.empty())
+            new_stories.insert(row.story);
+    }
+    std::string s = "tonight: " + std::to_string(added) + " new articles" +
+                    (add ? " added" : " (not added)") + ": " + std::to_string(copies) +
+                    " copies of held articles, " + std::to_string(in_held_stories) +
+                    " in held stories, " + std::to_string(new_stories.size()) + " new stories, " +
+                    std::to_string(r.updates.size()) + " updates of held articles, " +
+                    std::to_string(moved) + " held articles moved to another story";
+    if (add && run > 0)
+        s += "; recorded as run " + std::to_string(run);
+    else if (add)
+        s += "; not recorded as a run (nothing new)";
+    return s + "\n";
+}
+
+std::vector<RunRow> night_rows(const Night& night, Level level) {
+    const ScanResult& r = night.scan;
+    const StableIds& near = night.near;
+    const auto& near_match = night.matched_near;
+    const auto& story_match = night.matched_story;
+    std::vector<RunRow> rows;
+    rows.reserve(r.docs.size() - r.held);
+    for (std::size_t d = r.held; d < r.docs.size(); ++d) {
+        const std::uint32_t g = r.near.group_of[d];
+        const std::uint32_t s = r.story.group_of[d];
+        const DocMeta& m = r.docs[d];
+        rows.push_back({m.id, near.id_of_group[g], night.story_id[s], r.near.representative[g] == d,
+                        r.similarity[d], m.source, near_match[g], story_match[s], m.date, m.title,
+                        m.url,
+                        std::string(action_name(action_of(r, d, level, !near_match[g].empty(),
+                                                          !story_match[s].empty()))),
+                        language_name(m.lang), std::nullopt});
+    }
+    // Then one row per held article the story level moved, in insertion order.
+    for (std::size_t i = 0; i < night.moves.size(); ++i) {
+        const IndexRow& a = night.moves[i].article;
+        rows.push_back({a.id, a.near, night.moves[i].story, false,
+                        std::numeric_limits<float>::quiet_NaN(), a.source, std::string(),
+                        night.moved_matched_story[i], a.date, a.title, a.url, "moved",
+                        language_name(a.lang.value_or(kEnglish)), a.story});
+    }
+    return rows;
+}
+
+IndexSettings index_settings(const ScanConfig& cfg, LshParams lsh) {
+    return {{"num_perm", std::to_string(cfg.num_perm)},
+            {"seed", std::to_string(cfg.seed)},
+            {"shingle", to_string(cfg.shingle)},
+            {"bands", std::to_string(lsh.bands)},
+            {"rows", std::to_string(lsh.rows)},
+            {"normalization", cfg.normalize.unicode ? "nfkc-casefold-v1" : "ascii-v1"},
+            {"story", cfg.story.enabled ? "on" : "off"},
+            {"term_table", term_table_version()},
+            {"hash", "xxh3-64+poly5-oph32-v1"}};
 }
 
 }  // namespace neardup

@@ -33,6 +33,7 @@
 //   neardup::IndexStore store("news.db", neardup::IndexStore::Mode::kWrite, false);
 //   store.check_settings(settings);
 //   neardup::Night night = neardup::run_night(store, cfg, inputs, {.now = now});
+//   auto rows = neardup::night_rows(night, neardup::Level::kStory);
 //   ... write the rows, then neardup::store_night(store, night, ...) and store.commit()
 #pragma once
 
@@ -44,6 +45,7 @@
 #include <vector>
 
 #include "neardup/pipeline/pipeline.hpp"
+#include "neardup/report/writers.hpp"
 #include "neardup/store/index.hpp"
 #include "neardup/store/stable_ids.hpp"
 
@@ -107,6 +109,22 @@ struct Night {
 /// the new documents (its held/lookup fields are set here).
 [[nodiscard]] Night run_night(IndexStore& store, ScanConfig cfg, std::vector<InputFile> inputs,
                               const NightOptions& options);
+
+/// What signatures and stored terms depend on, as the index stores them (IndexStore::
+/// check_settings()): a mismatch makes the index unusable.
+[[nodiscard]] IndexSettings index_settings(const ScanConfig& cfg, LshParams lsh);
+
+/// True for a row of a new article (not a held article's move).
+[[nodiscard]] inline bool new_article(const RunRow& row) { return row.action != "moved"; }
+
+/// The rows of the night: one per new article, in input order (its action at `level`), then
+/// one per held article the story level moved (action `moved`, old_story), in insertion order.
+[[nodiscard]] std::vector<RunRow> night_rows(const Night& night, Level level);
+
+/// The night's line for the log: new articles, copies of held ones, in held stories, new
+/// stories, updates, moves, and the run it was recorded as (`run` 0: none).
+[[nodiscard]] std::string night_summary(const ScanResult& r, std::span<const RunRow> rows, bool add,
+                                        std::int64_t run);
 
 /// Writes the night into the store's open transaction: merges, moves, replaced updates, the new
 /// articles (inserted at run.started) with their keys, term counts, the story window, the id
