@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -595,8 +596,15 @@ void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Nigh
         carry_ids(articles, article_cluster, clusters, next_story);
 
     // The held articles that changed story, and what became of their stories.
+    // A held article updated tonight is replaced by its new version (which has its own row):
+    // the held version does not move.
+    std::unordered_set<std::string_view> updated;
+    for (const DocId d : r.updates)
+        updated.insert(r.docs[d].id);
     std::map<std::uint64_t, std::string> earliest;  // story now -> its earliest window article
     for (std::size_t i = 0; i < articles.size(); ++i) {
+        if (updated.count(articles[i].id) > 0)
+            continue;
         const std::uint64_t to = cluster_id[article_cluster[i]];
         earliest.try_emplace(to, articles[i].id);
         if (to == articles[i].story)

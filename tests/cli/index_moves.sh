@@ -45,6 +45,8 @@ def line(i, seed, *blocks):
     line("G", 4, K, M, Y) + line("H", 5, L, N, Y))
 (tmp / "night2.jsonl").write_text(
     line("D", 6, R, T, U) + line("E", 7, R, T, U, V) + line("I", 8, K, L))
+# an update of A (another text) that now tells C's story: A's held version is replaced, not moved
+(tmp / "night4.jsonl").write_text(line("A", 9, R, T, U, V))
 PY
 
 # col FILE ID NAME: the column NAME (by the header) of ID's row; the last such row
@@ -107,6 +109,12 @@ cmp -s "$tmp/one2.tsv" "$tmp/rows2.tsv" || fail "night 2 with --threads 1 differ
 expect_exit 0 -- "$bin" index add --db "$db" corpus/news/feed.jsonl -o "$tmp/rows3.tsv"
 ! grep -q "	moved	" "$tmp/rows3.tsv" || fail "night 3: unrelated articles moved held ones"
 expect_grep "$tmp/err" " 0 held articles moved to another story"
+
+# an update of a held article: one row for it (its new version), never a moved row too
+expect_exit 0 -- "$bin" index add --db "$db" "$tmp/night4.jsonl" -o "$tmp/rows4.tsv"
+expect_grep "$tmp/err" "1 updates of held articles"
+[ "$(awk -F'\t' '$1 == "A"' "$tmp/rows4.tsv" | wc -l)" -eq 1 ] || fail "night 4: A has more than one row"
+[ "$(col "$tmp/rows4.tsv" A action)" != moved ] || fail "night 4: the updated article's row is a move"
 
 # pruning a run's record takes its lineage with it
 expect_exit 0 -- "$bin" index prune --db "$db" --before 2100-01-01
