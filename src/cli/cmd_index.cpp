@@ -484,7 +484,7 @@ int match(const std::vector<std::string>& args, bool add) {
                                 " written to " + escape_for_terminal(c.kept) + "\n"
                           : std::string()) +
                 "index: " + std::to_string(r.held) + " held articles in the near groups met, " +
-                std::to_string(night.held_stories_met) + " held stories met, " +
+                std::to_string(night.held_stories_met) + " held stories touched, " +
                 std::to_string(night.near.merges.size() + night.story_merges.size()) +
                 " ids merged; held near groups read in " + format_fixed(night.lookup_seconds, 2) +
                 " s, story level " + format_fixed(night.story_seconds, 2) + " s, written in " +

@@ -94,7 +94,7 @@ struct Night {
     /// What tonight adds to the index's source template counts, per source.
     std::vector<SiteTemplateCounts> template_counts;
     std::optional<std::int64_t> story_since;  ///< the story window's start (nullopt: none)
-    std::uint64_t held_stories_met = 0;       ///< held stories touched tonight
+    std::uint64_t held_stories_met = 0;       ///< held stories touched tonight (clustered again)
     double lookup_seconds = 0;  ///< reading the held near groups the night's keys lead to
     double story_seconds = 0;   ///< the story level (lookups in story_keys included)
 };
