@@ -8,6 +8,7 @@
 #                                  of each, REPEAT (3) rounds with the sizes interleaved; prints
 #                                  each add's seconds and peak RSS, bytes per held article, the
 #                                  medians and each size's ratio to the first
+#                                  (then 158 ECB+ dev articles into the first: held moves)
 #   CURVE=10 bench/e2e/index.sh    the growth curve: CURVE nights of NIGHT articles each into
 #                                  one index; per night seconds, peak RSS, index size
 set -euo pipefail
@@ -105,3 +106,21 @@ for held in $helds; do
   fi
 done
 rm -f "$dir/adds.tsv"
+# 3. Articles of other news (158 random ECB+ dev articles, when ../shared/eval holds them) added
+#    to a copy of the first held index: how many held articles move, and from how many stories
+#    (a held story moves only when the new articles reach it).
+ecb=../shared/eval/ecbplus-dev.jsonl
+if [ -f "$ecb" ]; then
+  first_held=${helds%% *}
+  db=$dir/index$first_held.db
+  fresh "$db"
+  cp "$dir/index$first_held.base.db" "$db"
+  python3 -c 'import random, sys; l = open(sys.argv[1]).readlines(); random.Random(1).shuffle(l); sys.stdout.writelines(l[:158])' "$ecb" >"$dir/other158.jsonl"
+  "$bin" index add --db "$db" "$dir/other158.jsonl" -o "$dir/other158.tsv" 2>"$dir/stderr.txt"
+  awk -F'\t' 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+    $c["action"] == "moved" {moved++; from[$c["old_story"]] = 1}
+    $c["action"] != "moved" && $c["matched_story"] != "" {joined++}
+    END {n = 0; for (s in from) n++
+         printf "# 158 ECB+ dev articles into %s held: %d joined held stories, %d held articles moved, from %d stories\n", "'"$first_held"'", joined, moved, n}' "$dir/other158.tsv"
+  fresh "$db"
+fi
