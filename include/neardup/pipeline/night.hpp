@@ -16,9 +16,10 @@
 // story_keys (the newest held group under each) and verified (edge_threshold): the held
 // stories they reach, and the stories of held near groups that a group of tonight joined
 // together, are touched. The touched stories' articles inside the window (dated, else added,
-// >= story_since) form one node per near group (its representative in the window weighed
-// with tonight's weights), tonight's new groups one each, and cluster_stories() clusters the
-// nodes as one scan would. Ids are carried by overlap: each resulting story takes the held
+// >= story_since; the newest 256 of each) form one node per near group (its representative
+// among them weighed with tonight's weights and its source's templates), tonight's new groups
+// one each, and cluster_stories() clusters the nodes as one scan would, each held story's
+// nodes linked to its first (one component, as it was). Ids are carried by overlap: each resulting story takes the held
 // story that gives it most held articles (ties: the smaller, older id), greedily from the
 // largest overlap, so a split story keeps its id in its largest part; the others get fresh
 // ids. Every held article whose story changes is a move (Night::moves, `moved` rows); a held
