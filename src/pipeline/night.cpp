@@ -181,7 +181,7 @@ std::vector<RunRow> night_rows(const Night& night, Level level) {
         const IndexRow& a = night.moves[i].article;
         rows.push_back({a.id, a.near, night.moves[i].story, false,
                         std::numeric_limits<float>::quiet_NaN(), a.source, std::string(),
-                        night.moved_matched_story[i], a.date, a.title, a.url, "moved",
+                        night.moves[i].matched_story, a.date, a.title, a.url, "moved",
                         language_name(a.lang.value_or(kEnglish)), a.story});
     }
     return rows;

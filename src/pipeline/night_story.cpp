@@ -69,7 +69,8 @@ std::vector<LanguageCount> held_languages(const IndexStore& store) {
 
 /// What the story level decides about tonight's new groups (`new_groups`, their
 /// representatives `reps`) before weighing them: their languages, which it weighs (with the
-/// index's counts), and their sources' templates, learnt from tonight's representatives alone.
+/// index's counts), and their sources' templates, learnt from the index's template counts and
+/// tonight's representatives (the counts tonight adds are kept: run_template_counts()).
 StoryInputs night_inputs(const IndexStore& store, const ScanResult& r,
                          std::span<const std::uint32_t> new_groups, std::span<const DocId> reps,
                          std::span<const LanguageCount> held, const StoryOptions& o) {
@@ -91,8 +92,11 @@ StoryInputs night_inputs(const IndexStore& store, const ScanResult& r,
     std::vector<std::uint64_t> keys;
     std::map<std::uint64_t, std::uint32_t> local;
     for (const std::uint32_t site : sites) {
-        if (site != 0 && local.emplace(IndexStore::site_key(r.site_names[site]), site).second)
-            keys.push_back(IndexStore::site_key(r.site_names[site]));
+        if (site == 0)
+            continue;
+        const std::uint64_t key = IndexStore::site_key(r.site_names[site]);
+        if (local.emplace(key, site).second)
+            keys.push_back(key);
     }
     for (const SiteTemplateCounts& c : store.template_counts(keys))
         templates.add_held(local.at(c.site), c.articles, c.terms);
@@ -420,13 +424,30 @@ std::vector<std::uint64_t> carry_ids(std::span<const IndexRow> articles,
     return id;
 }
 
+/// The touched stories that have articles not read tonight (older than the window or than
+/// their newest kMaxStoryArticles): those stay in them whatever tonight decides.
+std::set<std::uint64_t> stories_with_unread(const IndexStore& store,
+                                            std::span<const IndexRow> articles) {
+    std::map<std::uint64_t, std::uint64_t> read;
+    for (const IndexRow& a : articles)
+        ++read[a.story];
+    std::vector<std::uint64_t> ids;
+    for (const auto& [story, n] : read)
+        ids.push_back(story);
+    const std::vector<std::uint64_t> sizes = store.story_sizes(ids);
+    std::set<std::uint64_t> out;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (sizes[i] > read.at(ids[i]))
+            out.insert(ids[i]);
+    }
+    return out;
+}
+
 /// Where the held articles that changed story went: a held story that lost its id and all of
-/// whose articles (`read` of them were read tonight, the rest are older than the window or
-/// than its newest kMaxStoryArticles) went into one other story is an alias of it (merges);
-/// every other move is a lineage record (old -> new, articles).
-void record_moves(const IndexStore& store, std::span<const StoryMove> moves,
-                  std::span<const std::uint64_t> kept_ids,
-                  const std::map<std::uint64_t, std::uint64_t>& read, Night& night) {
+/// whose articles (none `unread`) went into one other story is an alias of it (merges); every
+/// other move is a lineage record (old -> new, articles).
+void record_moves(std::span<const StoryMove> moves, std::span<const std::uint64_t> kept_ids,
+                  const std::set<std::uint64_t>& unread, Night& night) {
     std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> flows;
     for (const StoryMove& m : moves)
         ++flows[{m.article.story, m.story}];
@@ -436,7 +457,7 @@ void record_moves(const IndexStore& store, std::span<const StoryMove> moves,
     std::unordered_set<std::uint64_t> kept(kept_ids.begin(), kept_ids.end());
     std::set<std::uint64_t> aliased;
     for (const auto& [from, tos] : to_of) {
-        if (kept.count(from) == 0 && tos.size() == 1 && store.story_size(from) == read.at(from)) {
+        if (kept.count(from) == 0 && tos.size() == 1 && unread.count(from) == 0) {
             night.story_merges.push_back({from, tos.front()});
             aliased.insert(from);
         }
@@ -448,30 +469,64 @@ void record_moves(const IndexStore& store, std::span<const StoryMove> moves,
 }
 
 /// The earliest held article of each story id in `ids` as it stands after tonight: of a held
-/// story untouched (or with articles not read tonight, which are older than those read and
-/// stay), its first member in the index; else the earliest of the articles read that have it
-/// now; empty for a new story.
+/// story none of whose articles were read (untouched), or with `unread` articles (older than
+/// those read, and they stay), its first member in the index; else the earliest of the
+/// articles read that have it now (`earliest`); empty for a new story.
 std::vector<std::string> first_held_of(const IndexStore& store, std::span<const std::uint64_t> ids,
                                        std::uint64_t first_fresh,
-                                       const std::map<std::uint64_t, std::string>& earliest_moved,
-                                       const std::map<std::uint64_t, std::uint64_t>& read) {
+                                       const std::map<std::uint64_t, std::string>& earliest,
+                                       const std::set<std::uint64_t>& unread) {
     std::map<std::uint64_t, std::string> first;  // each story once (moves repeat them)
     std::vector<std::string> out;
     for (const std::uint64_t s : ids) {
         const auto [known, fresh] = first.try_emplace(s);
         if (fresh) {
-            const auto it = earliest_moved.find(s);
-            const auto r = read.find(s);
-            const bool older =
-                s < first_fresh && (r == read.end() || store.story_size(s) > r->second);
-            if (older || (it == earliest_moved.end() && s < first_fresh))
+            const auto it = earliest.find(s);
+            if (s < first_fresh && (it == earliest.end() || unread.count(s) > 0))
                 known->second = store.first_member("story", s);
-            else if (it != earliest_moved.end())
+            else if (it != earliest.end())
                 known->second = it->second;
         }
         out.push_back(known->second);
     }
     return out;
+}
+
+/// The story-level band keys of tonight's weighed groups, as stored (stored_key()), with the
+/// group's index; ascending, distinct.
+std::vector<std::pair<std::int64_t, std::uint32_t>> story_keys_of(std::span<const Weighed> weighed,
+                                                                  const StoryOptions& o) {
+    const MinHasher hasher(o.num_perm, o.seed);
+    std::vector<std::pair<std::int64_t, std::uint32_t>> key_group;
+    key_group.reserve(weighed.size() * o.lsh.bands);
+    std::vector<std::uint64_t> band(o.lsh.bands);
+    for (std::uint32_t k = 0; k < weighed.size(); ++k) {
+        if (!story_band_keys(weighed[k].terms, o, hasher, band))
+            continue;
+        for (const std::uint64_t key : band)
+            key_group.emplace_back(IndexStore::stored_key(key), k);
+    }
+    std::sort(key_group.begin(), key_group.end());
+    key_group.erase(std::unique(key_group.begin(), key_group.end()), key_group.end());
+    return key_group;
+}
+
+/// The night's stories as a clustering of its documents: those whose near groups have one
+/// story id (`group_story`, per near group) are one story.
+Clustering story_clustering(const ScanResult& r, std::span<const std::uint64_t> group_story) {
+    std::unordered_map<std::uint64_t, DocId> first_of_story;
+    UnionFind uf(r.docs.size());
+    for (std::size_t d = 0; d < r.docs.size(); ++d) {
+        const auto [it, first] =
+            first_of_story.emplace(group_story[r.near.group_of[d]], static_cast<DocId>(d));
+        if (!first)
+            uf.unite(it->second, static_cast<DocId>(d));
+    }
+    std::vector<RepresentativeKey> keys;
+    keys.reserve(r.docs.size());
+    for (const DocMeta& m : r.docs)
+        keys.push_back({m.date, m.length, m.id});
+    return make_clustering(uf, keys);
 }
 
 }  // namespace
@@ -527,18 +582,7 @@ void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Nigh
         r.story_stats.template_documents = in.template_documents;
         weighed = weigh_new_groups(r.terms, reps, weights->weights(), in);
         // Story-level keys of the new groups: looked up now, stored tonight.
-        const MinHasher hasher(cfg.story.num_perm, cfg.story.seed);
-        std::vector<std::pair<std::int64_t, std::uint32_t>> key_group;
-        key_group.reserve(new_groups.size() * cfg.story.lsh.bands);
-        std::vector<std::uint64_t> band(cfg.story.lsh.bands);
-        for (std::uint32_t k = 0; k < new_groups.size(); ++k) {
-            if (!story_band_keys(weighed[k].terms, cfg.story, hasher, band))
-                continue;
-            for (const std::uint64_t key : band)
-                key_group.emplace_back(IndexStore::stored_key(key), k);
-        }
-        std::sort(key_group.begin(), key_group.end());
-        key_group.erase(std::unique(key_group.begin(), key_group.end()), key_group.end());
+        const auto key_group = story_keys_of(weighed, cfg.story);
         for (const std::uint64_t s :
              touched_stories(store, key_group, weighed, *weights, cfg.story, night.story_since))
             touched.insert(s);
@@ -612,7 +656,7 @@ void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Nigh
             continue;
         IndexRow a = articles[i];
         a.near = tonight_near(a.near);
-        night.moves.push_back({std::move(a), to});
+        night.moves.push_back({std::move(a), to, {}});
     }
     {  // the moved articles' rows need their source, title, url and language
         std::vector<IndexRow*> rows;
@@ -620,10 +664,8 @@ void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Nigh
             rows.push_back(&m.article);
         store.fill_details(rows);
     }
-    std::map<std::uint64_t, std::uint64_t> read;  // per touched story: its articles read
-    for (const IndexRow& a : articles)
-        ++read[a.story];
-    record_moves(store, night.moves, cluster_id, read, night);
+    const std::set<std::uint64_t> unread = stories_with_unread(store, articles);
+    record_moves(night.moves, cluster_id, unread, night);
     std::map<std::uint64_t, std::uint64_t> alias;
     for (const IdMerge& m : night.story_merges)
         alias.emplace(m.alias, m.target);
@@ -641,28 +683,18 @@ void detail::assign_night_stories(IndexStore& store, const ScanConfig& cfg, Nigh
     }
     night.next_story = next_story;
 
-    // The night's stories as a clustering of its documents, by their story id.
-    std::unordered_map<std::uint64_t, DocId> first_of_story;
-    UnionFind uf(r.docs.size());
-    for (std::size_t d = 0; d < r.docs.size(); ++d) {
-        const auto [it, first] =
-            first_of_story.emplace(group_story[r.near.group_of[d]], static_cast<DocId>(d));
-        if (!first)
-            uf.unite(it->second, static_cast<DocId>(d));
-    }
-    std::vector<RepresentativeKey> keys;
-    keys.reserve(r.docs.size());
-    for (const DocMeta& m : r.docs)
-        keys.push_back({m.date, m.length, m.id});
-    r.story = make_clustering(uf, keys);
+    r.story = story_clustering(r, group_story);
     night.story_id.assign(r.story.groups(), 0);
     for (std::uint32_t g = 0; g < r.story.groups(); ++g)
         night.story_id[g] = group_story[r.near.group_of[r.story.representative[g]]];
-    night.matched_story = first_held_of(store, night.story_id, first_fresh, earliest, read);
+    night.matched_story = first_held_of(store, night.story_id, first_fresh, earliest, unread);
     std::vector<std::uint64_t> move_ids;
     for (const StoryMove& m : night.moves)
         move_ids.push_back(m.story);
-    night.moved_matched_story = first_held_of(store, move_ids, first_fresh, earliest, read);
+    const std::vector<std::string> move_first =
+        first_held_of(store, move_ids, first_fresh, earliest, unread);
+    for (std::size_t i = 0; i < night.moves.size(); ++i)
+        night.moves[i].matched_story = move_first[i];
 }
 
 std::uint64_t fill_story_index(IndexStore& store, const ScanConfig& cfg) {

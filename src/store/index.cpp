@@ -906,13 +906,17 @@ std::vector<HeldMember> IndexStore::members_at(std::span<const std::int64_t> seq
     return out;
 }
 
-std::uint64_t IndexStore::story_size(std::uint64_t story) const {
+std::vector<std::uint64_t> IndexStore::story_sizes(std::span<const std::uint64_t> stories) const {
     GroupQuery q(*db_, "story", "SELECT count(*) FROM docs", "");
-    Stmt& r = q.of(story);
-    r.step();
-    const auto n = static_cast<std::uint64_t>(r.i64(0));
-    r.reset();
-    return n;
+    std::vector<std::uint64_t> out;
+    out.reserve(stories.size());
+    for (const std::uint64_t story : stories) {
+        Stmt& r = q.of(story);
+        r.step();
+        out.push_back(static_cast<std::uint64_t>(r.i64(0)));
+        r.reset();
+    }
+    return out;
 }
 
 std::vector<SiteTemplateCounts> IndexStore::template_counts(

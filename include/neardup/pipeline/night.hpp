@@ -19,16 +19,16 @@
 // >= story_since; the newest 256 of each) form one node per near group (its representative
 // among them weighed with tonight's weights and its source's templates), tonight's new groups
 // one each, and cluster_stories() clusters the nodes as one scan would, each held story's
-// nodes linked to its first (one component, as it was). Ids are carried by overlap: each resulting story takes the held
-// story that gives it most held articles (ties: the smaller, older id), greedily from the
-// largest overlap, so a split story keeps its id in its largest part; the others get fresh
-// ids. Every held article whose story changes is a move (Night::moves, `moved` rows); a held
-// story that lost its id with every article gone into one other story and none older than
-// the window becomes an alias of it, any other move a lineage record (story_lineage).
-// Stories tonight does not touch are not read and do not move (so the weights' drift moves
-// nothing they do not touch); articles older than the window never move. The work is the
-// night's documents, their candidates and the touched stories' articles in the window: not
-// the index. Deterministic: the scan is, cluster_stories() is, and ids follow sorted counts.
+// nodes linked to its first (one component, as it was). Ids are carried by overlap: each resulting
+// story takes the held story that gives it most held articles (ties: the smaller, older id),
+// greedily from the largest overlap, so a split story keeps its id in its largest part; the others
+// get fresh ids. Every held article whose story changes is a move (Night::moves, `moved` rows); a
+// held story that lost its id with every article gone into one other story and none older than the
+// window becomes an alias of it, any other move a lineage record (story_lineage). Stories tonight
+// does not touch are not read and do not move (so the weights' drift moves nothing they do not
+// touch); articles older than the window never move. The work is the night's documents, their
+// candidates and the touched stories' articles in the window: not the index. Deterministic: the
+// scan is, cluster_stories() is, and ids follow sorted counts.
 //
 // Example:
 //   neardup::IndexStore store("news.db", neardup::IndexStore::Mode::kWrite, false);
@@ -67,8 +67,9 @@ struct NightOptions {
 
 /// A held article the night's story level moved to another story.
 struct StoryMove {
-    IndexRow article;         ///< as held (story: its story before tonight; near: tonight's id)
-    std::uint64_t story = 0;  ///< its story now
+    IndexRow article;           ///< as held (story: its story before tonight; near: tonight's id)
+    std::uint64_t story = 0;    ///< its story now
+    std::string matched_story;  ///< the earliest held article of that story
 };
 
 struct Night {
@@ -79,12 +80,11 @@ struct Night {
     std::vector<std::uint64_t> story_id;  ///< per scan.story group
     /// Held stories that became aliases tonight (all their articles went to the target).
     std::vector<IdMerge> story_merges;
-    std::vector<StoryMove> moves;                  ///< held articles whose story changed, by seq
-    std::vector<StoryLineage> lineage;             ///< the other moves, per (from, to)
-    std::vector<std::string> moved_matched_story;  ///< per move: earliest held of its story
-    std::uint64_t next_story = 1;                  ///< first story id not handed out
-    std::vector<std::string> matched_near;         ///< per scan.near group: earliest held member
-    std::vector<std::string> matched_story;        ///< per scan.story group: earliest held member
+    std::vector<StoryMove> moves;            ///< held articles whose story changed, by seq
+    std::vector<StoryLineage> lineage;       ///< the other moves, per (from, to)
+    std::uint64_t next_story = 1;            ///< first story id not handed out
+    std::vector<std::string> matched_near;   ///< per scan.near group: earliest held member
+    std::vector<std::string> matched_story;  ///< per scan.story group: earliest held member
     /// Story-level band keys of the new near groups, as stored (IndexStore::stored_key), with
     /// their stable near id; ascending.
     std::vector<std::pair<std::int64_t, std::int64_t>> story_keys;

@@ -269,8 +269,9 @@ public:
     /// The held articles `seqs` as the story level compares them, in that order (FormatError
     /// for one not held).
     [[nodiscard]] std::vector<HeldMember> members_at(std::span<const std::int64_t> seqs) const;
-    /// How many articles story `story` (current id) has.
-    [[nodiscard]] std::uint64_t story_size(std::uint64_t story) const;
+    /// How many articles each story `stories` (current ids) has.
+    [[nodiscard]] std::vector<std::uint64_t> story_sizes(
+        std::span<const std::uint64_t> stories) const;
     /// The stored template counts of the story sources `sites` (keys; sources never counted are
     /// left out).
     [[nodiscard]] std::vector<SiteTemplateCounts> template_counts(
