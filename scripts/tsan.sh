@@ -42,8 +42,12 @@ fi
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEARDUP_SANITIZE=thread \
   -DNEARDUP_BUILD_BENCH=OFF -DTBB_DIR="$tbb/lib/cmake/TBB" >/dev/null
 cmake --build "$build" -j "$(nproc)" --target neardup_tests neardup_cli >/dev/null
-if ! ldd "$build/neardup_tests" | grep -q "$tbb/lib/libtbb"; then
-  echo "tsan: the tests are not linked against the instrumented oneTBB" >&2
+# ldd's output is read whole first: `ldd | grep -q` under pipefail fails at random when grep
+# exits on its match and ldd dies of SIGPIPE (CI failed so once).
+libraries=$(ldd "$build/neardup_tests")
+if ! grep -q "=> $tbb/lib[^ ]*/libtbb" <<<"$libraries"; then
+  echo "tsan: the tests are not linked against the instrumented oneTBB in $tbb:" >&2
+  echo "$libraries" >&2
   exit 1
 fi
 # A report makes the binary exit 66: the doctest run and every CLI check then fail.
