@@ -11,6 +11,8 @@
 #                                  (then 158 ECB+ dev articles into the first: held moves)
 #   CURVE=10 bench/e2e/index.sh    the growth curve: CURVE nights of NIGHT articles each into
 #                                  one index; per night seconds, peak RSS, index size
+#                                  (CURVE_BINS="old/neardup build/neardup": each binary grows
+#                                  an index of its own, night by night interleaved)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${NEARDUP:-build/neardup}
@@ -39,17 +41,22 @@ index_bytes() {  # the index's files: the database and its WAL
 fresh() { rm -f "$1" "$1-wal" "$1-shm"; }
 
 if [ -n "${CURVE:-}" ]; then
-  db=$dir/curve.db
-  fresh "$db"
-  echo -e "night\theld_before\tseconds\tpeak_rss_MB\tindex_GB\tbytes_per_article"
+  # Each binary of CURVE_BINS (default: the one) grows its own index on the same nights,
+  # interleaved night by night (this machine's speed drifts).
+  read -r -a bins <<<"${CURVE_BINS:-$bin}"
+  echo -e "binary\tnight\theld_before\tseconds\tpeak_rss_MB\tindex_GB\tbytes_per_article"
   held=0
+  for i in "${!bins[@]}"; do fresh "$dir/curve$i.db"; done
   for n in $(seq 1 "$CURVE"); do
     gen "$dir/night$n.jsonl" "$night" "$((100 + n))" "n$n-"
-    line=$(measure "$bin" index add -q --db "$db" "$dir/night$n.jsonl" -o /dev/null)
+    for i in "${!bins[@]}"; do
+      db=$dir/curve$i.db
+      line=$(measure "${bins[$i]}" index add -q --db "$db" "$dir/night$n.jsonl" -o /dev/null)
+      docs=$("${bins[$i]}" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')
+      bytes=$(index_bytes "$db")
+      echo -e "${bins[$i]}\t$n\t$held\t$line\t$(awk -v b="$bytes" 'BEGIN {printf "%.2f", b / 1e9}')\t$((bytes / docs))"
+    done
     rm -f "$dir/night$n.jsonl"  # 1 GB each: keep the disk for the index
-    docs=$("$bin" index stats --db "$db" | awk -F'\t' '$1 == "documents" {print $2}')
-    bytes=$(index_bytes "$db")
-    echo -e "$n\t$held\t$line\t$(awk -v b="$bytes" 'BEGIN {printf "%.2f", b / 1e9}')\t$((bytes / docs))"
     held=$docs
   done
   exit 0

@@ -117,28 +117,6 @@ OutputFormat parse_row_format(const std::string& name) {
     return format;
 }
 
-/// The newest publication date among the inputs' documents (a look at the batch before the
-/// held articles are loaded, for --window), or nothing when none is dated. A date the run does
-/// not trust (after `now` + a day, before 1990: doubt_date()) is no date here either.
-std::optional<std::int64_t> newest_date(const ScanCli& c, std::int64_t now) {
-    RecordReader reader(collect_inputs(c.paths, c.ids), c.cfg.reader);
-    RecordParser parser(c.cfg.fields, c.cfg.html);
-    RawBatch batch;
-    ParsedDoc doc;
-    std::optional<std::int64_t> newest;
-    while (reader.next_batch(batch)) {
-        for (const RawRecord& rec : batch.records) {
-            parser.parse(batch, rec, doc);
-            if (doc.skip != SkipReason::kNone || !doc.date ||
-                doubt_date(*doc.date, now) != DateDoubt::kNone)
-                continue;
-            if (!newest || *doc.date > *newest)
-                newest = doc.date;
-        }
-    }
-    return newest;
-}
-
 /// Tonight's records: each new article's, kept unless its row says drop.
 std::vector<RecordChoice> choices_of_night(const ScanResult& r, std::span<const RunRow> rows) {
     std::vector<bool> kept(r.docs.size(), false);
@@ -324,21 +302,15 @@ int match(const std::vector<std::string>& args, bool add) {
     std::optional<std::int64_t> since;
     std::string window_note;
     if (!c.window.empty()) {
-        const std::int64_t span = parse_duration(c.window, "--window");
-        std::int64_t as_of = now;
-        std::string from = "now (no article of the batch is dated)";
-        if (as_of_date) {
-            as_of = *as_of_date;
-            from = "--as-of";
-        } else if (const std::optional<std::int64_t> newest = newest_date(c.scan, now)) {
-            // Windows never count back from a date later than now (window_end()).
-            as_of = std::min(*newest, now);
-            from = *newest > now ? "now (the batch's newest article is dated later)"
-                                 : "the batch's newest article";
-        }
-        since = as_of - span;
-        window_note = "window: held articles since " + format_iso8601(*since) + " (" + c.window +
-                      " before " + format_iso8601(as_of) + ", " + from + ")\n";
+        const NearWindow w = near_window(
+            parse_duration(c.window, "--window"), as_of_date,
+            as_of_date
+                ? std::nullopt
+                : newest_batch_date(collect_inputs(c.scan.paths, c.scan.ids), c.scan.cfg, now),
+            now);
+        since = w.since;
+        window_note = "window: held articles since " + format_iso8601(w.since) + " (" + c.window +
+                      " before " + format_iso8601(w.end) + ", " + w.from + ")\n";
     }
 
     // Every output is opened before the index and the night,
@@ -393,15 +365,14 @@ int match(const std::vector<std::string>& args, bool add) {
         window_note += "story window: held stories' articles since " +
                        format_iso8601(*night.story_since) + " (" + c.story_window + ")\n";
 
-    const std::vector<RunRow> rows = night_rows(night, level);
-    // A batch run again writes the rows of its first run, not a header alone (cron's retry
-    // must not destroy what the first run wrote), and is not recorded: it adds nothing.
-    const std::optional<RunInfo> again = same_batch_run(store, r, c.scan.paths);
-    const std::vector<RunRow> written = again ? store.run_rows(again->run) : rows;
+    const NightOutputs outputs = night_outputs(store, night, level, c.scan.paths);
+    const std::vector<RunRow>& rows = outputs.rows;
+    const std::vector<RunRow>& written = outputs.written;
+    const std::optional<RunInfo>& again = outputs.again;
     if (again)
         refuse_other_level(*again, written, level);
     // Every article held, but no run had these inputs: the night's existing outputs stay.
-    const bool nothing_new = all_held(r);
+    const bool nothing_new = outputs.nothing_new;
     std::vector<std::string> left_alone;
     if (nothing_new && !again) {
         for (const std::string& path : {c.scan.output, c.keep, c.drop, c.kept}) {
@@ -423,10 +394,8 @@ int match(const std::vector<std::string>& args, bool add) {
     write_run_rows(written, format, !c.scan.no_header, out.stream());
     out.prepare();
     for (const auto& [list, keep] : lists) {
-        for (const RunRow& row : written) {
-            if (new_article(row) && (row.action != "drop") == keep)
-                write_id_line(row.id, list->stream());
-        }
+        for (const std::string& id : outputs.listed_ids(keep))
+            write_id_line(id, list->stream());
         list->prepare();
     }
     DedupStats kept_stats;

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
 #include "neardup/core/escape.hpp"
+#include "neardup/pipeline/night.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
 
@@ -111,70 +112,10 @@ void resolve_id_root(IndexStore& store, bool add, ScanCli& c, const std::string&
     }
 }
 
-std::string input_identity(const std::string& path) {
-    if (path == "-")
-        return path;
-    std::error_code ec;
-    const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
-    if (ec)
-        return path;
-    std::filesystem::path real = std::filesystem::weakly_canonical(absolute, ec);
-    if (ec)
-        real = absolute.lexically_normal();
-    std::string text = real.string();
-    while (text.size() > 1 && text.back() == '/')  // "DIR/" is DIR
-        text.pop_back();
-    return text;
-}
-
-std::vector<std::string> input_identities(std::span<const std::string> paths) {
-    std::vector<std::string> out;
-    out.reserve(paths.size());
-    for (const std::string& p : paths)
-        out.push_back(input_identity(p));
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-}
-
-bool all_held(const ScanResult& r) {
-    return r.docs.size() == r.held &&
-           r.stats.skipped[static_cast<std::size_t>(SkipReason::kAlreadyHeld)] > 0;
-}
-
-std::optional<RunInfo> same_batch_run(const IndexStore& store, const ScanResult& r,
-                                      std::span<const std::string> paths) {
-    // stdin has no identity: what it holds tonight cannot be told from what a run read.
-    if (!all_held(r) || std::find(paths.begin(), paths.end(), "-") != paths.end())
-        return std::nullopt;
-    const std::vector<std::string> tonight = input_identities(paths);
-    const std::vector<RunInfo> runs = store.runs();
-    const auto it = std::find_if(runs.rbegin(), runs.rend(), [&](const RunInfo& i) {
-        if (i.added == 0)
-            return false;
-        std::vector<std::string> stored;
-        for (std::size_t from = 0; from <= i.inputs.size();) {
-            const std::size_t tab = std::min(i.inputs.find('\t', from), i.inputs.size());
-            stored.push_back(i.inputs.substr(from, tab - from));
-            from = tab + 1;
-        }
-        return input_identities(stored) == tonight;
-    });
-    return it == runs.rend() ? std::nullopt : std::optional(*it);
-}
-
 const char* level_name(Level level) { return level == Level::kStory ? "story" : "near"; }
 
 void refuse_other_level(const RunInfo& again, std::span<const RunRow> rows, Level level) {
-    std::string first = again.level;
-    for (const RunRow& row : rows) {
-        if (!first.empty())
-            break;
-        if (row.action == "keep")
-            first = "near";
-        else if (row.action == "new-story")
-            first = "story";
-    }
+    const std::string first = run_level(again, rows);
     if (first.empty() || first == level_name(level))
         return;
     const std::string run = std::to_string(again.run);

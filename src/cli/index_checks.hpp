@@ -1,6 +1,6 @@
 // Private to the CLI: the checks `index` commands make before they touch the index or write an
-// output (an output that is the index, another threshold, another --id-root), and which batch
-// is run again (its inputs by identity, its --level).
+// output (an output that is the index, another threshold, another --id-root, a batch run again
+// with another --level).
 #pragma once
 
 #include <optional>
@@ -29,24 +29,6 @@ void refuse_other_threshold(const IndexStore& store, const ScanConfig& cfg, LshP
 /// with another is refused (ConfigError): its files would be added again under other ids.
 /// A new index (or one from before the index kept it) stores this run's, when `add`.
 void resolve_id_root(IndexStore& store, bool add, ScanCli& c, const std::string& db);
-
-/// A PATH as an input's identity: absolute, with folders and symlinks resolved against the
-/// current folder and no trailing '/' ("-", stdin, stays "-"). `night/`, `./night`, the
-/// absolute path and a symlink to it are one input.
-[[nodiscard]] std::string input_identity(const std::string& path);
-
-/// The identities of `paths`, sorted, each once: the same inputs in any order and spelling.
-[[nodiscard]] std::vector<std::string> input_identities(std::span<const std::string> paths);
-
-/// True when tonight brought nothing new: every article is held with the same text (at least
-/// one, skipped as already held), none is new or an update.
-[[nodiscard]] bool all_held(const ScanResult& r);
-
-/// The run that added this very batch before, when tonight is that batch again (all_held(),
-/// and the same inputs by identity: input_identities() of the run's stored PATHs, made against
-/// the current folder, equal tonight's): a cron job run twice. The newest such run.
-[[nodiscard]] std::optional<RunInfo> same_batch_run(const IndexStore& store, const ScanResult& r,
-                                                    std::span<const std::string> paths);
 
 /// "near" or "story": a --level as runs record it.
 [[nodiscard]] const char* level_name(Level level);

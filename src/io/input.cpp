@@ -614,4 +614,30 @@ bool RecordReader::read_line(RawBatch& out) {
     }
 }
 
+std::string input_identity(const std::string& path) {
+    if (path == "-")
+        return path;
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+    if (ec)
+        return path;
+    std::filesystem::path real = std::filesystem::weakly_canonical(absolute, ec);
+    if (ec)
+        real = absolute.lexically_normal();
+    std::string text = real.string();
+    while (text.size() > 1 && text.back() == '/')  // "DIR/" is DIR
+        text.pop_back();
+    return text;
+}
+
+std::vector<std::string> input_identities(std::span<const std::string> paths) {
+    std::vector<std::string> out;
+    out.reserve(paths.size());
+    for (const std::string& p : paths)
+        out.push_back(input_identity(p));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 }  // namespace neardup

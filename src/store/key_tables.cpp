@@ -3,8 +3,27 @@
 #include <memory>
 
 #include "key_tables_impl.hpp"
+#include "neardup/core/error.hpp"
+#include "neardup/store/key_runs.hpp"
 
-namespace neardup::detail {
+namespace neardup {
+
+std::size_t runs_to_merge(std::span<const std::uint64_t> rows) {
+    if (rows.empty())
+        return 0;
+    const std::uint64_t cap = std::max(kMergeFactor * rows.back(), kMergeFloor);
+    std::uint64_t newer = rows.back();
+    std::size_t k = 1;
+    for (; k < rows.size(); ++k) {
+        const std::uint64_t older = rows[rows.size() - 1 - k];
+        if (older > newer || older + newer > cap)
+            break;
+        newer += older;
+    }
+    return k;
+}
+
+namespace detail {
 namespace {
 
 const char* value_column(const std::string& kind) { return kind == "near" ? "seq" : "near"; }
@@ -90,16 +109,45 @@ void KeyTables::write(const std::string& kind, std::span<const Pair> pairs) {
         .bind(3, static_cast<std::uint64_t>(pairs.size()))
         .run();
     list.push_back(run);
-    if (list.size() < kMaxRuns)
+    merge_newest_runs(kind);
+}
+
+void KeyTables::merge_newest_runs(const std::string& kind) {
+    std::vector<std::int64_t>& list = runs(kind);
+    std::vector<std::uint64_t> rows;
+    {
+        Stmt q(db_, "SELECT rows FROM key_runs WHERE kind = ? ORDER BY run");
+        q.bind(1, kind);
+        while (q.step())
+            rows.push_back(static_cast<std::uint64_t>(q.i64(0)));
+    }  // finalized: a DROP TABLE below needs no statement pending
+    if (rows.size() != list.size())
+        throw FormatError(db_.path + ": key_runs lists " + std::to_string(rows.size()) + " " +
+                          kind + " runs, the index has " + std::to_string(list.size()));
+    const std::size_t k = runs_to_merge(rows);
+    if (k < 2)
         return;
-    for (const std::int64_t r : list) {  // each run is read in key order: sorted inserts
-        const std::string t = kind + "_keys_" + std::to_string(r);
-        db_.exec(
-            ("INSERT OR IGNORE INTO " + main + " SELECT key, " + second + " FROM " + t).c_str());
-        db_.exec(("DROP TABLE " + t).c_str());
+    const std::size_t first = list.size() - k;
+    const std::string into = kind + "_keys_" + std::to_string(list[first]);
+    std::uint64_t total = rows[first];
+    for (std::size_t i = first + 1; i < list.size(); ++i) {
+        const std::string from = kind + "_keys_" + std::to_string(list[i]);
+        db_.exec(("INSERT OR IGNORE INTO " + into + " SELECT key, " + value_column(kind) +
+                  " FROM " + from)
+                     .c_str());
+        db_.exec(("DROP TABLE " + from).c_str());
+        Stmt(db_, "DELETE FROM key_runs WHERE kind = ? AND run = ?")
+            .bind(1, kind)
+            .bind(2, list[i])
+            .run();
+        total += rows[i];
     }
-    Stmt(db_, "DELETE FROM key_runs WHERE kind = ?").bind(1, kind).run();
-    list.clear();
+    Stmt(db_, "UPDATE key_runs SET rows = ? WHERE kind = ? AND run = ?")
+        .bind(1, total)
+        .bind(2, kind)
+        .bind(3, list[first])
+        .run();
+    list.resize(first + 1);
 }
 
 std::vector<KeyTables::Pair> KeyTables::lookup(const std::string& kind,
@@ -169,4 +217,5 @@ std::pair<std::int64_t, std::int64_t> KeyTables::count_near() const {
     return {keys, orphans};
 }
 
-}  // namespace neardup::detail
+}  // namespace detail
+}  // namespace neardup

@@ -8,9 +8,10 @@
 // table instead, they touched nearly every page of it (sorted keys spread over all of it):
 // 100,000 articles' keys took 9.4 s to write into an index of 200,000 and 35 s into one of
 // 2,000,000; in runs 5.0 and 12.5 s (the rest of the write included). Lookups ask the main table
-// and each run; once kMaxRuns runs wait, they are merged into the main table in one pass (that
-// night pays for the ones before it). key_runs(kind, run, rows) lists the runs. Everything
-// happens in the store's open transaction.
+// and each run; the newest runs are merged as runs_to_merge() (store/key_runs.hpp) says, into
+// the oldest of them, so that no night's merge work exceeds a bound set by its own volume (the
+// main table, the first night's, is never merged into again). key_runs(kind, run, rows) lists
+// the runs. Everything happens in the store's open transaction.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,6 @@ namespace neardup::detail {
 
 class KeyTables {
 public:
-    static constexpr std::size_t kMaxRuns = 8;
     using Pair = std::pair<std::int64_t, std::int64_t>;  ///< (stored key, seq or near id)
 
     explicit KeyTables(IndexStore::Db& db) : db_(db) {}
@@ -50,6 +50,8 @@ private:
     /// INSERT OR IGNORE of `pairs` into `table`, in their order.
     void insert(const std::string& table, const char* second, std::span<const Pair> pairs);
     [[nodiscard]] std::vector<std::int64_t>& runs(const std::string& kind) const;
+    /// Merges the newest runs of `kind` as runs_to_merge() says.
+    void merge_newest_runs(const std::string& kind);
 
     IndexStore::Db& db_;
 };

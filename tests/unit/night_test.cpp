@@ -130,4 +130,64 @@ TEST_SUITE("night") {
         CHECK(night_summary(ScanResult{}, rows, true, 2).find("1 held articles moved") !=
               std::string::npos);
     }
+
+    TEST_CASE(
+        "the near window counts back from --as-of, else the batch's newest date, never "
+        "from later than now") {
+        constexpr std::int64_t kNow = 1'000'000, kDay = 86'400;
+        NearWindow w = near_window(kDay, std::nullopt, std::nullopt, kNow);
+        CHECK(w.since == kNow - kDay);
+        CHECK(w.from.rfind("now", 0) == 0);
+        w = near_window(kDay, std::nullopt, kNow - 5 * kDay, kNow);
+        CHECK(w.end == kNow - 5 * kDay);
+        CHECK(w.since == kNow - 6 * kDay);
+        CHECK(w.from == "the batch's newest article");
+        w = near_window(kDay, std::nullopt, kNow + 100, kNow);  // dated a little ahead
+        CHECK(w.end == kNow);
+        CHECK(w.from.find("dated later") != std::string::npos);
+        w = near_window(kDay, kNow - 10 * kDay, kNow - 5 * kDay, kNow);
+        CHECK(w.since == kNow - 11 * kDay);
+        CHECK(w.from == "--as-of");
+    }
+
+    TEST_CASE("a batch added again writes its first run's rows and lists, records nothing") {
+        test::TempDir dir;
+        Names names;
+        const auto p = names.block(), q = names.block(), r = names.block();
+        const std::string night1 = (dir.path() / "night1.jsonl").string();
+        const std::string night2 = (dir.path() / "night2.jsonl").string();
+        std::ofstream(night1) << line("A", 1, {p, q}) << line("A2", 1, {p, q}) << line("B", 2, {r});
+        std::ofstream(night2) << line("C", 3, {q, r});
+        ScanConfig cfg;
+        const std::string db = (dir.path() / "news.db").string();
+        IndexStore store(db, IndexStore::Mode::kWrite, false);
+        store.check_settings(index_settings(cfg, choose_params(cfg.threshold, cfg.num_perm)));
+        const std::vector<RunRow> first = add_night(store, cfg, night1);
+        REQUIRE(first.size() == 3);
+        CHECK(row_of(first, "A2").action == "drop");  // a copy of A
+        (void)add_night(store, cfg, night2);
+        const std::vector<std::string> paths{night1};
+        NightOptions options;
+        options.now = 1764633600;
+        const Night again = run_night(store, cfg, collect_inputs(paths), options);
+        CHECK(all_held(again.scan));
+        const NightOutputs out = night_outputs(store, again, Level::kStory, paths);
+        CHECK(out.nothing_new);
+        CHECK(out.rows.empty());
+        REQUIRE(out.again.has_value());
+        CHECK(out.again->run == 1);  // night 1's, not night 2's
+        CHECK(run_level(*out.again, out.written) == "story");
+        REQUIRE(out.written.size() == first.size());
+        for (std::size_t i = 0; i < first.size(); ++i)
+            CHECK(out.written[i].id == first[i].id);
+        CHECK(out.listed_ids(false) == std::vector<std::string>{"A2"});
+        CHECK(out.listed_ids(true) == std::vector<std::string>{"A", "B"});
+        // Another batch (night 2's file with night 1's) is no repeat of either run.
+        const std::vector<std::string> both{night1, night2};
+        const Night mixed = run_night(store, cfg, collect_inputs(both), options);
+        CHECK_FALSE(night_outputs(store, mixed, Level::kStory, both).again.has_value());
+        RunInfo unknown = *out.again;
+        unknown.level.clear();  // a run stored before runs kept their level
+        CHECK(run_level(unknown, out.written) == "story");  // read from its new-story row
+    }
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -8,6 +9,7 @@
 #include "neardup/core/error.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/store/index.hpp"
+#include "neardup/store/key_runs.hpp"
 #include "neardup/store/stable_ids.hpp"
 
 using namespace neardup;
@@ -415,6 +417,88 @@ TEST_SUITE("store") {
         CHECK(store.near_groups(keys, 4, std::nullopt, 512).ids == std::vector<std::string>{"a"});
         band_keys(sig_c, {2, 2}, keys);
         CHECK(store.near_groups(keys, 4, std::nullopt, 512).ids.empty());
+    }
+
+    TEST_CASE("key runs: each night's merge is bounded by its own rows, runs stay few") {
+        // Simulated nights: the runs' rows as the store keeps them (oldest first).
+        const auto nights = [](const std::vector<std::uint64_t>& sizes) {
+            std::vector<std::uint64_t> rows;
+            std::size_t most_runs = 0;
+            for (const std::uint64_t tonight : sizes) {
+                rows.push_back(tonight);
+                const std::size_t k = runs_to_merge(rows);
+                REQUIRE(k >= 1);
+                REQUIRE(k <= rows.size());
+                if (k >= 2) {
+                    const std::size_t first = rows.size() - k;
+                    std::uint64_t merged = 0;
+                    for (std::size_t i = first; i < rows.size(); ++i)
+                        merged += rows[i];
+                    // The merged run (all a night inserts into, or reads) stays within the cap;
+                    // its oldest run is no larger than the newer ones together.
+                    CHECK(merged <= std::max(kMergeFactor * tonight, kMergeFloor));
+                    CHECK(rows[first] <= merged - rows[first]);
+                    rows.resize(first);
+                    rows.push_back(merged);
+                }
+                most_runs = std::max(most_runs, rows.size());
+            }
+            return most_runs;
+        };
+        // 90 equal nights of 2 million keys: nights / 16 + a binary counter's few.
+        CHECK(nights(std::vector<std::uint64_t>(90, 2'000'000)) <= 10);
+        // 1,000 nights of 100 keys merge up to the floor: a few dozen runs, not 1,000.
+        CHECK(nights(std::vector<std::uint64_t>(1000, 100)) <= 12);
+        // Varying nights, a huge one among small ones: never a merge past the bound.
+        std::vector<std::uint64_t> varied;
+        for (std::uint64_t i = 0; i < 200; ++i)
+            varied.push_back(i == 50 ? 50'000'000 : 1'000 + (i * 7'919) % 3'000'000);
+        CHECK(nights(varied) <= 40);
+        CHECK(runs_to_merge(std::vector<std::uint64_t>{5}) == 1);
+        CHECK(runs_to_merge(std::vector<std::uint64_t>{10, 4, 4}) == 2);  // 10 > 8: kept
+        CHECK(runs_to_merge(std::vector<std::uint64_t>{8, 4, 4}) == 3);
+    }
+
+    TEST_CASE("key runs: many nights' story keys all found, in few tables, index check clean") {
+        test::TempDir dir;
+        const std::string path = (dir.path() / "i.db").string();
+        constexpr std::int64_t kNights = 40;
+        for (std::int64_t night = 0; night < kNights; ++night) {
+            IndexStore store(path, IndexStore::Mode::kWrite, false);
+            store.check_settings(kTinySettings);
+            std::vector<std::pair<std::int64_t, std::int64_t>> keys;
+            for (std::int64_t k = 0; k < 50 + night; ++k)  // key k * 1000 + night, group night
+                keys.emplace_back(k * 1000 + night, night + 1);
+            store.write_story_keys(keys);
+            store.commit();
+        }
+        IndexStore store(path, IndexStore::Mode::kRead, false);
+        std::vector<std::int64_t> wanted;
+        for (std::int64_t night = 0; night < kNights; ++night)
+            wanted.push_back(7 * 1000 + night);
+        const auto entries = store.story_bucket_entries(wanted, 8);
+        REQUIRE(entries.size() == kNights);
+        for (std::int64_t night = 0; night < kNights; ++night)
+            CHECK(entries[static_cast<std::size_t>(night)].second ==
+                  static_cast<std::uint64_t>(night + 1));
+        CHECK(store.story_bucket_entries(std::vector<std::int64_t>{88'039}, 8).size() == 1);
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+        sqlite3_stmt* q = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db,
+                                   "SELECT (SELECT count(*) FROM sqlite_master WHERE type = "
+                                   "'table' AND name LIKE 'story_keys_%'), (SELECT count(*) FROM "
+                                   "key_runs), (SELECT sum(rows) FROM key_runs)",
+                                   -1, &q, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+        const std::int64_t tables = sqlite3_column_int64(q, 0);
+        CHECK(tables >= 2);  // merged, and not all into one
+        CHECK(tables <= 7);  // 39 runs as a binary counter carries them
+        CHECK(sqlite3_column_int64(q, 1) == tables);
+        CHECK(sqlite3_column_int64(q, 2) == (kNights - 1) * 50 + kNights * (kNights - 1) / 2);
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+        CHECK(store.check().empty());
     }
 
     TEST_CASE("an uncommitted batch leaves the index as it was") {

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,14 @@ struct ReaderOptions {
 /// path does not exist or cannot be read.
 [[nodiscard]] std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths,
                                                     const InputIds& ids = {});
+
+/// A PATH as an input's identity: absolute, with folders and symlinks resolved against the
+/// current folder and no trailing '/' ("-", stdin, stays "-"). `night/`, `./night`, the
+/// absolute path and a symlink to it are one input.
+[[nodiscard]] std::string input_identity(const std::string& path);
+
+/// The identities of `paths`, sorted, each once: the same inputs in any order and spelling.
+[[nodiscard]] std::vector<std::string> input_identities(std::span<const std::string> paths);
 
 /// Calls f(line, bytes) for each line of a JSONL input as stored: `bytes` ends with its '\n'
 /// (the last line may have none), lines numbered from 1 as RecordReader numbers them.

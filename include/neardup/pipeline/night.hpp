@@ -106,6 +106,24 @@ struct Night {
 [[nodiscard]] std::int64_t window_end(std::span<const DocMeta> docs, std::size_t first,
                                       std::int64_t now);
 
+/// The held articles a night's near level matches (--window): `span` seconds back from `as_of`
+/// when given, else from the batch's newest trusted date `newest` (newest_batch_date()) but
+/// never later than `now`, else from now. `from` says which, for the log.
+struct NearWindow {
+    std::int64_t since = 0;  ///< held articles dated (else added) >= since
+    std::int64_t end = 0;    ///< what the window counts back from
+    std::string from;        ///< "--as-of", "the batch's newest article", "now (...)"
+};
+[[nodiscard]] NearWindow near_window(std::int64_t span, std::optional<std::int64_t> as_of,
+                                     std::optional<std::int64_t> newest, std::int64_t now);
+
+/// The newest publication date among the documents of `inputs` (a look at the batch before the
+/// held articles are loaded, for --window), or nothing when none is dated. A date the run does
+/// not trust (after `now` + a day, before 1990: doubt_date()) is no date here either.
+[[nodiscard]] std::optional<std::int64_t> newest_batch_date(std::vector<InputFile> inputs,
+                                                            const ScanConfig& cfg,
+                                                            std::int64_t now);
+
 /// Runs the night (reads the index; changes nothing). `cfg` is the scan's configuration for
 /// the new documents (its held/lookup fields are set here).
 [[nodiscard]] Night run_night(IndexStore& store, ScanConfig cfg, std::vector<InputFile> inputs,
@@ -126,6 +144,38 @@ struct Night {
 /// stories, updates, moves, and the run it was recorded as (`run` 0: none).
 [[nodiscard]] std::string night_summary(const ScanResult& r, std::span<const RunRow> rows, bool add,
                                         std::int64_t run);
+
+/// True when tonight brought nothing new: every article is held with the same text (at least
+/// one, skipped as already held), none is new or an update. Such a night is no run.
+[[nodiscard]] bool all_held(const ScanResult& r);
+
+/// The run that added this very batch before, when tonight is that batch again (all_held(),
+/// and the same inputs by identity: input_identities() of the run's stored PATHs, made against
+/// the current folder, equal tonight's `paths`'): a cron job run twice. The newest such run.
+[[nodiscard]] std::optional<RunInfo> same_batch_run(const IndexStore& store, const ScanResult& r,
+                                                    std::span<const std::string> paths);
+
+/// The --level run `run` was made with ("near", "story"); a run stored before runs kept their
+/// level (v6) has it read from its `rows`' actions (keep: near, new-story: story); empty when
+/// they do not tell (every row a drop).
+[[nodiscard]] std::string run_level(const RunInfo& run, std::span<const RunRow> rows);
+
+/// What a night writes. A batch run again writes the rows of its first run, not a header alone
+/// (cron's retry must not destroy what the first run wrote), and is not recorded: it adds
+/// nothing.
+struct NightOutputs {
+    std::vector<RunRow> rows;      ///< tonight's rows (night_rows()): what the run records
+    std::optional<RunInfo> again;  ///< same_batch_run(), if tonight is a batch run again
+    std::vector<RunRow> written;   ///< what the night writes: `rows`, or `again`'s rows
+    bool nothing_new = false;      ///< all_held(): nothing to record
+
+    /// The ids --keep (`keep`) or --drop lists: the new articles whose written row keeps (or
+    /// drops) them, in row order.
+    [[nodiscard]] std::vector<std::string> listed_ids(bool keep) const;
+};
+/// The night's outputs at `level`, its inputs being `paths` (as given).
+[[nodiscard]] NightOutputs night_outputs(const IndexStore& store, const Night& night, Level level,
+                                         std::span<const std::string> paths);
 
 /// Writes the night into the store's open transaction: merges, moves, replaced updates, the new
 /// articles (inserted at run.started) with their keys, term counts, the story window, the id

@@ -54,8 +54,10 @@
 //                                                   -- over the near groups' representatives
 //   key_runs(kind, run, rows, PRIMARY KEY(kind, run))   -- v4: a night's keys wait in tables
 //                                                   -- of their own, near_keys_<run> and
-//                                                   -- story_keys_<run> (same columns), until 8
-//                                                   -- are merged into the main table
+//                                                   -- story_keys_<run> (same columns); the
+//                                                   -- newest are merged into the oldest of
+//                                                   -- them, each night's merge bounded by its
+//                                                   -- own volume (store/key_runs.hpp)
 // A night reads only what its articles' keys lead to: no part of the index is loaded whole.
 // An older index is upgraded by its first writer (v2: new tables, the text_hash column; v3:
 // the title, url and run_rows' date columns; v4: the key tables, near_keys filled from the
