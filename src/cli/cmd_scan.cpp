@@ -39,10 +39,14 @@ boost::program_options::options_description output_options(ScanCli& c, OutputCli
 
 }  // namespace
 
-int cmd_scan(const std::vector<std::string>& args) {
+int cmd_scan(const std::vector<std::string>& args) { return scan_command(args, kUsage, nullptr); }
+
+int scan_command(const std::vector<std::string>& args, const std::string& usage,
+                 SignedRanks* signed_ranks) {
     ScanCli c;
+    c.signed_ranks = signed_ranks;
     OutputCli o;
-    const auto vm = parse_run_args(args, kUsage, output_options(c, o), c);
+    const auto vm = parse_run_args(args, usage, output_options(c, o), c);
     if (!vm)
         return kExitOk;
     const OutputFormat format = parse_scan_format(c);

@@ -6,6 +6,10 @@
 
 #include <boost/program_options.hpp>
 
+namespace neardup {
+class SignedRanks;
+}
+
 namespace neardup::cli {
 
 inline constexpr int kExitOk = 0;
@@ -24,6 +28,11 @@ int cmd_index(const std::vector<std::string>& args);
 int cmd_extract(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
 int cmd_dedup(const std::vector<std::string>& args);
+int cmd_stage(const std::vector<std::string>& args);
+/// `scan` with `args`, its documents signed already in `signed_ranks` when not null (the staged
+/// scan's link stage); `usage` heads --help.
+int scan_command(const std::vector<std::string>& args, const std::string& usage,
+                 SignedRanks* signed_ranks);
 
 /// "; did you mean 'X'?" for the candidate nearest to `word` (edit distance at most about a
 /// third of its length), else "".

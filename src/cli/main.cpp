@@ -33,13 +33,14 @@ constexpr const char* kMainHelp =
     "  extract  write what neardup reads of each document (a web page's article) as JSONL\n"
     "  explain  say why two documents are, or are not, grouped (near and story level)\n"
     "  params   show the LSH bands x rows chosen for a threshold\n"
+    "  stage    the scan in stages for many machines: sign (rank I of N), link\n"
     "\n"
     "Run 'neardup help <command>' or 'neardup <command> --help' for a command's options,\n"
     "'neardup --version' (-V) for the version, 'man neardup' once installed.\n"
     "Exit status: 0 ok, 1 error (unreadable input, I/O), 2 usage.\n";
 
 const std::vector<std::string> kCommands = {"scan",    "dedup",  "index", "extract",
-                                            "explain", "params", "help"};
+                                            "explain", "params", "stage", "help"};
 
 int dispatch(const std::string& command, const std::vector<std::string>& args) {
     if (command == "scan")
@@ -54,6 +55,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
         return cmd_extract(args);
     if (command == "explain")
         return cmd_explain(args);
+    if (command == "stage")
+        return cmd_stage(args);
     throw UsageError("unknown command '" + command + "'" + did_you_mean(command, kCommands));
 }
 

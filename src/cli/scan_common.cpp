@@ -45,9 +45,8 @@ boost::program_options::options_description input_options(ScanCli& c, bool whole
         "JSON field with the article's URL (its host is its site)")(
         "lang-field", po::value(&c.cfg.fields.lang)->default_value("lang"),
         "JSON field with the article's language (else it is the page's own, or identified "
-        "from the text)")(
-        "max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
-        "skip documents larger than this (k, M, G suffixes)");
+        "from the text)")("max-doc-bytes", po::value(&c.max_doc_bytes)->default_value("16M"),
+                          "skip documents larger than this (k, M, G suffixes)");
     if (whole_run) {
         opts.add_options()("site-boilerplate",
                            po::value(&c.site_boilerplate)->default_value("auto"),
@@ -596,6 +595,19 @@ template Night run_with_progress<Night>(ScanCli&,
 ScanResult run(ScanCli& c) { return run(c, collect_inputs(c.paths, c.ids)); }
 
 ScanResult run(ScanCli& c, std::vector<InputFile> inputs) {
+    if (c.signed_ranks != nullptr) {
+        SignedRanks& ranks = *c.signed_ranks;
+        if (ranks.header().inputs != inputs.size())
+            throw IoError("the sign stage read " + std::to_string(ranks.header().inputs) +
+                          " inputs, these PATHs are " + std::to_string(inputs.size()) +
+                          " now: files came or went since");
+        c.cfg.now = ranks.header().now;
+        return run_inputs_with_progress<ScanResult>(
+            c, std::move(inputs), [&](std::vector<InputFile>) {
+                return scan_signed(c.cfg, ranks.total_bytes() / 1024,
+                                   [&ranks](SignedBatch& b) { return ranks.next(b); });
+            });
+    }
     return run_inputs_with_progress<ScanResult>(
         c, std::move(inputs),
         [&c](std::vector<InputFile> in) { return run_scan(c.cfg, std::move(in)); });

@@ -17,6 +17,7 @@
 #include "neardup/report/html_report.hpp"
 #include "neardup/report/output_file.hpp"
 #include "neardup/report/writers.hpp"
+#include "neardup/stages/signed_files.hpp"
 #include "run_files.hpp"
 
 namespace neardup::cli {
@@ -40,6 +41,9 @@ struct ScanCli {
     std::string site_boilerplate = "auto";
     bool quiet = false;
     bool no_header = false;
+    /// The staged scan's link stage: the documents come signed from these files (stage link),
+    /// not from reading and signing the inputs.
+    neardup::SignedRanks* signed_ranks = nullptr;
     /// The JSON fields named on the command line (--id-field ... given, not defaulted), with
     /// their option, to report one that no record has (set by finish_config).
     std::vector<std::pair<std::string, std::uint8_t>> named_fields;

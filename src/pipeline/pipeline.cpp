@@ -21,6 +21,7 @@
 #include "neardup/io/spool.hpp"
 #include "neardup/lsh/index.hpp"
 #include "neardup/minhash/minhash.hpp"
+#include "neardup/pipeline/signed.hpp"
 #include "neardup/report/writers.hpp"
 #include "neardup/story/inputs.hpp"
 #include "neardup/text/date.hpp"
@@ -57,41 +58,7 @@ std::int64_t clock_seconds() {
         .count();
 }
 
-/// What the sign stage learned about one raw record.
-struct SignedDoc {
-    SkipReason skip = SkipReason::kNone;
-    std::string message;
-    std::string id;
-    std::optional<std::int64_t> date;
-    std::uint64_t length = 0;
-    std::uint64_t text_hash = 0;  ///< hash64 of the parsed text
-    std::string title;
-    std::string url;
-    std::uint64_t id_key = 0;       ///< SeenIds::key_of(id)
-    std::uint8_t fields_found = 0;  ///< ParsedDoc::fields_found
-    std::string unreadable_date;    ///< ParsedDoc::unreadable_date
-    LangCode lang = kUndetermined;
-    std::uint16_t beside_figures = 0;  ///< story terms beside a figure (story_terms_from_tokens)
-    /// A date that read but is not trusted (then `date` is empty), and why.
-    std::int64_t doubted_date = 0;
-    DateDoubt doubt = DateDoubt::kNone;
-    std::string story_source;  ///< DocMeta::site's name (story templates are learnt per source)
-    // With site boilerplate: what the first look at the run needs.
-    std::string site;
-    std::vector<Paragraph> paragraphs;
-    WordSketch sketch;
-    std::string text;  ///< the parsed text, to be signed again without the site's boilerplate
-};
-
-/// One pipeline token: a batch of records and everything computed from them.
-struct Batch {
-    RawBatch raw;
-    std::vector<SignedDoc> docs;       ///< parallel to raw.records
-    std::vector<SigValue> signatures;  ///< docs[i]'s at [i * num_perm, (i + 1) * num_perm)
-    std::vector<std::uint64_t> keys;   ///< docs[i]'s at [i * bands, (i + 1) * bands)
-    std::vector<std::vector<ShingleHash>> sets;  ///< exact_verify only
-    std::vector<std::vector<TermCode>> terms;    ///< story terms (story level only)
-};
+using Batch = SignedBatch;
 using BatchPtr = Batch*;
 
 /// Per-thread buffers of the sign stage, reused across documents.
@@ -873,9 +840,25 @@ std::uint64_t estimate_documents(const std::vector<InputFile>& inputs) {
     return std::min<std::uint64_t>(bytes / 2048, 50'000'000);
 }
 
-}  // namespace
+using Scratches = tbb::enumerable_thread_specific<std::unique_ptr<Scratch>>;
+/// Makes the pipeline's first filters, which hand signed batches (from `pool`) to the link stage.
+using FrontFilters = std::function<tbb::filter<void, BatchPtr>(
+    BatchPool& pool, Scratches& scratch, const MinHasher& hasher, LshParams lsh)>;
 
-ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
+/// The result's LSH parameters: a threshold of 1 is 0.99's (choose_params() needs < 1).
+LshParams scan_lsh(const ScanConfig& config) {
+    return choose_params(config.threshold < 1.0 ? config.threshold : 0.99, config.num_perm);
+}
+
+std::uint32_t scan_threads(const ScanConfig& config) {
+    return config.threads > 0 ? config.threads
+                              : static_cast<std::uint32_t>(tbb::info::default_concurrency());
+}
+
+/// The scan after its first filters: the link stage in the pipeline, then site boilerplate,
+/// held documents, clustering and the story level.
+ScanResult link_scan(const ScanConfig& config, std::uint64_t expected_docs,
+                     const FrontFilters& front) {
     const auto start = std::chrono::steady_clock::now();
     NEARDUP_CHECK(config.threshold > 0.0 && config.threshold <= 1.0,
                   "--threshold must be in (0, 1]");
@@ -885,17 +868,12 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
                   "documents' data");
     const MinHasher hasher(config.num_perm, config.seed);
     ScanResult result;
-    result.lsh = choose_params(config.threshold < 1.0 ? config.threshold : 0.99, config.num_perm);
-
-    const std::uint32_t threads =
-        config.threads > 0 ? config.threads
-                           : static_cast<std::uint32_t>(tbb::info::default_concurrency());
+    result.lsh = scan_lsh(config);
+    const std::uint32_t threads = scan_threads(config);
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
 
-    const std::uint64_t expected_docs = estimate_documents(inputs);
-    RecordReader reader(std::move(inputs), config.reader);
     BatchPool pool;
-    tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch;
+    Scratches scratch;
     std::unique_ptr<Survey> survey;
     if (config.site_boilerplate)
         survey = std::make_unique<Survey>(config.boilerplate);
@@ -904,11 +882,6 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     if (config.held != nullptr)
         linker.preload(*config.held);
 
-    auto read = tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
-                                                 ReadStage(reader, pool));
-    auto sign = tbb::make_filter<BatchPtr, BatchPtr>(
-        tbb::filter_mode::parallel,
-        SignStage(config, hasher, result.lsh, config.now.value_or(clock_seconds()), scratch));
     auto link = tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
                                                  LinkStage(linker, pool));
     // The background table (a few ms to parse) loads meanwhile, on a thread the pipeline
@@ -918,7 +891,8 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     tbb::task_group loading;
     if (config.story.enabled)
         loading.run([&background] { background = TermWeights::with_background(); });
-    tbb::parallel_pipeline(std::size_t{threads} * 4, read & sign & link);
+    tbb::parallel_pipeline(std::size_t{threads} * 4,
+                           front(pool, scratch, hasher, result.lsh) & link);
     if (survey) {
         strip_site_boilerplate(config, hasher, *survey, linker, scratch, result.stats);
         survey.reset();
@@ -941,6 +915,103 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     result.stats.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
+}
+
+/// Hands the batches `next` fills to the link stage, their band keys made from their
+/// signatures (a file of signed batches keeps no keys: they are quick to make again).
+class SignedSource {
+public:
+    SignedSource(const std::function<bool(SignedBatch&)>& next, BatchPool& pool, LshParams lsh,
+                 std::uint32_t num_perm)
+        : next_(next), pool_(pool), lsh_(lsh), num_perm_(num_perm) {}
+    BatchPtr operator()(tbb::flow_control& fc) const {
+        Batch* b = pool_.acquire();
+        if (!next_(*b)) {
+            pool_.release(b);
+            fc.stop();
+            return nullptr;
+        }
+        const std::size_t n = b->docs.size();
+        NEARDUP_CHECK(b->raw.records.size() == n && b->signatures.size() == n * num_perm_,
+                      "a signed batch's records, documents and signatures disagree");
+        b->keys.resize(n * lsh_.bands);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (b->docs[i].skip == SkipReason::kNone) {
+                band_keys(std::span(b->signatures.data() + i * num_perm_, num_perm_), lsh_,
+                          std::span(b->keys.data() + i * lsh_.bands, lsh_.bands));
+            }
+            b->docs[i].id_key = detail::SeenIds::key_of(b->docs[i].id);
+        }
+        return b;
+    }
+
+private:
+    const std::function<bool(SignedBatch&)>& next_;
+    BatchPool& pool_;
+    LshParams lsh_;
+    std::uint32_t num_perm_;
+};
+
+/// Hands each signed batch to a sink, in input order, and gives the batch back to the pool.
+class SinkStage {
+public:
+    SinkStage(const std::function<void(const SignedBatch&)>& sink, BatchPool& pool)
+        : sink_(sink), pool_(pool) {}
+    void operator()(BatchPtr b) const {
+        sink_(*b);
+        pool_.release(b);
+    }
+
+private:
+    const std::function<void(const SignedBatch&)>& sink_;
+    BatchPool& pool_;
+};
+
+}  // namespace
+
+ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
+    const std::uint64_t expected_docs = estimate_documents(inputs);
+    RecordReader reader(std::move(inputs), config.reader);
+    const std::int64_t now = config.now.value_or(clock_seconds());
+    return link_scan(
+        config, expected_docs,
+        [&](BatchPool& pool, Scratches& scratch, const MinHasher& hasher, LshParams lsh) {
+            return tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
+                                                    ReadStage(reader, pool)) &
+                   tbb::make_filter<BatchPtr, BatchPtr>(
+                       tbb::filter_mode::parallel, SignStage(config, hasher, lsh, now, scratch));
+        });
+}
+
+ScanResult scan_signed(const ScanConfig& config, std::uint64_t expected_docs,
+                       const std::function<bool(SignedBatch&)>& next) {
+    NEARDUP_CHECK(config.held == nullptr && config.lookup == nullptr,
+                  "a scan of signed batches holds no documents");
+    return link_scan(
+        config, expected_docs, [&](BatchPool& pool, Scratches&, const MinHasher&, LshParams lsh) {
+            return tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
+                                                    SignedSource(next, pool, lsh, config.num_perm));
+        });
+}
+
+void sign_inputs(const ScanConfig& config, std::vector<InputFile> inputs,
+                 const std::function<void(const SignedBatch&)>& sink) {
+    const MinHasher hasher(config.num_perm, config.seed);
+    const LshParams lsh = scan_lsh(config);
+    const std::uint32_t threads = scan_threads(config);
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
+    RecordReader reader(std::move(inputs), config.reader);
+    BatchPool pool;
+    Scratches scratch;
+    const std::int64_t now = config.now.value_or(clock_seconds());
+    tbb::parallel_pipeline(
+        std::size_t{threads} * 4,
+        tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
+                                         ReadStage(reader, pool)) &
+            tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel,
+                                                 SignStage(config, hasher, lsh, now, scratch)) &
+            tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
+                                             SinkStage(sink, pool)));
 }
 
 }  // namespace neardup

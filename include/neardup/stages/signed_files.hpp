@@ -1,0 +1,119 @@
+// The staged scan's files: what each rank of the sign stage wrote, and the merge that reads
+// them back in input order for the link stage (pipeline/signed.hpp).
+//
+// Rank I of N signs the inputs whose path hashes to I (rank_of_input()) and writes
+// WORK/sign-I-of-N.bin, then WORK/sign-I-of-N.done, its completion marker (size and checksum of
+// the .bin). Both are written under temporary names, synced and renamed, the marker last: a
+// rank killed or out of disk leaves no marker, and is run again; a file without a valid marker
+// is never read. A sign run again over a complete rank does nothing.
+//
+// File layout (little-endian): "NDSIGN01", the header (rank, world, the number of inputs, the
+// run's time, the sign stage's arguments), then chunks: the tag 1, the chunk's byte count and
+// bytes (one input's records of one batch, with their signatures and terms), and finally the
+// tag 0. Each rank writes a chunk, possibly empty, for every input it owns, in input order; the
+// merge takes the chunks of all ranks in input order and checks that every input came.
+//
+// Example:
+//   neardup::SignedFileWriter out(work, rank, world, header);
+//   neardup::sign_inputs(cfg, mine, [&](const neardup::SignedBatch& b) { out.add(b, global); });
+//   out.finish();
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neardup/pipeline/signed.hpp"
+
+namespace neardup {
+
+/// What every rank's file starts with; ranks of one staged scan have the same (but `rank`).
+struct SignHeader {
+    std::uint32_t rank = 0;
+    std::uint32_t world = 1;
+    std::uint32_t inputs = 0;            ///< inputs of the whole scan
+    std::int64_t now = 0;                ///< the run's time dates were judged against
+    std::uint32_t num_perm = 0;          ///< signature slots
+    bool story = false;                  ///< documents carry story terms
+    bool exact_verify = false;           ///< and shingle sets
+    bool site_boilerplate = false;       ///< and what site boilerplate's look at the run needs
+    std::vector<std::string> arguments;  ///< the sign stage's options and PATHs
+
+    /// Equal but for the rank.
+    [[nodiscard]] bool same_run(const SignHeader& other) const;
+};
+
+/// The rank (0 .. world-1) that signs the input at `path`: a stable hash of the path.
+[[nodiscard]] std::uint32_t rank_of_input(std::string_view path, std::uint32_t world);
+
+/// WORK/sign-I-of-N.bin and its marker, .done.
+[[nodiscard]] std::string signed_file_path(const std::string& work, std::uint32_t rank,
+                                           std::uint32_t world);
+[[nodiscard]] std::string signed_marker_path(const std::string& work, std::uint32_t rank,
+                                             std::uint32_t world);
+
+/// True when rank's file and marker are there and agree (size and checksum); `why` says what
+/// is wrong otherwise ("no marker": not finished).
+[[nodiscard]] bool signed_rank_complete(const std::string& work, std::uint32_t rank,
+                                        std::uint32_t world, std::string* why = nullptr);
+
+class OutputFile;
+
+/// Writes one rank's file. Not thread-safe (the sink is called from one thread at a time).
+class SignedFileWriter {
+public:
+    /// `owned`: the inputs this rank signs, as indexes among all inputs, ascending; a batch's
+    /// RecordSource::input n is owned[n].
+    SignedFileWriter(const std::string& work, const SignHeader& header,
+                     std::vector<std::uint32_t> owned);
+    ~SignedFileWriter();
+    SignedFileWriter(const SignedFileWriter&) = delete;
+    SignedFileWriter& operator=(const SignedFileWriter&) = delete;
+
+    void add(const SignedBatch& batch);
+    /// Writes the chunks of inputs that had none, the end, syncs and renames the file, then the
+    /// marker. Throws IoError (a full disk).
+    void finish();
+
+private:
+    void write_chunk(const std::string& bytes);
+    void empty_chunks_before(std::size_t owned_index);
+
+    std::string work_;
+    SignHeader header_;
+    std::vector<std::uint32_t> owned_;
+    std::size_t next_owned_ = 0;  ///< owned_[next_owned_] is the next input without a chunk
+    std::unique_ptr<OutputFile> file_;
+    std::uint64_t bytes_ = 0;
+    std::uint64_t checksum_ = 0;
+};
+
+/// Reads every rank's file back, merged in input order. Throws IoError / FormatError (a rank
+/// not complete, files of another run, a damaged chunk, an input missing).
+class SignedRanks {
+public:
+    SignedRanks(const std::string& work, std::uint32_t world);
+    ~SignedRanks();
+    SignedRanks(const SignedRanks&) = delete;
+    SignedRanks& operator=(const SignedRanks&) = delete;
+
+    /// Rank 0's header (all ranks have it, but for the rank).
+    [[nodiscard]] const SignHeader& header() const noexcept { return header_; }
+    /// Fills `out` with the next chunk's records; false after the last.
+    bool next(SignedBatch& out);
+    /// Bytes of all ranks' files: a size for the tables (about 1 KB per document).
+    [[nodiscard]] std::uint64_t total_bytes() const noexcept { return total_bytes_; }
+
+private:
+    struct Rank;
+    std::vector<std::unique_ptr<Rank>> ranks_;
+    SignHeader header_;
+    std::uint32_t next_input_ = 0;
+    std::uint64_t total_bytes_ = 0;
+};
+
+}  // namespace neardup

@@ -1,0 +1,517 @@
+#include "neardup/stages/signed_files.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "neardup/core/error.hpp"
+#include "neardup/core/hash.hpp"
+#include "neardup/report/output_file.hpp"
+
+namespace neardup {
+namespace {
+
+constexpr char kMagic[8] = {'N', 'D', 'S', 'I', 'G', 'N', '0', '1'};
+constexpr std::uint8_t kChunkTag = 1;
+constexpr std::uint8_t kEndTag = 0;
+/// No chunk is larger (a batch is a few MB): a bigger count is damage, not a size to allocate.
+constexpr std::uint64_t kMaxChunkBytes = std::uint64_t{1} << 34;
+
+/// Appends little-endian values and length-prefixed strings to a buffer.
+class Out {
+public:
+    explicit Out(std::string& buf) : buf_(buf) {}
+    template <typename T>
+    void pod(T v) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        char bytes[sizeof(T)];
+        std::memcpy(bytes, &v, sizeof(T));
+        buf_.append(bytes, sizeof(T));
+    }
+    void str(std::string_view s) {
+        pod<std::uint64_t>(s.size());
+        buf_.append(s);
+    }
+    template <typename T>
+    void array(std::span<const T> v) {
+        pod<std::uint64_t>(v.size());
+        buf_.append(reinterpret_cast<const char*>(v.data()), v.size_bytes());
+    }
+
+private:
+    std::string& buf_;
+};
+
+/// Reads what Out wrote; a read past the end is a FormatError naming `what`.
+class In {
+public:
+    In(std::string_view bytes, std::string what) : bytes_(bytes), what_(std::move(what)) {}
+    template <typename T>
+    T pod() {
+        need(sizeof(T));
+        T v;
+        std::memcpy(&v, bytes_.data() + at_, sizeof(T));
+        at_ += sizeof(T);
+        return v;
+    }
+    std::string str() {
+        const auto n = pod<std::uint64_t>();
+        need(n);
+        std::string s(bytes_.substr(at_, n));
+        at_ += n;
+        return s;
+    }
+    template <typename T>
+    void array(std::vector<T>& out) {
+        const auto n = pod<std::uint64_t>();
+        if (n > (bytes_.size() - at_) / sizeof(T))
+            fail();
+        out.resize(n);
+        std::memcpy(out.data(), bytes_.data() + at_, n * sizeof(T));
+        at_ += n * sizeof(T);
+    }
+    [[nodiscard]] bool done() const noexcept { return at_ == bytes_.size(); }
+    [[noreturn]] void fail() const {
+        throw FormatError(what_ + ": damaged (a record runs past its end)");
+    }
+
+private:
+    void need(std::uint64_t n) const {
+        if (n > bytes_.size() - at_)
+            fail();
+    }
+    std::string_view bytes_;
+    std::string what_;
+    std::size_t at_ = 0;
+};
+
+void write_header(Out& o, const SignHeader& h) {
+    o.pod(h.rank);
+    o.pod(h.world);
+    o.pod(h.inputs);
+    o.pod(h.now);
+    o.pod(h.num_perm);
+    o.pod<std::uint8_t>((h.story ? 1 : 0) | (h.exact_verify ? 2 : 0) |
+                        (h.site_boilerplate ? 4 : 0));
+    o.pod<std::uint64_t>(h.arguments.size());
+    for (const std::string& a : h.arguments)
+        o.str(a);
+}
+
+SignHeader read_header(In& in) {
+    SignHeader h;
+    h.rank = in.pod<std::uint32_t>();
+    h.world = in.pod<std::uint32_t>();
+    h.inputs = in.pod<std::uint32_t>();
+    h.now = in.pod<std::int64_t>();
+    h.num_perm = in.pod<std::uint32_t>();
+    const auto flags = in.pod<std::uint8_t>();
+    h.story = (flags & 1) != 0;
+    h.exact_verify = (flags & 2) != 0;
+    h.site_boilerplate = (flags & 4) != 0;
+    const auto n = in.pod<std::uint64_t>();
+    for (std::uint64_t i = 0; i < n; ++i)
+        h.arguments.push_back(in.str());
+    return h;
+}
+
+void write_doc(Out& o, const SignedDoc& d, const SignHeader& h) {
+    o.pod(static_cast<std::uint8_t>(d.skip));
+    o.str(d.message);
+    o.str(d.id);
+    o.pod<std::uint8_t>(d.date ? 1 : 0);
+    o.pod<std::int64_t>(d.date.value_or(0));
+    o.pod(d.length);
+    o.pod(d.text_hash);
+    o.str(d.title);
+    o.str(d.url);
+    o.pod(d.fields_found);
+    o.str(d.unreadable_date);
+    o.pod(d.lang);
+    o.pod(d.beside_figures);
+    o.pod(d.doubted_date);
+    o.pod(static_cast<std::uint8_t>(d.doubt));
+    o.str(d.story_source);
+    if (h.site_boilerplate) {
+        o.str(d.site);
+        o.pod<std::uint64_t>(d.paragraphs.size());
+        for (const Paragraph& p : d.paragraphs) {
+            o.pod(p.hash);
+            o.pod(p.length);
+        }
+        o.array(std::span<const std::uint32_t>(d.sketch.values));
+        o.str(d.text);
+    }
+}
+
+void read_doc(In& in, SignedDoc& d, const SignHeader& h) {
+    const auto skip = in.pod<std::uint8_t>();
+    if (skip >= kSkipReasonCount)
+        in.fail();
+    d.skip = static_cast<SkipReason>(skip);
+    d.message = in.str();
+    d.id = in.str();
+    const bool dated = in.pod<std::uint8_t>() != 0;
+    const auto date = in.pod<std::int64_t>();
+    d.date = dated ? std::optional(date) : std::nullopt;
+    d.length = in.pod<std::uint64_t>();
+    d.text_hash = in.pod<std::uint64_t>();
+    d.title = in.str();
+    d.url = in.str();
+    d.fields_found = in.pod<std::uint8_t>();
+    d.unreadable_date = in.str();
+    d.lang = in.pod<LangCode>();
+    d.beside_figures = in.pod<std::uint16_t>();
+    d.doubted_date = in.pod<std::int64_t>();
+    d.doubt = static_cast<DateDoubt>(in.pod<std::uint8_t>());
+    d.story_source = in.str();
+    if (h.site_boilerplate) {
+        d.site = in.str();
+        const auto n = in.pod<std::uint64_t>();
+        d.paragraphs.clear();
+        for (std::uint64_t i = 0; i < n; ++i) {
+            Paragraph p;
+            p.hash = in.pod<std::uint64_t>();
+            p.length = in.pod<std::uint32_t>();
+            d.paragraphs.push_back(p);
+        }
+        std::vector<std::uint32_t> sketch;
+        in.array(sketch);
+        if (sketch.size() != d.sketch.values.size())
+            in.fail();
+        std::copy(sketch.begin(), sketch.end(), d.sketch.values.begin());
+        d.text = in.str();
+    }
+}
+
+/// One input's records of a batch, `first` .. `last` (exclusive), as a chunk's bytes.
+std::string chunk_bytes(const SignedBatch& b, std::size_t first, std::size_t last,
+                        std::uint32_t input, const SignHeader& h) {
+    std::string buf;
+    Out o(buf);
+    const RecordSource& src = b.raw.sources[b.raw.records[first].source];
+    o.pod(input);
+    o.pod<std::uint64_t>(first == 0 ? b.raw.input_bytes : 0);  // the batch's bytes, once
+    o.str(src.display);
+    o.str(src.file_id);
+    o.str(src.site);
+    o.pod<std::uint64_t>(last - first);
+    for (std::size_t i = first; i < last; ++i) {
+        const RawRecord& rec = b.raw.records[i];
+        o.pod(rec.line);
+        o.pod(static_cast<std::uint8_t>(rec.format));
+        write_doc(o, b.docs[i], h);
+        o.array(std::span<const SigValue>(b.signatures.data() + i * h.num_perm, h.num_perm));
+        if (h.story)
+            o.array(std::span<const TermCode>(b.terms[i]));
+        if (h.exact_verify)
+            o.array(std::span<const ShingleHash>(b.sets[i]));
+    }
+    return buf;
+}
+
+std::string empty_chunk(std::uint32_t input) {
+    std::string buf;
+    Out o(buf);
+    o.pod(input);
+    o.pod<std::uint64_t>(0);
+    o.str("");
+    o.str("");
+    o.str("");
+    o.pod<std::uint64_t>(0);
+    return buf;
+}
+
+/// The marker's lines: "bytes\tN", "checksum\tH".
+std::string marker_text(std::uint64_t bytes, std::uint64_t checksum) {
+    return "bytes\t" + std::to_string(bytes) + "\nchecksum\t" + std::to_string(checksum) + "\n";
+}
+
+}  // namespace
+
+bool SignHeader::same_run(const SignHeader& o) const {
+    return world == o.world && inputs == o.inputs && now == o.now && num_perm == o.num_perm &&
+           story == o.story && exact_verify == o.exact_verify &&
+           site_boilerplate == o.site_boilerplate && arguments == o.arguments;
+}
+
+std::uint32_t rank_of_input(std::string_view path, std::uint32_t world) {
+    return static_cast<std::uint32_t>(hash64(path, 0x5157A6E5) % std::max<std::uint32_t>(world, 1));
+}
+
+std::string signed_file_path(const std::string& work, std::uint32_t rank, std::uint32_t world) {
+    return (std::filesystem::path(work) /
+            ("sign-" + std::to_string(rank) + "-of-" + std::to_string(world) + ".bin"))
+        .string();
+}
+
+std::string signed_marker_path(const std::string& work, std::uint32_t rank, std::uint32_t world) {
+    return (std::filesystem::path(work) /
+            ("sign-" + std::to_string(rank) + "-of-" + std::to_string(world) + ".done"))
+        .string();
+}
+
+SignedFileWriter::SignedFileWriter(const std::string& work, const SignHeader& header,
+                                   std::vector<std::uint32_t> owned)
+    : work_(work), header_(header), owned_(std::move(owned)) {
+    // A marker of an earlier try goes first: the new file must never pass for it.
+    std::error_code ec;
+    std::filesystem::remove(signed_marker_path(work_, header_.rank, header_.world), ec);
+    file_ = std::make_unique<OutputFile>(signed_file_path(work_, header_.rank, header_.world));
+    std::string head(kMagic, sizeof(kMagic));
+    Out o(head);
+    write_header(o, header_);
+    std::string sized;
+    Out(sized).pod<std::uint64_t>(head.size() - sizeof(kMagic));
+    file_->stream().write(head.data(), sizeof(kMagic));
+    file_->stream().write(sized.data(), static_cast<std::streamsize>(sized.size()));
+    file_->stream().write(head.data() + sizeof(kMagic),
+                          static_cast<std::streamsize>(head.size() - sizeof(kMagic)));
+    bytes_ = head.size() + sized.size();
+    checksum_ = hash64(head);
+}
+
+SignedFileWriter::~SignedFileWriter() = default;
+
+void SignedFileWriter::write_chunk(const std::string& bytes) {
+    std::string framing;
+    Out o(framing);
+    o.pod(kChunkTag);
+    o.pod<std::uint64_t>(bytes.size());
+    file_->stream().write(framing.data(), static_cast<std::streamsize>(framing.size()));
+    file_->stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!file_->stream())
+        throw IoError(signed_file_path(work_, header_.rank, header_.world) + ": write failed");
+    bytes_ += framing.size() + bytes.size();
+    checksum_ = hash64(bytes, checksum_);
+}
+
+void SignedFileWriter::empty_chunks_before(std::size_t owned_index) {
+    for (; next_owned_ < owned_index; ++next_owned_)
+        write_chunk(empty_chunk(owned_[next_owned_]));
+}
+
+void SignedFileWriter::add(const SignedBatch& b) {
+    const std::size_t n = b.raw.records.size();
+    for (std::size_t first = 0; first < n;) {
+        const std::uint32_t local = b.raw.sources[b.raw.records[first].source].input;
+        NEARDUP_CHECK(local < owned_.size(), "a signed batch names an input the rank does not own");
+        std::size_t last = first + 1;
+        while (last < n && b.raw.sources[b.raw.records[last].source].input == local)
+            ++last;
+        if (local + 1 > next_owned_)
+            empty_chunks_before(local);
+        next_owned_ = std::max<std::size_t>(next_owned_, local + 1);
+        write_chunk(chunk_bytes(b, first, last, owned_[local], header_));
+        first = last;
+    }
+    if (n == 0 && b.raw.input_bytes > 0 && next_owned_ > 0) {  // bytes of records all skipped
+        std::string buf = empty_chunk(owned_[next_owned_ - 1]);
+        std::string bytes;
+        Out(bytes).pod<std::uint64_t>(b.raw.input_bytes);
+        buf.replace(sizeof(std::uint32_t), sizeof(std::uint64_t), bytes);
+        write_chunk(buf);
+    }
+}
+
+void SignedFileWriter::finish() {
+    empty_chunks_before(owned_.size());
+    const char end = static_cast<char>(kEndTag);
+    file_->stream().write(&end, 1);
+    bytes_ += 1;
+    file_->commit();
+    OutputFile marker(signed_marker_path(work_, header_.rank, header_.world));
+    marker.stream() << marker_text(bytes_, checksum_);
+    marker.commit();
+}
+
+bool signed_rank_complete(const std::string& work, std::uint32_t rank, std::uint32_t world,
+                          std::string* why) {
+    const auto say = [&](const std::string& w) {
+        if (why != nullptr)
+            *why = w;
+        return false;
+    };
+    std::ifstream marker(signed_marker_path(work, rank, world));
+    if (!marker)
+        return say("no marker: the rank did not finish");
+    std::string key;
+    std::uint64_t bytes = 0;
+    std::uint64_t checksum = 0;
+    if (!(marker >> key >> bytes) || key != "bytes" || !(marker >> key >> checksum) ||
+        key != "checksum")
+        return say("its marker is damaged");
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(signed_file_path(work, rank, world), ec);
+    if (ec)
+        return say("its file is missing");
+    if (size != bytes)
+        return say("its file has " + std::to_string(size) + " bytes, its marker says " +
+                   std::to_string(bytes));
+    return true;
+}
+
+/// One rank's file, read chunk by chunk (the checksum checked at its end).
+struct SignedRanks::Rank {
+    std::string path;
+    std::ifstream in;
+    SignHeader header;
+    std::uint64_t checksum = 0;
+    std::uint64_t expected_checksum = 0;
+    std::string chunk;  ///< the next chunk's bytes (empty at the end)
+    bool ended = false;
+    std::uint32_t next_input = 0;  ///< the next chunk's input
+
+    void read_exact(char* to, std::size_t n) {
+        in.read(to, static_cast<std::streamsize>(n));
+        if (static_cast<std::size_t>(in.gcount()) != n)
+            throw FormatError(path + ": damaged (it ends early)");
+    }
+    /// Reads the next chunk (or the end) into `chunk`.
+    void advance() {
+        char tag = 0;
+        read_exact(&tag, 1);
+        if (tag == static_cast<char>(kEndTag)) {
+            ended = true;
+            chunk.clear();
+            if (checksum != expected_checksum)
+                throw FormatError(path + ": damaged (its checksum is not its marker's)");
+            return;
+        }
+        if (tag != static_cast<char>(kChunkTag))
+            throw FormatError(path + ": damaged (no chunk where one should start)");
+        std::uint64_t n = 0;
+        read_exact(reinterpret_cast<char*>(&n), sizeof(n));
+        if (n > kMaxChunkBytes || n < sizeof(std::uint32_t))
+            throw FormatError(path + ": damaged (a chunk of " + std::to_string(n) + " bytes)");
+        chunk.resize(n);
+        read_exact(chunk.data(), n);
+        checksum = hash64(chunk, checksum);
+        std::memcpy(&next_input, chunk.data(), sizeof(next_input));
+    }
+};
+
+SignedRanks::SignedRanks(const std::string& work, std::uint32_t world) {
+    for (std::uint32_t r = 0; r < world; ++r) {
+        std::string why;
+        if (!signed_rank_complete(work, r, world, &why))
+            throw IoError("sign rank " + std::to_string(r) + " of " + std::to_string(world) +
+                          " in " + work + ": " + why + " (run it again)");
+        auto rank = std::make_unique<Rank>();
+        rank->path = signed_file_path(work, r, world);
+        {
+            std::ifstream marker(signed_marker_path(work, r, world));
+            std::string key;
+            std::uint64_t bytes = 0;
+            marker >> key >> bytes >> key >> rank->expected_checksum;
+        }
+        rank->in.open(rank->path, std::ios::binary);
+        if (!rank->in)
+            throw IoError(rank->path + ": cannot be opened");
+        total_bytes_ += std::filesystem::file_size(rank->path);
+        char magic[sizeof(kMagic)];
+        rank->read_exact(magic, sizeof(magic));
+        if (std::memcmp(magic, kMagic, sizeof(kMagic)) != 0)
+            throw FormatError(rank->path + ": not a file of neardup's sign stage");
+        std::uint64_t size = 0;
+        rank->read_exact(reinterpret_cast<char*>(&size), sizeof(size));
+        if (size > kMaxChunkBytes)
+            throw FormatError(rank->path + ": damaged (a header of " + std::to_string(size) +
+                              " bytes)");
+        std::string head(size, '\0');
+        rank->read_exact(head.data(), size);
+        rank->checksum = hash64(std::string(kMagic, sizeof(kMagic)) + head);
+        In in(head, rank->path);
+        rank->header = read_header(in);
+        if (rank->header.rank != r || rank->header.world != world)
+            throw FormatError(rank->path + ": it says rank " + std::to_string(rank->header.rank) +
+                              " of " + std::to_string(rank->header.world));
+        if (r > 0 && !rank->header.same_run(ranks_[0]->header))
+            throw FormatError(rank->path +
+                              ": signed with other options, inputs or time (--now) "
+                              "than rank 0: sign every rank of one run alike");
+        rank->advance();
+        ranks_.push_back(std::move(rank));
+    }
+    NEARDUP_CHECK(!ranks_.empty(), "a staged scan has at least one rank");
+    header_ = ranks_[0]->header;
+}
+
+SignedRanks::~SignedRanks() = default;
+
+bool SignedRanks::next(SignedBatch& out) {
+    // The rank whose next chunk is of the input due (chunks of one input are consecutive in
+    // its rank's file; an input due while every rank is past it never came).
+    Rank* from = nullptr;
+    for (;;) {
+        from = nullptr;
+        for (const auto& r : ranks_) {
+            if (!r->ended && (from == nullptr || r->next_input < from->next_input))
+                from = r.get();
+        }
+        if (from == nullptr) {
+            if (next_input_ != header_.inputs)
+                throw FormatError("the sign ranks hold " + std::to_string(next_input_) + " of " +
+                                  std::to_string(header_.inputs) + " inputs");
+            return false;
+        }
+        if (from->next_input + 1 == next_input_ || from->next_input == next_input_)
+            break;
+        throw FormatError(from->path + ": input " + std::to_string(from->next_input) +
+                          " comes before input " + std::to_string(next_input_) +
+                          " was read: an input is missing or twice");
+    }
+    In in(from->chunk, from->path);
+    const auto input = in.pod<std::uint32_t>();
+    if (input == next_input_)
+        ++next_input_;  // the input's first chunk
+    out.raw.clear();
+    out.docs.clear();
+    out.signatures.clear();
+    out.terms.clear();
+    out.sets.clear();
+    out.raw.input_bytes = in.pod<std::uint64_t>();
+    RecordSource src;
+    src.display = in.str();
+    src.file_id = in.str();
+    src.site = in.str();
+    src.input = input;
+    out.raw.sources.push_back(std::move(src));
+    const auto n = in.pod<std::uint64_t>();
+    if (n > from->chunk.size())
+        in.fail();
+    out.raw.records.resize(n);
+    out.docs.resize(n);
+    const std::uint32_t num_perm = header_.num_perm;
+    out.signatures.resize(n * num_perm);
+    if (header_.story)
+        out.terms.resize(n);
+    if (header_.exact_verify)
+        out.sets.resize(n);
+    std::vector<SigValue> sig;
+    for (std::size_t i = 0; i < n; ++i) {
+        RawRecord& rec = out.raw.records[i];
+        rec.line = in.pod<std::uint64_t>();
+        rec.format = static_cast<RecordFormat>(in.pod<std::uint8_t>());
+        rec.source = 0;
+        read_doc(in, out.docs[i], header_);
+        in.array(sig);
+        if (sig.size() != num_perm)
+            in.fail();
+        std::copy(sig.begin(), sig.end(),
+                  out.signatures.begin() + static_cast<std::ptrdiff_t>(i * num_perm));
+        if (header_.story)
+            in.array(out.terms[i]);
+        if (header_.exact_verify)
+            in.array(out.sets[i]);
+    }
+    if (!in.done())
+        in.fail();
+    from->advance();
+    return true;
+}
+
+}  // namespace neardup
