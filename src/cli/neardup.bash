@@ -1,5 +1,5 @@
 # bash completion for neardup (installed as share/bash-completion/completions/neardup).
-# Commands and index commands are listed here; each command's options are read from its own
+# Commands, index and stage commands are listed here; each command's options are read from its own
 # --help, so they are never out of date.
 _neardup() {
     local cur prev words cword
@@ -9,7 +9,8 @@ _neardup() {
         cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
         words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
     fi
-    local commands="scan dedup index extract explain params help"
+    local commands="scan dedup index stage extract explain params help"
+    local stage_commands="sign link"
     local index_commands="add query prune stats check export runs report"
     if [ "$cword" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version -V" -- "$cur"))
@@ -19,11 +20,19 @@ _neardup() {
     if [ "$cmd" = help ]; then
         [ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         [ "$cword" -eq 3 ] && [ "${words[2]}" = index ] && COMPREPLY=($(compgen -W "$index_commands" -- "$cur"))
+        [ "$cword" -eq 3 ] && [ "${words[2]}" = stage ] && COMPREPLY=($(compgen -W "$stage_commands" -- "$cur"))
         return
     fi
     if [ "$cmd" = index ]; then
         if [ "$cword" -eq 2 ]; then
             COMPREPLY=($(compgen -W "$index_commands" -- "$cur"))
+            return
+        fi
+        sub=${words[2]}
+    fi
+    if [ "$cmd" = stage ]; then
+        if [ "$cword" -eq 2 ]; then
+            COMPREPLY=($(compgen -W "$stage_commands" -- "$cur"))
             return
         fi
         sub=${words[2]}
@@ -40,7 +49,7 @@ _neardup() {
         --text-format) COMPREPLY=($(compgen -W "text html auto" -- "$cur")); return ;;
         --site-boilerplate) COMPREPLY=($(compgen -W "drop keep auto" -- "$cur")); return ;;
         --level) COMPREPLY=($(compgen -W "near story" -- "$cur")); return ;;
-        --db|--output|-o|--keep|--drop|--id-root)
+        --db|--output|-o|--keep|--drop|--id-root|--work)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -18,7 +18,7 @@ expect_exit 0 -- "$tmp/prefix/bin/neardup" --version; expect_grep "$tmp/out" "^n
 groff -man -ww -z "$man" 2>"$tmp/groff" || fail "groff failed on $man"
 [ ! -s "$tmp/groff" ] || fail "groff warnings: $(head -3 "$tmp/groff")"
 for cmd in scan dedup extract explain params help "index add" "index query" "index prune" "index stats" \
-           "index check" "index export" "index runs" "index report"; do
+           "index check" "index export" "index runs" "index report" "stage sign" "stage link"; do
   grep -qF -- ".B neardup ${cmd%% *}" "$man" || grep -qF -- ".B ${cmd}" "$man" || fail "man page lacks the command '$cmd'"
   for opt in $("$bin" $cmd --help | grep -oE -- '^ +(-[a-zA-Z] \[ )?--[a-z][a-z-]*' | grep -oE -- '--[a-z][a-z-]*'); do
     grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$man" || fail "man page lacks $opt (neardup $cmd)"

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The scan in stages (neardup stage sign / stage link, scripts/staged-scan.sh): rows, lists and
+# story rows byte-identical to `neardup scan` at --world 1, 2, 4 and 7 (web pages with site
+# boilerplate, JSONL in many files); a rank killed or out of disk leaves no marker, the link
+# refuses to read it, and a re-run signs only it and gives the same rows; a damaged file is
+# refused. Usage: tests/cli/staged.sh path/to/neardup   (run from the project root)
+source "$(dirname "$0")/lib.sh"
+export NEARDUP=$bin
+
+# Generated news in several JSONL files (one compressed), with corpus/ (web pages, a feed).
+python3 scripts/gen_corpus.py --docs 2500 --seed 11 -o "$tmp/gen.jsonl" >/dev/null
+mkdir -p "$tmp/in"
+split -l 600 "$tmp/gen.jsonl" "$tmp/in/part-" --additional-suffix=.jsonl
+gzip "$tmp/in/part-aa.jsonl"
+inputs=("$tmp/in" corpus)
+now=$(date +%s)
+
+expect_exit 0 -- "$bin" scan -q "${inputs[@]}" -o "$tmp/scan.tsv" --keep "$tmp/scan.keep" --level story
+expect_exit 0 -- "$bin" scan -q "${inputs[@]}" --format jsonl -o "$tmp/scan.jsonl"
+[ "$(wc -l <"$tmp/scan.tsv")" -gt 2500 ] || fail "the scan wrote $(wc -l <"$tmp/scan.tsv") rows"
+
+# --- every world: the same rows, keep list (story level) and JSONL rows as scan's
+for world in 1 2 4 7; do
+  work=$tmp/work$world
+  expect_exit 0 -- scripts/staged-scan.sh --engine local --world "$world" --work "$work" -q \
+    "${inputs[@]}" -o "$tmp/staged.tsv" --keep "$tmp/staged.keep" --level story
+  cmp -s "$tmp/scan.tsv" "$tmp/staged.tsv" || fail "--world $world: rows differ from scan's"
+  cmp -s "$tmp/scan.keep" "$tmp/staged.keep" || fail "--world $world: keep list differs"
+  [ "$(ls "$work"/sign-*-of-"$world".done | wc -l)" -eq "$world" ] ||
+    fail "--world $world: not one marker per rank"
+  expect_exit 0 -- "$bin" stage link -q --work "$work" --format jsonl -o "$tmp/staged.jsonl"
+  cmp -s "$tmp/scan.jsonl" "$tmp/staged.jsonl" || fail "--world $world: JSONL rows differ"
+done
+
+# --- ranks by hand, as a Slurm array runs them (SLURM_ARRAY_TASK_ID/COUNT), the clock's time
+work=$tmp/slurmish
+for r in 0 1 2; do
+  SLURM_ARRAY_TASK_ID=$r SLURM_ARRAY_TASK_COUNT=3 "$bin" stage sign -q --work "$work" \
+    --now "$now" "${inputs[@]}" || fail "rank $r from Slurm's variables"
+done
+expect_exit 0 -- "$bin" stage link -q --work "$work" --level story --keep "$tmp/k3" -o "$tmp/r3.tsv"
+cmp -s "$tmp/scan.tsv" "$tmp/r3.tsv" || fail "ranks from Slurm's variables: rows differ"
+
+# --- a rank not done: the link names it; signing it again completes the run
+work=$tmp/partial
+expect_exit 0 -- "$bin" stage sign -q --work "$work" --rank 0 --world 2 --now "$now" "${inputs[@]}"
+rm -f "$tmp/none.tsv"
+expect_exit 1 -- "$bin" stage link -q --work "$work" --world 2 -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "sign rank 1 of 2"
+[ -e "$tmp/none.tsv" ] && fail "a refused link wrote its output"
+# Killed at some moment (SIGKILL): either it finished (a marker, the rows scan's) or the link
+# refuses the rank; signing it again gives scan's rows.
+killed=0
+for delay in 0.02 0.05 0.1 0.2 0.4; do
+  rm -f "$work"/sign-1-of-2.* "$tmp/none.tsv"
+  "$bin" stage sign -q -j 1 --work "$work" --rank 1 --world 2 --now "$now" "${inputs[@]}" &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  if [ -e "$work/sign-1-of-2.done" ]; then
+    expect_exit 0 -- "$bin" stage link -q --work "$work" --level story -o "$tmp/k.tsv"
+    cmp -s "$tmp/scan.tsv" "$tmp/k.tsv" || fail "killed after $delay s with a marker: rows differ"
+  else
+    killed=$((killed + 1))
+    expect_exit 1 -- "$bin" stage link -q --work "$work" --world 2 -o "$tmp/none.tsv"
+    expect_grep "$tmp/err" "did not finish"
+    [ -e "$tmp/none.tsv" ] && fail "a link over a killed rank wrote its output"
+  fi
+done
+[ "$killed" -gt 0 ] || fail "no kill landed before a rank finished: the trials prove nothing"
+rm -f "$work"/sign-1-of-2.*
+# Out of disk (a file size limit: writes fail with EFBIG): an error, no marker.
+( ulimit -f 64; trap '' XFSZ; exec "$bin" stage sign -q --work "$work" --rank 1 --world 2 \
+    --now "$now" "${inputs[@]}" ) >"$tmp/out" 2>"$tmp/err" && fail "a rank out of disk succeeded"
+expect_grep "$tmp/err" "write failed\|No space\|too large"
+[ -e "$work/sign-1-of-2.done" ] && fail "a rank out of disk left a marker"
+expect_exit 0 -- "$bin" stage sign -q --work "$work" --rank 1 --world 2 --now "$now" "${inputs[@]}"
+expect_exit 0 -- "$bin" stage link -q --work "$work" --level story -o "$tmp/p.tsv"
+cmp -s "$tmp/scan.tsv" "$tmp/p.tsv" || fail "after re-running the failed rank: rows differ"
+# A complete rank is not signed again (its file untouched).
+before=$(stat -c %Y.%s "$work/sign-0-of-2.bin")
+expect_exit 0 -- "$bin" stage sign --work "$work" --rank 0 --world 2 --now "$now" "${inputs[@]}"
+expect_grep "$tmp/err" "complete: nothing to do"
+[ "$(stat -c %Y.%s "$work/sign-0-of-2.bin")" = "$before" ] || fail "a complete rank was signed again"
+
+# --- damage and mismatches are refused, never read as documents
+cp -r "$work" "$tmp/damaged"
+rm -f "$tmp/none.tsv"
+printf 'X' | dd of="$tmp/damaged/sign-0-of-2.bin" bs=1 seek=5000 conv=notrunc 2>/dev/null
+expect_exit 1 -- "$bin" stage link -q --work "$tmp/damaged" -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "damaged"
+[ -e "$tmp/none.tsv" ] && fail "a damaged rank's link wrote its output"
+truncate -s -10 "$tmp/damaged/sign-1-of-2.bin"
+expect_exit 1 -- "$bin" stage link -q --work "$tmp/damaged" -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "bytes, its marker says"
+# Ranks signed with other options (another --now) are not one run.
+work=$tmp/mixed
+expect_exit 0 -- "$bin" stage sign -q --work "$work" --rank 0 --world 2 --now "$now" "${inputs[@]}"
+expect_exit 0 -- "$bin" stage sign -q --work "$work" --rank 1 --world 2 --now 1700000000 "${inputs[@]}"
+expect_exit 1 -- "$bin" stage link -q --work "$work" -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "other options"
+# Inputs that changed since signing.
+cp -r "$tmp/in" "$tmp/in2"
+work=$tmp/changed
+expect_exit 0 -- scripts/staged-scan.sh --world 2 --work "$work" -q "$tmp/in2" -o "$tmp/c.tsv"
+touch "$tmp/in2/new.jsonl"
+expect_exit 1 -- "$bin" stage link -q --work "$work" -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "files came or went"
+
+# --- usage
+expect_exit 2 -- "$bin" stage sign --rank 0 --world 1 corpus
+expect_grep "$tmp/err" "--work DIR is required"
+expect_exit 2 -- "$bin" stage sign --work "$tmp/u" --rank 3 --world 2 corpus
+expect_exit 2 -- "$bin" stage sign --work "$tmp/u" --world 1 - <corpus/news/feed.jsonl
+expect_exit 2 -- "$bin" stage frob
+expect_exit 0 -- "$bin" stage sign --help
+expect_grep "$tmp/out" "SLURM_ARRAY_TASK_ID"
+expect_exit 0 -- "$bin" stage link --help
+expect_grep "$tmp/out" "--work DIR"
+expect_exit 2 -- scripts/staged-scan.sh --world 0 --work "$tmp/u" corpus
+
+finish staged
