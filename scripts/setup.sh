@@ -8,7 +8,8 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libxxhash-dev libtbb-dev libboost-program-options-dev
           doctest-dev libbenchmark-dev libsimdjson-dev libutf8proc-dev libzstd-dev zlib1g-dev
           libsqlite3-dev libxml2-dev liblzma-dev libbz2-dev libcld2-dev
-          python3 groff-base chromium)  # groff, chromium: the man page and report checks
+          python3 groff-base chromium   # groff, chromium: the man page and report checks
+          slurm-wlm munge)              # the staged scan's test under a one-node Slurm
 if [ "${1:-}" = "--dev" ]; then
   packages+=(clang libclang-rt-14-dev llvm dpkg-dev python3-readability)
 fi

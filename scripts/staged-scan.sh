@@ -44,14 +44,13 @@ done
 case $world in ''|*[!0-9]*|0) echo "staged-scan: --world must be a count >= 1, not '$world'" >&2; exit 2 ;; esac
 mkdir -p "$work"
 work=$(realpath "$work")
-now=$(date +%s)  # one time for every rank: dates are judged alike
 
 case $engine in
   local)
     jobs=${JOBS:-2}
     # A failed rank fails the run (xargs exits 123); its marker is missing, so a re-run redoes it.
     seq 0 $((world - 1)) | xargs -P "$jobs" -I{} \
-      "$bin" stage sign --work "$work" --rank {} --world "$world" --now "$now" "${sign_args[@]}"
+      "$bin" stage sign --work "$work" --rank {} --world "$world" "${sign_args[@]}"
     exec "$bin" stage link --work "$work" --world "$world" "${link_args[@]}"
     ;;
   slurm)
@@ -63,13 +62,20 @@ case $engine in
     # The array's tasks get SLURM_ARRAY_TASK_ID/COUNT, which stage sign reads.
     array=$(sbatch --parsable "${extra[@]}" --array=0-$((world - 1)) --job-name=neardup-sign \
       --output="$work/slurm-sign-%a.log" \
-      --wrap="$(q "$bin" stage sign --work "$work" --world "$world" --now "$now" "${sign_args[@]}")")
+      --wrap="$(q "$bin" stage sign --work "$work" --world "$world" "${sign_args[@]}")")
     array=${array%%;*}
     echo "staged-scan: sign ranks are job array $array" >&2
-    sbatch --parsable --wait "${extra[@]}" --dependency=afterok:"$array" --kill-on-invalid-dep=yes \
-      --job-name=neardup-link --output="$work/slurm-link.log" \
-      --wrap="$(q "$bin" stage link --work "$work" --world "$world" "${link_args[@]}")" >/dev/null ||
-      { echo "staged-scan: the link job failed; see $work/slurm-link.log and $work/slurm-sign-*.log" >&2; exit 1; }
+    # sbatch --wait exits 0 also for a job cancelled because a rank failed (afterok never met):
+    # the link job's state says whether it ran and succeeded.
+    link=$(sbatch --parsable --wait "${extra[@]}" --dependency=afterok:"$array" \
+      --kill-on-invalid-dep=yes --job-name=neardup-link --output="$work/slurm-link.log" \
+      --wrap="$(q "$bin" stage link --work "$work" --world "$world" "${link_args[@]}")") || true
+    link=${link%%;*}
+    state=$(scontrol show job -o "${link:-0}" 2>/dev/null | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2 || true)
+    if [ "$state" != COMPLETED ]; then
+      echo "staged-scan: the link job ${link:-?} did not complete (${state:-unknown}): the link job failed or a sign rank did; see $work/slurm-link.log and $work/slurm-sign-*.log, then run again (complete ranks are kept)" >&2
+      exit 1
+    fi
     ;;
   *) echo "staged-scan: --engine is local or slurm, not '$engine'" >&2; exit 2 ;;
 esac

@@ -53,7 +53,7 @@ fi
 # A report makes the binary exit 66: the doctest run and every CLI check then fail.
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
 "$build/neardup_tests"
-for suite in run index hostile hostile_index dedup index_kill; do
+for suite in run index hostile hostile_index dedup index_kill staged; do
   bash "tests/cli/$suite.sh" "$build/neardup"
 done
 echo "tsan: no data race reported" >&2

@@ -3,10 +3,15 @@
 //   stage link  one machine links every rank's documents and writes scan's outputs
 // The rows equal `neardup scan`'s of the same inputs and options, byte for byte.
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <regex>
+
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "neardup/core/error.hpp"
@@ -115,6 +120,36 @@ bool wants_help(const std::vector<std::string>& args) {
                        [](const std::string& a) { return a == "--help" || a == "-h"; });
 }
 
+/// The run's time of the staged scan in `work`: WORK/now, written by the first rank that
+/// needs it (the clock's, unix seconds) and read by the others and by any re-run, so that ranks
+/// started apart, or again after a failure, judge dates alike. Created whole or not at all (a
+/// temporary file linked into place: link() fails on an existing name).
+std::int64_t run_time(const std::string& work) {
+    const std::filesystem::path path = std::filesystem::path(work) / "now";
+    if (!std::filesystem::exists(path)) {
+        const std::int64_t clock = std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count();
+        const std::string temp = path.string() + ".tmp." + std::to_string(::getpid());
+        {
+            std::ofstream out(temp);
+            out << clock << "\n";
+            if (!out.flush())
+                throw IoError(temp + ": write failed");
+        }
+        const int linked = ::link(temp.c_str(), path.c_str());
+        const int error = errno;
+        std::filesystem::remove(temp);
+        if (linked != 0 && error != EEXIST)
+            throw IoError(path.string() + ": " + std::strerror(error));
+    }
+    std::ifstream in(path);
+    std::int64_t now = 0;
+    if (!(in >> now) || now <= 0)
+        throw IoError(path.string() + ": not a time (unix seconds); delete it to start over");
+    return now;
+}
+
 int sign(const std::vector<std::string>& args) {
     if (wants_help(args)) {
         std::cout << kSignUsage << "\n\nStage options:\n"
@@ -122,8 +157,8 @@ int sign(const std::vector<std::string>& args) {
                   << "  --rank I              this rank, 0 .. N-1 (SLURM_ARRAY_TASK_ID)\n"
                   << "  --world N             how many ranks (SLURM_ARRAY_TASK_COUNT)\n"
                   << "  --now T               the run's time, unix seconds, alike for every rank\n"
-                  << "                        (dates after it are not trusted; default: the\n"
-                  << "                        clock, which ranks started apart may not share)\n"
+                  << "                        (dates after it are not trusted; default: DIR/now,\n"
+                  << "                        the clock's when the first rank wrote it)\n"
                   << "  -j [ --threads ] N    threads (0: all cores)\n"
                   << "  -q [ --quiet ]        nothing on stderr but errors\n"
                   << "Scan options: see 'neardup scan --help'.\n";
@@ -138,14 +173,12 @@ int sign(const std::vector<std::string>& args) {
     const std::uint32_t world = rank_value(a, "world", "SLURM_ARRAY_TASK_COUNT", 1, 1'000'000);
     const std::uint32_t rank = rank_value(a, "rank", "SLURM_ARRAY_TASK_ID", 0, world - 1);
     const bool quiet = a.values.count("quiet") > 0;
+    std::filesystem::create_directories(work->second);
     std::int64_t now = 0;
-    if (const auto it = a.values.find("now"); it != a.values.end()) {
+    if (const auto it = a.values.find("now"); it != a.values.end())
         now = static_cast<std::int64_t>(parse_count(it->second, "--now", 1, INT64_MAX));
-    } else {
-        now = std::chrono::duration_cast<std::chrono::seconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-    }
+    else
+        now = run_time(work->second);
     if (signed_rank_complete(work->second, rank, world)) {
         if (!quiet)
             std::cerr << "neardup: sign rank " << rank << " of " << world << " in "
@@ -186,7 +219,6 @@ int sign(const std::vector<std::string>& args) {
             mine.push_back(inputs[i]);
         }
     }
-    std::filesystem::create_directories(work->second);
     SignedFileWriter out(work->second, header, owned);
     sign_inputs(c.cfg, std::move(mine), [&out](const SignedBatch& b) { out.add(b); });
     out.finish();

@@ -32,12 +32,15 @@ for world in 1 2 4 7; do
   cmp -s "$tmp/scan.jsonl" "$tmp/staged.jsonl" || fail "--world $world: JSONL rows differ"
 done
 
-# --- ranks by hand, as a Slurm array runs them (SLURM_ARRAY_TASK_ID/COUNT), the clock's time
+# --- ranks by hand, as a Slurm array runs them (SLURM_ARRAY_TASK_ID/COUNT), without --now:
+# the first writes WORK/now, the others (started later) read it
 work=$tmp/slurmish
 for r in 0 1 2; do
   SLURM_ARRAY_TASK_ID=$r SLURM_ARRAY_TASK_COUNT=3 "$bin" stage sign -q --work "$work" \
-    --now "$now" "${inputs[@]}" || fail "rank $r from Slurm's variables"
+    "${inputs[@]}" || fail "rank $r from Slurm's variables"
+  [ "$r" = 0 ] && sleep 1.1
 done
+[ -s "$work/now" ] || fail "no WORK/now"
 expect_exit 0 -- "$bin" stage link -q --work "$work" --level story --keep "$tmp/k3" -o "$tmp/r3.tsv"
 cmp -s "$tmp/scan.tsv" "$tmp/r3.tsv" || fail "ranks from Slurm's variables: rows differ"
 
