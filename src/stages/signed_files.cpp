@@ -38,7 +38,8 @@ public:
     template <typename T>
     void array(std::span<const T> v) {
         pod<std::uint64_t>(v.size());
-        buf_.append(reinterpret_cast<const char*>(v.data()), v.size_bytes());
+        if (!v.empty())  // an empty span's data() may be null
+            buf_.append(reinterpret_cast<const char*>(v.data()), v.size_bytes());
     }
 
 private:
@@ -70,7 +71,8 @@ public:
         if (n > (bytes_.size() - at_) / sizeof(T))
             fail();
         out.resize(n);
-        std::memcpy(out.data(), bytes_.data() + at_, n * sizeof(T));
+        if (n > 0)  // an empty vector's data() may be null: no memcpy with it
+            std::memcpy(out.data(), bytes_.data() + at_, n * sizeof(T));
         at_ += n * sizeof(T);
     }
     [[nodiscard]] bool done() const noexcept { return at_ == bytes_.size(); }
