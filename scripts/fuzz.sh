@@ -4,7 +4,7 @@
 # build-fuzz/. A crash, a sanitizer report, a hang (-timeout) or a memory blow-up (-rss_limit_mb)
 # fails the run; the input that did it is left in build-fuzz/artifacts/. New inputs found go to
 # a scratch copy of the corpus, never into the repository.
-# Usage: scripts/fuzz.sh [TARGET...]     (targets: document reader dedup; default all)
+# Usage: scripts/fuzz.sh [TARGET...]     (targets: document reader dedup signed; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
@@ -13,7 +13,7 @@ cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDe
   -DNEARDUP_BUILD_FUZZ=ON -DNEARDUP_SANITIZE=address,undefined -DNEARDUP_BUILD_TESTS=OFF \
   -DNEARDUP_BUILD_BENCH=OFF >/dev/null
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(document reader dedup)
+[ ${#targets[@]} -gt 0 ] || targets=(document reader dedup signed)
 for t in "${targets[@]}"; do
   cmake --build "$build" -j "$(nproc)" --target "neardup_fuzz_$t" >/dev/null
 done

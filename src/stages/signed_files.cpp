@@ -19,6 +19,8 @@ constexpr std::uint8_t kChunkTag = 1;
 constexpr std::uint8_t kEndTag = 0;
 /// No chunk is larger (a batch is a few MB): a bigger count is damage, not a size to allocate.
 constexpr std::uint64_t kMaxChunkBytes = std::uint64_t{1} << 34;
+/// Fewer bytes than any record takes (line, format, a document's fixed fields, counts).
+constexpr std::uint64_t kMinRecordBytes = 64;
 
 /// Appends little-endian values and length-prefixed strings to a buffer.
 class Out {
@@ -360,6 +362,8 @@ bool signed_rank_complete(const std::string& work, std::uint32_t rank, std::uint
 struct SignedRanks::Rank {
     std::string path;
     std::ifstream in;
+    std::uint64_t size = 0;  ///< of the file: no count read from it may ask for more
+    std::uint64_t at = 0;
     SignHeader header;
     std::uint64_t checksum = 0;
     std::uint64_t expected_checksum = 0;
@@ -368,9 +372,12 @@ struct SignedRanks::Rank {
     std::uint32_t next_input = 0;  ///< the next chunk's input
 
     void read_exact(char* to, std::size_t n) {
+        if (n > size - at)
+            throw FormatError(path + ": damaged (it ends early)");
         in.read(to, static_cast<std::streamsize>(n));
         if (static_cast<std::size_t>(in.gcount()) != n)
             throw FormatError(path + ": damaged (it ends early)");
+        at += n;
     }
     /// Reads the next chunk (or the end) into `chunk`.
     void advance() {
@@ -387,7 +394,7 @@ struct SignedRanks::Rank {
             throw FormatError(path + ": damaged (no chunk where one should start)");
         std::uint64_t n = 0;
         read_exact(reinterpret_cast<char*>(&n), sizeof(n));
-        if (n > kMaxChunkBytes || n < sizeof(std::uint32_t))
+        if (n > kMaxChunkBytes || n > size - at || n < sizeof(std::uint32_t))
             throw FormatError(path + ": damaged (a chunk of " + std::to_string(n) + " bytes)");
         chunk.resize(n);
         read_exact(chunk.data(), n);
@@ -413,14 +420,15 @@ SignedRanks::SignedRanks(const std::string& work, std::uint32_t world) {
         rank->in.open(rank->path, std::ios::binary);
         if (!rank->in)
             throw IoError(rank->path + ": cannot be opened");
-        total_bytes_ += std::filesystem::file_size(rank->path);
+        rank->size = std::filesystem::file_size(rank->path);
+        total_bytes_ += rank->size;
         char magic[sizeof(kMagic)];
         rank->read_exact(magic, sizeof(magic));
         if (std::memcmp(magic, kMagic, sizeof(kMagic)) != 0)
             throw FormatError(rank->path + ": not a file of neardup's sign stage");
         std::uint64_t size = 0;
         rank->read_exact(reinterpret_cast<char*>(&size), sizeof(size));
-        if (size > kMaxChunkBytes)
+        if (size > kMaxChunkBytes || size > rank->size - rank->at)
             throw FormatError(rank->path + ": damaged (a header of " + std::to_string(size) +
                               " bytes)");
         std::string head(size, '\0');
@@ -483,7 +491,7 @@ bool SignedRanks::next(SignedBatch& out) {
     src.input = input;
     out.raw.sources.push_back(std::move(src));
     const auto n = in.pod<std::uint64_t>();
-    if (n > from->chunk.size())
+    if (n > from->chunk.size() / kMinRecordBytes)  // a count the chunk cannot hold
         in.fail();
     out.raw.records.resize(n);
     out.docs.resize(n);
