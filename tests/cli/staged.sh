@@ -87,6 +87,24 @@ expect_exit 0 -- "$bin" stage sign --work "$work" --rank 0 --world 2 --now "$now
 expect_grep "$tmp/err" "complete: nothing to do"
 [ "$(stat -c %Y.%s "$work/sign-0-of-2.bin")" = "$before" ] || fail "a complete rank was signed again"
 
+# --- the link killed (SIGKILL) at some moment: its outputs are all there or not at all; a
+# re-run writes scan's rows
+for delay in 0.05 0.2; do
+  rm -f "$tmp/l.tsv" "$tmp/l.keep"
+  "$bin" stage link -q --work "$work" --level story -o "$tmp/l.tsv" --keep "$tmp/l.keep" &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  if [ -e "$tmp/l.tsv" ]; then
+    cmp -s "$tmp/scan.tsv" "$tmp/l.tsv" || fail "a link killed after $delay s left partial rows"
+  fi
+  ls -a "$tmp" | grep -q '^\.l\.tsv\.tmp\.' && [ -e "$tmp/l.tsv" ] && fail "temporary and final rows both there"
+  expect_exit 0 -- "$bin" stage link -q --work "$work" --level story -o "$tmp/l.tsv" --keep "$tmp/l.keep"
+  cmp -s "$tmp/scan.tsv" "$tmp/l.tsv" || fail "the link's re-run after a kill: rows differ"
+  cmp -s "$tmp/scan.keep" "$tmp/l.keep" || fail "the link's re-run after a kill: keep list differs"
+done
+
 # --- damage and mismatches are refused, never read as documents
 cp -r "$work" "$tmp/damaged"
 rm -f "$tmp/none.tsv"
