@@ -9,6 +9,7 @@
 
 #include "neardup/core/error.hpp"
 #include "neardup/core/hash.hpp"
+#include "neardup/minhash/minhash.hpp"
 #include "neardup/report/output_file.hpp"
 
 namespace neardup {
@@ -436,6 +437,9 @@ SignedRanks::SignedRanks(const std::string& work, std::uint32_t world) {
         rank->checksum = hash64(std::string(kMagic, sizeof(kMagic)) + head);
         In in(head, rank->path);
         rank->header = read_header(in);
+        if (rank->header.num_perm == 0 || rank->header.num_perm > kMaxNumPerm)
+            throw FormatError(rank->path + ": damaged (" + std::to_string(rank->header.num_perm) +
+                              " signature slots)");
         if (rank->header.rank != r || rank->header.world != world)
             throw FormatError(rank->path + ": it says rank " + std::to_string(rank->header.rank) +
                               " of " + std::to_string(rank->header.world));
@@ -491,7 +495,8 @@ bool SignedRanks::next(SignedBatch& out) {
     src.input = input;
     out.raw.sources.push_back(std::move(src));
     const auto n = in.pod<std::uint64_t>();
-    if (n > from->chunk.size() / kMinRecordBytes)  // a count the chunk cannot hold
+    // A count the chunk cannot hold (each record has its signature) asks for no memory.
+    if (n > from->chunk.size() / (kMinRecordBytes + sizeof(SigValue) * header_.num_perm))
         in.fail();
     out.raw.records.resize(n);
     out.docs.resize(n);
