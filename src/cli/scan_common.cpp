@@ -604,8 +604,10 @@ ScanResult run(ScanCli& c, std::vector<InputFile> inputs) {
         c.cfg.now = ranks.header().now;
         return run_inputs_with_progress<ScanResult>(
             c, std::move(inputs), [&](std::vector<InputFile>) {
-                return scan_signed(c.cfg, ranks.total_bytes() / 1024,
-                                   [&ranks](SignedBatch& b) { return ranks.next(b); });
+                return scan_signed(
+                    c.cfg, ranks.total_bytes() / 1024,
+                    [&ranks](std::string& bytes) { return ranks.next_chunk(bytes); },
+                    [&ranks](std::string_view bytes, SignedBatch& b) { ranks.decode(bytes, b); });
             });
     }
     return run_inputs_with_progress<ScanResult>(

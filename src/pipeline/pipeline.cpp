@@ -917,20 +917,35 @@ ScanResult link_scan(const ScanConfig& config, std::uint64_t expected_docs,
     return result;
 }
 
-/// Hands the batches `next` fills to the link stage, their band keys made from their
-/// signatures (a file of signed batches keeps no keys: they are quick to make again).
-class SignedSource {
+/// The signed batches' encoded bytes, in input order (serial: the files are read in order).
+class EncodedSource {
 public:
-    SignedSource(const std::function<bool(SignedBatch&)>& next, BatchPool& pool, LshParams lsh,
-                 std::uint32_t num_perm)
-        : next_(next), pool_(pool), lsh_(lsh), num_perm_(num_perm) {}
+    EncodedSource(const std::function<bool(std::string&)>& next, BatchPool& pool)
+        : next_(next), pool_(pool) {}
     BatchPtr operator()(tbb::flow_control& fc) const {
         Batch* b = pool_.acquire();
-        if (!next_(*b)) {
+        if (!next_(b->encoded)) {
             pool_.release(b);
             fc.stop();
             return nullptr;
         }
+        return b;
+    }
+
+private:
+    const std::function<bool(std::string&)>& next_;
+    BatchPool& pool_;
+};
+
+/// Decodes a batch (in parallel) and makes its band keys from its signatures (a file of signed
+/// batches keeps no keys: they are quick to make again).
+class DecodeStage {
+public:
+    DecodeStage(const std::function<void(std::string_view, SignedBatch&)>& decode, LshParams lsh,
+                std::uint32_t num_perm)
+        : decode_(decode), lsh_(lsh), num_perm_(num_perm) {}
+    BatchPtr operator()(BatchPtr b) const {
+        decode_(b->encoded, *b);
         const std::size_t n = b->docs.size();
         NEARDUP_CHECK(b->raw.records.size() == n && b->signatures.size() == n * num_perm_,
                       "a signed batch's records, documents and signatures disagree");
@@ -946,8 +961,7 @@ public:
     }
 
 private:
-    const std::function<bool(SignedBatch&)>& next_;
-    BatchPool& pool_;
+    const std::function<void(std::string_view, SignedBatch&)>& decode_;
     LshParams lsh_;
     std::uint32_t num_perm_;
 };
@@ -984,13 +998,16 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
 }
 
 ScanResult scan_signed(const ScanConfig& config, std::uint64_t expected_docs,
-                       const std::function<bool(SignedBatch&)>& next) {
+                       const std::function<bool(std::string&)>& next,
+                       const std::function<void(std::string_view, SignedBatch&)>& decode) {
     NEARDUP_CHECK(config.held == nullptr && config.lookup == nullptr,
                   "a scan of signed batches holds no documents");
     return link_scan(
         config, expected_docs, [&](BatchPool& pool, Scratches&, const MinHasher&, LshParams lsh) {
             return tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
-                                                    SignedSource(next, pool, lsh, config.num_perm));
+                                                    EncodedSource(next, pool)) &
+                   tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel,
+                                                        DecodeStage(decode, lsh, config.num_perm));
         });
 }
 

@@ -456,7 +456,7 @@ SignedRanks::SignedRanks(const std::string& work, std::uint32_t world) {
 
 SignedRanks::~SignedRanks() = default;
 
-bool SignedRanks::next(SignedBatch& out) {
+bool SignedRanks::next_chunk(std::string& bytes) {
     // The rank whose next chunk is of the input due (chunks of one input are consecutive in
     // its rank's file; an input due while every rank is past it never came).
     Rank* from = nullptr;
@@ -478,10 +478,16 @@ bool SignedRanks::next(SignedBatch& out) {
                           " comes before input " + std::to_string(next_input_) +
                           " was read: an input is missing or twice");
     }
-    In in(from->chunk, from->path);
-    const auto input = in.pod<std::uint32_t>();
-    if (input == next_input_)
+    if (from->next_input == next_input_)
         ++next_input_;  // the input's first chunk
+    bytes.swap(from->chunk);
+    from->advance();
+    return true;
+}
+
+void SignedRanks::decode(std::string_view bytes, SignedBatch& out) const {
+    In in(bytes, "a chunk of the sign stage's files");
+    const auto input = in.pod<std::uint32_t>();
     out.raw.clear();
     out.docs.clear();
     out.signatures.clear();
@@ -496,7 +502,7 @@ bool SignedRanks::next(SignedBatch& out) {
     out.raw.sources.push_back(std::move(src));
     const auto n = in.pod<std::uint64_t>();
     // A count the chunk cannot hold (each record has its signature) asks for no memory.
-    if (n > from->chunk.size() / (kMinRecordBytes + sizeof(SigValue) * header_.num_perm))
+    if (n > bytes.size() / (kMinRecordBytes + sizeof(SigValue) * header_.num_perm))
         in.fail();
     out.raw.records.resize(n);
     out.docs.resize(n);
@@ -525,7 +531,13 @@ bool SignedRanks::next(SignedBatch& out) {
     }
     if (!in.done())
         in.fail();
-    from->advance();
+}
+
+bool SignedRanks::next(SignedBatch& out) {
+    std::string bytes;
+    if (!next_chunk(bytes))
+        return false;
+    decode(bytes, out);
     return true;
 }
 

@@ -8,15 +8,16 @@
 // Example:
 //   neardup::sign_inputs(cfg, my_inputs, [&](const neardup::SignedBatch& b) { file.write(b); });
 //   ... later, on one machine, with every rank's file:
-//   auto result = neardup::scan_signed(cfg, expected_docs, [&](neardup::SignedBatch& b) {
-//       return files.next(b);
-//   });
+//   auto result = neardup::scan_signed(
+//       cfg, expected_docs, [&](std::string& bytes) { return files.next_chunk(bytes); },
+//       [&](std::string_view bytes, neardup::SignedBatch& b) { files.decode(bytes, b); });
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "neardup/boilerplate/site.hpp"
@@ -59,6 +60,7 @@ struct SignedBatch {
     std::vector<std::uint64_t> keys;   ///< docs[i]'s at [i * bands, (i + 1) * bands)
     std::vector<std::vector<ShingleHash>> sets;  ///< exact_verify only
     std::vector<std::vector<TermCode>> terms;    ///< story terms (story level only)
+    std::string encoded;  ///< scan_signed(): the batch as read, before it is decoded
 };
 
 /// Reads and signs `inputs` (ScanConfig as run_scan() takes it; `now` should be set, so that
@@ -67,10 +69,13 @@ struct SignedBatch {
 void sign_inputs(const ScanConfig& config, std::vector<InputFile> inputs,
                  const std::function<void(const SignedBatch&)>& sink);
 
-/// The scan of signed batches: `next` fills the next batch (in input order over all inputs,
-/// RecordSource::input their index among all of them) and returns false after the last.
+/// The scan of signed batches: `next` gives the next batch's encoded bytes (in input order over
+/// all inputs, RecordSource::input their index among all of them) and returns false after the
+/// last; `decode` (called from several threads at once) fills a batch from such bytes.
 /// `expected_docs` sizes the tables (0: grow as needed). Neither held documents nor a lookup.
-[[nodiscard]] ScanResult scan_signed(const ScanConfig& config, std::uint64_t expected_docs,
-                                     const std::function<bool(SignedBatch&)>& next);
+[[nodiscard]] ScanResult scan_signed(
+    const ScanConfig& config, std::uint64_t expected_docs,
+    const std::function<bool(std::string&)>& next,
+    const std::function<void(std::string_view, SignedBatch&)>& decode);
 
 }  // namespace neardup

@@ -103,8 +103,14 @@ public:
 
     /// Rank 0's header (all ranks have it, but for the rank).
     [[nodiscard]] const SignHeader& header() const noexcept { return header_; }
-    /// Fills `out` with the next chunk's records; false after the last.
+    /// Fills `out` with the next chunk's records; false after the last. next_chunk() then
+    /// decode().
     bool next(SignedBatch& out);
+    /// The next chunk's bytes, in input order (its checks made); false after the last.
+    bool next_chunk(std::string& bytes);
+    /// Decodes a chunk next_chunk() gave into `out`. Thread-safe (reads the header only): the
+    /// link stage decodes chunks in parallel. Throws FormatError on damage.
+    void decode(std::string_view bytes, SignedBatch& out) const;
     /// Bytes of all ranks' files: a size for the tables (about 1 KB per document).
     [[nodiscard]] std::uint64_t total_bytes() const noexcept { return total_bytes_; }
 
