@@ -89,12 +89,6 @@ std::string date_text(const DateView& v) {
            " ignored: " + v.why;
 }
 
-std::int64_t clock_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 void write_text(const Doc& a, const Doc& b, const PairExplanation& e, const ScanCli& c,
                 std::int64_t now, std::ostream& out) {
     const char* kind = c.cfg.shingle.kind == ShingleKind::kWords ? "word" : "character";

@@ -52,12 +52,6 @@ constexpr const char* kIndexHelp =
     "id survives and the other becomes its alias (table aliases). Run 'neardup index <command>\n"
     "--help' for options. Exit status: 0 ok, 1 error (also: index locked, damaged), 2 usage.\n";
 
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 /// The longest duration an option takes: 100 years (a cutoff further back is "everything",
 /// and larger values overflowed into the future: prune then deleted the whole index).
 constexpr std::int64_t kMaxDurationSeconds = std::int64_t{36525} * 86400;
@@ -283,7 +277,7 @@ int match(const std::vector<std::string>& args, bool add) {
     // Two different files are never one article: ids are absolute paths (or relative to
     // --id-root), so day folders that reuse file names do not collide.
     c.scan.ids.absolute = true;
-    const std::int64_t now = now_seconds();
+    const std::int64_t now = clock_seconds();
     std::optional<std::int64_t> story_window;
     if (c.story_window != "all")
         story_window = parse_duration(c.story_window, "--story-window");
@@ -367,7 +361,7 @@ int match(const std::vector<std::string>& args, bool add) {
 
     const NightOutputs outputs = night_outputs(store, night, level, c.scan.paths);
     const std::vector<RunRow>& rows = outputs.rows;
-    const std::vector<RunRow>& written = outputs.written;
+    const std::vector<RunRow>& written = outputs.written();
     const std::optional<RunInfo>& again = outputs.again;
     if (again)
         refuse_other_level(*again, written, level);
@@ -414,7 +408,7 @@ int match(const std::vector<std::string>& args, bool add) {
         const auto start = std::chrono::steady_clock::now();
         RunInfo info{0,
                      now,
-                     now_seconds(),
+                     clock_seconds(),
                      joined_paths(c.scan.paths),
                      r.docs.size() - r.held,
                      r.updates.size(),
@@ -435,10 +429,11 @@ int match(const std::vector<std::string>& args, bool add) {
         commit_unless_left(*kept_out, c.kept);
     // Said even with -q: outputs asked for were not written.
     if (nothing_new && !again)
-        std::cerr << format_iso8601(now_seconds()) << " " << no_run_note(c.scan.paths, left_alone);
+        std::cerr << format_iso8601(clock_seconds()) << " "
+                  << no_run_note(c.scan.paths, left_alone);
     if (!c.scan.quiet) {
         // Cron keeps stderr as the night's log: every line carries its time.
-        const std::string stamp = format_iso8601(now_seconds()) + " ";
+        const std::string stamp = format_iso8601(clock_seconds()) + " ";
         report_skips(r.skips, stamp);  // escaped there: a scraped id cannot forge a line
         report_updates(r, stamp);
         std::cerr << stamped(
@@ -603,7 +598,7 @@ int prune(const std::vector<std::string>& args) {
         throw UsageError("give one of --older-than and --before");
     std::int64_t cutoff = 0;
     if (!older.empty()) {
-        cutoff = now_seconds() - parse_duration(older, "--older-than");
+        cutoff = clock_seconds() - parse_duration(older, "--older-than");
     } else {
         const std::optional<std::int64_t> t = parse_date(before);
         if (!t)

@@ -127,9 +127,7 @@ bool wants_help(const std::vector<std::string>& args) {
 std::int64_t run_time(const std::string& work) {
     const std::filesystem::path path = std::filesystem::path(work) / "now";
     if (!std::filesystem::exists(path)) {
-        const std::int64_t clock = std::chrono::duration_cast<std::chrono::seconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count();
+        const std::int64_t clock = clock_seconds();
         const std::string temp = path.string() + ".tmp." + std::to_string(::getpid());
         {
             std::ofstream out(temp);

@@ -89,15 +89,13 @@ NightOutputs night_outputs(const IndexStore& store, const Night& night, Level le
     out.nothing_new = all_held(night.scan);
     out.again = same_batch_run(store, night.scan, paths);
     if (out.again)
-        out.written = store.run_rows(out.again->run);
-    else
-        out.written = out.rows;
+        out.again_rows = store.run_rows(out.again->run);
     return out;
 }
 
 std::vector<std::string> NightOutputs::listed_ids(bool keep) const {
     std::vector<std::string> ids;
-    for (const RunRow& row : written) {
+    for (const RunRow& row : written()) {
         if (new_article(row) && (row.action != "drop") == keep)
             ids.push_back(row.id);
     }

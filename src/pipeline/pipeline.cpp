@@ -51,13 +51,6 @@ std::string feed_name(std::string_view path) {
     return out;
 }
 
-/// The system clock, unix seconds: the run's time when ScanConfig::now does not set it.
-std::int64_t clock_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 using Batch = SignedBatch;
 using BatchPtr = Batch*;
 
@@ -981,6 +974,17 @@ private:
     BatchPool& pool_;
 };
 
+/// The scan's first two filters: read (serial, in input order), then sign (parallel).
+tbb::filter<void, BatchPtr> read_and_sign(const ScanConfig& config, RecordReader& reader,
+                                          BatchPool& pool, Scratches& scratch,
+                                          const MinHasher& hasher, LshParams lsh,
+                                          std::int64_t now) {
+    return tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
+                                            ReadStage(reader, pool)) &
+           tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel,
+                                                SignStage(config, hasher, lsh, now, scratch));
+}
+
 }  // namespace
 
 ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
@@ -990,10 +994,7 @@ ScanResult run_scan(const ScanConfig& config, std::vector<InputFile> inputs) {
     return link_scan(
         config, expected_docs,
         [&](BatchPool& pool, Scratches& scratch, const MinHasher& hasher, LshParams lsh) {
-            return tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
-                                                    ReadStage(reader, pool)) &
-                   tbb::make_filter<BatchPtr, BatchPtr>(
-                       tbb::filter_mode::parallel, SignStage(config, hasher, lsh, now, scratch));
+            return read_and_sign(config, reader, pool, scratch, hasher, lsh, now);
         });
 }
 
@@ -1021,14 +1022,12 @@ void sign_inputs(const ScanConfig& config, std::vector<InputFile> inputs,
     BatchPool pool;
     Scratches scratch;
     const std::int64_t now = config.now.value_or(clock_seconds());
-    tbb::parallel_pipeline(
-        std::size_t{threads} * 4,
-        tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
-                                         ReadStage(reader, pool)) &
-            tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel,
-                                                 SignStage(config, hasher, lsh, now, scratch)) &
-            tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
-                                             SinkStage(sink, pool)));
+    // Band keys are made here too, unused: a file of signed batches keeps none (the link
+    // makes them again from the signatures, a small share of its work).
+    tbb::parallel_pipeline(std::size_t{threads} * 4,
+                           read_and_sign(config, reader, pool, scratch, hasher, lsh, now) &
+                               tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
+                                                                SinkStage(sink, pool)));
 }
 
 }  // namespace neardup

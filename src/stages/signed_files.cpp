@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "neardup/core/error.hpp"
@@ -77,6 +78,16 @@ public:
         if (n > 0)  // an empty vector's data() may be null: no memcpy with it
             std::memcpy(out.data(), bytes_.data() + at_, n * sizeof(T));
         at_ += n * sizeof(T);
+    }
+    /// An array that must have exactly `out`'s size, read into it (no vector in between).
+    template <typename T>
+    void fixed_array(std::span<T> out) {
+        if (pod<std::uint64_t>() != out.size())
+            fail();
+        need(out.size_bytes());
+        if (!out.empty())
+            std::memcpy(out.data(), bytes_.data() + at_, out.size_bytes());
+        at_ += out.size_bytes();
     }
     [[nodiscard]] bool done() const noexcept { return at_ == bytes_.size(); }
     [[noreturn]] void fail() const {
@@ -183,11 +194,7 @@ void read_doc(In& in, SignedDoc& d, const SignHeader& h) {
             p.length = in.pod<std::uint32_t>();
             d.paragraphs.push_back(p);
         }
-        std::vector<std::uint32_t> sketch;
-        in.array(sketch);
-        if (sketch.size() != d.sketch.values.size())
-            in.fail();
-        std::copy(sketch.begin(), sketch.end(), d.sketch.values.begin());
+        in.fixed_array(std::span<std::uint32_t>(d.sketch.values));
         d.text = in.str();
     }
 }
@@ -218,11 +225,12 @@ std::string chunk_bytes(const SignedBatch& b, std::size_t first, std::size_t las
     return buf;
 }
 
-std::string empty_chunk(std::uint32_t input) {
+/// A chunk of no records of `input` (an input without any, or bytes read that made none).
+std::string empty_chunk(std::uint32_t input, std::uint64_t input_bytes = 0) {
     std::string buf;
     Out o(buf);
     o.pod(input);
-    o.pod<std::uint64_t>(0);
+    o.pod(input_bytes);
     o.str("");
     o.str("");
     o.str("");
@@ -233,6 +241,28 @@ std::string empty_chunk(std::uint32_t input) {
 /// The marker's lines: "bytes\tN", "checksum\tH".
 std::string marker_text(std::uint64_t bytes, std::uint64_t checksum) {
     return "bytes\t" + std::to_string(bytes) + "\nchecksum\t" + std::to_string(checksum) + "\n";
+}
+
+struct Marker {
+    std::uint64_t bytes = 0;
+    std::uint64_t checksum = 0;
+};
+
+/// What marker_text() wrote at `path`; nothing when there is none, `damaged` when it does not
+/// read.
+std::optional<Marker> read_marker(const std::string& path, bool& damaged) {
+    damaged = false;
+    std::ifstream in(path);
+    if (!in)
+        return std::nullopt;
+    Marker m;
+    std::string key;
+    std::string key2;
+    if (!(in >> key >> m.bytes >> key2 >> m.checksum) || key != "bytes" || key2 != "checksum") {
+        damaged = true;
+        return std::nullopt;
+    }
+    return m;
 }
 
 }  // namespace
@@ -266,17 +296,16 @@ SignedFileWriter::SignedFileWriter(const std::string& work, const SignHeader& he
     std::error_code ec;
     std::filesystem::remove(signed_marker_path(work_, header_.rank, header_.world), ec);
     file_ = std::make_unique<OutputFile>(signed_file_path(work_, header_.rank, header_.world));
-    std::string head(kMagic, sizeof(kMagic));
-    Out o(head);
-    write_header(o, header_);
-    std::string sized;
-    Out(sized).pod<std::uint64_t>(head.size() - sizeof(kMagic));
-    file_->stream().write(head.data(), sizeof(kMagic));
-    file_->stream().write(sized.data(), static_cast<std::streamsize>(sized.size()));
-    file_->stream().write(head.data() + sizeof(kMagic),
-                          static_cast<std::streamsize>(head.size() - sizeof(kMagic)));
-    bytes_ = head.size() + sized.size();
-    checksum_ = hash64(head);
+    std::string header_bytes;
+    Out h(header_bytes);
+    write_header(h, header_);
+    const std::string magic(kMagic, sizeof(kMagic));
+    std::string head = magic;  // the magic, the header's size, the header
+    Out(head).pod<std::uint64_t>(header_bytes.size());
+    head += header_bytes;
+    file_->stream().write(head.data(), static_cast<std::streamsize>(head.size()));
+    bytes_ = head.size();
+    checksum_ = hash64(magic + header_bytes);  // as SignedRanks reads it back
 }
 
 SignedFileWriter::~SignedFileWriter() = default;
@@ -313,13 +342,8 @@ void SignedFileWriter::add(const SignedBatch& b) {
         write_chunk(chunk_bytes(b, first, last, owned_[local], header_));
         first = last;
     }
-    if (n == 0 && b.raw.input_bytes > 0 && next_owned_ > 0) {  // bytes of records all skipped
-        std::string buf = empty_chunk(owned_[next_owned_ - 1]);
-        std::string bytes;
-        Out(bytes).pod<std::uint64_t>(b.raw.input_bytes);
-        buf.replace(sizeof(std::uint32_t), sizeof(std::uint64_t), bytes);
-        write_chunk(buf);
-    }
+    if (n == 0 && b.raw.input_bytes > 0 && next_owned_ > 0)  // bytes of records all skipped
+        write_chunk(empty_chunk(owned_[next_owned_ - 1], b.raw.input_bytes));
 }
 
 void SignedFileWriter::finish() {
@@ -340,22 +364,18 @@ bool signed_rank_complete(const std::string& work, std::uint32_t rank, std::uint
             *why = w;
         return false;
     };
-    std::ifstream marker(signed_marker_path(work, rank, world));
+    bool damaged = false;
+    const std::optional<Marker> marker =
+        read_marker(signed_marker_path(work, rank, world), damaged);
     if (!marker)
-        return say("no marker: the rank did not finish");
-    std::string key;
-    std::uint64_t bytes = 0;
-    std::uint64_t checksum = 0;
-    if (!(marker >> key >> bytes) || key != "bytes" || !(marker >> key >> checksum) ||
-        key != "checksum")
-        return say("its marker is damaged");
+        return say(damaged ? "its marker is damaged" : "no marker: the rank did not finish");
     std::error_code ec;
     const std::uint64_t size = std::filesystem::file_size(signed_file_path(work, rank, world), ec);
     if (ec)
         return say("its file is missing");
-    if (size != bytes)
+    if (size != marker->bytes)
         return say("its file has " + std::to_string(size) + " bytes, its marker says " +
-                   std::to_string(bytes));
+                   std::to_string(marker->bytes));
     return true;
 }
 
@@ -412,12 +432,12 @@ SignedRanks::SignedRanks(const std::string& work, std::uint32_t world) {
                           " in " + work + ": " + why + " (run it again)");
         auto rank = std::make_unique<Rank>();
         rank->path = signed_file_path(work, r, world);
-        {
-            std::ifstream marker(signed_marker_path(work, r, world));
-            std::string key;
-            std::uint64_t bytes = 0;
-            marker >> key >> bytes >> key >> rank->expected_checksum;
-        }
+        bool damaged = false;
+        const std::optional<Marker> marker =
+            read_marker(signed_marker_path(work, r, world), damaged);
+        if (!marker)  // gone since it was checked: another run over the folder
+            throw IoError(signed_marker_path(work, r, world) + ": gone while it was read");
+        rank->expected_checksum = marker->checksum;
         rank->in.open(rank->path, std::ios::binary);
         if (!rank->in)
             throw IoError(rank->path + ": cannot be opened");
@@ -512,18 +532,13 @@ void SignedRanks::decode(std::string_view bytes, SignedBatch& out) const {
         out.terms.resize(n);
     if (header_.exact_verify)
         out.sets.resize(n);
-    std::vector<SigValue> sig;
     for (std::size_t i = 0; i < n; ++i) {
         RawRecord& rec = out.raw.records[i];
         rec.line = in.pod<std::uint64_t>();
         rec.format = static_cast<RecordFormat>(in.pod<std::uint8_t>());
         rec.source = 0;
         read_doc(in, out.docs[i], header_);
-        in.array(sig);
-        if (sig.size() != num_perm)
-            in.fail();
-        std::copy(sig.begin(), sig.end(),
-                  out.signatures.begin() + static_cast<std::ptrdiff_t>(i * num_perm));
+        in.fixed_array(std::span<SigValue>(out.signatures.data() + i * num_perm, num_perm));
         if (header_.story)
             in.array(out.terms[i]);
         if (header_.exact_verify)

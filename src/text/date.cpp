@@ -1,5 +1,7 @@
 #include "neardup/text/date.hpp"
 
+#include <chrono>
+
 namespace neardup {
 namespace {
 
@@ -260,6 +262,12 @@ std::optional<std::int64_t> parse_date(std::string_view text) noexcept {
     if (!parse_zone(c, offset))
         return std::nullopt;
     return to_seconds(y, mo, d, h, mi, s, offset);
+}
+
+std::int64_t clock_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 DateDoubt doubt_date(std::int64_t t, std::int64_t now) noexcept {

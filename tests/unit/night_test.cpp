@@ -176,10 +176,10 @@ TEST_SUITE("night") {
         CHECK(out.rows.empty());
         REQUIRE(out.again.has_value());
         CHECK(out.again->run == 1);  // night 1's, not night 2's
-        CHECK(run_level(*out.again, out.written) == "story");
-        REQUIRE(out.written.size() == first.size());
+        CHECK(run_level(*out.again, out.written()) == "story");
+        REQUIRE(out.written().size() == first.size());
         for (std::size_t i = 0; i < first.size(); ++i)
-            CHECK(out.written[i].id == first[i].id);
+            CHECK(out.written()[i].id == first[i].id);
         CHECK(out.listed_ids(false) == std::vector<std::string>{"A2"});
         CHECK(out.listed_ids(true) == std::vector<std::string>{"A", "B"});
         // Another batch (night 2's file with night 1's) is no repeat of either run.
@@ -188,6 +188,6 @@ TEST_SUITE("night") {
         CHECK_FALSE(night_outputs(store, mixed, Level::kStory, both).again.has_value());
         RunInfo unknown = *out.again;
         unknown.level.clear();  // a run stored before runs kept their level
-        CHECK(run_level(unknown, out.written) == "story");  // read from its new-story row
+        CHECK(run_level(unknown, out.written()) == "story");  // read from its new-story row
     }
 }

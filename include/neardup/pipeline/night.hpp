@@ -164,10 +164,15 @@ struct NearWindow {
 /// (cron's retry must not destroy what the first run wrote), and is not recorded: it adds
 /// nothing.
 struct NightOutputs {
-    std::vector<RunRow> rows;      ///< tonight's rows (night_rows()): what the run records
-    std::optional<RunInfo> again;  ///< same_batch_run(), if tonight is a batch run again
-    std::vector<RunRow> written;   ///< what the night writes: `rows`, or `again`'s rows
-    bool nothing_new = false;      ///< all_held(): nothing to record
+    std::vector<RunRow> rows;        ///< tonight's rows (night_rows()): what the run records
+    std::optional<RunInfo> again;    ///< same_batch_run(), if tonight is a batch run again
+    std::vector<RunRow> again_rows;  ///< `again`'s rows (empty unless `again`)
+    bool nothing_new = false;        ///< all_held(): nothing to record
+
+    /// What the night writes: `rows`, or `again`'s rows.
+    [[nodiscard]] const std::vector<RunRow>& written() const noexcept {
+        return again ? again_rows : rows;
+    }
 
     /// The ids --keep (`keep`) or --drop lists: the new articles whose written row keeps (or
     /// drops) them, in row order.

@@ -41,6 +41,9 @@ enum class DateDoubt : std::uint8_t {
     kBeforeFloor,  ///< earlier than kEarliestTrustedDate
 };
 
+/// The system clock, unix seconds: a run's time when nothing else sets it.
+[[nodiscard]] std::int64_t clock_seconds();
+
 /// Judges a publication time `t` (unix seconds) against the run's time `now` (unix seconds).
 /// `t == now + kFutureDateSlack` and `t == kEarliestTrustedDate` are still trusted.
 [[nodiscard]] DateDoubt doubt_date(std::int64_t t, std::int64_t now) noexcept;
