@@ -9,7 +9,8 @@
 #                    that waits for it (--dependency=afterok); this script waits for the link
 #                    job and exits with its status. SBATCH_OPTIONS adds sbatch options to both
 #                    (e.g. "--partition=big --mem=8G"); DIR must be on storage every node sees.
-#   --world N        how many sign ranks (each reads the inputs whose path hashes to it)
+#   --world N        how many sign ranks (each reads the inputs whose path hashes to it, and
+#                    its share of the pieces of JSONL files larger than --piece-bytes)
 #   --work DIR       the shared work folder; a re-run over it signs only the ranks not complete
 #   -o OUT, and the other output options (--format, --keep, --drop, --level, --report) go to
 #   the link stage; every other option is the scan's and goes to every sign rank.
@@ -21,7 +22,7 @@ if [ -z "$bin" ]; then
   if [ -x "$here/build/neardup" ]; then bin=$here/build/neardup; else bin=$(command -v neardup); fi
 fi
 bin=$(realpath "$bin")
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 engine=local world="" work=""
 sign_args=() link_args=()

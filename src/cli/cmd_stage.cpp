@@ -29,8 +29,9 @@ constexpr const char* kStageHelp =
     "\n"
     "The scan in stages, for many machines sharing a work folder (a Slurm job array, GNU\n"
     "parallel, xargs; scripts/staged-scan.sh runs them all):\n"
-    "  sign   rank I of N reads and signs the inputs whose path hashes to I (all ranks take the\n"
-    "         same scan options, PATHs and --now) into WORK/sign-I-of-N.bin, then writes its\n"
+    "  sign   rank I of N reads and signs the inputs whose path hashes to I, and its share of\n"
+    "         the pieces of large JSONL files (all ranks take the same scan options, PATHs and\n"
+    "         --now) into WORK/sign-I-of-N.bin, then writes its\n"
     "         completion marker WORK/sign-I-of-N.done; a rank already complete is skipped\n"
     "  link   on one machine: links the documents of every rank, in input order, and writes\n"
     "         what 'neardup scan' writes (takes scan's output options: -o, --format, --keep,\n"
@@ -41,8 +42,9 @@ constexpr const char* kStageHelp =
 constexpr const char* kSignUsage =
     "Usage: neardup stage sign --work DIR [--rank I] [--world N] [--now T] [scan options] PATH...\n"
     "\n"
-    "Reads and signs rank I's share of the inputs (the files whose path hashes to I; give\n"
-    "every rank the same PATHs, scan options and --now) into DIR/sign-I-of-N.bin and writes\n"
+    "Reads and signs rank I's share of the inputs (the files whose path hashes to I, and every\n"
+    "Nth piece of a JSONL file larger than --piece-bytes; give every rank the same PATHs, scan\n"
+    "options and --now) into DIR/sign-I-of-N.bin and writes\n"
     "DIR/sign-I-of-N.done last. --rank and --world default to Slurm's SLURM_ARRAY_TASK_ID and\n"
     "SLURM_ARRAY_TASK_COUNT. A rank whose files are complete is not signed again (a re-run of a\n"
     "job array redoes only the ranks that failed).\n"
@@ -148,6 +150,13 @@ std::int64_t run_time(const std::string& work) {
     return now;
 }
 
+/// Writes a line to stderr in one piece: ranks run side by side share it (xargs -P, a log).
+void say_whole_line(const std::string& line) {
+    const std::string whole = line + "\n";
+    std::cerr.write(whole.data(), static_cast<std::streamsize>(whole.size()));
+    std::cerr.flush();
+}
+
 int sign(const std::vector<std::string>& args) {
     if (wants_help(args)) {
         std::cout << kSignUsage << "\n\nStage options:\n"
@@ -157,20 +166,33 @@ int sign(const std::vector<std::string>& args) {
                   << "  --now T               the run's time, unix seconds, alike for every rank\n"
                   << "                        (dates after it are not trusted; default: DIR/now,\n"
                   << "                        the clock's when the first rank wrote it)\n"
+                  << "  --piece-bytes N       cut plain JSONL files larger than N bytes into\n"
+                  << "                        pieces of N (by the lines that start in them),\n"
+                  << "                        dealt to the ranks (default 64M; 0: whole files;\n"
+                  << "                        K, M, G suffixes)\n"
                   << "  -j [ --threads ] N    threads (0: all cores)\n"
                   << "  -q [ --quiet ]        nothing on stderr but errors\n"
                   << "Scan options: see 'neardup scan --help'.\n";
         return kExitOk;
     }
-    const StageArgs a = take_stage_options(
-        args, {{"work", ""}, {"rank", ""}, {"world", ""}, {"now", ""}, {"threads", "j"}},
-        {{"quiet", "q"}});
+    const StageArgs a = take_stage_options(args,
+                                           {{"work", ""},
+                                            {"rank", ""},
+                                            {"world", ""},
+                                            {"now", ""},
+                                            {"piece-bytes", ""},
+                                            {"threads", "j"}},
+                                           {{"quiet", "q"}});
     const auto work = a.values.find("work");
     if (work == a.values.end() || work->second.empty())
         throw UsageError("--work DIR is required");
     const std::uint32_t world = rank_value(a, "world", "SLURM_ARRAY_TASK_COUNT", 1, 1'000'000);
     const std::uint32_t rank = rank_value(a, "rank", "SLURM_ARRAY_TASK_ID", 0, world - 1);
     const bool quiet = a.values.count("quiet") > 0;
+    const auto piece_arg = a.values.find("piece-bytes");
+    const std::uint64_t piece_bytes =
+        parse_size(piece_arg != a.values.end() ? piece_arg->second : "64M", "--piece-bytes",
+                   std::uint64_t{1} << 50);
     std::filesystem::create_directories(work->second);
     std::int64_t now = 0;
     if (const auto it = a.values.find("now"); it != a.values.end())
@@ -179,8 +201,9 @@ int sign(const std::vector<std::string>& args) {
         now = run_time(work->second);
     if (signed_rank_complete(work->second, rank, world)) {
         if (!quiet)
-            std::cerr << "neardup: sign rank " << rank << " of " << world << " in "
-                      << escape_for_terminal(work->second) << " is complete: nothing to do\n";
+            say_whole_line("neardup: sign rank " + std::to_string(rank) + " of " +
+                           std::to_string(world) + " in " + escape_for_terminal(work->second) +
+                           " is complete: nothing to do");
         return kExitOk;
     }
     // The scan's own parser checks the scan options and PATHs.
@@ -209,21 +232,29 @@ int sign(const std::vector<std::string>& args) {
     header.exact_verify = c.cfg.exact_verify;
     header.site_boilerplate = c.cfg.site_boilerplate;
     header.arguments = a.rest;
-    std::vector<std::uint32_t> owned;
+    // Every rank cuts the inputs alike (the pieces are in the header, which ranks compare).
+    std::vector<std::uint32_t> owned;  // indexes into header.pieces
     std::vector<InputFile> mine;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        if (rank_of_input(inputs[i].path, world) == rank) {
-            owned.push_back(static_cast<std::uint32_t>(i));
-            mine.push_back(inputs[i]);
+        std::vector<InputFile> pieces = split_input(inputs[i], piece_bytes);
+        for (std::size_t k = 0; k < pieces.size(); ++k) {
+            const auto piece = static_cast<std::uint32_t>(header.pieces.size());
+            header.pieces.push_back({static_cast<std::uint32_t>(i), pieces[k].range_begin});
+            if (rank_of_input(inputs[i].path, world, static_cast<std::uint32_t>(k)) == rank) {
+                owned.push_back(piece);
+                mine.push_back(std::move(pieces[k]));
+            }
         }
     }
     SignedFileWriter out(work->second, header, owned);
     sign_inputs(c.cfg, std::move(mine), [&out](const SignedBatch& b) { out.add(b); });
     out.finish();
     if (!quiet)
-        std::cerr << "neardup: sign rank " << rank << " of " << world << ": " << owned.size()
-                  << " of " << inputs.size() << " inputs signed into "
-                  << escape_for_terminal(signed_file_path(work->second, rank, world)) << "\n";
+        say_whole_line("neardup: sign rank " + std::to_string(rank) + " of " +
+                       std::to_string(world) + ": " + std::to_string(owned.size()) + " of " +
+                       std::to_string(header.pieces.size()) + " pieces of " +
+                       std::to_string(inputs.size()) + " inputs signed into " +
+                       escape_for_terminal(signed_file_path(work->second, rank, world)));
     return kExitOk;
 }
 

@@ -73,7 +73,13 @@ std::size_t read_fd(int fd, char* buf, std::size_t n, const std::string& path) {
 
 class PlainSource final : public ByteSource {
 public:
-    explicit PlainSource(const InputFile& file) : path_(file.path), fd_(file) {}
+    /// A piece of the file (InputFile::ranged()) is read from the byte before its range: the
+    /// reader looks there for the end of the line the piece before it holds.
+    explicit PlainSource(const InputFile& file) : path_(file.path), fd_(file) {
+        if (file.range_begin > 0 &&
+            ::lseek(fd_.get(), static_cast<off_t>(file.range_begin - 1), SEEK_SET) < 0)
+            throw IoError(errno_message(path_));
+    }
     std::size_t read(char* buf, std::size_t n) override {
         return read_fd(fd_.get(), buf, n, path_);
     }

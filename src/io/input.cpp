@@ -385,6 +385,49 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, con
     return out;
 }
 
+std::vector<InputFile> split_input(const InputFile& file, std::uint64_t piece_bytes) {
+    std::vector<InputFile> pieces;
+    std::error_code ec;
+    const bool splittable = piece_bytes > 0 && file.error.empty() && file.path != "-" &&
+                            file.format == RecordFormat::kJsonLine &&
+                            file.compression == Compression::kNone && !file.ranged() &&
+                            fs::is_regular_file(file.path, ec);
+    const std::uint64_t size = splittable ? fs::file_size(file.path, ec) : 0;
+    if (!splittable || ec || size <= piece_bytes) {
+        pieces.push_back(file);
+        return pieces;
+    }
+    for (std::uint64_t begin = 0; begin < size; begin += piece_bytes) {
+        InputFile piece = file;
+        piece.range_begin = begin;
+        piece.range_end = begin + piece_bytes >= size ? InputFile::kToEnd : begin + piece_bytes;
+        pieces.push_back(std::move(piece));
+    }
+    return pieces;
+}
+
+namespace {
+
+/// Whether the file's first bytes say binary, as the reader of its first piece finds them.
+bool file_head_binary(const InputFile& file) {
+    InputFile whole = file;
+    whole.range_begin = 0;
+    whole.range_end = InputFile::kToEnd;
+    auto source = open_byte_source(whole);
+    std::string head(kSniffBytes, '\0');
+    std::size_t got = 0;
+    while (got < head.size()) {
+        const std::size_t n = source->read(head.data() + got, head.size() - got);
+        if (n == 0)
+            break;
+        got += n;
+    }
+    head.resize(got);
+    return looks_binary(head);
+}
+
+}  // namespace
+
 void for_each_raw_line(const InputFile& file,
                        const std::function<void(std::uint64_t, std::string_view)>& f) {
     auto source = open_byte_source(file);
@@ -473,16 +516,26 @@ bool RecordReader::open_next_file(RawBatch& out) {
         return true;
     }
     try {
-        source_ = open_byte_source(*file_);
+        source_ = open_byte_source(*file_);  // a piece's: at the byte before its range
         buf_.clear();
         pos_ = 0;
         eof_ = false;
         line_no_ = 0;
-        if (!fill_line_buffer() && buf_.empty()) {
+        base_ = file_->range_begin > 0 ? file_->range_begin - 1 : 0;
+        read_end_ = base_;
+        counted_to_ = base_;
+        if (file_->range_begin > 0) {
+            // A later piece of the file: the first piece says whether it is binary (empty it
+            // is not: it is longer than where this piece begins).
+            if (file_head_binary(*file_) || !skip_to_first_line())
+                source_.reset();
+        } else if (!fill_line_buffer() && buf_.empty()) {
             add_skip(out, SkipReason::kEmpty, "empty file", 0);
             source_.reset();
         } else if (looks_binary(buf_)) {
             add_skip(out, SkipReason::kBinary, "binary data (NUL bytes)", 0);
+            if (file_->ranged())  // the bytes looked at, as a whole file's reader counts them
+                bytes_read_ += read_end_ - base_;
             source_.reset();
         }
     } catch (const IoError& e) {
@@ -547,21 +600,54 @@ bool RecordReader::fill_line_buffer() {
         return false;
     if (pos_ > 0) {
         buf_.erase(0, pos_);
+        base_ += pos_;
         pos_ = 0;
     }
     std::size_t old = buf_.size();
     buf_.resize(old + kLineChunk);
     std::size_t got = source_->read(buf_.data() + old, kLineChunk);
     buf_.resize(old + got);
-    bytes_read_ += got;
+    read_end_ += got;
+    if (!file_->ranged())  // a piece's bytes are its lines' (end_of_piece())
+        bytes_read_ += got;
     if (got == 0)
         eof_ = true;
     return got > 0;
 }
 
+// A piece that starts past the file's first byte: passes over the rest of the line the piece
+// before it holds (one starting before range_begin), which may be longer than any buffer.
+// False when no line starts in the piece.
+bool RecordReader::skip_to_first_line() {
+    for (;;) {
+        const std::size_t nl = buf_.find('\n', pos_);
+        if (nl != std::string::npos) {
+            pos_ = nl + 1;
+            counted_to_ = base_ + pos_;
+            return counted_to_ < file_->range_end;
+        }
+        pos_ = buf_.size();
+        if (!fill_line_buffer())
+            return false;
+    }
+}
+
+// A piece's bytes are those from its first line's start to the next piece's first line's,
+// counted as its lines are taken (a batch's bytes are those of its lines).
+void RecordReader::count_piece_bytes() {
+    if (!file_->ranged())
+        return;
+    const std::uint64_t to = std::min(base_ + pos_, read_end_);
+    bytes_read_ += to - counted_to_;
+    counted_to_ = to;
+}
+
 // Emits the next line of the open JSONL stream as a record (or a skip). Returns false at the
 // end of the stream. A line longer than max_doc_bytes is dropped as it streams past.
 bool RecordReader::read_line(RawBatch& out) {
+    if (file_->ranged() && base_ + pos_ >= file_->range_end) {
+        return false;  // the next line is the next piece's
+    }
     try {
         std::size_t scanned = pos_;
         bool too_large = false;
@@ -592,10 +678,12 @@ bool RecordReader::read_line(RawBatch& out) {
                     }
                 }
                 pos_ = nl + 1;
+                count_piece_bytes();
                 return true;
             }
             if (buf_.size() - pos_ > options_.max_doc_bytes) {
                 too_large = true;  // keep only the tail; the line is already lost
+                base_ += buf_.size();
                 buf_.clear();
                 pos_ = 0;
             }

@@ -286,8 +286,10 @@ struct RecordParser::Impl {
         if (out.skip != SkipReason::kNone)
             return;
         join_title_body(out);
-        if (out.id.empty())
+        if (out.id.empty()) {
             out.id = fallback_id(batch, rec, out.text);
+            out.id_from_line = rec.line > 0 && !batch.sources[rec.source].file_id.empty();
+        }
     }
 };
 
@@ -309,6 +311,7 @@ void RecordParser::parse(const RawBatch& batch, const RawRecord& rec, ParsedDoc&
     out.stated_lang.clear();
     out.date.reset();
     out.fields_found = 0;
+    out.id_from_line = false;
     out.unreadable_date.clear();
     out.skip = rec.skip;
     out.message = rec.message;

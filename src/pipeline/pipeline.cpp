@@ -241,6 +241,7 @@ private:
             doc.sketch = sketch_words(s.parsed.text);
         }
         doc.id = std::move(s.parsed.id);
+        doc.id_from_line = s.parsed.id_from_line;
         doc.id_key = detail::SeenIds::key_of(doc.id);
         doc.title = std::move(s.parsed.title);
         doc.url = std::move(s.parsed.url);
@@ -609,7 +610,7 @@ private:
     /// copies of one page (paywall, consent, error pages), and each copy added to the index
     /// made every later one walk buckets thousands long.
     bool join_exact_copy(DocId id, std::span<const std::uint64_t> keys) {
-        const std::optional<DocId> newest = index_.newest(keys[0]);
+        const std::optional<DocId> newest = index_.newest(0, keys[0]);
         if (!newest)
             return false;
         const std::span<const SigValue> a = signature(*newest);

@@ -16,7 +16,7 @@
 namespace neardup {
 namespace {
 
-constexpr char kMagic[8] = {'N', 'D', 'S', 'I', 'G', 'N', '0', '1'};
+constexpr char kMagic[8] = {'N', 'D', 'S', 'I', 'G', 'N', '0', '2'};
 constexpr std::uint8_t kChunkTag = 1;
 constexpr std::uint8_t kEndTag = 0;
 /// No chunk is larger (a batch is a few MB): a bigger count is damage, not a size to allocate.
@@ -108,6 +108,11 @@ void write_header(Out& o, const SignHeader& h) {
     o.pod(h.rank);
     o.pod(h.world);
     o.pod(h.inputs);
+    o.pod<std::uint64_t>(h.pieces.size());
+    for (const SignPiece& p : h.pieces) {
+        o.pod(p.input);
+        o.pod(p.begin);
+    }
     o.pod(h.now);
     o.pod(h.num_perm);
     o.pod<std::uint8_t>((h.story ? 1 : 0) | (h.exact_verify ? 2 : 0) |
@@ -122,6 +127,15 @@ SignHeader read_header(In& in) {
     h.rank = in.pod<std::uint32_t>();
     h.world = in.pod<std::uint32_t>();
     h.inputs = in.pod<std::uint32_t>();
+    const auto pieces = in.pod<std::uint64_t>();
+    for (std::uint64_t i = 0; i < pieces; ++i) {
+        SignPiece p;
+        p.input = in.pod<std::uint32_t>();
+        p.begin = in.pod<std::uint64_t>();
+        if (p.input >= h.inputs || (!h.pieces.empty() && p.input < h.pieces.back().input))
+            in.fail();
+        h.pieces.push_back(p);
+    }
     h.now = in.pod<std::int64_t>();
     h.num_perm = in.pod<std::uint32_t>();
     const auto flags = in.pod<std::uint8_t>();
@@ -138,6 +152,7 @@ void write_doc(Out& o, const SignedDoc& d, const SignHeader& h) {
     o.pod(static_cast<std::uint8_t>(d.skip));
     o.str(d.message);
     o.str(d.id);
+    o.pod<std::uint8_t>(d.id_from_line ? 1 : 0);
     o.pod<std::uint8_t>(d.date ? 1 : 0);
     o.pod<std::int64_t>(d.date.value_or(0));
     o.pod(d.length);
@@ -170,6 +185,7 @@ void read_doc(In& in, SignedDoc& d, const SignHeader& h) {
     d.skip = static_cast<SkipReason>(skip);
     d.message = in.str();
     d.id = in.str();
+    d.id_from_line = in.pod<std::uint8_t>() != 0;
     const bool dated = in.pod<std::uint8_t>() != 0;
     const auto date = in.pod<std::int64_t>();
     d.date = dated ? std::optional(date) : std::nullopt;
@@ -199,14 +215,32 @@ void read_doc(In& in, SignedDoc& d, const SignHeader& h) {
     }
 }
 
-/// One input's records of a batch, `first` .. `last` (exclusive), as a chunk's bytes.
+/// A chunk's first fields: its piece, the piece's input, the lines before the piece in its
+/// input (0 as written; the merge sets it: SignedRanks::next_chunk()), the piece's last line so
+/// far (the highest line number of its records), the batch's bytes.
+constexpr std::size_t kLineBaseAt = 2 * sizeof(std::uint32_t);
+constexpr std::size_t kLastLineAt = kLineBaseAt + sizeof(std::uint64_t);
+constexpr std::size_t kChunkFixedBytes = kLastLineAt + sizeof(std::uint64_t);
+
+void chunk_start(Out& o, std::uint32_t piece, const SignHeader& h, std::uint64_t last_line,
+                 std::uint64_t input_bytes) {
+    o.pod(piece);
+    o.pod(h.pieces[piece].input);
+    o.pod<std::uint64_t>(0);
+    o.pod(last_line);
+    o.pod(input_bytes);
+}
+
+/// One piece's records of a batch, `first` .. `last` (exclusive), as a chunk's bytes.
 std::string chunk_bytes(const SignedBatch& b, std::size_t first, std::size_t last,
-                        std::uint32_t input, const SignHeader& h) {
+                        std::uint32_t piece, const SignHeader& h) {
     std::string buf;
     Out o(buf);
     const RecordSource& src = b.raw.sources[b.raw.records[first].source];
-    o.pod(input);
-    o.pod<std::uint64_t>(first == 0 ? b.raw.input_bytes : 0);  // the batch's bytes, once
+    std::uint64_t last_line = 0;
+    for (std::size_t i = first; i < last; ++i)
+        last_line = std::max(last_line, b.raw.records[i].line);
+    chunk_start(o, piece, h, last_line, first == 0 ? b.raw.input_bytes : 0);  // bytes: once
     o.str(src.display);
     o.str(src.file_id);
     o.str(src.site);
@@ -225,12 +259,11 @@ std::string chunk_bytes(const SignedBatch& b, std::size_t first, std::size_t las
     return buf;
 }
 
-/// A chunk of no records of `input` (an input without any, or bytes read that made none).
-std::string empty_chunk(std::uint32_t input, std::uint64_t input_bytes = 0) {
+/// A chunk of no records of `piece` (a piece without any, or bytes read that made none).
+std::string empty_chunk(std::uint32_t piece, const SignHeader& h, std::uint64_t input_bytes = 0) {
     std::string buf;
     Out o(buf);
-    o.pod(input);
-    o.pod(input_bytes);
+    chunk_start(o, piece, h, 0, input_bytes);
     o.str("");
     o.str("");
     o.str("");
@@ -268,13 +301,14 @@ std::optional<Marker> read_marker(const std::string& path, bool& damaged) {
 }  // namespace
 
 bool SignHeader::same_run(const SignHeader& o) const {
-    return world == o.world && inputs == o.inputs && now == o.now && num_perm == o.num_perm &&
-           story == o.story && exact_verify == o.exact_verify &&
+    return world == o.world && inputs == o.inputs && pieces == o.pieces && now == o.now &&
+           num_perm == o.num_perm && story == o.story && exact_verify == o.exact_verify &&
            site_boilerplate == o.site_boilerplate && arguments == o.arguments;
 }
 
-std::uint32_t rank_of_input(std::string_view path, std::uint32_t world) {
-    return static_cast<std::uint32_t>(hash64(path, 0x5157A6E5) % std::max<std::uint32_t>(world, 1));
+std::uint32_t rank_of_input(std::string_view path, std::uint32_t world, std::uint32_t piece) {
+    const std::uint64_t n = std::max<std::uint32_t>(world, 1);
+    return static_cast<std::uint32_t>((hash64(path, 0x5157A6E5) % n + piece) % n);
 }
 
 std::string signed_file_path(const std::string& work, std::uint32_t rank, std::uint32_t world) {
@@ -325,14 +359,14 @@ void SignedFileWriter::write_chunk(const std::string& bytes) {
 
 void SignedFileWriter::empty_chunks_before(std::size_t owned_index) {
     for (; next_owned_ < owned_index; ++next_owned_)
-        write_chunk(empty_chunk(owned_[next_owned_]));
+        write_chunk(empty_chunk(owned_[next_owned_], header_));
 }
 
 void SignedFileWriter::add(const SignedBatch& b) {
     const std::size_t n = b.raw.records.size();
     for (std::size_t first = 0; first < n;) {
         const std::uint32_t local = b.raw.sources[b.raw.records[first].source].input;
-        NEARDUP_CHECK(local < owned_.size(), "a signed batch names an input the rank does not own");
+        NEARDUP_CHECK(local < owned_.size(), "a signed batch names a piece the rank does not own");
         std::size_t last = first + 1;
         while (last < n && b.raw.sources[b.raw.records[last].source].input == local)
             ++last;
@@ -343,7 +377,7 @@ void SignedFileWriter::add(const SignedBatch& b) {
         first = last;
     }
     if (n == 0 && b.raw.input_bytes > 0 && next_owned_ > 0)  // bytes of records all skipped
-        write_chunk(empty_chunk(owned_[next_owned_ - 1], b.raw.input_bytes));
+        write_chunk(empty_chunk(owned_[next_owned_ - 1], header_, b.raw.input_bytes));
 }
 
 void SignedFileWriter::finish() {
@@ -390,7 +424,7 @@ struct SignedRanks::Rank {
     std::uint64_t expected_checksum = 0;
     std::string chunk;  ///< the next chunk's bytes (empty at the end)
     bool ended = false;
-    std::uint32_t next_input = 0;  ///< the next chunk's input
+    std::uint32_t next_input = 0;  ///< the next chunk's piece
 
     void read_exact(char* to, std::size_t n) {
         if (n > size - at)
@@ -415,7 +449,7 @@ struct SignedRanks::Rank {
             throw FormatError(path + ": damaged (no chunk where one should start)");
         std::uint64_t n = 0;
         read_exact(reinterpret_cast<char*>(&n), sizeof(n));
-        if (n > kMaxChunkBytes || n > size - at || n < sizeof(std::uint32_t))
+        if (n > kMaxChunkBytes || n > size - at || n < kChunkFixedBytes)
             throw FormatError(path + ": damaged (a chunk of " + std::to_string(n) + " bytes)");
         chunk.resize(n);
         read_exact(chunk.data(), n);
@@ -460,6 +494,8 @@ SignedRanks::SignedRanks(const std::string& work, std::uint32_t world) {
         if (rank->header.num_perm == 0 || rank->header.num_perm > kMaxNumPerm)
             throw FormatError(rank->path + ": damaged (" + std::to_string(rank->header.num_perm) +
                               " signature slots)");
+        if (rank->header.pieces.empty() && rank->header.inputs > 0)
+            throw FormatError(rank->path + ": damaged (inputs but no pieces)");
         if (rank->header.rank != r || rank->header.world != world)
             throw FormatError(rank->path + ": it says rank " + std::to_string(rank->header.rank) +
                               " of " + std::to_string(rank->header.world));
@@ -487,27 +523,43 @@ bool SignedRanks::next_chunk(std::string& bytes) {
                 from = r.get();
         }
         if (from == nullptr) {
-            if (next_input_ != header_.inputs)
+            if (next_input_ != header_.pieces.size())
                 throw FormatError("the sign ranks hold " + std::to_string(next_input_) + " of " +
-                                  std::to_string(header_.inputs) + " inputs");
+                                  std::to_string(header_.pieces.size()) + " pieces of the inputs");
             return false;
         }
         if (from->next_input + 1 == next_input_ || from->next_input == next_input_)
             break;
-        throw FormatError(from->path + ": input " + std::to_string(from->next_input) +
-                          " comes before input " + std::to_string(next_input_) +
-                          " was read: an input is missing or twice");
+        throw FormatError(from->path + ": piece " + std::to_string(from->next_input) +
+                          " comes before piece " + std::to_string(next_input_) +
+                          " was read: a piece of the inputs is missing or twice");
     }
-    if (from->next_input == next_input_)
-        ++next_input_;  // the input's first chunk
+    if (from->next_input >= header_.pieces.size())
+        throw FormatError(from->path + ": damaged (piece " + std::to_string(from->next_input) +
+                          " of " + std::to_string(header_.pieces.size()) + ")");
+    if (from->next_input == next_input_) {  // the piece's first chunk
+        const std::uint32_t p = next_input_++;
+        const bool same_input = p > 0 && header_.pieces[p].input == header_.pieces[p - 1].input;
+        line_base_ = same_input ? line_base_ + piece_lines_ : 0;
+        piece_lines_ = 0;
+    }
     bytes.swap(from->chunk);
     from->advance();
+    std::uint64_t last_line = 0;
+    std::memcpy(&last_line, bytes.data() + kLastLineAt, sizeof(last_line));
+    piece_lines_ = std::max(piece_lines_, last_line);
+    std::memcpy(bytes.data() + kLineBaseAt, &line_base_, sizeof(line_base_));
     return true;
 }
 
 void SignedRanks::decode(std::string_view bytes, SignedBatch& out) const {
     In in(bytes, "a chunk of the sign stage's files");
+    const auto piece = in.pod<std::uint32_t>();
     const auto input = in.pod<std::uint32_t>();
+    const auto line_base = in.pod<std::uint64_t>();
+    in.pod<std::uint64_t>();  // the piece's last line: next_chunk()'s
+    if (piece >= header_.pieces.size() || header_.pieces[piece].input != input)
+        in.fail();
     out.raw.clear();
     out.docs.clear();
     out.signatures.clear();
@@ -535,9 +587,14 @@ void SignedRanks::decode(std::string_view bytes, SignedBatch& out) const {
     for (std::size_t i = 0; i < n; ++i) {
         RawRecord& rec = out.raw.records[i];
         rec.line = in.pod<std::uint64_t>();
+        if (rec.line > 0)
+            rec.line += line_base;  // numbered in its piece; in its file now
         rec.format = static_cast<RecordFormat>(in.pod<std::uint8_t>());
         rec.source = 0;
-        read_doc(in, out.docs[i], header_);
+        SignedDoc& doc = out.docs[i];
+        read_doc(in, doc, header_);
+        if (doc.id_from_line && line_base > 0)  // "<file id>:<line>", the line in its file now
+            doc.id = out.raw.sources[0].file_id + ":" + std::to_string(rec.line);
         in.fixed_array(std::span<SigValue>(out.signatures.data() + i * num_perm, num_perm));
         if (header_.story)
             in.array(out.terms[i]);

@@ -32,6 +32,53 @@ for world in 1 2 4 7; do
   cmp -s "$tmp/scan.jsonl" "$tmp/staged.jsonl" || fail "--world $world: JSONL rows differ"
 done
 
+# --- one large JSONL file cut into pieces (--piece-bytes) dealt to the ranks: lines without an
+# id ("<file>:<line>", numbered in the whole file), blank, CRLF, malformed and too-long lines
+# across piece boundaries, a last line without a newline: rows, JSONL rows and the summary's
+# counts are scan's
+python3 - "$tmp/gen.jsonl" "$tmp/big/one.jsonl" <<'PY'
+import json, os, sys
+os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True)
+out = []
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8").read().splitlines()):
+    d = json.loads(line)
+    if i % 7 == 0:
+        d.pop("id", None)
+    out.append(json.dumps(d) + ("\r" if i % 11 == 0 else ""))
+    if i % 13 == 0:
+        out.append("")
+    if i % 97 == 0:
+        out.append("{not json")
+    if i == 900:
+        out.append(json.dumps({"text": "long " * 60000}))
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out))
+PY
+big=("$tmp/big/one.jsonl")
+expect_exit 0 -- "$bin" scan --max-doc-bytes 200K "${big[@]}" --format jsonl -o "$tmp/big.jsonl"
+grep -v '^time\|MB/s' "$tmp/err" >"$tmp/big.summary"
+grep -q 'one.jsonl:[0-9]*","near"' "$tmp/big.jsonl" || fail "the big file has no line without an id"
+for world in 1 3 4; do
+  expect_exit 0 -- scripts/staged-scan.sh --world "$world" --work "$tmp/bigw$world" \
+    --max-doc-bytes 200K --piece-bytes 150K "${big[@]}" --format jsonl -o "$tmp/bigs.jsonl"
+  cmp -s "$tmp/big.jsonl" "$tmp/bigs.jsonl" || fail "--world $world, pieces: JSONL rows differ"
+  grep -v '^time\|MB/s\|sign rank' "$tmp/err" | diff - "$tmp/big.summary" >/dev/null ||
+    fail "--world $world, pieces: the summary differs from scan's"
+done
+pieces=$("$bin" stage sign --work "$tmp/bigw4" --rank 0 --world 4 2>&1 --max-doc-bytes 200K \
+  --piece-bytes 150K "${big[@]}" | grep -c "complete")
+[ "$pieces" = 1 ] || fail "a complete rank of pieces was signed again"
+for r in 0 1 2 3; do
+  expect_exit 0 -- "$bin" stage sign --work "$tmp/bigq" --rank "$r" --world 4 --now "$now" \
+    --max-doc-bytes 200K --piece-bytes 150K "${big[@]}"
+done
+expect_grep "$tmp/err" "of [0-9]* pieces of 1 inputs"
+# Ranks that cut the inputs otherwise are not one run.
+rm "$tmp/bigq/sign-3-of-4.done"
+expect_exit 0 -- "$bin" stage sign -q --work "$tmp/bigq" --rank 3 --world 4 --now "$now" \
+  --max-doc-bytes 200K --piece-bytes 100K "${big[@]}"
+expect_exit 1 -- "$bin" stage link -q --work "$tmp/bigq" -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "other options"
+
 # --- ranks by hand, as a Slurm array runs them (SLURM_ARRAY_TASK_ID/COUNT), without --now:
 # the first writes WORK/now, the others (started later) read it
 work=$tmp/slurmish

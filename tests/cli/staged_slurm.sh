@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The staged scan under Slurm: a one-node Slurm on this machine (scripts/slurm-local.sh: munge,
 # slurmctld, slurmd), scripts/staged-scan.sh --engine slurm at --world 1, 2, 4 and 7 (a job
-# array of sign ranks, the link job after it): rows identical to `neardup scan`; a rank that
-# fails (its input unreadable to the job) fails the link job, and the re-run gives scan's rows.
+# array of sign ranks, the link job after it; at 4 and 7 the JSONL files cut into pieces): rows
+# identical to `neardup scan`; a rank that fails (its input unreadable to the job) fails the
+# link job, and the re-run gives scan's rows.
 # Needs root (exit 77, skipped, otherwise). Usage: tests/cli/staged_slurm.sh path/to/neardup
 source "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || { echo "staged_slurm: needs root to run the Slurm daemons (skipped)"; exit 77; }
@@ -19,8 +20,10 @@ inputs=("$tmp/in" corpus)
 expect_exit 0 -- "$bin" scan -q "${inputs[@]}" -o "$tmp/scan.tsv" --level story --keep "$tmp/scan.keep"
 
 for world in 1 2 4 7; do
+  pieces=()  # at 4 and 7 ranks, the JSONL files are cut into pieces too
+  [ "$world" -ge 4 ] && pieces=(--piece-bytes 200K)
   expect_exit 0 -- scripts/staged-scan.sh --engine slurm --world "$world" --work "$tmp/w$world" -q \
-    "${inputs[@]}" -o "$tmp/rows.tsv" --level story --keep "$tmp/rows.keep"
+    "${pieces[@]}" "${inputs[@]}" -o "$tmp/rows.tsv" --level story --keep "$tmp/rows.keep"
   cmp -s "$tmp/scan.tsv" "$tmp/rows.tsv" || fail "slurm --world $world: rows differ from scan's"
   cmp -s "$tmp/scan.keep" "$tmp/rows.keep" || fail "slurm --world $world: keep list differs"
   [ "$(ls "$tmp/w$world"/slurm-sign-*.log | wc -l)" -eq "$world" ] || fail "slurm --world $world: not one job per rank"

@@ -1,15 +1,72 @@
 // Fuzz target: bytes as a JSONL file (and, from the first byte, as gzip, zstd, xz or bzip2 data)
 // through the streaming reader with a small document limit, then every record through the parser.
+// A plain JSONL file is also read in pieces (split_input(), a piece size from the first byte):
+// the pieces' records, lines numbered on, must be the whole file's (else abort: a finding).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
 #include "neardup/io/input.hpp"
 #include "neardup/io/parse.hpp"
+
+namespace {
+
+/// Each record as its line, skip reason and bytes, one string per record.
+std::vector<std::string> records_of(std::vector<neardup::InputFile> inputs,
+                                    neardup::ReaderOptions opts, std::uint64_t& input_bytes) {
+    using namespace neardup;
+    RecordReader reader(std::move(inputs), opts);
+    RawBatch batch;
+    std::vector<std::string> out;
+    while (reader.next_batch(batch)) {
+        input_bytes += batch.input_bytes;
+        for (const RawRecord& rec : batch.records) {
+            out.push_back(std::to_string(rec.line) + "/" +
+                          std::to_string(static_cast<int>(rec.skip)) + "/" +
+                          std::string(batch.bytes(rec)));
+        }
+    }
+    return out;
+}
+
+/// The whole file's records, and the same from its pieces with lines numbered on.
+void check_pieces(const std::string& path, neardup::ReaderOptions opts, std::uint64_t piece) {
+    using namespace neardup;
+    const std::vector<InputFile> whole = collect_inputs({path});
+    std::uint64_t whole_bytes = 0;
+    const std::vector<std::string> expected = records_of(whole, opts, whole_bytes);
+    std::vector<std::string> got;
+    std::uint64_t piece_bytes = 0;
+    std::uint64_t line_base = 0;
+    for (const InputFile& p : split_input(whole[0], piece)) {
+        std::uint64_t bytes = 0;
+        std::uint64_t last = 0;
+        RecordReader reader({p}, opts);
+        RawBatch batch;
+        while (reader.next_batch(batch)) {
+            bytes += batch.input_bytes;
+            for (const RawRecord& rec : batch.records) {
+                last = std::max(last, rec.line);
+                got.push_back(std::to_string(rec.line > 0 ? rec.line + line_base : 0) + "/" +
+                              std::to_string(static_cast<int>(rec.skip)) + "/" +
+                              std::string(batch.bytes(rec)));
+            }
+        }
+        line_base += last;
+        piece_bytes += bytes;
+    }
+    if (got != expected || piece_bytes != whole_bytes)
+        std::abort();
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace neardup;
@@ -34,6 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const RawRecord& rec : batch.records)
             parser.parse(batch, rec, doc);
     }
+    if (data[0] % 6 == 0 && size > 2)
+        check_pieces(path, opts, std::max<std::uint64_t>(1 + data[0] / 6 % 41, size / 16));
     std::remove(path.c_str());
     ::rmdir(dir);
     return 0;

@@ -420,3 +420,94 @@ TEST_SUITE("io") {
         CHECK(r.docs[1].message.find("nested") != std::string::npos);
     }
 }
+
+TEST_SUITE("io") {
+    /// Every record of `inputs` read in order: its line, skip reason, bytes; and the bytes read.
+    struct Lines {
+        std::vector<std::uint64_t> lines;
+        std::vector<SkipReason> skips;
+        std::vector<std::string> bytes;
+        std::uint64_t input_bytes = 0;
+    };
+    Lines read_lines(std::vector<InputFile> inputs, ReaderOptions opts) {
+        RecordReader reader(std::move(inputs), opts);
+        RawBatch batch;
+        Lines out;
+        while (reader.next_batch(batch)) {
+            out.input_bytes += batch.input_bytes;
+            for (const RawRecord& rec : batch.records) {
+                out.lines.push_back(rec.line);
+                out.skips.push_back(rec.skip);
+                out.bytes.emplace_back(batch.bytes(rec));
+            }
+        }
+        return out;
+    }
+
+    TEST_CASE("a JSONL file read in pieces gives its lines, each once, in order (any piece size)") {
+        TempDir dir;
+        std::string jsonl;
+        for (int i = 0; i < 300; ++i) {
+            if (i % 13 == 0)
+                jsonl += "\n";  // blank lines are records (skips) too
+            if (i == 150)
+                jsonl += "{\"text\":\"" + std::string(3000, 'x') + "\"}\n";  // over the limit
+            jsonl += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"" +
+                     std::string(static_cast<std::size_t>(i % 37), 'w') + "\"}" +
+                     (i % 5 == 0 ? "\r\n" : "\n");
+        }
+        jsonl += "{\"id\":\"last\",\"text\":\"no newline\"}";
+        const auto path = dir.write("big.jsonl", jsonl);
+        ReaderOptions opts;
+        opts.max_doc_bytes = 2000;
+        opts.batch_docs = 16;
+        const std::vector<InputFile> whole = collect_inputs({path.string()});
+        const Lines expected = read_lines(whole, opts);
+        CHECK(expected.input_bytes == jsonl.size());
+        for (const std::uint64_t piece_bytes :
+             {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{40}, std::uint64_t{997},
+              std::uint64_t{4096}, std::uint64_t{jsonl.size() - 1}}) {
+            CAPTURE(piece_bytes);
+            const std::vector<InputFile> pieces = split_input(whole[0], piece_bytes);
+            REQUIRE(pieces.size() == (jsonl.size() + piece_bytes - 1) / piece_bytes);
+            Lines got;
+            std::uint64_t line_base = 0;
+            for (const InputFile& piece : pieces) {
+                const Lines part = read_lines({piece}, opts);
+                for (std::size_t i = 0; i < part.lines.size(); ++i) {
+                    got.lines.push_back(part.lines[i] + line_base);
+                    got.skips.push_back(part.skips[i]);
+                    got.bytes.push_back(part.bytes[i]);
+                }
+                if (!part.lines.empty())
+                    line_base += part.lines.back();
+                got.input_bytes += part.input_bytes;
+            }
+            CHECK(got.lines == expected.lines);
+            CHECK(got.skips == expected.skips);
+            CHECK(got.bytes == expected.bytes);
+            CHECK(got.input_bytes == expected.input_bytes);
+        }
+    }
+
+    TEST_CASE("only plain JSONL files larger than a piece are cut, a binary one is skipped once") {
+        TempDir dir;
+        const auto small = dir.write("small.jsonl", "{\"id\":\"a\",\"text\":\"t\"}\n");
+        const auto text = dir.write("x.txt", std::string(5000, 'a'));
+        std::string binary = "{\"id\":\"b\",\"text\":\"t\"}\n";
+        binary += std::string(1, '\0') + std::string(5000, 'b') + "\n";
+        const auto bin = dir.write("bin.jsonl", binary);
+        CHECK(split_input(collect_inputs({small.string()})[0], 4).size() == 6);
+        CHECK(split_input(collect_inputs({small.string()})[0], 0).size() == 1);
+        CHECK(split_input(collect_inputs({small.string()})[0], 1000).size() == 1);
+        CHECK(split_input(collect_inputs({text.string()})[0], 100).size() == 1);
+        const std::vector<InputFile> pieces = split_input(collect_inputs({bin.string()})[0], 1000);
+        REQUIRE(pieces.size() == 6);
+        std::vector<SkipReason> skips;
+        for (const InputFile& piece : pieces) {
+            for (const SkipReason s : read_lines({piece}, {}).skips)
+                skips.push_back(s);
+        }
+        CHECK(skips == std::vector<SkipReason>{SkipReason::kBinary});
+    }
+}

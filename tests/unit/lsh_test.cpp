@@ -94,6 +94,24 @@ TEST_SUITE("lsh") {
         CHECK(found == std::vector<DocId>{7, 8, 9});
     }
 
+    TEST_CASE("a key of one band that another band has too (a tag collision) hides no bucket") {
+        // Keys 2^32 and 1 have one 32-bit tag. A table shared by all bands made a later
+        // document's band-1 entry the head of doc 0's band-0 bucket, and the walk, following
+        // band 0's links from it, left that bucket: doc 0 was never found.
+        LshIndex index({2, 1});
+        index.add(0, std::vector<std::uint64_t>{std::uint64_t{1} << 32, 200});
+        index.add(1, std::vector<std::uint64_t>{300, 1});
+        index.add(2, std::vector<std::uint64_t>{100, 1});
+        std::vector<DocId> found;
+        index.candidates(std::vector<std::uint64_t>{std::uint64_t{1} << 32, 999}, found);
+        CHECK(found == std::vector<DocId>{0});
+        index.candidates(std::vector<std::uint64_t>{999, 1}, found);
+        CHECK(found == std::vector<DocId>{1, 2});
+        CHECK(index.newest(0, std::uint64_t{1} << 32) == std::optional<DocId>{0});
+        CHECK(index.newest(1, 1) == std::optional<DocId>{2});
+        CHECK(!index.newest(0, 200).has_value());  // band 1 has it
+    }
+
     TEST_CASE("band keys differ per band for equal rows") {
         const Signature sig{1, 1, 1, 1};
         std::vector<std::uint64_t> keys(2);

@@ -55,6 +55,14 @@ struct InputFile {
     /// Read it only if it is a regular file (opened without waiting: a FIFO is refused, not
     /// waited on); for files read again later by a stored path (the report).
     bool regular_only = false;
+    /// A piece of a plain JSONL file (the staged scan splits large ones; split_input()): the
+    /// lines that start at a byte in [range_begin, range_end), numbered from 1 at the first.
+    std::uint64_t range_begin = 0;
+    std::uint64_t range_end = kToEnd;
+
+    static constexpr std::uint64_t kToEnd = ~std::uint64_t{0};
+    /// True for a piece of the file rather than all of it.
+    [[nodiscard]] bool ranged() const noexcept { return range_begin > 0 || range_end != kToEnd; }
 };
 
 /// How whole-file ids are formed (see the header comment).
@@ -87,6 +95,12 @@ struct ReaderOptions {
 /// The identities of `paths`, sorted, each once: the same inputs in any order and spelling.
 [[nodiscard]] std::vector<std::string> input_identities(std::span<const std::string> paths);
 
+/// Cuts `file` into pieces of about `piece_bytes` (its lines by the byte they start at): a plain
+/// (uncompressed) JSONL file larger than that, readable now, gives ceil(size / piece_bytes)
+/// pieces; any other input is one piece, itself. Reading every piece in order reads the lines
+/// the whole file has, in order, each once (line numbers restart at 1 in each piece).
+[[nodiscard]] std::vector<InputFile> split_input(const InputFile& file, std::uint64_t piece_bytes);
+
 /// Calls f(line, bytes) for each line of a JSONL input as stored: `bytes` ends with its '\n'
 /// (the last line may have none), lines numbered from 1 as RecordReader numbers them.
 /// Decompresses as the name says; "-" reads stdin from where it stands. Throws IoError.
@@ -112,6 +126,8 @@ private:
     void read_whole_file(RawBatch& out);
     bool read_line(RawBatch& out);
     bool fill_line_buffer();
+    bool skip_to_first_line();
+    void count_piece_bytes();
     void add_skip(RawBatch& out, SkipReason reason, std::string message, std::uint64_t line);
     std::uint32_t current_source(RawBatch& out);
 
@@ -126,6 +142,10 @@ private:
     bool eof_ = false;
     std::uint64_t line_no_ = 0;
     std::uint64_t bytes_read_ = 0;
+    // A ranged input (InputFile::ranged()): offsets in its file, counted as its lines are taken.
+    std::uint64_t base_ = 0;        ///< the file offset of buf_[0]
+    std::uint64_t read_end_ = 0;    ///< the file offset after the last byte read
+    std::uint64_t counted_to_ = 0;  ///< the file offset its counted bytes reach
 };
 
 }  // namespace neardup

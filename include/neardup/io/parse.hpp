@@ -64,6 +64,9 @@ struct ParsedDoc {
     std::string stated_lang;           ///< the JSON language field, when given
     std::optional<std::int64_t> date;  ///< seconds since the epoch, UTC
     std::uint8_t fields_found = 0;     ///< FieldBit flags of the named JSON fields the record has
+    /// The id is "<file id>:<line>" (a JSONL line without one): a line of a piece of its file
+    /// (InputFile::ranged()) is numbered in the piece, and the staged scan numbers it again.
+    bool id_from_line = false;
     /// The date field's (else the web page's) date text when it is not a date we read.
     std::string unreadable_date;
     SkipReason skip = SkipReason::kNone;

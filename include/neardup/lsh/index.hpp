@@ -1,9 +1,12 @@
 // In-memory LSH index: band keys -> the documents that produced them.
 //
 // band_keys() hashes each band's rows of a signature (XXH3, seeded by the band number, so equal
-// rows in different bands give different keys). LshIndex keeps one open-addressing table from
-// key to the newest document with that key, and per document and band a link to the previous
-// one: memory is about 12 bytes per document and band plus the table, nothing per bucket.
+// rows in different bands give different keys). LshIndex keeps per band an open-addressing table
+// from a key's 32-bit tag to the newest document with that key, and per document and band a
+// link to the previous one: memory is about 12 bytes per document and band plus the tables,
+// nothing per bucket. A bucket is (band, tag): two keys of one band with one tag share a bucket
+// (more candidates to verify, none lost); the bands' tables are apart, so a band's links never
+// lead into another band's bucket.
 // candidates() walks each of a query's buckets newest first, at most `max_bucket_walk` entries
 // per bucket: a bucket holding thousands of copies of one text would otherwise make every new
 // copy cost thousands of checks, and the newest copies are enough to join the group.
@@ -41,8 +44,8 @@ public:
     /// of a document already added, are never candidates).
     void add(DocId id, std::span<const std::uint64_t> keys);
 
-    /// The newest document added under `key` (any band's), or nullopt.
-    [[nodiscard]] std::optional<DocId> newest(std::uint64_t key) const noexcept;
+    /// The newest document added under `key` in `band`, or nullopt.
+    [[nodiscard]] std::optional<DocId> newest(std::uint32_t band, std::uint64_t key) const noexcept;
 
     /// Documents sharing at least one band key, sorted ascending, no duplicates (out is cleared).
     void candidates(std::span<const std::uint64_t> keys, std::vector<DocId>& out) const;
@@ -65,15 +68,19 @@ private:
         const auto tag = static_cast<std::uint32_t>(key ^ (key >> 32));
         return tag == 0 ? 1u : tag;
     }
-    [[nodiscard]] std::size_t find_slot(std::uint32_t tag) const noexcept;
-    void rehash(std::size_t slots);
-    void grow();
+    /// Where `key`'s probe starts in band's table (its slot if nothing collided).
+    [[nodiscard]] std::size_t home_slot(std::uint32_t band, std::uint64_t key) const noexcept;
+    /// The slot of `tag` in band's table: its own, or the empty one where it would go.
+    [[nodiscard]] std::size_t find_slot(std::uint32_t band, std::uint32_t tag) const noexcept;
+    /// Makes each band's table `per_band` slots (a power of two), its entries moved.
+    void rehash(std::size_t per_band);
 
     LshParams params_;
     std::uint32_t max_bucket_walk_;
-    std::vector<Slot> slots_;
-    std::size_t used_ = 0;
-    std::vector<DocId> next_;  ///< next_[id * bands + band]: previous document in that bucket
+    std::vector<Slot> slots_;        ///< band b's table: [b * per_band_, (b + 1) * per_band_)
+    std::size_t per_band_ = 0;       ///< slots per band, a power of two
+    std::vector<std::size_t> used_;  ///< used slots per band
+    std::vector<DocId> next_;        ///< next_[id * bands + band]: previous document in that bucket
     std::size_t docs_ = 0;
 };
 

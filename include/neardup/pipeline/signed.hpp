@@ -37,6 +37,7 @@ struct SignedDoc {
     std::string title;
     std::string url;
     std::uint64_t id_key = 0;       ///< SeenIds::key_of(id)
+    bool id_from_line = false;      ///< ParsedDoc::id_from_line
     std::uint8_t fields_found = 0;  ///< ParsedDoc::fields_found
     std::string unreadable_date;    ///< ParsedDoc::unreadable_date
     LangCode lang = kUndetermined;

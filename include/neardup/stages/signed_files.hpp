@@ -1,21 +1,25 @@
 // The staged scan's files: what each rank of the sign stage wrote, and the merge that reads
 // them back in input order for the link stage (pipeline/signed.hpp).
 //
-// Rank I of N signs the inputs whose path hashes to I (rank_of_input()) and writes
-// WORK/sign-I-of-N.bin, then WORK/sign-I-of-N.done, its completion marker (size and checksum of
-// the .bin). Both are written under temporary names, synced and renamed, the marker last: a
-// rank killed or out of disk leaves no marker, and is run again; a file without a valid marker
-// is never read. A sign run again over a complete rank does nothing.
+// The inputs are cut into pieces: a plain JSONL file larger than the piece size into byte
+// ranges of its lines (split_input()), any other input is one piece. Rank I of N signs the
+// pieces rank_of_input() gives it and writes WORK/sign-I-of-N.bin, then WORK/sign-I-of-N.done,
+// its completion marker (size and checksum of the .bin). Both are written under temporary
+// names, synced and renamed, the marker last: a rank killed or out of disk leaves no marker,
+// and is run again; a file without a valid marker is never read. A sign run again over a
+// complete rank does nothing.
 //
-// File layout (little-endian): "NDSIGN01", the header (rank, world, the number of inputs, the
-// run's time, the sign stage's arguments), then chunks: the tag 1, the chunk's byte count and
-// bytes (one input's records of one batch, with their signatures and terms), and finally the
-// tag 0. Each rank writes a chunk, possibly empty, for every input it owns, in input order; the
-// merge takes the chunks of all ranks in input order and checks that every input came.
+// File layout (little-endian): "NDSIGN02", the header (rank, world, the number of inputs, the
+// pieces, the run's time, the sign stage's arguments), then chunks: the tag 1, the chunk's
+// byte count and bytes (one piece's records of one batch, with their signatures and terms),
+// and finally the tag 0. Each rank writes a chunk, possibly empty, for every piece it owns, in
+// piece order; the merge takes the chunks of all ranks in piece order, checks that every piece
+// came, and numbers a piece's lines on from the pieces of its file before it (a piece's lines
+// are numbered from 1 where it was signed, not knowing how many lines came before it).
 //
 // Example:
-//   neardup::SignedFileWriter out(work, rank, world, header);
-//   neardup::sign_inputs(cfg, mine, [&](const neardup::SignedBatch& b) { out.add(b, global); });
+//   neardup::SignedFileWriter out(work, header, my_pieces);
+//   neardup::sign_inputs(cfg, mine, [&](const neardup::SignedBatch& b) { out.add(b); });
 //   out.finish();
 #pragma once
 
@@ -31,11 +35,19 @@
 
 namespace neardup {
 
+/// A piece of an input: all of it, or a byte range of a large JSONL file (split_input()).
+struct SignPiece {
+    std::uint32_t input = 0;  ///< the input's index among all inputs
+    std::uint64_t begin = 0;  ///< its first byte (InputFile::range_begin)
+    friend bool operator==(const SignPiece&, const SignPiece&) = default;
+};
+
 /// What every rank's file starts with; ranks of one staged scan have the same (but `rank`).
 struct SignHeader {
     std::uint32_t rank = 0;
     std::uint32_t world = 1;
     std::uint32_t inputs = 0;            ///< inputs of the whole scan
+    std::vector<SignPiece> pieces;       ///< the pieces ranks sign, in input order
     std::int64_t now = 0;                ///< the run's time dates were judged against
     std::uint32_t num_perm = 0;          ///< signature slots
     bool story = false;                  ///< documents carry story terms
@@ -47,8 +59,10 @@ struct SignHeader {
     [[nodiscard]] bool same_run(const SignHeader& other) const;
 };
 
-/// The rank (0 .. world-1) that signs the input at `path`: a stable hash of the path.
-[[nodiscard]] std::uint32_t rank_of_input(std::string_view path, std::uint32_t world);
+/// The rank (0 .. world-1) that signs piece `piece` (0 for a whole file) of the input at
+/// `path`: a stable hash of the path, the pieces of one file dealt to the ranks after it.
+[[nodiscard]] std::uint32_t rank_of_input(std::string_view path, std::uint32_t world,
+                                          std::uint32_t piece = 0);
 
 /// WORK/sign-I-of-N.bin and its marker, .done.
 [[nodiscard]] std::string signed_file_path(const std::string& work, std::uint32_t rank,
@@ -66,7 +80,7 @@ class OutputFile;
 /// Writes one rank's file. Not thread-safe (the sink is called from one thread at a time).
 class SignedFileWriter {
 public:
-    /// `owned`: the inputs this rank signs, as indexes among all inputs, ascending; a batch's
+    /// `owned`: the pieces this rank signs, as indexes into header.pieces, ascending; a batch's
     /// RecordSource::input n is owned[n].
     SignedFileWriter(const std::string& work, const SignHeader& header,
                      std::vector<std::uint32_t> owned);
@@ -86,7 +100,7 @@ private:
     std::string work_;
     SignHeader header_;
     std::vector<std::uint32_t> owned_;
-    std::size_t next_owned_ = 0;  ///< owned_[next_owned_] is the next input without a chunk
+    std::size_t next_owned_ = 0;  ///< owned_[next_owned_] is the next piece without a chunk
     std::unique_ptr<OutputFile> file_;
     std::uint64_t bytes_ = 0;
     std::uint64_t checksum_ = 0;
@@ -118,7 +132,9 @@ private:
     struct Rank;
     std::vector<std::unique_ptr<Rank>> ranks_;
     SignHeader header_;
-    std::uint32_t next_input_ = 0;
+    std::uint32_t next_input_ = 0;   ///< the next piece due
+    std::uint64_t line_base_ = 0;    ///< lines of the earlier pieces of the piece's file
+    std::uint64_t piece_lines_ = 0;  ///< lines of the current piece so far
     std::uint64_t total_bytes_ = 0;
 };
 
