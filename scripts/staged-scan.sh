@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --work) work=${2:?}; shift 2 ;;
     --work=*) work=${1#*=}; shift ;;
     -o|--output|-f|--format|--keep|--drop|--level|--report) link_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-    --output=*|--format=*|--keep=*|--drop=*|--level=*|--report=*|--no-header) link_args+=("$1"); shift ;;
+    --output=*|--format=*|--keep=*|--drop=*|--level=*|--report=*|--no-header|-o?*|-f?*) link_args+=("$1"); shift ;;
     -q|--quiet) link_args+=("$1"); sign_args+=("$1"); shift ;;
     -h|--help) usage ;;
     *) sign_args+=("$1"); shift ;;
@@ -56,7 +56,7 @@ case $engine in
     ;;
   slurm)
     command -v sbatch >/dev/null || { echo "staged-scan: sbatch not found (Slurm)" >&2; exit 1; }
-    printf '%s\n' "${link_args[@]}" | grep -qxE -- '-o|--output|--output=.*' ||
+    printf '%s\n' "${link_args[@]}" | grep -qxE -- '-o|-o.+|--output|--output=.*' ||
       { echo "staged-scan: --engine slurm writes the rows with -o OUT (a job has no stdout)" >&2; exit 2; }
     q() { printf '%q ' "$@"; }
     read -r -a extra <<<"${SBATCH_OPTIONS:-}"

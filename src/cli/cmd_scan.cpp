@@ -24,7 +24,9 @@ constexpr const char* kUsage =
     "nested.\n"
     "Progress and the summary go to stderr. Exit status: 0 ok, 1 error, 2 usage.";
 
-boost::program_options::options_description output_options(ScanCli& c, OutputCli& o) {
+}  // namespace
+
+boost::program_options::options_description scan_output_options(ScanCli& c, OutputCli& o) {
     namespace po = boost::program_options;
     po::options_description opts("Output options");
     opts.add_options()("help,h", "show this help")("output,o",
@@ -37,8 +39,6 @@ boost::program_options::options_description output_options(ScanCli& c, OutputCli
     return opts;
 }
 
-}  // namespace
-
 int cmd_scan(const std::vector<std::string>& args) { return scan_command(args, kUsage, nullptr); }
 
 int scan_command(const std::vector<std::string>& args, const std::string& usage,
@@ -46,7 +46,7 @@ int scan_command(const std::vector<std::string>& args, const std::string& usage,
     ScanCli c;
     c.signed_ranks = signed_ranks;
     OutputCli o;
-    const auto vm = parse_run_args(args, usage, output_options(c, o), c);
+    const auto vm = parse_run_args(args, usage, scan_output_options(c, o), c);
     if (!vm)
         return kExitOk;
     const OutputFormat format = parse_scan_format(c);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <set>
 
 #include <unistd.h>
 
@@ -23,6 +24,9 @@
 
 namespace neardup::cli {
 namespace {
+
+/// The smallest piece of a JSONL file worth a reader of its own.
+constexpr std::uint64_t kMinPieceBytes = 64 * 1024;
 
 constexpr const char* kStageHelp =
     "Usage: neardup stage <sign|link> [options] ...\n"
@@ -55,7 +59,8 @@ constexpr const char* kLinkUsage =
     "\n"
     "Links the documents every rank of 'neardup stage sign' wrote into DIR (every rank must be\n"
     "complete) and writes the rows, lists and report 'neardup scan' would write with the sign\n"
-    "stage's options and PATHs. Output options as scan's; --world is found in DIR when left out.\n"
+    "stage's options and PATHs. Output options as scan's (matching and input options are the\n"
+    "sign stage's); --world is found in DIR when left out.\n"
     "Exit status: 0 ok, 1 error, 2 usage.";
 
 /// The stage options and their values taken out of `args` (as "--name value", "--name=value",
@@ -168,8 +173,8 @@ int sign(const std::vector<std::string>& args) {
                   << "                        the clock's when the first rank wrote it)\n"
                   << "  --piece-bytes N       cut plain JSONL files larger than N bytes into\n"
                   << "                        pieces of N (by the lines that start in them),\n"
-                  << "                        dealt to the ranks (default 64M; 0: whole files;\n"
-                  << "                        K, M, G suffixes)\n"
+                  << "                        dealt to the ranks (default 64M, at least 64K;\n"
+                  << "                        0: whole files; K, M, G suffixes)\n"
                   << "  -j [ --threads ] N    threads (0: all cores)\n"
                   << "  -q [ --quiet ]        nothing on stderr but errors\n"
                   << "Scan options: see 'neardup scan --help'.\n";
@@ -193,19 +198,14 @@ int sign(const std::vector<std::string>& args) {
     const std::uint64_t piece_bytes =
         parse_size(piece_arg != a.values.end() ? piece_arg->second : "64M", "--piece-bytes",
                    std::uint64_t{1} << 50);
+    if (piece_bytes > 0 && piece_bytes < kMinPieceBytes)  // each piece opens the file again
+        throw UsageError("--piece-bytes must be 0 (whole files) or at least 64K");
     std::filesystem::create_directories(work->second);
     std::int64_t now = 0;
     if (const auto it = a.values.find("now"); it != a.values.end())
         now = static_cast<std::int64_t>(parse_count(it->second, "--now", 1, INT64_MAX));
     else
         now = run_time(work->second);
-    if (signed_rank_complete(work->second, rank, world)) {
-        if (!quiet)
-            say_whole_line("neardup: sign rank " + std::to_string(rank) + " of " +
-                           std::to_string(world) + " in " + escape_for_terminal(work->second) +
-                           " is complete: nothing to do");
-        return kExitOk;
-    }
     // The scan's own parser checks the scan options and PATHs.
     ScanCli c;
     std::vector<std::string> scan_args = a.rest;
@@ -239,13 +239,36 @@ int sign(const std::vector<std::string>& args) {
         std::vector<InputFile> pieces = split_input(inputs[i], piece_bytes);
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             const auto piece = static_cast<std::uint32_t>(header.pieces.size());
-            header.pieces.push_back({static_cast<std::uint32_t>(i), pieces[k].range_begin});
+            // A cut file's size is the run's: ranks that found it otherwise cut it otherwise.
+            std::error_code ec;
+            const std::uint64_t size =
+                pieces.size() > 1 ? std::filesystem::file_size(inputs[i].path, ec) : 0;
+            header.pieces.push_back(
+                {static_cast<std::uint32_t>(i), pieces[k].range_begin, ec ? 0 : size});
             if (rank_of_input(inputs[i].path, world, static_cast<std::uint32_t>(k)) == rank) {
                 owned.push_back(piece);
                 mine.push_back(std::move(pieces[k]));
             }
         }
     }
+    // A rank signed before is skipped when its files are whole and of this very run; files of
+    // another run (other options, PATHs, time or inputs) or damaged are signed again.
+    std::string why;
+    if (const std::optional<SignHeader> done =
+            SignedRanks::verified_header(work->second, rank, world, &why)) {
+        if (done->same_run(header)) {
+            if (!quiet)
+                say_whole_line("neardup: sign rank " + std::to_string(rank) + " of " +
+                               std::to_string(world) + " in " + escape_for_terminal(work->second) +
+                               " is complete: nothing to do");
+            return kExitOk;
+        }
+        why = "its files are of another run (other options, PATHs, inputs or --now)";
+    }
+    if (!quiet && std::filesystem::exists(signed_file_path(work->second, rank, world)))
+        say_whole_line("neardup: sign rank " + std::to_string(rank) + " of " +
+                       std::to_string(world) + ": signing again (" + escape_for_terminal(why) +
+                       ")");
     SignedFileWriter out(work->second, header, owned);
     sign_inputs(c.cfg, std::move(mine), [&out](const SignedBatch& b) { out.add(b); });
     out.finish();
@@ -258,35 +281,62 @@ int sign(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
-/// The N of the one complete sign-0-of-N in `work`, when there is exactly one.
+/// The N of the sign stage in `work`, from its files' names (sign-I-of-N.bin or .done), when
+/// they name one N. A missing rank 0 is then the link's "not complete", not a usage error.
 std::uint32_t world_in(const std::string& work) {
-    const std::regex name(R"(sign-0-of-([0-9]+)\.done)");
-    std::vector<std::uint32_t> found;
+    const std::regex name(R"(sign-[0-9]+-of-([0-9]+)\.(done|bin))");
+    std::set<std::uint32_t> found;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(work, ec)) {
         std::smatch m;
         const std::string file = entry.path().filename().string();
         if (std::regex_match(file, m, name))
-            found.push_back(static_cast<std::uint32_t>(std::stoul(m[1].str())));
+            found.insert(static_cast<std::uint32_t>(std::stoul(m[1].str())));
     }
     if (ec)
         throw IoError(work + ": " + ec.message());
-    if (found.size() != 1)
-        throw UsageError(found.empty()
-                             ? work + " holds no complete sign rank 0: run the sign stage"
-                             : work + " holds sign stages of several --world: give --world");
-    return found[0];
+    if (found.empty())
+        throw IoError(work + " holds no file of the sign stage: run 'neardup stage sign' first");
+    if (found.size() > 1)
+        throw UsageError(work + " holds sign stages of several --world: give --world");
+    return *found.begin();
+}
+
+/// The link takes scan's output options and -j only: what is matched, and how inputs are read,
+/// was settled when the ranks signed (an option given here would not change the signatures and
+/// would give rows no scan gives).
+void check_link_options(const std::vector<std::string>& args) {
+    namespace po = boost::program_options;
+    ScanCli c;
+    OutputCli o;
+    po::options_description allowed = scan_output_options(c, o);
+    allowed.add_options()("threads,j", po::value<std::string>(), "");
+    try {
+        const po::parsed_options parsed = po::command_line_parser(args).options(allowed).run();
+        if (!po::collect_unrecognized(parsed.options, po::include_positional).empty())
+            throw UsageError(
+                "stage link takes no PATH: it links what the sign stage read (its PATHs)");
+        po::variables_map vm;
+        po::store(parsed, vm);
+    } catch (const po::unknown_option& e) {
+        throw UsageError("stage link takes the output options and -j; " + e.get_option_name() +
+                         " is the sign stage's (give it to every rank of 'stage sign')");
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
 }
 
 int link(const std::vector<std::string>& args) {
     const StageArgs a = take_stage_options(args, {{"work", ""}, {"world", ""}});
     if (wants_help(args)) {
-        std::vector<std::string> help{"--help"};
-        return scan_command(help,
-                            std::string(kLinkUsage) +
-                                "\n\n  --work DIR            the sign stage's work folder\n"
-                                "  --world N             how many ranks signed\n",
-                            nullptr);
+        ScanCli c;
+        OutputCli o;
+        std::cout << kLinkUsage << "\n\n"
+                  << scan_output_options(c, o) << "\nStage options:\n"
+                  << "  --work DIR            the sign stage's work folder\n"
+                  << "  --world N             how many ranks signed\n"
+                  << "  -j [ --threads ] N    threads (0: all cores)\n";
+        return kExitOk;
     }
     const auto work = a.values.find("work");
     if (work == a.values.end() || work->second.empty())
@@ -296,6 +346,7 @@ int link(const std::vector<std::string>& args) {
         w != a.values.end()
             ? static_cast<std::uint32_t>(parse_count(w->second, "--world", 1, 1'000'000))
             : world_in(work->second);
+    check_link_options(a.rest);
     SignedRanks ranks(work->second, world);
     // The sign stage's options and PATHs, then the outputs asked for here.
     std::vector<std::string> scan_args = ranks.header().arguments;

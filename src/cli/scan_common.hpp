@@ -59,6 +59,9 @@ struct OutputCli {
 
 /// --keep, --drop, --level and --report.
 [[nodiscard]] boost::program_options::options_description run_output_options(OutputCli& o);
+/// scan's output options: -o, --format, --no-header, --quiet and run_output_options().
+[[nodiscard]] boost::program_options::options_description scan_output_options(ScanCli& c,
+                                                                              OutputCli& o);
 
 /// OutputCli's files, opened when constructed (before the run: an output that cannot be
 /// written fails before any work is done), written and synced by write() (a device such as a

@@ -587,6 +587,15 @@ private:
                                                cfg_.num_perm);
     }
 
+    void prefetch_signature(DocId d) const noexcept {
+        if (cfg_.exact_verify)
+            return;
+        const std::span<const SigValue> sig = signature(d);
+        const auto* bytes = reinterpret_cast<const char*>(sig.data());
+        for (std::size_t at = 0; at < sig.size_bytes(); at += 64)
+            __builtin_prefetch(bytes + at);
+    }
+
     void record_skip(Batch& b, std::size_t i) {
         const RawRecord& rec = b.raw.records[i];
         SkipRecord skip{record_location(b.raw, rec),
@@ -660,7 +669,15 @@ private:
         if (join_exact_copy(id, keys))
             return;
         index_.candidates(keys, candidates_);
-        for (DocId c : candidates_) {
+        // A crowded bucket (a shared paragraph, a wire template) gives hundreds of candidates
+        // whose signatures lie anywhere in memory: each is asked for a few candidates ahead.
+        constexpr std::size_t kAhead = 4;
+        for (std::size_t k = 0; k < std::min(kAhead, candidates_.size()); ++k)
+            prefetch_signature(candidates_[k]);
+        for (std::size_t k = 0; k < candidates_.size(); ++k) {
+            if (k + kAhead < candidates_.size())
+                prefetch_signature(candidates_[k + kAhead]);
+            const DocId c = candidates_[k];
             if (uf_.find(c) == uf_.find(id))
                 continue;  // already joined through another edge
             ++result_.stats.candidates;

@@ -112,6 +112,7 @@ void write_header(Out& o, const SignHeader& h) {
     for (const SignPiece& p : h.pieces) {
         o.pod(p.input);
         o.pod(p.begin);
+        o.pod(p.size);
     }
     o.pod(h.now);
     o.pod(h.num_perm);
@@ -132,6 +133,7 @@ SignHeader read_header(In& in) {
         SignPiece p;
         p.input = in.pod<std::uint32_t>();
         p.begin = in.pod<std::uint64_t>();
+        p.size = in.pod<std::uint64_t>();
         if (p.input >= h.inputs || (!h.pieces.empty() && p.input < h.pieces.back().input))
             in.fail();
         h.pieces.push_back(p);
@@ -458,52 +460,71 @@ struct SignedRanks::Rank {
     }
 };
 
+std::unique_ptr<SignedRanks::Rank> SignedRanks::open_rank(const std::string& work, std::uint32_t r,
+                                                          std::uint32_t world) {
+    std::string why;
+    if (!signed_rank_complete(work, r, world, &why))
+        throw IoError("sign rank " + std::to_string(r) + " of " + std::to_string(world) + " in " +
+                      work + ": " + why + " (run it again)");
+    auto rank = std::make_unique<Rank>();
+    rank->path = signed_file_path(work, r, world);
+    bool damaged = false;
+    const std::optional<Marker> marker = read_marker(signed_marker_path(work, r, world), damaged);
+    if (!marker)  // gone since it was checked: another run over the folder
+        throw IoError(signed_marker_path(work, r, world) + ": gone while it was read");
+    rank->expected_checksum = marker->checksum;
+    rank->in.open(rank->path, std::ios::binary);
+    if (!rank->in)
+        throw IoError(rank->path + ": cannot be opened");
+    rank->size = std::filesystem::file_size(rank->path);
+    char magic[sizeof(kMagic)];
+    rank->read_exact(magic, sizeof(magic));
+    if (std::memcmp(magic, kMagic, sizeof(kMagic)) != 0)
+        throw FormatError(rank->path + ": not a file of neardup's sign stage");
+    std::uint64_t size = 0;
+    rank->read_exact(reinterpret_cast<char*>(&size), sizeof(size));
+    if (size > kMaxChunkBytes || size > rank->size - rank->at)
+        throw FormatError(rank->path + ": damaged (a header of " + std::to_string(size) +
+                          " bytes)");
+    std::string head(size, '\0');
+    rank->read_exact(head.data(), size);
+    rank->checksum = hash64(std::string(kMagic, sizeof(kMagic)) + head);
+    In in(head, rank->path);
+    rank->header = read_header(in);
+    if (rank->header.num_perm == 0 || rank->header.num_perm > kMaxNumPerm)
+        throw FormatError(rank->path + ": damaged (" + std::to_string(rank->header.num_perm) +
+                          " signature slots)");
+    if (rank->header.pieces.empty() && rank->header.inputs > 0)
+        throw FormatError(rank->path + ": damaged (inputs but no pieces)");
+    if (rank->header.rank != r || rank->header.world != world)
+        throw FormatError(rank->path + ": it says rank " + std::to_string(rank->header.rank) +
+                          " of " + std::to_string(rank->header.world));
+    rank->advance();
+    return rank;
+}
+
+std::optional<SignHeader> SignedRanks::verified_header(const std::string& work, std::uint32_t rank,
+                                                       std::uint32_t world, std::string* why) {
+    try {
+        const std::unique_ptr<Rank> r = open_rank(work, rank, world);
+        while (!r->ended)  // the checksum is compared at the end
+            r->advance();
+        return r->header;
+    } catch (const Error& e) {
+        if (why != nullptr)
+            *why = e.what();
+        return std::nullopt;
+    }
+}
+
 SignedRanks::SignedRanks(const std::string& work, std::uint32_t world) {
     for (std::uint32_t r = 0; r < world; ++r) {
-        std::string why;
-        if (!signed_rank_complete(work, r, world, &why))
-            throw IoError("sign rank " + std::to_string(r) + " of " + std::to_string(world) +
-                          " in " + work + ": " + why + " (run it again)");
-        auto rank = std::make_unique<Rank>();
-        rank->path = signed_file_path(work, r, world);
-        bool damaged = false;
-        const std::optional<Marker> marker =
-            read_marker(signed_marker_path(work, r, world), damaged);
-        if (!marker)  // gone since it was checked: another run over the folder
-            throw IoError(signed_marker_path(work, r, world) + ": gone while it was read");
-        rank->expected_checksum = marker->checksum;
-        rank->in.open(rank->path, std::ios::binary);
-        if (!rank->in)
-            throw IoError(rank->path + ": cannot be opened");
-        rank->size = std::filesystem::file_size(rank->path);
-        total_bytes_ += rank->size;
-        char magic[sizeof(kMagic)];
-        rank->read_exact(magic, sizeof(magic));
-        if (std::memcmp(magic, kMagic, sizeof(kMagic)) != 0)
-            throw FormatError(rank->path + ": not a file of neardup's sign stage");
-        std::uint64_t size = 0;
-        rank->read_exact(reinterpret_cast<char*>(&size), sizeof(size));
-        if (size > kMaxChunkBytes || size > rank->size - rank->at)
-            throw FormatError(rank->path + ": damaged (a header of " + std::to_string(size) +
-                              " bytes)");
-        std::string head(size, '\0');
-        rank->read_exact(head.data(), size);
-        rank->checksum = hash64(std::string(kMagic, sizeof(kMagic)) + head);
-        In in(head, rank->path);
-        rank->header = read_header(in);
-        if (rank->header.num_perm == 0 || rank->header.num_perm > kMaxNumPerm)
-            throw FormatError(rank->path + ": damaged (" + std::to_string(rank->header.num_perm) +
-                              " signature slots)");
-        if (rank->header.pieces.empty() && rank->header.inputs > 0)
-            throw FormatError(rank->path + ": damaged (inputs but no pieces)");
-        if (rank->header.rank != r || rank->header.world != world)
-            throw FormatError(rank->path + ": it says rank " + std::to_string(rank->header.rank) +
-                              " of " + std::to_string(rank->header.world));
+        std::unique_ptr<Rank> rank = open_rank(work, r, world);
         if (r > 0 && !rank->header.same_run(ranks_[0]->header))
             throw FormatError(rank->path +
                               ": signed with other options, inputs or time (--now) "
                               "than rank 0: sign every rank of one run alike");
-        rank->advance();
+        total_bytes_ += rank->size;
         ranks_.push_back(std::move(rank));
     }
     NEARDUP_CHECK(!ranks_.empty(), "a staged scan has at least one rank");

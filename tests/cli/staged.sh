@@ -176,6 +176,51 @@ touch "$tmp/in2/new.jsonl"
 expect_exit 1 -- "$bin" stage link -q --work "$work" -o "$tmp/none.tsv"
 expect_grep "$tmp/err" "files came or went"
 
+# --- a work folder used again: a rank complete for another run (other options or PATHs) or
+# damaged is signed again, never taken as done; a usage error is one even over complete ranks
+work=$tmp/again
+expect_exit 0 -- scripts/staged-scan.sh --world 2 --work "$work" -q "${big[@]}" -o "$tmp/a1.tsv"
+expect_exit 0 -- scripts/staged-scan.sh --world 2 --work "$work" --threshold 0.5 "$tmp/in" \
+  -o "$tmp/a2.tsv"
+expect_grep "$tmp/err" "signing again (its files are of another run"
+cmp -s <("$bin" scan -q --threshold 0.5 "$tmp/in") "$tmp/a2.tsv" ||
+  fail "a work folder used again with other options: rows are not the new run's"
+printf 'X' | dd of="$work/sign-1-of-2.bin" bs=1 seek=3000 conv=notrunc 2>/dev/null
+expect_exit 1 -- "$bin" stage link -q --work "$work" -o "$tmp/none.tsv"
+expect_exit 0 -- "$bin" stage sign --work "$work" --rank 1 --world 2 --threshold 0.5 "$tmp/in"
+expect_grep "$tmp/err" "signing again (.*checksum"
+expect_exit 0 -- "$bin" stage link -q --work "$work" -o "$tmp/a3.tsv"
+cmp -s "$tmp/a2.tsv" "$tmp/a3.tsv" || fail "a damaged rank signed again: rows differ"
+expect_exit 2 -- "$bin" stage sign --work "$work" --rank 0 --world 2 --bogus "$tmp/in"
+expect_exit 2 -- "$bin" stage sign --work "$work" --rank 0 --world 2
+# A cut file whose size changed between ranks (its pieces as many) is not one run.
+mkdir -p "$tmp/grow"
+head -c 400000 "$tmp/big/one.jsonl" | sed '$d' >"$tmp/grow/g.jsonl"
+expect_exit 0 -- "$bin" stage sign -q --work "$tmp/gw" --rank 0 --world 2 --now "$now" \
+  --piece-bytes 100K "$tmp/grow"
+sed -i 10d "$tmp/grow/g.jsonl"
+expect_exit 0 -- "$bin" stage sign -q --work "$tmp/gw" --rank 1 --world 2 --now "$now" \
+  --piece-bytes 100K "$tmp/grow"
+expect_exit 1 -- "$bin" stage link -q --work "$tmp/gw" -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "other options"
+# The link takes output options only: matching and input options are the sign stage's.
+for opt in --exact-verify "--seed 5" "--shingle chars:5" "--id-field foo" "-k 64"; do
+  # shellcheck disable=SC2086
+  expect_exit 2 -- "$bin" stage link -q --work "$work" $opt -o "$tmp/none.tsv"
+  expect_grep "$tmp/err" "sign stage's"
+done
+expect_exit 2 -- "$bin" stage link -q --work "$work" "$tmp/in" -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "takes no PATH"
+[ -e "$tmp/none.tsv" ] && fail "a refused link wrote its output"
+# Rank 0 missing and no --world: the rank is named (exit 1), as for any other rank.
+rm "$work/sign-0-of-2.done"
+expect_exit 1 -- "$bin" stage link -q --work "$work" -o "$tmp/none.tsv"
+expect_grep "$tmp/err" "sign rank 0 of 2"
+# staged-scan.sh: an output option's value attached (-oFILE) goes to the link.
+expect_exit 0 -- scripts/staged-scan.sh --world 2 --work "$tmp/att" -q corpus/news "-o$tmp/att.tsv"
+cmp -s <("$bin" scan -q corpus/news) "$tmp/att.tsv" || fail "-oFILE: rows differ"
+expect_exit 2 -- "$bin" stage sign --work "$tmp/u" --rank 0 --world 1 --piece-bytes 1 corpus
+
 # --- usage
 expect_exit 2 -- "$bin" stage sign --rank 0 --world 1 corpus
 expect_grep "$tmp/err" "--work DIR is required"

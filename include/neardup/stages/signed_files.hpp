@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,6 +40,7 @@ namespace neardup {
 struct SignPiece {
     std::uint32_t input = 0;  ///< the input's index among all inputs
     std::uint64_t begin = 0;  ///< its first byte (InputFile::range_begin)
+    std::uint64_t size = 0;   ///< the size of the input when it was cut (0: not cut)
     friend bool operator==(const SignPiece&, const SignPiece&) = default;
 };
 
@@ -128,8 +130,18 @@ public:
     /// Bytes of all ranks' files: a size for the tables (about 1 KB per document).
     [[nodiscard]] std::uint64_t total_bytes() const noexcept { return total_bytes_; }
 
+    /// The header of rank's file when the rank is complete and its file whole (read through,
+    /// its checksum compared with its marker's): what a sign run again compares with its own,
+    /// to skip the rank or sign it again. Otherwise nothing, and `why` says what is wrong.
+    [[nodiscard]] static std::optional<SignHeader> verified_header(const std::string& work,
+                                                                   std::uint32_t rank,
+                                                                   std::uint32_t world,
+                                                                   std::string* why = nullptr);
+
 private:
     struct Rank;
+    static std::unique_ptr<Rank> open_rank(const std::string& work, std::uint32_t r,
+                                           std::uint32_t world);
     std::vector<std::unique_ptr<Rank>> ranks_;
     SignHeader header_;
     std::uint32_t next_input_ = 0;   ///< the next piece due
