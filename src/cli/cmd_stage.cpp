@@ -253,28 +253,26 @@ int sign(const std::vector<std::string>& args) {
     }
     // A rank signed before is skipped when its files are whole and of this very run; files of
     // another run (other options, PATHs, time or inputs) or damaged are signed again.
+    const std::string said = "neardup: sign rank " + std::to_string(rank) + " of " +
+                             std::to_string(world);  // what this rank's messages open with
     std::string why;
     if (const std::optional<SignHeader> done =
             SignedRanks::verified_header(work->second, rank, world, &why)) {
         if (done->same_run(header)) {
             if (!quiet)
-                say_whole_line("neardup: sign rank " + std::to_string(rank) + " of " +
-                               std::to_string(world) + " in " + escape_for_terminal(work->second) +
+                say_whole_line(said + " in " + escape_for_terminal(work->second) +
                                " is complete: nothing to do");
             return kExitOk;
         }
         why = "its files are of another run (other options, PATHs, inputs or --now)";
     }
     if (!quiet && std::filesystem::exists(signed_file_path(work->second, rank, world)))
-        say_whole_line("neardup: sign rank " + std::to_string(rank) + " of " +
-                       std::to_string(world) + ": signing again (" + escape_for_terminal(why) +
-                       ")");
+        say_whole_line(said + ": signing again (" + escape_for_terminal(why) + ")");
     SignedFileWriter out(work->second, header, owned);
     sign_inputs(c.cfg, std::move(mine), [&out](const SignedBatch& b) { out.add(b); });
     out.finish();
     if (!quiet)
-        say_whole_line("neardup: sign rank " + std::to_string(rank) + " of " +
-                       std::to_string(world) + ": " + std::to_string(owned.size()) + " of " +
+        say_whole_line(said + ": " + std::to_string(owned.size()) + " of " +
                        std::to_string(header.pieces.size()) + " pieces of " +
                        std::to_string(inputs.size()) + " inputs signed into " +
                        escape_for_terminal(signed_file_path(work->second, rank, world)));

@@ -18,50 +18,39 @@
 
 namespace {
 
-/// Each record as its line, skip reason and bytes, one string per record.
-std::vector<std::string> records_of(std::vector<neardup::InputFile> inputs,
-                                    neardup::ReaderOptions opts, std::uint64_t& input_bytes) {
+/// Appends each record of `inputs` as its line (numbered on from `line_base`), skip reason and
+/// bytes; adds the bytes read to `input_bytes`; returns the highest line read.
+std::uint64_t append_records(std::vector<neardup::InputFile> inputs, neardup::ReaderOptions opts,
+                             std::uint64_t line_base, std::vector<std::string>& out,
+                             std::uint64_t& input_bytes) {
     using namespace neardup;
     RecordReader reader(std::move(inputs), opts);
     RawBatch batch;
-    std::vector<std::string> out;
+    std::uint64_t last = 0;
     while (reader.next_batch(batch)) {
         input_bytes += batch.input_bytes;
         for (const RawRecord& rec : batch.records) {
-            out.push_back(std::to_string(rec.line) + "/" +
+            last = std::max(last, rec.line);
+            out.push_back(std::to_string(rec.line > 0 ? rec.line + line_base : 0) + "/" +
                           std::to_string(static_cast<int>(rec.skip)) + "/" +
                           std::string(batch.bytes(rec)));
         }
     }
-    return out;
+    return last;
 }
 
 /// The whole file's records, and the same from its pieces with lines numbered on.
 void check_pieces(const std::string& path, neardup::ReaderOptions opts, std::uint64_t piece) {
     using namespace neardup;
     const std::vector<InputFile> whole = collect_inputs({path});
+    std::vector<std::string> expected;
     std::uint64_t whole_bytes = 0;
-    const std::vector<std::string> expected = records_of(whole, opts, whole_bytes);
+    append_records(whole, opts, 0, expected, whole_bytes);
     std::vector<std::string> got;
     std::uint64_t piece_bytes = 0;
     std::uint64_t line_base = 0;
-    for (const InputFile& p : split_input(whole[0], piece)) {
-        std::uint64_t bytes = 0;
-        std::uint64_t last = 0;
-        RecordReader reader({p}, opts);
-        RawBatch batch;
-        while (reader.next_batch(batch)) {
-            bytes += batch.input_bytes;
-            for (const RawRecord& rec : batch.records) {
-                last = std::max(last, rec.line);
-                got.push_back(std::to_string(rec.line > 0 ? rec.line + line_base : 0) + "/" +
-                              std::to_string(static_cast<int>(rec.skip)) + "/" +
-                              std::string(batch.bytes(rec)));
-            }
-        }
-        line_base += last;
-        piece_bytes += bytes;
-    }
+    for (const InputFile& p : split_input(whole[0], piece))
+        line_base += append_records({p}, opts, line_base, got, piece_bytes);
     if (got != expected || piece_bytes != whole_bytes)
         std::abort();
 }
